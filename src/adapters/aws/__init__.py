@@ -1,0 +1,1 @@
+"""AWS adapters: S3, SQS, DynamoDB, Transcribe and Bedrock."""

@@ -1,0 +1,1 @@
+"""Local adapters: files on disk, in-memory fakes, offline transcription and extraction."""

@@ -1,0 +1,1 @@
+"""Media adapters: audio extraction with ffmpeg."""

@@ -1,0 +1,1 @@
+"""Entrypoints: settings, the container, the CLI, the worker and the Lambda handler."""

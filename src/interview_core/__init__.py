@@ -1,0 +1,1 @@
+"""The interview pipeline's domain: entities, states, ports, errors and use cases."""

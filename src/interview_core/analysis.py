@@ -1,0 +1,98 @@
+"""The media stages shared by both use cases: audio, transcript, questions."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.entities import ExtractedQuestion, Question, Transcript
+from interview_core.ids import question_id
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from interview_core.ports import (
+        AudioExtractor,
+        ProgressCallback,
+        ProgressListener,
+        QuestionExtractor,
+        Transcriber,
+    )
+    from interview_core.report import StageTimer
+
+
+@attrs.frozen
+class Analysis:
+    """What the media stages produced."""
+
+    transcript: Transcript
+    extracted: tuple[ExtractedQuestion, ...]
+    audio_seconds: float
+
+
+class MediaAnalysis:
+    """Runs audio extraction, transcription and question extraction on a local video."""
+
+    def __init__(
+        self,
+        audio_extractor: AudioExtractor,
+        transcriber: Transcriber,
+        question_extractor: QuestionExtractor,
+    ) -> None:
+        self._audio_extractor = audio_extractor
+        self._transcriber = transcriber
+        self._question_extractor = question_extractor
+
+    def run(
+        self,
+        video: Path,
+        *,
+        job_id: str,
+        timer: StageTimer,
+        listener: ProgressListener | None = None,
+    ) -> Analysis:
+        """Analyse `video`, timing each stage on `timer`; core errors propagate."""
+        progress: ProgressCallback | None = (
+            listener.transcription_advanced if listener is not None else None
+        )
+        with ExitStack() as audio_scope:
+            _announce(listener, "extract_audio")
+            with timer.stage("extract_audio"):
+                audio = audio_scope.enter_context(self._audio_extractor.extract(video))
+            _announce(listener, "transcribe")
+            with timer.stage("transcribe"):
+                transcript = self._transcriber.transcribe(audio, job_id=job_id, progress=progress)
+        _announce(listener, "extract_questions")
+        with timer.stage("extract_questions"):
+            extracted = self._question_extractor.extract(transcript)
+        return Analysis(transcript, tuple(extracted), audio.duration)
+
+
+def _announce(listener: ProgressListener | None, stage: str) -> None:
+    if listener is not None:
+        listener.stage_started(stage)
+
+
+def build_questions(
+    interview_id: str, extracted: Sequence[ExtractedQuestion], *, user_id: str | None = None
+) -> tuple[Question, ...]:
+    """Bind extracted questions to an interview with deterministic ids by position."""
+    return tuple(
+        Question(
+            id=question_id(interview_id, position),
+            interview_id=interview_id,
+            position=position,
+            question=item.question,
+            answer=item.answer,
+            context=item.context,
+            question_context=item.question_context,
+            is_global=item.is_global,
+            start_time=item.start_time,
+            end_time=item.end_time,
+            user_id=user_id,
+        )
+        for position, item in enumerate(extracted)
+    )

@@ -1,0 +1,121 @@
+"""Small frozen entities: interviews, transcripts, extracted and stored questions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.state import InterviewState
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
+
+@attrs.frozen
+class Interview:
+    """An interview record: where its video is and how far processing got."""
+
+    id: str
+    video_key: str
+    user_id: str | None = None
+    state: InterviewState = InterviewState.PENDING
+    attempts: int = 0
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    question_count: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def has_live_lease(self, now: datetime) -> bool:
+        """Whether some worker holds a lease that has not expired at `now`."""
+        return (
+            self.lease_owner is not None
+            and self.lease_expires_at is not None
+            and self.lease_expires_at > now
+        )
+
+
+@attrs.frozen
+class Word:
+    """One recognised word with its timing in seconds from the start of the audio."""
+
+    text: str
+    start: float
+    end: float
+    confidence: float | None = None
+
+
+@attrs.frozen
+class Segment:
+    """A timed stretch of speech, with its speaker when the transcriber knows it."""
+
+    text: str
+    start: float
+    end: float
+    speaker: str | None = None
+    words: tuple[Word, ...] = ()
+
+
+@attrs.frozen
+class Transcript:
+    """What was said, as timed segments in order."""
+
+    segments: tuple[Segment, ...]
+    language: str | None = None
+    duration: float | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole transcript as one string."""
+        return " ".join(s.text.strip() for s in self.segments if s.text.strip())
+
+    @property
+    def has_speakers(self) -> bool:
+        """Whether any segment carries a speaker label."""
+        return any(s.speaker is not None for s in self.segments)
+
+
+@attrs.frozen
+class ExtractedQuestion:
+    """A question the interviewer asked, as found in the transcript, with a suggested answer."""
+
+    question: str
+    answer: str
+    context: str = ""
+    question_context: str = "general"
+    is_global: bool = False
+    start_time: float | None = None
+    end_time: float | None = None
+
+
+@attrs.frozen
+class Question:
+    """A stored question: an extracted question bound to its interview and position."""
+
+    id: str
+    interview_id: str
+    position: int
+    question: str
+    answer: str
+    context: str
+    question_context: str
+    is_global: bool
+    start_time: float | None
+    end_time: float | None
+    user_id: str | None = None
+
+
+@attrs.frozen
+class AudioFile:
+    """Audio extracted from a video, ready for a transcriber."""
+
+    path: Path
+    duration: float
+    sample_rate: int | None = None
+    channels: int | None = None
+    codec: str | None = None
+    source: Path | None = None  # the video the audio came from, when known

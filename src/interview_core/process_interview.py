@@ -1,0 +1,156 @@
+"""Use case: the six steps that turn a stored interview into stored questions."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+from interview_core.analysis import MediaAnalysis, build_questions
+from interview_core.errors import (
+    InterviewAlreadyCompleted,
+    InterviewError,
+    InterviewNotFound,
+    LeaseHeld,
+    LeaseLost,
+)
+from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from interview_core.entities import Interview
+    from interview_core.ports import (
+        AudioExtractor,
+        InterviewRepository,
+        QuestionExtractor,
+        Transcriber,
+        VideoStore,
+    )
+
+DEFAULT_LEASE_SECONDS = 900.0
+MAX_ERROR_MESSAGE = 1000
+
+
+class ProcessInterview:
+    """Load, claim, fetch, analyse, store, complete: idempotent under redelivery."""
+
+    def __init__(
+        self,
+        repository: InterviewRepository,
+        video_store: VideoStore,
+        audio_extractor: AudioExtractor,
+        transcriber: Transcriber,
+        question_extractor: QuestionExtractor,
+        *,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
+        self._repository = repository
+        self._video_store = video_store
+        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
+        self._lease_seconds = lease_seconds
+
+    def execute(
+        self,
+        interview_id: str,
+        *,
+        owner: str | None = None,
+        final_attempt: bool = True,
+        force: bool = False,
+        on_claimed: Callable[[Interview], None] | None = None,
+    ) -> ProcessingReport:
+        """Process one interview and report how it ended; never raises a core error.
+
+        `owner` names the lease (a fresh id by default); `final_attempt` marks the interview
+        failed on a transient error instead of leaving it for a retry; `on_claimed` runs once
+        the lease is held, for example to start a heartbeat.
+        """
+        lease_owner = owner or uuid.uuid4().hex
+        run = _Run(interview_id, StageTimer())
+        try:
+            with run.timer.stage("load"):
+                self._repository.get(interview_id)
+            with run.timer.stage("claim"):
+                interview = self._repository.claim(
+                    interview_id, lease_owner, self._lease_seconds, force=force
+                )
+        except InterviewNotFound as exc:
+            return run.report(Outcome.FAILED, error=exc)
+        except InterviewAlreadyCompleted:
+            return run.report(Outcome.SKIPPED)
+        except LeaseHeld as exc:
+            return run.report(Outcome.BUSY, error=exc)
+        except Exception as exc:  # noqa: BLE001 - every other error is retried
+            return run.report(Outcome.RETRY, error=exc)
+        run.attempts = interview.attempts
+        if on_claimed is not None:
+            on_claimed(interview)
+        try:
+            self._process(interview, run)
+            with run.timer.stage("complete"):
+                self._repository.mark_completed(interview_id, lease_owner, run.question_count)
+        except LeaseLost as exc:
+            return run.report(Outcome.BUSY, error=exc)
+        except Exception as exc:  # noqa: BLE001 - classified below
+            return self._settle_failure(run, lease_owner, exc, final_attempt=final_attempt)
+        return run.report(Outcome.COMPLETED)
+
+    def _process(self, interview: Interview, run: _Run) -> None:
+        with ExitStack() as video_scope:
+            with run.timer.stage("fetch"):
+                video = video_scope.enter_context(self._video_store.fetch(interview.video_key))
+            analysis = self._analysis.run(video, job_id=interview.id, timer=run.timer)
+        run.segment_count = len(analysis.transcript.segments)
+        run.audio_seconds = analysis.audio_seconds
+        questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
+        with run.timer.stage("store"):
+            self._repository.replace_questions(interview.id, questions)
+        run.question_count = len(questions)
+
+    def _settle_failure(
+        self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
+    ) -> ProcessingReport:
+        permanent = isinstance(exc, InterviewError) and exc.permanent
+        try:
+            if permanent or final_attempt:
+                info = _error_info(exc)
+                self._repository.mark_failed(run.interview_id, owner, info.code, info.message)
+                return run.report(Outcome.FAILED, error=exc)
+            self._repository.release(run.interview_id, owner)
+        except LeaseLost as lost:
+            return run.report(Outcome.BUSY, error=lost)
+        except Exception:  # noqa: BLE001 - the message comes back and is retried
+            pass
+        return run.report(Outcome.RETRY, error=exc)
+
+
+class _Run:
+    """Mutable bookkeeping for one execution."""
+
+    def __init__(self, interview_id: str, timer: StageTimer) -> None:
+        self.interview_id = interview_id
+        self.timer = timer
+        self.attempts: int | None = None
+        self.question_count = 0
+        self.segment_count = 0
+        self.audio_seconds: float | None = None
+
+    def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
+        return ProcessingReport(
+            interview_id=self.interview_id,
+            outcome=outcome,
+            stages=self.timer.stages,
+            question_count=self.question_count if outcome is Outcome.COMPLETED else 0,
+            segment_count=self.segment_count,
+            audio_seconds=self.audio_seconds,
+            attempts=self.attempts,
+            error=_error_info(error) if error is not None else None,
+        )
+
+
+def _error_info(exc: Exception) -> ErrorInfo:
+    """Core errors keep their code; anything else is an unexpected, retryable error."""
+    if isinstance(exc, InterviewError):
+        return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.permanent)
+    message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_MESSAGE]
+    return ErrorInfo("UNEXPECTED_ERROR", message, permanent=False)

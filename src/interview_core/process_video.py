@@ -1,0 +1,65 @@
+"""Use case: one video file in, its transcript and questions out, no repository."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.analysis import MediaAnalysis, build_questions
+from interview_core.ids import video_id
+from interview_core.report import Outcome, ProcessingReport, StageTimer
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from interview_core.entities import Question, Transcript
+    from interview_core.ports import (
+        AudioExtractor,
+        ProgressListener,
+        QuestionExtractor,
+        Transcriber,
+    )
+
+
+@attrs.frozen
+class VideoResult:
+    """The questions found in a video, with the transcript they came from."""
+
+    transcript: Transcript
+    questions: tuple[Question, ...]
+    report: ProcessingReport
+
+
+class ProcessVideo:
+    """Analyses a local video file; core errors propagate to the caller."""
+
+    def __init__(
+        self,
+        audio_extractor: AudioExtractor,
+        transcriber: Transcriber,
+        question_extractor: QuestionExtractor,
+    ) -> None:
+        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
+
+    def execute(
+        self,
+        video: Path,
+        *,
+        interview_id: str | None = None,
+        listener: ProgressListener | None = None,
+    ) -> VideoResult:
+        """Analyse `video`; question ids derive from `interview_id`, else from the file name."""
+        identity = interview_id or video_id(video.name)
+        timer = StageTimer()
+        analysis = self._analysis.run(video, job_id=identity, timer=timer, listener=listener)
+        questions = build_questions(identity, analysis.extracted)
+        report = ProcessingReport(
+            interview_id=identity,
+            outcome=Outcome.COMPLETED,
+            stages=timer.stages,
+            question_count=len(questions),
+            segment_count=len(analysis.transcript.segments),
+            audio_seconds=analysis.audio_seconds,
+        )
+        return VideoResult(analysis.transcript, questions, report)

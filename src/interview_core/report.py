@@ -1,0 +1,89 @@
+"""What a use case reports: the outcome, per-stage durations and counts."""
+
+from __future__ import annotations
+
+import enum
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+class Outcome(enum.StrEnum):
+    """How processing one interview ended, which decides what happens to its message."""
+
+    COMPLETED = "completed"  # questions stored, interview completed: ack
+    FAILED = "failed"  # interview marked failed (or does not exist): ack
+    SKIPPED = "skipped"  # already completed, nothing to do: ack
+    RETRY = "retry"  # transient failure, lease released: release the message with a delay
+    BUSY = "busy"  # another worker holds the interview: release the message for later
+
+    @property
+    def acknowledges(self) -> bool:
+        """Whether the message that asked for this work should be deleted."""
+        return self in (Outcome.COMPLETED, Outcome.FAILED, Outcome.SKIPPED)
+
+
+@attrs.frozen
+class StageTiming:
+    """How long one stage took, in seconds."""
+
+    name: str
+    seconds: float
+
+
+@attrs.frozen
+class ErrorInfo:
+    """The error that ended processing, as stored and logged (never transcript text)."""
+
+    code: str
+    message: str
+    permanent: bool
+
+
+@attrs.frozen
+class ProcessingReport:
+    """The result of processing one interview or video."""
+
+    interview_id: str
+    outcome: Outcome
+    stages: tuple[StageTiming, ...] = ()
+    question_count: int = 0
+    segment_count: int = 0
+    audio_seconds: float | None = None
+    attempts: int | None = None
+    error: ErrorInfo | None = None
+
+    @property
+    def duration(self) -> float:
+        """Total seconds over all stages."""
+        return sum(s.seconds for s in self.stages)
+
+    def stage_seconds(self, name: str) -> float | None:
+        """Seconds spent in the named stage, or None if it did not run."""
+        return next((s.seconds for s in self.stages if s.name == name), None)
+
+
+class StageTimer:
+    """Records the duration of each named stage in order."""
+
+    def __init__(self) -> None:
+        self._stages: list[StageTiming] = []
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the body as stage `name`, also when it raises."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._stages.append(StageTiming(name, time.perf_counter() - started))
+
+    @property
+    def stages(self) -> tuple[StageTiming, ...]:
+        """The stages timed so far."""
+        return tuple(self._stages)
