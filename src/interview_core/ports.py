@@ -166,7 +166,8 @@ class MessageSource(Protocol):
         """Up to `max_messages` messages, waiting up to `wait_seconds` for the first.
 
         A message whose body is not a valid request is returned with `interview_id` None and
-        `body_error` set. Raises QueueUnavailable.
+        `body_error` set. Raises QueueUnavailable (transient) or ConfigurationError (a missing
+        queue, access denied), which a worker must treat as fatal.
         """
         ...
 

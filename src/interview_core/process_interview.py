@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from interview_core.analysis import MediaAnalysis, build_questions
 from interview_core.errors import (
+    ConfigurationError,
     InterviewAlreadyCompleted,
     InterviewError,
     InterviewNotFound,
@@ -80,12 +81,14 @@ class ProcessInterview:
             return run.report(Outcome.SKIPPED)
         except LeaseHeld as exc:
             return run.report(Outcome.BUSY, error=exc)
-        except Exception as exc:  # noqa: BLE001 - every other error is retried
+        except Exception as exc:  # noqa: BLE001 - classified below
+            if _blames_interview(exc):
+                return run.report(Outcome.FAILED, error=exc)
             return run.report(Outcome.RETRY, error=exc)
         run.attempts = interview.attempts
-        if on_claimed is not None:
-            on_claimed(interview)
         try:
+            if on_claimed is not None:
+                on_claimed(interview)
             self._process(interview, run)
             with run.timer.stage("complete"):
                 self._repository.mark_completed(interview_id, lease_owner, run.question_count)
@@ -110,9 +113,8 @@ class ProcessInterview:
     def _settle_failure(
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
     ) -> ProcessingReport:
-        permanent = isinstance(exc, InterviewError) and exc.permanent
         try:
-            if permanent or final_attempt:
+            if _blames_interview(exc) or final_attempt:
                 info = _error_info(exc)
                 self._repository.mark_failed(run.interview_id, owner, info.code, info.message)
                 return run.report(Outcome.FAILED, error=exc)
@@ -146,6 +148,19 @@ class _Run:
             attempts=self.attempts,
             error=_error_info(error) if error is not None else None,
         )
+
+
+def _blames_interview(exc: Exception) -> bool:
+    """Whether the error is a permanent fault of this interview, so retrying cannot help.
+
+    A configuration error is the deployment's fault, not the interview's: it is retried, so
+    the message survives until the configuration is fixed (or reaches the dead-letter queue).
+    """
+    return (
+        isinstance(exc, InterviewError)
+        and exc.permanent
+        and not isinstance(exc, ConfigurationError)
+    )
 
 
 def _error_info(exc: Exception) -> ErrorInfo:

@@ -1,4 +1,4 @@
-"""A moto server on 127.0.0.1 for the AWS adapter tests, reset between tests."""
+"""Integration fixtures: a moto server on 127.0.0.1 for AWS adapters, reset between tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
+from tests.moto_support import moto_server
 
 REGION = "us-east-1"
 
@@ -16,13 +16,8 @@ REGION = "us-east-1"
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """The URL of a moto server listening on a free port of 127.0.0.1 for this session."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture
@@ -53,4 +48,6 @@ def boto_session(aws_endpoint: str) -> boto3.Session:
 @pytest.fixture
 def client_config() -> Config:
     """The client configuration the adapters use: standard retries, short timeouts."""
-    return Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30)
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=30
+    )

@@ -1,0 +1,131 @@
+"""One factory for the boto3 clients of every AWS adapter: created lazily, cached, thread-safe."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
+
+import boto3.session
+from botocore.config import Config
+
+from interview_core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_transcribe import TranscribeServiceClient
+
+SQS_LONG_POLL_SECONDS = 20
+"""The longest ReceiveMessage wait SQS allows; the read timeout must outlast it."""
+
+_Client = TypeVar("_Client")
+
+
+class _ClientOptions(TypedDict):
+    endpoint_url: str | None
+    config: Config
+
+
+class AwsClientFactory:
+    """Creates at most one boto3 client per service, on first use, from one boto3 session.
+
+    Credentials come only from boto3's default chain (environment, profile, container or
+    instance role). Every client uses the `standard` retry mode with at most `max_attempts`
+    attempts per call, the first one included, so retries happen at this one layer.
+    `endpoint_url`, when given, points every client at one endpoint (a local emulator); when
+    None, boto3 still honours `AWS_ENDPOINT_URL`.
+    Constructing the factory does no I/O; the session is created with the first client.
+    Clients are thread-safe and shared; the session is only touched under a lock.
+    """
+
+    def __init__(
+        self,
+        region: str,
+        endpoint_url: str | None = None,
+        *,
+        connect_timeout: float = 5,
+        read_timeout: float = 30,
+        max_attempts: int = 3,
+        max_pool_connections: int = 20,
+        read_timeouts: Mapping[str, float] | None = None,
+    ) -> None:
+        """Raise ConfigurationError for an empty region, a read timeout that does not outlast
+        the SQS long poll, or non-positive timeouts, attempts or pool size.
+
+        `read_timeouts` overrides the read timeout per service name (e.g. a longer one for
+        "bedrock-runtime", whose replies can take minutes); each must also outlast the poll.
+        """
+        if not region:
+            raise ConfigurationError("an AWS region is required")
+        overrides = dict(read_timeouts or {})
+        for name, timeout in {"default": read_timeout, **overrides}.items():
+            if timeout <= SQS_LONG_POLL_SECONDS:
+                raise ConfigurationError(
+                    f"read timeout {timeout} s for {name} must exceed the "
+                    f"{SQS_LONG_POLL_SECONDS} s SQS long poll"
+                )
+        if connect_timeout <= 0 or max_attempts < 1 or max_pool_connections < 1:
+            raise ConfigurationError(
+                "connect timeout, max attempts and max pool connections must be positive"
+            )
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._read_timeouts = overrides
+        self._max_attempts = max_attempts
+        self._max_pool_connections = max_pool_connections
+        self._lock = threading.Lock()
+        self._session: boto3.session.Session | None = None
+        self._clients: dict[str, object] = {}
+
+    def config_for(self, service_name: str) -> Config:
+        """The botocore configuration a client of `service_name` is created with."""
+        return Config(
+            region_name=self.region,
+            connect_timeout=self._connect_timeout,
+            read_timeout=self._read_timeouts.get(service_name, self._read_timeout),
+            retries={"mode": "standard", "total_max_attempts": self._max_attempts},
+            max_pool_connections=self._max_pool_connections,
+        )
+
+    def s3(self) -> S3Client:
+        """The shared S3 client."""
+        return self._cached("s3", lambda s: s.client("s3", **self._options("s3")))
+
+    def sqs(self) -> SQSClient:
+        """The shared SQS client."""
+        return self._cached("sqs", lambda s: s.client("sqs", **self._options("sqs")))
+
+    def dynamodb(self) -> DynamoDBClient:
+        """The shared DynamoDB client."""
+        return self._cached("dynamodb", lambda s: s.client("dynamodb", **self._options("dynamodb")))
+
+    def transcribe(self) -> TranscribeServiceClient:
+        """The shared Amazon Transcribe client."""
+        name = "transcribe"
+        return self._cached(name, lambda s: s.client("transcribe", **self._options(name)))
+
+    def bedrock_runtime(self) -> BedrockRuntimeClient:
+        """The shared Bedrock runtime client (Converse)."""
+        name = "bedrock-runtime"
+        return self._cached(name, lambda s: s.client("bedrock-runtime", **self._options(name)))
+
+    def _options(self, service_name: str) -> _ClientOptions:
+        return {"endpoint_url": self.endpoint_url, "config": self.config_for(service_name)}
+
+    def _cached(
+        self, service_name: str, create: Callable[[boto3.session.Session], _Client]
+    ) -> _Client:
+        with self._lock:
+            client = self._clients.get(service_name)
+            if client is None:
+                if self._session is None:
+                    self._session = boto3.session.Session(region_name=self.region)
+                client = create(self._session)
+                self._clients[service_name] = client
+            return cast("_Client", client)

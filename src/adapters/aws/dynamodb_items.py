@@ -1,0 +1,249 @@
+"""DynamoDB item <-> entity mapping for interview records and their questions.
+
+Interview items (table keyed by `id`):
+
+- `id` (S), `user_id` (S, optional), `video_key` (S). Records written upstream may name the
+  video key `s3_key` or `video_s3_key` instead; reading accepts the first present of
+  `video_key`, `s3_key`, `video_s3_key`.
+- `status` (S): `pending`, `processing`, `completed`, `failed`, or any value the upstream
+  writes, which reads as pending.
+- `attempts` (N), `question_count` (N, optional).
+- `lease_owner` (S) and `lease_expires_at` (N, epoch seconds with microseconds, so that
+  conditions compare numbers), both absent when no lease is held.
+- `error_code` (S), `error_message` (S): set by a failure, removed by a claim or a completion.
+- `created_at`, `updated_at` (S): ISO 8601 UTC with microseconds and a `Z`, for example
+  `2026-01-01T12:00:00.000000Z`. Reading accepts any ISO 8601 form (a naive value is taken
+  as UTC) or epoch seconds (N).
+
+Question items (table keyed by `id`, a global secondary index on `interview_id`):
+`id`, `interview_id`, `user_id` (optional), `position` (N), `question`, `answer`, `context`,
+`question_context` (S), `global` (BOOL), `start_time`, `end_time` (N, absent when unknown or
+not finite), `created_at` (S, as above). Numbers are written as exact decimals, never floats.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from interview_core.entities import Interview, Question
+from interview_core.errors import InvalidInterviewRecord
+from interview_core.state import InterviewState
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+    Item = Mapping[str, AttributeValueTypeDef]
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+VIDEO_KEY_ATTRIBUTES = ("video_key", "s3_key", "video_s3_key")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+# --- Scalars ---------------------------------------------------------------------------
+
+
+def format_timestamp(moment: datetime) -> str:
+    """`moment` as ISO 8601 UTC with microseconds and a Z suffix."""
+    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def epoch_number(moment: datetime) -> AttributeValueTypeDef:
+    """`moment` as an exact DynamoDB number of epoch seconds with microseconds."""
+    micros = (moment.astimezone(UTC) - _EPOCH) // _MICROSECOND
+    return {"N": str(Decimal(micros).scaleb(-6))}
+
+
+def string_value(text: str) -> AttributeValueTypeDef:
+    """A DynamoDB string."""
+    return {"S": text}
+
+
+def number_value(number: int | float) -> AttributeValueTypeDef:
+    """A DynamoDB number, converted through its shortest decimal text (never a binary float)."""
+    return {"N": str(Decimal(str(number)))}
+
+
+def key(item_id: str) -> dict[str, AttributeValueTypeDef]:
+    """The primary key of an item in either table."""
+    return {"id": {"S": item_id}}
+
+
+def read_string(item: Item, name: str) -> str | None:
+    """The string attribute `name`, or None when absent, NULL or of another type."""
+    value = item.get(name)
+    return value.get("S") if value is not None else None
+
+
+def stored_state(item: Item) -> InterviewState:
+    """The interview state an item records."""
+    return InterviewState.from_stored(read_string(item, "status"))
+
+
+def _read_decimal(item: Item, name: str) -> Decimal | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    text = value.get("N", value.get("S"))
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise InvalidInterviewRecord(f"attribute {name} is not a number: {text!r}") from exc
+
+
+def _read_int(item: Item, name: str) -> int | None:
+    number = _read_decimal(item, name)
+    return int(number) if number is not None else None
+
+
+def _read_float(item: Item, name: str) -> float | None:
+    number = _read_decimal(item, name)
+    return float(number) if number is not None else None
+
+
+def _read_epoch(item: Item, name: str) -> datetime | None:
+    number = _read_decimal(item, name)
+    if number is None:
+        return None
+    return _EPOCH + timedelta(microseconds=int(number.scaleb(6)))
+
+
+def _read_timestamp(item: Item, name: str) -> datetime | None:
+    if "N" in item.get(name, {}):
+        return _read_epoch(item, name)
+    text = read_string(item, name)
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None  # an upstream format we cannot read; no decision depends on it
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- Interviews ------------------------------------------------------------------------
+
+
+def interview_from_item(item: Item) -> Interview:
+    """The interview an item records. Raises InvalidInterviewRecord without id or video key."""
+    interview_id = read_string(item, "id")
+    if not interview_id:
+        raise InvalidInterviewRecord("interview record has no id")
+    video_key = next(
+        (value for name in VIDEO_KEY_ATTRIBUTES if (value := read_string(item, name))), None
+    )
+    if video_key is None:
+        names = ", ".join(VIDEO_KEY_ATTRIBUTES)
+        raise InvalidInterviewRecord(f"interview {interview_id} has no video key ({names})")
+    return Interview(
+        id=interview_id,
+        video_key=video_key,
+        user_id=read_string(item, "user_id"),
+        state=stored_state(item),
+        attempts=_read_int(item, "attempts") or 0,
+        lease_owner=read_string(item, "lease_owner"),
+        lease_expires_at=_read_epoch(item, "lease_expires_at"),
+        error_code=read_string(item, "error_code"),
+        error_message=read_string(item, "error_message"),
+        question_count=_read_int(item, "question_count"),
+        created_at=_read_timestamp(item, "created_at"),
+        updated_at=_read_timestamp(item, "updated_at"),
+    )
+
+
+def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
+    """The item for an interview record, as the upstream service or a test would write it."""
+    item: dict[str, AttributeValueTypeDef] = {
+        "id": string_value(interview.id),
+        "video_key": string_value(interview.video_key),
+        "status": string_value(interview.state.value),
+        "attempts": number_value(interview.attempts),
+    }
+    optional: dict[str, AttributeValueTypeDef | None] = {
+        "user_id": _optional_string(interview.user_id),
+        "lease_owner": _optional_string(interview.lease_owner),
+        "lease_expires_at": _optional_epoch(interview.lease_expires_at),
+        "error_code": _optional_string(interview.error_code),
+        "error_message": _optional_string(interview.error_message),
+        "question_count": _optional_number(interview.question_count),
+        "created_at": _optional_timestamp(interview.created_at),
+        "updated_at": _optional_timestamp(interview.updated_at),
+    }
+    item.update({name: value for name, value in optional.items() if value is not None})
+    return item
+
+
+# --- Questions -------------------------------------------------------------------------
+
+
+def question_to_item(question: Question, created_at: datetime) -> dict[str, AttributeValueTypeDef]:
+    """The item for a stored question; non-finite times are left out."""
+    item: dict[str, AttributeValueTypeDef] = {
+        "id": string_value(question.id),
+        "interview_id": string_value(question.interview_id),
+        "position": number_value(question.position),
+        "question": string_value(question.question),
+        "answer": string_value(question.answer),
+        "context": string_value(question.context),
+        "question_context": string_value(question.question_context),
+        "global": {"BOOL": question.is_global},
+        "created_at": string_value(format_timestamp(created_at)),
+    }
+    optional: dict[str, AttributeValueTypeDef | None] = {
+        "user_id": _optional_string(question.user_id),
+        "start_time": _optional_number(question.start_time),
+        "end_time": _optional_number(question.end_time),
+    }
+    item.update({name: value for name, value in optional.items() if value is not None})
+    return item
+
+
+def question_from_item(item: Item) -> Question:
+    """The question an item records. Raises InvalidInterviewRecord without id or position."""
+    question_id = read_string(item, "id")
+    interview_id = read_string(item, "interview_id")
+    position = _read_int(item, "position")
+    if not question_id or not interview_id or position is None:
+        raise InvalidInterviewRecord(
+            f"question item {question_id} lacks interview_id or position"
+            " (the index must project every attribute)"
+        )
+    flag: Any = item.get("global", {}).get("BOOL", False)
+    return Question(
+        id=question_id,
+        interview_id=interview_id,
+        position=position,
+        question=read_string(item, "question") or "",
+        answer=read_string(item, "answer") or "",
+        context=read_string(item, "context") or "",
+        question_context=read_string(item, "question_context") or "general",
+        is_global=bool(flag),
+        start_time=_read_float(item, "start_time"),
+        end_time=_read_float(item, "end_time"),
+        user_id=read_string(item, "user_id"),
+    )
+
+
+def _optional_string(text: str | None) -> AttributeValueTypeDef | None:
+    return string_value(text) if text is not None else None
+
+
+def _optional_number(number: int | float | None) -> AttributeValueTypeDef | None:
+    if number is None or (isinstance(number, float) and not math.isfinite(number)):
+        return None
+    return number_value(number)
+
+
+def _optional_epoch(moment: datetime | None) -> AttributeValueTypeDef | None:
+    return epoch_number(moment) if moment is not None else None
+
+
+def _optional_timestamp(moment: datetime | None) -> AttributeValueTypeDef | None:
+    return string_value(format_timestamp(moment)) if moment is not None else None

@@ -1,0 +1,343 @@
+"""DynamoDB interview repository: leases by conditional writes, questions in batches of 25."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from adapters.aws.dynamodb_batches import BatchWriter
+from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
+from adapters.aws.dynamodb_items import (
+    epoch_number,
+    format_timestamp,
+    interview_from_item,
+    key,
+    number_value,
+    question_from_item,
+    question_to_item,
+    read_string,
+    stored_state,
+    string_value,
+)
+from interview_core.clock import SystemClock
+from interview_core.errors import (
+    InterviewAlreadyCompleted,
+    InterviewNotFound,
+    LeaseHeld,
+    LeaseLost,
+)
+from interview_core.state import InterviewState, check_transition, is_legal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        QueryInputTypeDef,
+        UpdateItemInputTypeDef,
+        WriteRequestUnionTypeDef,
+    )
+
+    from interview_core.entities import Interview, Question
+    from interview_core.errors import InterviewError
+    from interview_core.ports import Clock
+
+MAX_ERROR_MESSAGE_CHARS = 1000
+MAX_ERROR_CODE_CHARS = 100
+
+_CLAIMABLE = (
+    "attribute_exists(#id) AND (attribute_not_exists(lease_owner)"
+    " OR attribute_not_exists(lease_expires_at) OR lease_expires_at <= :now)"
+)
+_CLAIM_UPDATE = (
+    "SET #status = :processing, lease_owner = :owner, lease_expires_at = :expires,"
+    " updated_at = :now_text ADD attempts :one REMOVE error_code, error_message"
+)
+
+
+class DynamoDBInterviewRepository:
+    """Interview records and questions in two DynamoDB tables, through the low-level client.
+
+    Leases are held by conditional UpdateItem calls that compare the lease owner and expiry
+    (epoch seconds from `clock`), so two workers never hold one interview at once. Questions
+    are listed through a global secondary index on `interview_id` that must project every
+    attribute. Provider errors become core errors: throttling, 5xx and timeouts
+    RepositoryUnavailable (transient); a missing table or index, or refused access,
+    ConfigurationError; a request DynamoDB rejects as invalid, InvalidInterviewRecord.
+    """
+
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        interviews_table: str,
+        questions_table: str,
+        *,
+        questions_index: str = "interview_id-index",
+        clock: Clock | None = None,
+        max_batch_retries: int = 8,
+        batch_backoff_base: float = 0.05,
+        batch_backoff_cap: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        """`max_batch_retries` bounds the retries of unprocessed batch writes, which wait
+        `jitter() * min(cap, base * 2**(retry - 1))` seconds (full jitter) through `sleep`."""
+        self._client = client
+        self._interviews = interviews_table
+        self._questions = questions_table
+        self._index = questions_index
+        self._clock: Clock = clock or SystemClock()
+        self._batches = BatchWriter(
+            client,
+            questions_table,
+            max_retries=max_batch_retries,
+            backoff_base=batch_backoff_base,
+            backoff_cap=batch_backoff_cap,
+            sleep=sleep,
+            jitter=jitter,
+        )
+
+    # --- Interviews ----------------------------------------------------------------------
+
+    def get(self, interview_id: str) -> Interview:
+        """The interview record (a strongly consistent read).
+
+        Raises InterviewNotFound, InvalidInterviewRecord (no video key), RepositoryUnavailable
+        or ConfigurationError.
+        """
+        item = self._get_item(interview_id)
+        if item is None:
+            raise InterviewNotFound(interview_id)
+        return interview_from_item(item)
+
+    def claim(
+        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+    ) -> Interview:
+        """Move the interview to processing under `owner`'s lease in one conditional write.
+
+        Succeeds when the interview exists, is not completed (unless `force`) and has no live
+        lease; increments `attempts`, clears any earlier error and returns the new record.
+        Raises InterviewNotFound, InterviewAlreadyCompleted, LeaseHeld, RepositoryUnavailable
+        or ConfigurationError; ValueError for a non-positive `lease_seconds`.
+        """
+        _check_lease_seconds(lease_seconds)
+        now = self._clock.now()
+        condition = _CLAIMABLE if force else f"{_CLAIMABLE} AND #status <> :completed"
+        values: dict[str, AttributeValueTypeDef] = {
+            ":now": epoch_number(now),
+            ":now_text": string_value(format_timestamp(now)),
+            ":processing": string_value(InterviewState.PROCESSING),
+            ":owner": string_value(owner),
+            ":expires": epoch_number(now + timedelta(seconds=lease_seconds)),
+            ":one": number_value(1),
+        }
+        if not force:
+            values[":completed"] = string_value(InterviewState.COMPLETED)
+        try:
+            with translated_errors(self._interviews):
+                response = self._client.update_item(
+                    TableName=self._interviews,
+                    Key=key(interview_id),
+                    UpdateExpression=_CLAIM_UPDATE,
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#id": "id", "#status": "status"},
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+        except ConditionFailed as refused:
+            raise self._claim_refusal(interview_id, refused.item, force=force) from None
+        return interview_from_item(response["Attributes"])
+
+    def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
+        """Push `owner`'s lease to now + `lease_seconds`. Raises LeaseLost if `owner` does not
+        hold it, RepositoryUnavailable or ConfigurationError; ValueError for a non-positive
+        `lease_seconds`."""
+        _check_lease_seconds(lease_seconds)
+        now = self._clock.now()
+        self._update_as_owner(
+            interview_id,
+            owner,
+            "SET lease_expires_at = :expires, updated_at = :now_text",
+            {":expires": epoch_number(now + timedelta(seconds=lease_seconds))},
+        )
+
+    def release(self, interview_id: str, owner: str) -> None:
+        """Drop `owner`'s lease, leaving the state as it is, so another delivery may claim.
+
+        Raises LeaseLost if `owner` does not hold it, RepositoryUnavailable or
+        ConfigurationError.
+        """
+        self._update_as_owner(
+            interview_id, owner, "SET updated_at = :now_text REMOVE lease_owner, lease_expires_at"
+        )
+
+    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
+        """Store completed with the question count and drop the lease, while `owner` holds it.
+
+        Raises LeaseLost, IllegalTransition (the owner's record is not processing),
+        RepositoryUnavailable or ConfigurationError.
+        """
+        self._update_as_owner(
+            interview_id,
+            owner,
+            "SET #status = :target, question_count = :count, updated_at = :now_text"
+            " REMOVE lease_owner, lease_expires_at, error_code, error_message",
+            {":count": number_value(question_count)},
+            target=InterviewState.COMPLETED,
+        )
+
+    def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
+        """Store failed with the error code and message (truncated to 100 and 1000 characters)
+        and drop the lease, while `owner` holds it.
+
+        Raises LeaseLost, IllegalTransition (the owner's record is not processing),
+        RepositoryUnavailable or ConfigurationError.
+        """
+        self._update_as_owner(
+            interview_id,
+            owner,
+            "SET #status = :target, error_code = :code, error_message = :message,"
+            " updated_at = :now_text REMOVE lease_owner, lease_expires_at",
+            {
+                ":code": string_value(error_code[:MAX_ERROR_CODE_CHARS]),
+                ":message": string_value(message[:MAX_ERROR_MESSAGE_CHARS]),
+            },
+            target=InterviewState.FAILED,
+        )
+
+    # --- Questions -----------------------------------------------------------------------
+
+    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
+        """Store `questions` as the interview's only questions.
+
+        Puts every question and deletes the interview's stored questions whose ids are not
+        among them, in BatchWriteItem calls of at most 25 requests, retrying unprocessed
+        requests with capped, jittered backoff. The earlier questions are found through the
+        index, which DynamoDB updates eventually: questions written moments before by another
+        run may not be seen yet. Raises ValueError for a question of another
+        interview or a repeated id, RepositoryUnavailable (also when writes stay unprocessed
+        after every retry), InvalidInterviewRecord (an item DynamoDB refuses) or
+        ConfigurationError.
+        """
+        created_at = self._clock.now()
+        requests: list[WriteRequestUnionTypeDef] = []
+        new_ids: set[str] = set()
+        for question in questions:
+            if question.interview_id != interview_id:
+                raise ValueError(f"question {question.id} belongs to {question.interview_id}")
+            if question.id in new_ids:
+                raise ValueError(f"question id {question.id} appears twice")
+            new_ids.add(question.id)
+            requests.append({"PutRequest": {"Item": question_to_item(question, created_at)}})
+        for item in self._query_questions(interview_id, ids_only=True):
+            stale_id = read_string(item, "id")
+            if stale_id is not None and stale_id not in new_ids:
+                requests.append({"DeleteRequest": {"Key": key(stale_id)}})
+        self._batches.write(requests)
+
+    def list_questions(self, interview_id: str) -> list[Question]:
+        """The interview's stored questions ordered by position (an empty list when none).
+
+        Raises RepositoryUnavailable, InvalidInterviewRecord or ConfigurationError.
+        """
+        questions = [question_from_item(item) for item in self._query_questions(interview_id)]
+        return sorted(questions, key=lambda question: (question.position, question.id))
+
+    # --- DynamoDB calls ------------------------------------------------------------------
+
+    def _get_item(self, interview_id: str) -> Mapping[str, AttributeValueTypeDef] | None:
+        with translated_errors(self._interviews):
+            response = self._client.get_item(
+                TableName=self._interviews, Key=key(interview_id), ConsistentRead=True
+            )
+        return response.get("Item")
+
+    def _update_as_owner(
+        self,
+        interview_id: str,
+        owner: str,
+        update: str,
+        values: Mapping[str, AttributeValueTypeDef] | None = None,
+        *,
+        target: InterviewState | None = None,
+    ) -> None:
+        condition = "lease_owner = :owner"
+        names: dict[str, str] = {}
+        all_values: dict[str, AttributeValueTypeDef] = {
+            ":owner": string_value(owner),
+            ":now_text": string_value(format_timestamp(self._clock.now())),
+            **(values or {}),
+        }
+        if target is not None:
+            condition += " AND #status = :processing"
+            names["#status"] = "status"
+            all_values[":processing"] = string_value(InterviewState.PROCESSING)
+            all_values[":target"] = string_value(target)
+        request: UpdateItemInputTypeDef = {
+            "TableName": self._interviews,
+            "Key": key(interview_id),
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": all_values,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        try:
+            with translated_errors(self._interviews):
+                self._client.update_item(**request)
+        except ConditionFailed as refused:
+            item = refused.item
+            if (
+                item is not None
+                and target is not None
+                and read_string(item, "lease_owner") == owner
+            ):
+                check_transition(stored_state(item), target)
+            raise LeaseLost(interview_id, owner) from None
+
+    def _claim_refusal(
+        self,
+        interview_id: str,
+        item: Mapping[str, AttributeValueTypeDef] | None,
+        *,
+        force: bool,
+    ) -> InterviewError:
+        if item is None:
+            # AWS returns no item for a missing key; an endpoint that ignores
+            # ReturnValuesOnConditionCheckFailure does the same, so look once to be sure.
+            item = self._get_item(interview_id)
+            if item is None:
+                return InterviewNotFound(interview_id)
+        if not is_legal(stored_state(item), InterviewState.PROCESSING, force=force):
+            return InterviewAlreadyCompleted(interview_id)
+        return LeaseHeld(interview_id)
+
+    def _query_questions(
+        self, interview_id: str, *, ids_only: bool = False
+    ) -> Iterator[Mapping[str, AttributeValueTypeDef]]:
+        request: QueryInputTypeDef = {
+            "TableName": self._questions,
+            "IndexName": self._index,
+            "KeyConditionExpression": "interview_id = :interview_id",
+            "ExpressionAttributeValues": {":interview_id": string_value(interview_id)},
+        }
+        if ids_only:
+            request["ProjectionExpression"] = "#id"
+            request["ExpressionAttributeNames"] = {"#id": "id"}
+        while True:
+            with translated_errors(self._questions):
+                page = self._client.query(**request)
+            yield from page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _check_lease_seconds(lease_seconds: float) -> None:
+    if not lease_seconds > 0:
+        raise ValueError("lease_seconds must be positive")

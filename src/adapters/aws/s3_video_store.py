@@ -1,0 +1,192 @@
+"""S3VideoStore: interview videos fetched from S3 into a private temporary folder."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from adapters.aws.errors import (
+    describe,
+    error_codes,
+    http_status,
+    is_access_denied,
+    is_transient,
+)
+from adapters.video_keys import MEDIA_EXTENSIONS, validate_video_key
+from interview_core.errors import (
+    InterviewError,
+    StorageUnavailable,
+    VideoAccessDenied,
+    VideoNotFound,
+    VideoTooLarge,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from mypy_boto3_s3 import S3Client
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+"""2 GiB: Amazon Transcribe's own limit on a media file."""
+
+DEFAULT_CHUNK_SIZE = 1024 * 1024
+
+_NOT_FOUND_CODES = frozenset({"NoSuchKey", "NotFound", "NoSuchBucket", "NoSuchVersion", "404"})
+_NOT_READABLE_CODES = frozenset({"InvalidObjectState"})
+_CHANGED_CODES = frozenset({"PreconditionFailed"})
+
+
+class S3VideoStore:
+    """Videos in one S3 bucket, fetched by key.
+
+    Keys are validated (no `..` segments, no leading slash, no control characters, a bounded
+    length, an allowed media extension) before any request. One HeadObject reads the size,
+    which must be within `max_bytes`; the download then streams in `chunk_size` pieces into a
+    folder created private (mode 0700) under `tmp_dir` (the system default when None), to a
+    file named `video<extension>` whatever the key, so memory does not grow with the object.
+
+    Provider errors become core errors:
+    - NoSuchKey, NotFound, NoSuchBucket, HTTP 404 -> VideoNotFound (permanent; a missing
+      bucket looks the same as a missing key on HeadObject);
+    - AccessDenied, other refused credentials, HTTP 403 -> VideoAccessDenied (permanent; S3
+      also answers 403 for a missing key when the caller may not list the bucket);
+    - InvalidObjectState (an archived object) -> VideoAccessDenied (permanent);
+    - throttling (SlowDown, 429), HTTP 5xx, timeouts, lost connections, a truncated or
+      corrupt stream, and the object changing between HeadObject and GetObject ->
+      StorageUnavailable (transient);
+    - any other S3 error -> StorageUnavailable (transient), so an unforeseen failure is
+      retried up to the queue's redrive limit rather than failing the interview at once;
+    - a local write failure (disk full) -> StorageUnavailable (transient).
+    """
+
+    def __init__(
+        self,
+        client: S3Client,
+        bucket: str,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        tmp_dir: Path | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        allowed_extensions: frozenset[str] = MEDIA_EXTENSIONS,
+    ) -> None:
+        """Raise ValueError for an empty bucket name or a non-positive limit or chunk size."""
+        if not bucket:
+            raise ValueError("a bucket name is required")
+        if max_bytes < 1 or chunk_size < 1:
+            raise ValueError("max_bytes and chunk_size must be positive")
+        self._client = client
+        self._bucket = bucket
+        self._max_bytes = max_bytes
+        self._tmp_dir = tmp_dir
+        self._chunk_size = chunk_size
+        self._allowed_extensions = allowed_extensions
+
+    @property
+    def bucket(self) -> str:
+        """The bucket the videos are read from."""
+        return self._bucket
+
+    @contextmanager
+    def fetch(self, location: str) -> Iterator[Path]:
+        """Download the video at key `location`; the file and its folder go on context exit.
+
+        Raises InvalidVideoLocation (before any request), VideoNotFound, VideoTooLarge,
+        VideoAccessDenied or StorageUnavailable (transient).
+        """
+        key = self._validate(location)
+        size, etag = self._head(key)
+        self._check_size(key, size)
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="interview-video-", dir=self._tmp_dir))
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot create a temporary folder: {exc.strerror}") from exc
+        try:
+            target = folder / f"video{PurePosixPath(key).suffix.lower()}"
+            self._download(key, etag, size, target)
+            yield target
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def object_size(self, location: str) -> int:
+        """The size in bytes of the video at key `location`, from one HeadObject.
+
+        Raises InvalidVideoLocation, VideoNotFound, VideoAccessDenied or StorageUnavailable.
+        """
+        key = self._validate(location)
+        size, _ = self._head(key)
+        return size
+
+    def locate(self, location: str) -> str:
+        """The `s3://bucket/key` URI of the video, for services that read S3 directly.
+
+        Makes no request. Raises InvalidVideoLocation.
+        """
+        return f"s3://{self._bucket}/{self._validate(location)}"
+
+    def _validate(self, location: str) -> str:
+        return validate_video_key(location, allowed_extensions=self._allowed_extensions)
+
+    def _check_size(self, key: str, size: int) -> None:
+        if size > self._max_bytes:
+            raise VideoTooLarge(f"video {key!r} is {size} bytes; the limit is {self._max_bytes}")
+
+    def _head(self, key: str) -> tuple[int, str | None]:
+        try:
+            response = self._client.head_object(Bucket=self._bucket, Key=key)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, key) from exc
+        return int(response["ContentLength"]), response.get("ETag")
+
+    def _download(self, key: str, etag: str | None, size: int, target: Path) -> None:
+        started = time.monotonic()
+        try:
+            if etag:
+                response = self._client.get_object(Bucket=self._bucket, Key=key, IfMatch=etag)
+            else:
+                response = self._client.get_object(Bucket=self._bucket, Key=key)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, key) from exc
+        body = response["Body"]
+        written = 0
+        try:
+            with target.open("xb") as out:
+                for chunk in body.iter_chunks(self._chunk_size):
+                    written += len(chunk)
+                    self._check_size(key, written)
+                    out.write(chunk)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, key) from exc
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot write the copy of {key!r}: {exc.strerror}") from exc
+        finally:
+            body.close()
+        if written != size:
+            raise StorageUnavailable(f"download of {key!r} ended after {written} of {size} bytes")
+        logger.debug(
+            "video downloaded",
+            extra={"bytes": written, "duration": round(time.monotonic() - started, 3)},
+        )
+
+    def _translate(self, exc: BaseException, key: str) -> InterviewError:
+        codes = error_codes(exc)
+        status = http_status(exc)
+        if is_transient(exc):
+            return StorageUnavailable(f"S3 could not serve {key!r} now: {describe(exc)}")
+        if codes & _NOT_FOUND_CODES or status == 404:
+            return VideoNotFound(f"no video at {key!r} in bucket {self._bucket}")
+        if is_access_denied(exc) or status == 403:
+            return VideoAccessDenied(f"access to {key!r} was refused: {describe(exc)}")
+        if codes & _NOT_READABLE_CODES:
+            return VideoAccessDenied(f"{key!r} is archived and cannot be read: {describe(exc)}")
+        if codes & _CHANGED_CODES or status == 412:
+            return StorageUnavailable(f"{key!r} changed while it was being fetched")
+        return StorageUnavailable(f"S3 failed to serve {key!r}: {describe(exc)}")

@@ -1,0 +1,217 @@
+"""SqsMessageSource: interview requests from one SQS queue, with long polling."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from adapters.aws.errors import describe, error_codes, error_message, is_access_denied, is_transient
+from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
+from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
+from interview_core.ports import QueueMessage
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef, ReceiveMessageRequestTypeDef
+
+logger = logging.getLogger(__name__)
+
+MAX_WAIT_SECONDS = 20
+"""The longest long poll SQS allows."""
+
+MAX_BATCH = 10
+"""The most messages one ReceiveMessage returns."""
+
+MAX_VISIBILITY_SECONDS = 43_200
+"""SQS's 12-hour ceiling on a visibility timeout."""
+
+_STALE_CODES = frozenset({"ReceiptHandleIsInvalid", "MessageNotInflight"})
+_CONFIGURATION_CODES = frozenset(
+    {
+        "QueueDoesNotExist",
+        "NonExistentQueue",
+        "InvalidAddress",
+        "UnsupportedOperation",
+        "KmsDisabled",
+        "KmsNotFound",
+        "KmsInvalidState",
+        "KmsInvalidKeyUsage",
+        "KmsOptInRequired",
+    }
+)
+
+
+class SqsMessageSource:
+    """A MessageSource over one SQS queue.
+
+    `receive` long-polls (up to 20 s), asks for up to 10 messages with their
+    ApproximateReceiveCount, and validates each body with `adapters.messages`: an invalid
+    body (or one above `max_body_bytes`) comes back with `interview_id` None and the reason
+    in `body_error`, never the body itself. `visibility_timeout`, when given, overrides the
+    queue's default for the messages received.
+
+    Errors: throttling, HTTP 5xx, timeouts, lost connections and unknown service errors
+    raise QueueUnavailable (transient). A missing queue, a refused identity or an unusable
+    KMS key raise ConfigurationError (permanent): retrying cannot help until the settings
+    change.
+
+    A receipt that no longer acts on its message (ReceiptHandleIsInvalid, MessageNotInflight,
+    an expired receipt handle, or the 12-hour total visibility reached) means the message was
+    already deleted, or its visibility ran out and it may be with another consumer. `ack`,
+    `release` and `extend` then log a warning with the message id and return normally: the
+    interview's lease and state, not the queue, guard against duplicate work, and a
+    redelivered message for a finished interview is acked without work.
+    """
+
+    def __init__(
+        self,
+        client: SQSClient,
+        queue_url: str,
+        *,
+        wait_seconds: float = MAX_WAIT_SECONDS,
+        visibility_timeout: int | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        """Raise ValueError for an empty queue URL or a non-positive body limit."""
+        if not queue_url:
+            raise ValueError("a queue URL is required")
+        if max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive")
+        self._client = client
+        self._queue_url = queue_url
+        self._wait_seconds = wait_seconds
+        self._visibility_timeout = (
+            None if visibility_timeout is None else _clamp_seconds(visibility_timeout)
+        )
+        self._max_body_bytes = max_body_bytes
+
+    @property
+    def queue_url(self) -> str:
+        """The URL of the queue messages are read from."""
+        return self._queue_url
+
+    def receive(
+        self, max_messages: int = MAX_BATCH, wait_seconds: float | None = None
+    ) -> list[QueueMessage]:
+        """Up to `max_messages` (clamped to 1..10) messages, waiting up to `wait_seconds`
+        (clamped to 0..20, rounded up; the constructor's default when None) for the first.
+
+        Raises QueueUnavailable (transient) or ConfigurationError.
+        """
+        wait = self._wait_seconds if wait_seconds is None else wait_seconds
+        request: ReceiveMessageRequestTypeDef = {
+            "QueueUrl": self._queue_url,
+            "MaxNumberOfMessages": min(max(int(max_messages), 1), MAX_BATCH),
+            "WaitTimeSeconds": min(_clamp_seconds(wait), MAX_WAIT_SECONDS),
+            "MessageSystemAttributeNames": ["ApproximateReceiveCount"],
+        }
+        if self._visibility_timeout is not None:
+            request["VisibilityTimeout"] = self._visibility_timeout
+        try:
+            response = self._client.receive_message(**request)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, "receive") from exc
+        return [self._to_queue_message(raw) for raw in response.get("Messages", [])]
+
+    def ack(self, message: QueueMessage) -> None:
+        """Delete the message: it is done. A stale receipt is logged, not raised.
+
+        Raises QueueUnavailable (transient) or ConfigurationError.
+        """
+        try:
+            self._client.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message.receipt)
+        except (ClientError, BotoCoreError) as exc:
+            self._handle(exc, "ack", message)
+
+    def release(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Make the message visible again after `delay_seconds` (clamped to 0..43200,
+        rounded up). A stale receipt is logged, not raised.
+
+        Raises QueueUnavailable (transient) or ConfigurationError.
+        """
+        self._change_visibility(message, delay_seconds, "release")
+
+    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
+        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..43200,
+        rounded up). A stale receipt or the 12-hour total reached is logged, not raised.
+
+        Raises QueueUnavailable (transient) or ConfigurationError.
+        """
+        self._change_visibility(message, visibility_seconds, "extend")
+
+    def _change_visibility(self, message: QueueMessage, seconds: float, operation: str) -> None:
+        try:
+            self._client.change_message_visibility(
+                QueueUrl=self._queue_url,
+                ReceiptHandle=message.receipt,
+                VisibilityTimeout=_clamp_seconds(seconds),
+            )
+        except (ClientError, BotoCoreError) as exc:
+            self._handle(exc, operation, message)
+
+    def _to_queue_message(self, raw: MessageTypeDef) -> QueueMessage:
+        message_id = raw.get("MessageId", "")
+        receipt = raw.get("ReceiptHandle", "")
+        attributes = raw.get("Attributes", {})
+        try:
+            receive_count = int(attributes.get("ApproximateReceiveCount", "1"))
+        except ValueError:
+            receive_count = 1
+        body = raw.get("Body", "")
+        if len(body.encode("utf-8", "surrogatepass")) > self._max_body_bytes:
+            reason = f"body is larger than {self._max_body_bytes} bytes"
+            message = QueueMessage(message_id, receipt, receive_count, None, body_error=reason)
+        else:
+            message = queue_message_from_body(
+                message_id=message_id, receipt=receipt, receive_count=receive_count, body=body
+            )
+        if message.body_error is not None:
+            logger.warning(
+                "invalid message body: %s",
+                message.body_error,
+                extra={"message_id": message_id},
+            )
+        return message
+
+    def _handle(
+        self, exc: ClientError | BotoCoreError, operation: str, message: QueueMessage
+    ) -> None:
+        """Log a stale receipt and return; raise the core error for anything else."""
+        if _is_stale_receipt(exc):
+            logger.warning(
+                "%s of message skipped: its receipt no longer applies (%s)",
+                operation,
+                describe(exc),
+                extra={"message_id": message.message_id},
+            )
+            return
+        raise self._translate(exc, operation) from exc
+
+    def _translate(self, exc: BaseException, operation: str) -> InterviewError:
+        if is_transient(exc):
+            return QueueUnavailable(f"SQS {operation} failed, retry later: {describe(exc)}")
+        if error_codes(exc) & _CONFIGURATION_CODES or is_access_denied(exc):
+            return ConfigurationError(f"SQS {operation} refused for the queue: {describe(exc)}")
+        return QueueUnavailable(f"SQS {operation} failed: {describe(exc)}")
+
+
+def _is_stale_receipt(exc: BaseException) -> bool:
+    """Whether the receipt handle can no longer act on its message."""
+    if error_codes(exc) & _STALE_CODES:
+        return True
+    if "InvalidParameterValue" in error_codes(exc):
+        text = error_message(exc)
+        return "ReceiptHandle" in text or "VisibilityTimeout" in text
+    return False
+
+
+def _clamp_seconds(seconds: float) -> int:
+    """Whole seconds within SQS's 0..43200 visibility range, rounded up; NaN counts as 0."""
+    if math.isnan(seconds):
+        return 0
+    if seconds >= MAX_VISIBILITY_SECONDS:
+        return MAX_VISIBILITY_SECONDS
+    return max(0, math.ceil(seconds))

@@ -1,0 +1,93 @@
+"""LocalFileVideoStore: videos as files under one root folder, used in place."""
+
+from __future__ import annotations
+
+import errno
+import stat
+from contextlib import nullcontext
+from typing import TYPE_CHECKING
+
+from adapters.video_keys import MEDIA_EXTENSIONS, validate_video_key
+from interview_core.errors import (
+    InterviewError,
+    InvalidVideoLocation,
+    StorageUnavailable,
+    VideoAccessDenied,
+    VideoNotFound,
+    VideoTooLarge,
+)
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+
+
+class LocalFileVideoStore:
+    """A VideoStore over a folder: a location is a key relative to `root`.
+
+    Keys pass the same validation as the S3 store's, so a hostile key fails the same way in
+    both. The file is handed out in place, never copied. A key that names a directory or
+    anything else that is not a regular file is reported as VideoNotFound, as S3 reports a
+    prefix that is not an object. The checks run when `fetch` is called; a file swapped
+    between the check and its use is not detected, which is acceptable for a local folder
+    the operator controls.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        max_bytes: int | None = None,
+        *,
+        allowed_extensions: frozenset[str] = MEDIA_EXTENSIONS,
+    ) -> None:
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must not be negative")
+        self._root = root
+        self._max_bytes = max_bytes
+        self._allowed_extensions = allowed_extensions
+
+    def fetch(self, location: str) -> AbstractContextManager[Path]:
+        """Open the video at `location` (a key under the root) as the file itself.
+
+        Raises InvalidVideoLocation for a malformed key (before any file I/O) or one that
+        resolves, through symbolic links, outside the root; VideoNotFound when nothing or
+        no regular file is there; VideoTooLarge above `max_bytes`; VideoAccessDenied when the
+        file system refuses; StorageUnavailable for other I/O failures.
+        """
+        key = validate_video_key(location, allowed_extensions=self._allowed_extensions)
+        path = self._resolve_inside_root(key)
+        try:
+            info = path.stat()
+        except OSError as exc:
+            raise _translate(key, exc) from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise VideoNotFound(f"no video file at key {key!r}")
+        if self._max_bytes is not None and info.st_size > self._max_bytes:
+            raise VideoTooLarge(
+                f"video at key {key!r} has {info.st_size} bytes, above {self._max_bytes}"
+            )
+        return nullcontext(path)
+
+    def _resolve_inside_root(self, key: str) -> Path:
+        """The real path of `key`, refused when symbolic links lead it out of the root."""
+        try:
+            root = self._root.resolve()
+            path = (root / key).resolve()
+        except RuntimeError:  # a symbolic link loop, as Python 3.11 and 3.12 report it
+            raise InvalidVideoLocation("video key leads into a symbolic link loop") from None
+        except OSError as exc:
+            raise _translate(key, exc) from exc
+        if not path.is_relative_to(root):
+            raise InvalidVideoLocation("video key resolves outside the video folder")
+        return path
+
+
+def _translate(key: str, exc: OSError) -> InterviewError:
+    """The core error for a file system failure on `key`."""
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return VideoNotFound(f"no video at key {key!r}")
+    if isinstance(exc, PermissionError):
+        return VideoAccessDenied(f"access to key {key!r} was refused")
+    if exc.errno in (errno.ELOOP, errno.ENAMETOOLONG):
+        return InvalidVideoLocation("video key leads into a symbolic link loop or too long a path")
+    return StorageUnavailable(f"could not read key {key!r}: {exc.strerror or 'I/O error'}")

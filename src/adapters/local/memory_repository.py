@@ -1,0 +1,195 @@
+"""InMemoryInterviewRepository: interview records and questions in a dict, with leases."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.clock import SystemClock
+from interview_core.errors import (
+    InterviewAlreadyCompleted,
+    InterviewNotFound,
+    LeaseHeld,
+    LeaseLost,
+)
+from interview_core.state import InterviewState, check_transition
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from interview_core.entities import Interview, Question
+    from interview_core.ports import Clock
+
+
+class InMemoryInterviewRepository:
+    """An InterviewRepository in memory, with the DynamoDB adapter's conditions and errors.
+
+    Thread-safe: one lock guards every read and write, so a claim is atomic. Records are
+    frozen and handed out as copies. A lease is held by `owner` while the record's
+    `lease_owner` equals it, also after `lease_expires_at` has passed, as long as no other
+    worker has claimed since (the DynamoDB condition `lease_owner = :owner`). An unknown
+    interview holds no lease, so the lease operations raise LeaseLost for it. Questions are
+    kept per interview by id, as the questions table and its `interview_id` index keep them.
+    """
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._interviews: dict[str, Interview] = {}
+        self._questions: dict[str, dict[str, Question]] = {}  # by interview, then by id
+
+    # --- seeding and inspection ---------------------------------------------------------
+
+    def add(self, interview: Interview) -> None:
+        """Store `interview` as is, replacing any record with its id (as the upstream does)."""
+        with self._lock:
+            self._interviews[interview.id] = interview
+
+    def all(self) -> list[Interview]:
+        """Every interview record, in the order they were first added."""
+        with self._lock:
+            return [attrs.evolve(record) for record in self._interviews.values()]
+
+    def all_questions(self) -> list[Question]:
+        """Every stored question of every interview, in the order they were written."""
+        with self._lock:
+            return [q for stored in self._questions.values() for q in stored.values()]
+
+    # --- the InterviewRepository port ---------------------------------------------------
+
+    def get(self, interview_id: str) -> Interview:
+        """The interview record. Raises InterviewNotFound."""
+        with self._lock:
+            return attrs.evolve(self._existing(interview_id))
+
+    def claim(
+        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+    ) -> Interview:
+        """Move the interview to processing under a lease held by `owner` for `lease_seconds`.
+
+        Refused with InterviewAlreadyCompleted when completed and not `force`, then with
+        LeaseHeld while any live lease exists (the caller's own included). On success the
+        attempt counter goes up by one and earlier error fields are cleared. Raises
+        InterviewNotFound for an unknown id.
+        """
+        _check_lease_seconds(lease_seconds)
+        with self._lock:
+            record = self._existing(interview_id)
+            now = self._clock.now()
+            if record.state is InterviewState.COMPLETED and not force:
+                raise InterviewAlreadyCompleted(interview_id)
+            if record.has_live_lease(now):
+                raise LeaseHeld(interview_id)
+            check_transition(record.state, InterviewState.PROCESSING, force=force)
+            claimed = attrs.evolve(
+                record,
+                state=InterviewState.PROCESSING,
+                lease_owner=owner,
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+                attempts=record.attempts + 1,
+                error_code=None,
+                error_message=None,
+                updated_at=now,
+            )
+            self._interviews[interview_id] = claimed
+            return attrs.evolve(claimed)
+
+    def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
+        """Set the lease's expiry to now + `lease_seconds`. Raises LeaseLost if not held."""
+        _check_lease_seconds(lease_seconds)
+        with self._lock:
+            record = self._held(interview_id, owner)
+            now = self._clock.now()
+            self._interviews[interview_id] = attrs.evolve(
+                record, lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now
+            )
+
+    def release(self, interview_id: str, owner: str) -> None:
+        """Drop the lease, leaving the interview processing and claimable at once.
+
+        Raises LeaseLost if `owner` does not hold it.
+        """
+        with self._lock:
+            record = self._held(interview_id, owner)
+            self._interviews[interview_id] = attrs.evolve(
+                record, lease_owner=None, lease_expires_at=None, updated_at=self._clock.now()
+            )
+
+    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
+        """Make `questions` the interview's only questions; earlier ones not among them go.
+
+        Raises ValueError (a caller's mistake) when a question belongs to another interview
+        or two share an id, which the questions table would refuse too.
+        """
+        ids = {question.id for question in questions}
+        if len(ids) != len(questions):
+            raise ValueError("questions must have distinct ids")
+        if any(question.interview_id != interview_id for question in questions):
+            raise ValueError(f"every question must belong to interview {interview_id}")
+        with self._lock:
+            self._questions[interview_id] = {question.id: question for question in questions}
+
+    def list_questions(self, interview_id: str) -> list[Question]:
+        """The interview's stored questions ordered by position; empty for an unknown id."""
+        with self._lock:
+            found = list(self._questions.get(interview_id, {}).values())
+        return sorted(found, key=lambda question: question.position)
+
+    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
+        """Move to completed with `question_count`, dropping the lease, while `owner` holds it.
+
+        Raises LeaseLost.
+        """
+        with self._lock:
+            record = self._held(interview_id, owner)
+            check_transition(record.state, InterviewState.COMPLETED)
+            self._interviews[interview_id] = attrs.evolve(
+                record,
+                state=InterviewState.COMPLETED,
+                question_count=question_count,
+                lease_owner=None,
+                lease_expires_at=None,
+                error_code=None,
+                error_message=None,
+                updated_at=self._clock.now(),
+            )
+
+    def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
+        """Move to failed with `error_code` and `message`, dropping the lease, while held.
+
+        Raises LeaseLost.
+        """
+        with self._lock:
+            record = self._held(interview_id, owner)
+            check_transition(record.state, InterviewState.FAILED)
+            self._interviews[interview_id] = attrs.evolve(
+                record,
+                state=InterviewState.FAILED,
+                error_code=error_code,
+                error_message=message,
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=self._clock.now(),
+            )
+
+    # --- helpers, called with the lock held ---------------------------------------------
+
+    def _existing(self, interview_id: str) -> Interview:
+        try:
+            return self._interviews[interview_id]
+        except KeyError:
+            raise InterviewNotFound(interview_id) from None
+
+    def _held(self, interview_id: str, owner: str) -> Interview:
+        record = self._interviews.get(interview_id)
+        if record is None or record.lease_owner != owner:
+            raise LeaseLost(interview_id, owner)
+        return record
+
+
+def _check_lease_seconds(lease_seconds: float) -> None:
+    if not lease_seconds > 0:
+        raise ValueError("lease_seconds must be positive")

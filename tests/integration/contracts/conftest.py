@@ -1,0 +1,1 @@
+"""Contract suites: the moto fixtures come from tests/integration/conftest.py."""

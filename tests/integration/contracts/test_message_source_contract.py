@@ -1,0 +1,210 @@
+"""One contract for every MessageSource: the in-memory queue and SQS on moto give the same
+results and raise the same errors."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+import attrs
+import boto3
+import pytest
+from botocore.config import Config
+
+from adapters.aws.sqs_message_source import SqsMessageSource
+from adapters.local.memory_message_source import InMemoryMessageSource
+from interview_core.ports import MessageSource
+
+VISIBILITY = 2
+MAX_RECEIVES = 2
+SENTINEL = "SENTINEL-BODY-TEXT-5c1e"
+
+
+@attrs.define
+class Subject:
+    """A message source under test, how a producer sends to it, and its dead letters."""
+
+    source: MessageSource
+    send: Callable[[str], str]
+    dead_letter_ids: Callable[[], list[str]]
+
+
+def request_body(interview_id: str) -> str:
+    return json.dumps({"interview_id": interview_id})
+
+
+@pytest.fixture(params=["memory", "sqs"])
+def subject(request: pytest.FixtureRequest) -> Subject:
+    if request.param == "memory":
+        memory = InMemoryMessageSource(
+            visibility_timeout=VISIBILITY, max_receive_count=MAX_RECEIVES
+        )
+        return Subject(memory, memory.send, lambda: [m.message_id for m in memory.dead_letters])
+
+    endpoint: str = request.getfixturevalue("aws_endpoint")
+    session: boto3.Session = request.getfixturevalue("boto_session")
+    config: Config = request.getfixturevalue("client_config")
+    sqs = session.client("sqs", endpoint_url=endpoint, config=config)
+    dlq_url = sqs.create_queue(QueueName="interviews-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVES)}
+    queue_url = sqs.create_queue(
+        QueueName="interviews",
+        Attributes={"VisibilityTimeout": str(VISIBILITY), "RedrivePolicy": json.dumps(redrive)},
+    )["QueueUrl"]
+    dead_letters = SqsMessageSource(sqs, dlq_url, wait_seconds=0)
+
+    def send(body: str) -> str:
+        return sqs.send_message(QueueUrl=queue_url, MessageBody=body)["MessageId"]
+
+    return Subject(
+        SqsMessageSource(sqs, queue_url, wait_seconds=0),
+        send,
+        lambda: [m.message_id for m in dead_letters.receive(10, 0)],
+    )
+
+
+def test_receive_returns_the_request_once_until_it_is_released(subject: Subject) -> None:
+    interview_id = str(uuid.uuid4())
+    message_id = subject.send(request_body(interview_id))
+
+    [message] = subject.source.receive(10, 0)
+
+    assert message.message_id == message_id
+    assert message.interview_id == interview_id
+    assert message.receive_count == 1
+    assert message.body_error is None
+    assert message.receipt
+    assert subject.source.receive(10, 0) == []
+
+
+def test_an_empty_queue_gives_nothing(subject: Subject) -> None:
+    assert subject.source.receive(10, 0) == []
+
+
+def test_receive_returns_a_batch(subject: Subject) -> None:
+    sent = {subject.send(request_body(str(uuid.uuid4()))) for _ in range(3)}
+
+    received = subject.source.receive(10, 0)
+
+    assert {m.message_id for m in received} == sent
+
+
+def test_receive_waits_for_a_message_sent_during_the_wait(subject: Subject) -> None:
+    body = request_body(str(uuid.uuid4()))
+    sender = threading.Timer(0.3, subject.send, args=(body,))
+    started = time.monotonic()
+    sender.start()
+    try:
+        received = subject.source.receive(1, 2)
+    finally:
+        sender.join()
+
+    assert len(received) == 1
+    assert time.monotonic() - started < 1.9
+
+
+def test_ack_deletes_the_message(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [message] = subject.source.receive(1, 0)
+
+    subject.source.ack(message)
+    subject.source.release(message, 0)
+
+    assert subject.source.receive(10, 0) == []
+
+
+def test_release_with_no_delay_redelivers_with_a_new_receipt(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [first] = subject.source.receive(1, 0)
+
+    subject.source.release(first, 0)
+
+    [second] = subject.source.receive(1, 0)
+    assert second.message_id == first.message_id
+    assert second.receive_count == 2
+    assert second.receipt != first.receipt
+
+
+def test_release_with_a_delay_hides_the_message_until_then(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [message] = subject.source.receive(1, 0)
+
+    subject.source.release(message, 1)
+
+    assert subject.source.receive(1, 0) == []
+    time.sleep(1.2)
+    assert [m.message_id for m in subject.source.receive(1, 0)] == [message.message_id]
+
+
+def test_extend_keeps_the_message_hidden_past_its_visibility_timeout(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [message] = subject.source.receive(1, 0)
+
+    subject.source.extend(message, 30)
+    time.sleep(VISIBILITY + 0.3)
+
+    assert subject.source.receive(1, 0) == []
+    subject.source.extend(message, 0)
+    assert [m.message_id for m in subject.source.receive(1, 0)] == [message.message_id]
+
+
+def test_the_message_is_dead_lettered_after_the_redrive_limit(subject: Subject) -> None:
+    message_id = subject.send(request_body(str(uuid.uuid4())))
+
+    counts = []
+    for _ in range(MAX_RECEIVES):
+        [message] = subject.source.receive(1, 0)
+        counts.append(message.receive_count)
+        subject.source.release(message, 0)
+
+    assert counts == list(range(1, MAX_RECEIVES + 1))
+    assert subject.source.receive(1, 0) == []
+    assert subject.dead_letter_ids() == [message_id]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"not json {SENTINEL}",
+        json.dumps({"other": SENTINEL}),
+        json.dumps({"interview_id": SENTINEL}),
+        json.dumps({"interview_id": str(uuid.uuid4()), "note": SENTINEL}),
+        json.dumps({"interview_id": str(uuid.uuid4()), "padding": SENTINEL * 13_000}),
+    ],
+    ids=["non-json", "missing-id", "non-uuid", "extra-field", "300-kb"],
+)
+def test_an_invalid_body_comes_back_with_a_reason_beside_the_good_ones(
+    subject: Subject, body: str
+) -> None:
+    bad_id = subject.send(body)
+    good_interview = str(uuid.uuid4())
+    subject.send(request_body(good_interview))
+
+    received = {m.message_id: m for m in subject.source.receive(10, 0)}
+
+    bad = received.pop(bad_id)
+    [good] = received.values()
+    assert bad.interview_id is None
+    assert bad.body_error and SENTINEL not in bad.body_error
+    assert bad.receive_count == 1
+    assert good.interview_id == good_interview
+
+
+def test_acting_with_an_earlier_receipt_does_not_raise(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [first] = subject.source.receive(1, 0)
+    subject.source.release(first, 0)
+    [second] = subject.source.receive(1, 0)
+
+    subject.source.extend(first, 30)
+    subject.source.release(first, 0)
+    subject.source.ack(first)
+
+    subject.source.ack(second)
+    assert subject.source.receive(10, 0) == []

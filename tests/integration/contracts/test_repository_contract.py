@@ -1,0 +1,337 @@
+"""One contract for every InterviewRepository: the in-memory fake and DynamoDB on moto
+give the same results and raise the same errors."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import attrs
+import boto3
+import pytest
+from botocore.config import Config
+
+from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
+from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
+from adapters.local.memory_repository import InMemoryInterviewRepository
+from interview_core.clock import ManualClock
+from interview_core.entities import Interview, Question
+from interview_core.errors import (
+    IllegalTransition,
+    InterviewAlreadyCompleted,
+    InterviewNotFound,
+    LeaseHeld,
+    LeaseLost,
+)
+from interview_core.ids import question_id
+from interview_core.ports import InterviewRepository
+from interview_core.state import InterviewState
+
+START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+LEASE = 60.0
+
+
+@attrs.define
+class Subject:
+    """A repository under test, the clock it reads and a way to seed records as upstream does."""
+
+    repository: InterviewRepository
+    clock: ManualClock
+    add: Callable[[Interview], None]
+
+    def seed(self, interview_id: str = "iv-1", **fields: Any) -> Interview:
+        interview = Interview(
+            id=interview_id, video_key=f"videos/{interview_id}.mp4", created_at=START, **fields
+        )
+        self.add(interview)
+        return interview
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def subject(request: pytest.FixtureRequest) -> Subject:
+    """Each repository with fresh storage and a manual clock at START."""
+    clock = ManualClock(START)
+    if request.param == "memory":
+        memory = InMemoryInterviewRepository(clock)
+        return Subject(memory, clock, memory.add)
+    endpoint: str = request.getfixturevalue("aws_endpoint")
+    session: boto3.Session = request.getfixturevalue("boto_session")
+    config: Config = request.getfixturevalue("client_config")
+    client = session.client("dynamodb", endpoint_url=endpoint, config=config)
+    create_interview_tables(client, "interviews", "questions", questions_index="by-interview")
+    dynamodb = DynamoDBInterviewRepository(
+        client, "interviews", "questions", questions_index="by-interview", clock=clock
+    )
+    return Subject(
+        dynamodb, clock, lambda interview: put_interview(client, "interviews", interview)
+    )
+
+
+def make_questions(interview_id: str, count: int, *, variant: str = "") -> list[Question]:
+    return [
+        Question(
+            id=question_id(interview_id, n),
+            interview_id=interview_id,
+            position=n,
+            question=f"{variant}Why {n}?",
+            answer=f"Because {n}.",
+            context="" if n % 2 else f"said at {n}",
+            question_context="behavioural" if n % 2 else "technical",
+            is_global=n % 3 == 0,
+            start_time=None if n % 4 == 0 else n * 2.5 + 0.1,
+            end_time=None if n % 4 == 0 else n * 2.5 + 1.7,
+            user_id=None if n % 5 == 0 else "user-1",
+        )
+        for n in range(count)
+    ]
+
+
+# --- get and claim ------------------------------------------------------------------------
+
+
+def test_get_returns_the_record_as_stored(subject: Subject) -> None:
+    seeded = subject.seed(
+        user_id="user-1",
+        state=InterviewState.FAILED,
+        attempts=2,
+        error_code="VIDEO_NOT_FOUND",
+        error_message="no video",
+        question_count=3,
+        updated_at=START + timedelta(seconds=1.5),
+    )
+
+    assert subject.repository.get("iv-1") == seeded
+    with pytest.raises(InterviewNotFound):
+        subject.repository.get("unknown")
+
+
+def test_claim_moves_to_processing_under_a_lease(subject: Subject) -> None:
+    subject.seed(state=InterviewState.FAILED, attempts=1, error_code="X", error_message="y")
+    subject.clock.advance(10)
+
+    claimed = subject.repository.claim("iv-1", "worker-a", LEASE)
+
+    expected = Interview(
+        id="iv-1",
+        video_key="videos/iv-1.mp4",
+        state=InterviewState.PROCESSING,
+        attempts=2,
+        lease_owner="worker-a",
+        lease_expires_at=START + timedelta(seconds=10 + LEASE),
+        created_at=START,
+        updated_at=START + timedelta(seconds=10),
+    )
+    assert claimed == expected
+    assert subject.repository.get("iv-1") == expected
+
+
+def test_claim_refusals(subject: Subject) -> None:
+    subject.seed("done", state=InterviewState.COMPLETED)
+    subject.seed("busy")
+    subject.repository.claim("busy", "worker-a", LEASE)
+
+    with pytest.raises(InterviewNotFound):
+        subject.repository.claim("unknown", "worker-a", LEASE)
+    with pytest.raises(InterviewAlreadyCompleted):
+        subject.repository.claim("done", "worker-a", LEASE)
+    with pytest.raises(LeaseHeld):
+        subject.repository.claim("busy", "worker-b", LEASE)
+    with pytest.raises(LeaseHeld):
+        subject.repository.claim("busy", "worker-a", LEASE)
+    with pytest.raises(ValueError):
+        subject.repository.claim("busy", "worker-a", 0)
+    assert subject.repository.get("busy").attempts == 1
+    assert subject.repository.get("done").attempts == 0
+
+
+def test_force_reclaims_a_completed_interview(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.mark_completed("iv-1", "worker-a", 4)
+    with pytest.raises(InterviewAlreadyCompleted):
+        subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    again = subject.repository.claim("iv-1", "worker-b", LEASE, force=True)
+
+    assert again.state is InterviewState.PROCESSING
+    assert (again.attempts, again.lease_owner, again.question_count) == (2, "worker-b", 4)
+
+
+def claim_race(repository: InterviewRepository, interview_id: str) -> dict[str, object]:
+    """Two threads claim at once after a barrier; each owner's Interview or LeaseHeld."""
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def contend(owner: str) -> None:
+        barrier.wait()
+        try:
+            outcomes[owner] = repository.claim(interview_id, owner, LEASE)
+        except LeaseHeld as exc:
+            outcomes[owner] = exc
+
+    threads = [threading.Thread(target=contend, args=(owner,)) for owner in ("w0", "w1")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    return outcomes
+
+
+def test_claim_race_between_two_threads_has_exactly_one_winner(subject: Subject) -> None:
+    for n in range(5):
+        subject.seed(f"race-{n}")
+
+        outcomes = claim_race(subject.repository, f"race-{n}")
+
+        winners = [o for o, result in outcomes.items() if isinstance(result, Interview)]
+        assert len(winners) == 1
+        assert sum(isinstance(result, LeaseHeld) for result in outcomes.values()) == 1
+        stored = subject.repository.get(f"race-{n}")
+        assert (stored.lease_owner, stored.attempts) == (winners[0], 1)
+
+
+def test_expired_lease_is_taken_over_and_the_old_owner_loses_it(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.clock.advance(LEASE - 0.001)
+    with pytest.raises(LeaseHeld):
+        subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    subject.clock.advance(0.001)  # now == expiry: the lease is no longer live
+    taken = subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    assert (taken.lease_owner, taken.attempts) == ("worker-b", 2)
+    with pytest.raises(LeaseLost):
+        subject.repository.extend_lease("iv-1", "worker-a", LEASE)
+    with pytest.raises(LeaseLost):
+        subject.repository.release("iv-1", "worker-a")
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_completed("iv-1", "worker-a", 1)
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_failed("iv-1", "worker-a", "X", "late")
+    assert subject.repository.get("iv-1") == taken
+
+
+# --- leases and outcomes ------------------------------------------------------------------
+
+
+def test_extend_pushes_the_expiry_while_the_owner_holds_it(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.clock.advance(LEASE + 5)  # expired, but nobody took it over
+
+    subject.repository.extend_lease("iv-1", "worker-a", 30)
+
+    extended = subject.repository.get("iv-1")
+    assert extended.lease_expires_at == START + timedelta(seconds=LEASE + 35)
+    assert extended.updated_at == START + timedelta(seconds=LEASE + 5)
+    with pytest.raises(LeaseHeld):
+        subject.repository.claim("iv-1", "worker-b", LEASE)
+    with pytest.raises(LeaseLost):
+        subject.repository.extend_lease("iv-1", "worker-b", 30)
+    with pytest.raises(LeaseLost):
+        subject.repository.extend_lease("unknown", "worker-a", 30)
+
+
+def test_release_drops_the_lease_and_keeps_processing(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    with pytest.raises(LeaseLost):
+        subject.repository.release("iv-1", "worker-b")
+
+    subject.repository.release("iv-1", "worker-a")
+
+    released = subject.repository.get("iv-1")
+    assert released.state is InterviewState.PROCESSING
+    assert (released.lease_owner, released.lease_expires_at) == (None, None)
+    with pytest.raises(LeaseLost):
+        subject.repository.release("iv-1", "worker-a")
+    assert subject.repository.claim("iv-1", "worker-b", LEASE).attempts == 2
+
+
+def test_completion_by_the_owner_only(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_completed("iv-1", "worker-b", 3)
+    assert subject.repository.get("iv-1").state is InterviewState.PROCESSING
+    subject.clock.advance(2)
+
+    subject.repository.mark_completed("iv-1", "worker-a", 3)
+
+    assert subject.repository.get("iv-1") == Interview(
+        id="iv-1",
+        video_key="videos/iv-1.mp4",
+        state=InterviewState.COMPLETED,
+        attempts=1,
+        question_count=3,
+        created_at=START,
+        updated_at=START + timedelta(seconds=2),
+    )
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_completed("iv-1", "worker-a", 3)
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_completed("unknown", "worker-a", 3)
+
+
+def test_failure_by_the_owner_only_stores_the_reason(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_failed("iv-1", "worker-b", "NO_AUDIO_TRACK", "silent video")
+
+    subject.repository.mark_failed("iv-1", "worker-a", "NO_AUDIO_TRACK", "silent video")
+
+    failed = subject.repository.get("iv-1")
+    assert failed.state is InterviewState.FAILED
+    assert (failed.error_code, failed.error_message) == ("NO_AUDIO_TRACK", "silent video")
+    assert (failed.lease_owner, failed.lease_expires_at) == (None, None)
+    retried = subject.repository.claim("iv-1", "worker-b", LEASE)
+    assert (retried.error_code, retried.error_message, retried.attempts) == (None, None, 2)
+
+
+def test_an_owner_cannot_finish_a_record_that_is_not_processing(subject: Subject) -> None:
+    subject.seed(state=InterviewState.COMPLETED, lease_owner="worker-a")
+
+    with pytest.raises(IllegalTransition):
+        subject.repository.mark_failed("iv-1", "worker-a", "X", "y")
+    with pytest.raises(IllegalTransition):
+        subject.repository.mark_completed("iv-1", "worker-a", 1)
+    assert subject.repository.get("iv-1").state is InterviewState.COMPLETED
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def test_questions_round_trip_in_position_order(subject: Subject) -> None:
+    questions = make_questions("iv-1", 7)
+
+    subject.repository.replace_questions("iv-1", list(reversed(questions)))
+
+    assert subject.repository.list_questions("iv-1") == questions
+    assert subject.repository.list_questions("unknown") == []
+
+
+def test_rerun_with_fewer_questions_leaves_none_behind(subject: Subject) -> None:
+    subject.repository.replace_questions("other", make_questions("other", 2))
+    subject.repository.replace_questions("iv-1", make_questions("iv-1", 30))
+
+    rerun = make_questions("iv-1", 3, variant="again: ")
+    subject.repository.replace_questions("iv-1", rerun)
+
+    assert subject.repository.list_questions("iv-1") == rerun
+    assert subject.repository.list_questions("other") == make_questions("other", 2)
+    subject.repository.replace_questions("iv-1", [])
+    assert subject.repository.list_questions("iv-1") == []
+
+
+def test_bad_question_sets_are_refused_and_change_nothing(subject: Subject) -> None:
+    subject.repository.replace_questions("iv-1", make_questions("iv-1", 2))
+
+    with pytest.raises(ValueError):
+        subject.repository.replace_questions("iv-1", make_questions("iv-2", 1))
+    with pytest.raises(ValueError):
+        subject.repository.replace_questions("iv-1", make_questions("iv-1", 1) * 2)
+    assert subject.repository.list_questions("iv-1") == make_questions("iv-1", 2)
