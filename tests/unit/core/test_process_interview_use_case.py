@@ -119,7 +119,6 @@ BEFORE_CLAIM = ("load", "claim")
 AFTER_CLAIM = tuple(step for step in STEP_ERRORS if step not in BEFORE_CLAIM)
 
 
-
 # --- the happy path ---------------------------------------------------------------------
 
 
