@@ -1,0 +1,139 @@
+"""The `ai-interviews` command: one video, one stored interview, or the queue worker."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from entrypoints.log_config import configure_logging, log_report
+from entrypoints.settings import Settings
+from interview_core.errors import ConfigurationError, InterviewError
+from interview_core.report import Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from entrypoints.container import Container
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
+
+log = logging.getLogger("ai_interviews.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="ai-interviews",
+        description="Turn recorded interviews into the interviewer's questions with answers.",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("single-video", "single-interview", "sqs"),
+        required=True,
+        help="single-video: a file on disk; single-interview: a stored interview by id; "
+        "sqs: the queue worker",
+    )
+    parser.add_argument("path", nargs="?", type=Path, help="the video file (single-video)")
+    parser.add_argument("--output-dir", type=Path, help="where single-video writes its JSON")
+    parser.add_argument("--interview-id", help="the interview to process (single-interview)")
+    parser.add_argument(
+        "--force", action="store_true", help="reprocess an interview that is already completed"
+    )
+    parser.add_argument("--log-file", type=Path, help="overrides INTERVIEWS_LOG_FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"error: invalid settings: {_first_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(
+        level=settings.log_level,
+        log_file=args.log_file or settings.log_file,
+        log_format=settings.log_format,
+    )
+    try:
+        from entrypoints.container import Container
+
+        container = Container()
+        container.settings.override(settings)
+        if args.mode == "single-video":
+            return _single_video(parser, args, container)
+        if args.mode == "single-interview":
+            return _single_interview(parser, args, container)
+        print(
+            "error: --mode sqs is not available in this version; use single-video or "
+            "single-interview",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except InterviewError as exc:
+        log.error("%s", exc, extra={"error_code": exc.code})
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED if exc.permanent else EXIT_RETRY_LATER
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:
+    from entrypoints.output import summary, write_result
+    from entrypoints.progress import TerminalProgress
+
+    if args.path is None or args.output_dir is None:
+        parser.error("single-video needs a video PATH and --output-dir")
+    progress = TerminalProgress()
+    try:
+        result = c.process_video().execute(
+            args.path, interview_id=args.interview_id, listener=progress
+        )
+    finally:
+        progress.finish()
+    questions_path, transcript_path = write_result(result, args.output_dir)
+    log_report(result.report)
+    print(summary(result, args.path))
+    print(f"\nwrote {questions_path} and {transcript_path}")
+    return EXIT_OK
+
+
+def _single_interview(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container
+) -> int:
+    if not args.interview_id:
+        parser.error("single-interview needs --interview-id")
+    if c.settings().repository == "memory":
+        raise ConfigurationError(
+            "single-interview reads a stored interview: set INTERVIEWS_REPOSITORY=dynamodb "
+            "(or INTERVIEWS_BACKEND=aws)"
+        )
+    report = c.process_interview().execute(args.interview_id, force=args.force)
+    log_report(report)
+    if report.error is not None:
+        print(f"error: {report.error.code}: {report.error.message}", file=sys.stderr)
+    print(f"interview {report.interview_id}: {report.outcome} ({report.question_count} questions)")
+    if report.outcome in (Outcome.COMPLETED, Outcome.SKIPPED):
+        return EXIT_OK
+    return EXIT_FAILED if report.outcome is Outcome.FAILED else EXIT_RETRY_LATER
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error.get("loc", ())) or "settings"
+    return f"{where}: {error.get('msg', 'invalid value')}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

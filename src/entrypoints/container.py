@@ -1,0 +1,145 @@
+"""The composition root: settings in, one Selector per port, the use cases out."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from dependency_injector import containers, providers
+
+from entrypoints.settings import Settings
+from interview_core.clock import SystemClock
+from interview_core.errors import ConfigurationError
+from interview_core.process_interview import ProcessInterview
+from interview_core.process_video import ProcessVideo
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """A constructor for `module:Class` that imports it on first use.
+
+    Only the adapters a configuration selects are imported, so a local run never loads
+    boto3 and an AWS run never loads the speech model's libraries.
+    """
+    module_name, _, class_name = target.partition(":")
+
+    def construct(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module_name), class_name)(*args, **kwargs)
+
+    construct.__name__ = construct.__qualname__ = class_name
+    return construct
+
+
+def required(value: Any, variable: str) -> Any:
+    """The setting's value, or a ConfigurationError naming the variable to set."""
+    if value is None or value == "":
+        raise ConfigurationError(f"{variable} must be set for the chosen adapters")
+    return value
+
+
+def unavailable(port: str, kind: str) -> Any:
+    """Refuse an adapter that this build does not provide."""
+    raise ConfigurationError(f"the {kind!r} {port} is not available in this version")
+
+
+class Container(containers.DeclarativeContainer):
+    """Builds every adapter from settings; tests override single providers."""
+
+    settings = providers.Singleton(Settings)
+    clock = providers.Singleton(SystemClock)
+
+    aws = providers.Singleton(
+        lazy("adapters.aws.clients:AwsClientFactory"),
+        region=settings.provided.aws_region,
+        endpoint_url=settings.provided.aws_endpoint_url,
+    )
+
+    video_store = providers.Selector(
+        settings.provided.video_store,
+        local=providers.Singleton(
+            lazy("adapters.local.file_video_store:LocalFileVideoStore"),
+            root=settings.provided.local_video_root,
+            max_bytes=settings.provided.max_video_bytes,
+        ),
+        s3=providers.Singleton(
+            lazy("adapters.aws.s3_video_store:S3VideoStore"),
+            client=aws.provided.s3.call(),
+            bucket=providers.Callable(required, settings.provided.aws_s3_bucket, "AWS_S3_BUCKET"),
+            max_bytes=settings.provided.max_video_bytes,
+        ),
+    )
+
+    audio_extractor = providers.Singleton(
+        lazy("adapters.media.ffmpeg_audio_extractor:FfmpegAudioExtractor"),
+        ffmpeg_binary=settings.provided.ffmpeg_binary,
+        timeout_seconds=settings.provided.media_timeout_seconds,
+        max_duration_seconds=settings.provided.max_media_seconds,
+    )
+
+    transcriber = providers.Selector(
+        settings.provided.transcriber,
+        whisper=providers.Singleton(
+            lazy("adapters.local.faster_whisper_transcriber:FasterWhisperTranscriber"),
+            model=settings.provided.whisper_model,
+            language=settings.provided.language,
+            cpu_threads=settings.provided.whisper_threads,
+        ),
+        stub=providers.Singleton(lazy("adapters.local.stub_transcriber:StubTranscriber")),
+        transcribe=providers.Callable(unavailable, "transcriber", "transcribe"),
+    )
+
+    question_extractor = providers.Selector(
+        settings.provided.question_extractor,
+        heuristic=providers.Singleton(
+            lazy("adapters.local.heuristic_extractor:HeuristicQuestionExtractor")
+        ),
+        bedrock=providers.Callable(unavailable, "question extractor", "bedrock"),
+    )
+
+    repository = providers.Selector(
+        settings.provided.repository,
+        memory=providers.Singleton(
+            lazy("adapters.local.memory_repository:InMemoryInterviewRepository"), clock=clock
+        ),
+        dynamodb=providers.Singleton(
+            lazy("adapters.aws.dynamodb_repository:DynamoDBInterviewRepository"),
+            client=aws.provided.dynamodb.call(),
+            interviews_table=settings.provided.aws_dynamodb_interviews_table,
+            questions_table=settings.provided.aws_dynamodb_questions_table,
+            questions_index=settings.provided.aws_dynamodb_questions_index,
+            clock=clock,
+        ),
+    )
+
+    message_source = providers.Selector(
+        settings.provided.message_source,
+        memory=providers.Singleton(
+            lazy("adapters.local.memory_message_source:InMemoryMessageSource"), clock=clock
+        ),
+        sqs=providers.Singleton(
+            lazy("adapters.aws.sqs_message_source:SqsMessageSource"),
+            client=aws.provided.sqs.call(),
+            queue_url=providers.Callable(
+                required, settings.provided.aws_sqs_queue_url, "AWS_SQS_QUEUE_URL"
+            ),
+        ),
+    )
+
+    process_video = providers.Factory(
+        ProcessVideo,
+        audio_extractor=audio_extractor,
+        transcriber=transcriber,
+        question_extractor=question_extractor,
+    )
+
+    process_interview = providers.Factory(
+        ProcessInterview,
+        repository=repository,
+        video_store=video_store,
+        audio_extractor=audio_extractor,
+        transcriber=transcriber,
+        question_extractor=question_extractor,
+        lease_seconds=settings.provided.lease_seconds,
+    )

@@ -1,0 +1,88 @@
+"""Logging to the console and a file, as text or JSON lines, plus the metrics line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from entrypoints.settings import LogFormat
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from interview_core.report import ProcessingReport
+
+METRICS_LOGGER = "ai_interviews.metrics"
+# Extra fields a log call may carry; nothing else is copied into JSON lines.
+CONTEXT_FIELDS = ("interview_id", "message_id", "stage", "duration", "outcome", "error_code")
+_STATUS = {"completed": "SUCCESS", "skipped": "SKIPPED", "failed": "FAILED"}
+
+
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and known context fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in CONTEXT_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                line[field] = value
+        if record.exc_info and record.exc_info[0] is not None:
+            line["exception"] = record.exc_info[0].__name__
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(
+    *, level: str = "INFO", log_file: Path | None = None, log_format: LogFormat = LogFormat.TEXT
+) -> None:
+    """Send log records to stderr and, when given, to `log_file`; replaces earlier handlers."""
+    formatter: logging.Formatter
+    if log_format is LogFormat.JSON:
+        formatter = JsonLineFormatter()
+    else:
+        formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    root.setLevel(level.upper())
+    for noisy in ("botocore", "boto3", "urllib3", "faster_whisper"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def metrics_line(report: ProcessingReport) -> str:
+    """The seed's one-line summary of a processed interview or video."""
+    status = _STATUS.get(str(report.outcome), str(report.outcome).upper())
+    return (
+        f"PROCESSING_METRICS | Interview: {report.interview_id} | Status: {status} | "
+        f"Duration: {report.duration:.2f}s | Questions: {report.question_count}"
+    )
+
+
+def log_report(report: ProcessingReport, *, message_id: str | None = None) -> None:
+    """Log the metrics line with ids and outcome as context, never transcript text."""
+    logging.getLogger(METRICS_LOGGER).info(
+        metrics_line(report),
+        extra={
+            "interview_id": report.interview_id,
+            "message_id": message_id,
+            "duration": round(report.duration, 3),
+            "outcome": str(report.outcome),
+            "error_code": report.error.code if report.error else None,
+        },
+    )

@@ -1,0 +1,89 @@
+"""Writes a single-video result as questions.json and transcript.json, and a summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from adapters.transcripts.native import transcript_to_dict
+
+if TYPE_CHECKING:
+    from interview_core.entities import Question
+    from interview_core.process_video import VideoResult
+
+
+def question_to_dict(question: Question) -> dict[str, Any]:
+    """The stored question shape shared with the rest of the product."""
+    return {
+        "id": question.id,
+        "question": question.question,
+        "answer": question.answer,
+        "context": question.context,
+        "question_context": question.question_context,
+        "global": question.is_global,
+        "start_time": _seconds(question.start_time),
+        "end_time": _seconds(question.end_time),
+    }
+
+
+def write_result(result: VideoResult, output_dir: Path) -> tuple[Path, Path]:
+    """Write questions.json and transcript.json into `output_dir`, each atomically."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    questions_path = output_dir / "questions.json"
+    transcript_path = output_dir / "transcript.json"
+    _write_json(questions_path, [question_to_dict(q) for q in result.questions])
+    _write_json(transcript_path, transcript_to_dict(result.transcript))
+    return questions_path, transcript_path
+
+
+def summary(result: VideoResult, video: Path) -> str:
+    """A readable summary of what was found, for the terminal."""
+    report = result.report
+    stages = ", ".join(f"{s.name} {s.seconds:.1f}s" for s in report.stages)
+    audio = f"{report.audio_seconds:.1f}s of audio" if report.audio_seconds else "audio"
+    lines = [
+        f"{video.name}: {len(result.questions)} questions from {audio} "
+        f"in {report.duration:.1f}s ({stages})",
+        "",
+    ]
+    for position, question in enumerate(result.questions, start=1):
+        scope = ", generic" if question.is_global else ""
+        when = _clock(question.start_time)
+        lines.append(
+            f"{position:2d}. [{question.question_context}{scope}] {when}{question.question}"
+        )
+        if question.answer:
+            lines.append(f"    answer: {_shorten(question.answer, 160)}")
+    if not result.questions:
+        lines.append("No questions were found.")
+    return "\n".join(lines)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"({minutes:02d}:{rest:02d}) "
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,178 @@
+"""Settings from the environment, read once; the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Backend(enum.StrEnum):
+    """A preset of adapters: everything local and offline, or everything on AWS."""
+
+    LOCAL = "local"
+    AWS = "aws"
+
+
+class VideoStoreKind(enum.StrEnum):
+    """Where videos are read from."""
+
+    LOCAL = "local"
+    S3 = "s3"
+
+
+class TranscriberKind(enum.StrEnum):
+    """Who turns speech into text."""
+
+    WHISPER = "whisper"
+    STUB = "stub"
+    TRANSCRIBE = "transcribe"
+
+
+class ExtractorKind(enum.StrEnum):
+    """Who finds the questions."""
+
+    HEURISTIC = "heuristic"
+    BEDROCK = "bedrock"
+
+
+class RepositoryKind(enum.StrEnum):
+    """Where interview records and questions live."""
+
+    MEMORY = "memory"
+    DYNAMODB = "dynamodb"
+
+
+class MessageSourceKind(enum.StrEnum):
+    """Where interview requests come from."""
+
+    MEMORY = "memory"
+    SQS = "sqs"
+
+
+class LogFormat(enum.StrEnum):
+    """How log lines are written."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+_PRESETS: dict[Backend, dict[str, enum.StrEnum]] = {
+    Backend.LOCAL: {
+        "video_store": VideoStoreKind.LOCAL,
+        "transcriber": TranscriberKind.WHISPER,
+        "question_extractor": ExtractorKind.HEURISTIC,
+        "repository": RepositoryKind.MEMORY,
+        "message_source": MessageSourceKind.MEMORY,
+    },
+    Backend.AWS: {
+        "video_store": VideoStoreKind.S3,
+        "transcriber": TranscriberKind.TRANSCRIBE,
+        "question_extractor": ExtractorKind.BEDROCK,
+        "repository": RepositoryKind.DYNAMODB,
+        "message_source": MessageSourceKind.SQS,
+    },
+}
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Every setting the pipeline reads, with its environment variable."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False, frozen=True)
+
+    # --- the seed's AWS names ---
+    aws_region: str = Field("us-east-1", validation_alias=_env("AWS_REGION", "AWS_DEFAULT_REGION"))
+    aws_endpoint_url: str | None = Field(None, validation_alias=_env("AWS_ENDPOINT_URL"))
+    aws_s3_bucket: str | None = Field(None, validation_alias=_env("AWS_S3_BUCKET"))
+    aws_sqs_queue_url: str | None = Field(None, validation_alias=_env("AWS_SQS_QUEUE_URL"))
+    aws_dynamodb_interviews_table: str = Field(
+        "app-interviews-interviews", validation_alias=_env("AWS_DYNAMODB_INTERVIEWS_TABLE")
+    )
+    aws_dynamodb_questions_table: str = Field(
+        "app-interviews-questions", validation_alias=_env("AWS_DYNAMODB_QUESTIONS_TABLE")
+    )
+    aws_dynamodb_questions_index: str = Field(
+        "interview_id-index", validation_alias=_env("AWS_DYNAMODB_QUESTIONS_INDEX")
+    )
+
+    # --- adapter choice: a preset, and one override per port ---
+    backend: Backend = Field(Backend.LOCAL, validation_alias=_env("INTERVIEWS_BACKEND"))
+    video_store_override: VideoStoreKind | None = Field(
+        None, validation_alias=_env("INTERVIEWS_VIDEO_STORE")
+    )
+    transcriber_override: TranscriberKind | None = Field(
+        None, validation_alias=_env("INTERVIEWS_TRANSCRIBER")
+    )
+    question_extractor_override: ExtractorKind | None = Field(
+        None, validation_alias=_env("INTERVIEWS_QUESTION_EXTRACTOR")
+    )
+    repository_override: RepositoryKind | None = Field(
+        None, validation_alias=_env("INTERVIEWS_REPOSITORY")
+    )
+    message_source_override: MessageSourceKind | None = Field(
+        None, validation_alias=_env("INTERVIEWS_MESSAGE_SOURCE")
+    )
+
+    # --- local adapters ---
+    local_video_root: Path = Field(Path(), validation_alias=_env("INTERVIEWS_LOCAL_VIDEO_ROOT"))
+    max_video_bytes: int = Field(
+        10 * 1024**3, gt=0, validation_alias=_env("INTERVIEWS_MAX_VIDEO_BYTES")
+    )
+
+    # --- media ---
+    ffmpeg_binary: str | None = Field(None, validation_alias=_env("INTERVIEWS_FFMPEG_BINARY"))
+    media_timeout_seconds: float = Field(
+        3600.0, gt=0, validation_alias=_env("INTERVIEWS_MEDIA_TIMEOUT_SECONDS")
+    )
+    max_media_seconds: float = Field(
+        4 * 3600.0, gt=0, validation_alias=_env("INTERVIEWS_MAX_MEDIA_SECONDS")
+    )
+
+    # --- offline speech recognition ---
+    whisper_model: str | None = Field(None, validation_alias=_env("INTERVIEWS_WHISPER_MODEL"))
+    whisper_threads: int = Field(2, ge=1, validation_alias=_env("INTERVIEWS_WHISPER_THREADS"))
+    language: str | None = Field("en", validation_alias=_env("INTERVIEWS_LANGUAGE"))
+
+    # --- processing ---
+    lease_seconds: float = Field(900.0, gt=0, validation_alias=_env("INTERVIEWS_LEASE_SECONDS"))
+
+    # --- logging ---
+    log_file: Path | None = Field(
+        Path("interview_processing.log"), validation_alias=_env("INTERVIEWS_LOG_FILE")
+    )
+    log_level: str = Field("INFO", validation_alias=_env("INTERVIEWS_LOG_LEVEL"))
+    log_format: LogFormat = Field(LogFormat.TEXT, validation_alias=_env("INTERVIEWS_LOG_FORMAT"))
+
+    def _chosen(self, port: str, override: enum.StrEnum | None) -> str:
+        return str(override if override is not None else _PRESETS[self.backend][port])
+
+    @property
+    def video_store(self) -> str:
+        """The video store adapter in use: the override, else the preset's."""
+        return self._chosen("video_store", self.video_store_override)
+
+    @property
+    def transcriber(self) -> str:
+        """The transcriber adapter in use: the override, else the preset's."""
+        return self._chosen("transcriber", self.transcriber_override)
+
+    @property
+    def question_extractor(self) -> str:
+        """The question extractor adapter in use: the override, else the preset's."""
+        return self._chosen("question_extractor", self.question_extractor_override)
+
+    @property
+    def repository(self) -> str:
+        """The repository adapter in use: the override, else the preset's."""
+        return self._chosen("repository", self.repository_override)
+
+    @property
+    def message_source(self) -> str:
+        """The message source adapter in use: the override, else the preset's."""
+        return self._chosen("message_source", self.message_source_override)

@@ -1,0 +1,75 @@
+"""Logging: the metrics line, JSON lines, and what never reaches a log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from entrypoints.log_config import JsonLineFormatter, configure_logging, log_report, metrics_line
+from entrypoints.settings import LogFormat
+from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTiming
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+
+def _report(outcome: Outcome = Outcome.COMPLETED, questions: int = 8) -> ProcessingReport:
+    return ProcessingReport(
+        interview_id="3f1c",
+        outcome=outcome,
+        stages=(StageTiming("transcribe", 40.0), StageTiming("extract_questions", 5.23)),
+        question_count=questions,
+    )
+
+
+def test_metrics_line_has_the_seed_format() -> None:
+    assert metrics_line(_report()) == (
+        "PROCESSING_METRICS | Interview: 3f1c | Status: SUCCESS | Duration: 45.23s | Questions: 8"
+    )
+
+
+def test_failed_interviews_say_failed() -> None:
+    assert "Status: FAILED" in metrics_line(_report(Outcome.FAILED, 0))
+
+
+def test_json_lines_carry_context_fields_only() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "processed %s", ("it",), None)
+    record.interview_id = "abc"
+    record.stage = "transcribe"
+    record.transcript = "secret words"
+    line = json.loads(JsonLineFormatter().format(record))
+    assert line["message"] == "processed it"
+    assert line["interview_id"] == "abc"
+    assert line["stage"] == "transcribe"
+    assert line["level"] == "INFO"
+    assert "transcript" not in line
+    assert "secret words" not in json.dumps(line)
+
+
+def test_report_is_written_to_the_log_file(tmp_path: Path) -> None:
+    log_file = tmp_path / "logs" / "interview_processing.log"
+    configure_logging(log_file=log_file, log_format=LogFormat.JSON)
+    failed = ProcessingReport(
+        interview_id="i-1",
+        outcome=Outcome.FAILED,
+        error=ErrorInfo("NO_AUDIO_TRACK", "no audio", permanent=True),
+    )
+    log_report(failed, message_id="m-1")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    lines = [json.loads(x) for x in log_file.read_text().splitlines()]
+    assert lines[-1]["interview_id"] == "i-1"
+    assert lines[-1]["message_id"] == "m-1"
+    assert lines[-1]["error_code"] == "NO_AUDIO_TRACK"
+    assert lines[-1]["message"].startswith("PROCESSING_METRICS | Interview: i-1 | Status: FAILED")
+    configure_logging(log_file=None)
+
+
+def test_reconfiguring_replaces_handlers(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(log_file=None)
+    configure_logging(log_file=None)
+    logging.getLogger("t").warning("once")
+    assert capsys.readouterr().err.count("once") == 1

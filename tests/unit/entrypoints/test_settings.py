@@ -1,0 +1,89 @@
+"""Settings: the seed's variable names, presets and per-port overrides."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from entrypoints.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "INTERVIEWS_")):
+            monkeypatch.delenv(name)
+
+
+def test_local_preset_is_the_default() -> None:
+    settings = Settings()
+    assert (
+        settings.video_store,
+        settings.transcriber,
+        settings.question_extractor,
+        settings.repository,
+        settings.message_source,
+    ) == ("local", "whisper", "heuristic", "memory", "memory")
+
+
+def test_aws_preset_selects_every_aws_adapter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_BACKEND", "aws")
+    settings = Settings()
+    assert (
+        settings.video_store,
+        settings.transcriber,
+        settings.question_extractor,
+        settings.repository,
+        settings.message_source,
+    ) == ("s3", "transcribe", "bedrock", "dynamodb", "sqs")
+
+
+def test_one_port_can_be_overridden_within_a_preset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_BACKEND", "aws")
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "stub")
+    monkeypatch.setenv("INTERVIEWS_QUESTION_EXTRACTOR", "heuristic")
+    settings = Settings()
+    assert settings.transcriber == "stub"
+    assert settings.question_extractor == "heuristic"
+    assert settings.repository == "dynamodb"
+
+
+def test_seed_variable_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_S3_BUCKET", "videos")
+    monkeypatch.setenv("AWS_SQS_QUEUE_URL", "http://127.0.0.1:1/queue/q")
+    monkeypatch.setenv("AWS_DYNAMODB_INTERVIEWS_TABLE", "interviews")
+    monkeypatch.setenv("AWS_DYNAMODB_QUESTIONS_TABLE", "questions")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    settings = Settings()
+    assert settings.aws_region == "eu-west-1"
+    assert settings.aws_s3_bucket == "videos"
+    assert settings.aws_sqs_queue_url == "http://127.0.0.1:1/queue/q"
+    assert settings.aws_dynamodb_interviews_table == "interviews"
+    assert settings.aws_dynamodb_questions_table == "questions"
+    assert settings.aws_endpoint_url == "http://127.0.0.1:1"
+
+
+def test_seed_table_names_are_the_defaults() -> None:
+    settings = Settings()
+    assert settings.aws_dynamodb_interviews_table == "app-interviews-interviews"
+    assert settings.aws_dynamodb_questions_table == "app-interviews-questions"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("INTERVIEWS_BACKEND", "azure"),
+        ("INTERVIEWS_TRANSCRIBER", "magic"),
+        ("INTERVIEWS_LEASE_SECONDS", "-5"),
+        ("INTERVIEWS_LOG_FORMAT", "xml"),
+    ],
+)
+def test_invalid_values_are_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError):
+        Settings()
