@@ -15,6 +15,7 @@ from interview_core.process_video import ProcessVideo
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
 
 def lazy(target: str) -> Callable[..., Any]:
@@ -39,9 +40,24 @@ def required(value: Any, variable: str) -> Any:
     return value
 
 
-def unavailable(port: str, kind: str) -> Any:
-    """Refuse an adapter that this build does not provide."""
-    raise ConfigurationError(f"the {kind!r} {port} is not available in this version")
+def stub_transcript(path: Path | None) -> Any:
+    """The transcript INTERVIEWS_STUB_TRANSCRIPT names, read once; None lets the stub read
+    sidecars. Raises TranscriptionFailed when the file cannot be read or parsed."""
+    if path is None:
+        return None
+    return lazy("adapters.transcripts.native:read_transcript")(path)
+
+
+def audio_target(name: str) -> Any:
+    """The audio extraction preset called `name`."""
+    from adapters.media.audio_target import AUDIO_TARGETS
+
+    return AUDIO_TARGETS[name]
+
+
+def _or_none(value: str | None) -> str | None:
+    """An empty setting means "not set"."""
+    return value or None
 
 
 class Container(containers.DeclarativeContainer):
@@ -54,6 +70,9 @@ class Container(containers.DeclarativeContainer):
         lazy("adapters.aws.clients:AwsClientFactory"),
         region=settings.provided.aws_region,
         endpoint_url=settings.provided.aws_endpoint_url,
+        read_timeouts=providers.Dict(
+            {"bedrock-runtime": settings.provided.bedrock_read_timeout_seconds}
+        ),
     )
 
     video_store = providers.Selector(
@@ -76,6 +95,7 @@ class Container(containers.DeclarativeContainer):
         ffmpeg_binary=settings.provided.ffmpeg_binary,
         timeout_seconds=settings.provided.media_timeout_seconds,
         max_duration_seconds=settings.provided.max_media_seconds,
+        target=providers.Callable(audio_target, settings.provided.audio_target),
     )
 
     transcriber = providers.Selector(
@@ -85,9 +105,32 @@ class Container(containers.DeclarativeContainer):
             model=settings.provided.whisper_model,
             language=settings.provided.language,
             cpu_threads=settings.provided.whisper_threads,
+            compute_type=settings.provided.whisper_compute_type,
         ),
-        stub=providers.Singleton(lazy("adapters.local.stub_transcriber:StubTranscriber")),
-        transcribe=providers.Callable(unavailable, "transcriber", "transcribe"),
+        stub=providers.Singleton(
+            lazy("adapters.local.stub_transcriber:StubTranscriber"),
+            transcript=providers.Callable(stub_transcript, settings.provided.stub_transcript),
+        ),
+        transcribe=providers.Singleton(
+            lazy("adapters.aws.transcribe_transcriber:TranscribeTranscriber"),
+            transcribe_client=aws.provided.transcribe.call(),
+            s3_client=aws.provided.s3.call(),
+            bucket=providers.Callable(required, settings.provided.aws_s3_bucket, "AWS_S3_BUCKET"),
+            key_prefix=settings.provided.transcribe_prefix,
+            max_speakers=settings.provided.transcribe_max_speakers,
+            language=providers.Callable(_or_none, settings.provided.transcribe_language),
+            deadline_seconds=settings.provided.transcribe_deadline_seconds,
+        ),
+    )
+
+    in_place_transcriber = providers.Selector(
+        settings.provided.in_place_transcription,
+        s3=providers.Singleton(
+            lazy("adapters.aws.s3_in_place_transcriber:S3InPlaceTranscriber"),
+            store=video_store,
+            transcriber=transcriber,
+        ),
+        off=providers.Object(None),
     )
 
     question_extractor = providers.Selector(
@@ -95,7 +138,15 @@ class Container(containers.DeclarativeContainer):
         heuristic=providers.Singleton(
             lazy("adapters.local.heuristic_extractor:HeuristicQuestionExtractor")
         ),
-        bedrock=providers.Callable(unavailable, "question extractor", "bedrock"),
+        bedrock=providers.Singleton(
+            lazy("adapters.aws.bedrock_extractor:BedrockQuestionExtractor"),
+            client=aws.provided.bedrock_runtime.call(),
+            model_id=providers.Callable(
+                required, settings.provided.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"
+            ),
+            max_tokens=settings.provided.bedrock_max_tokens,
+            temperature=settings.provided.bedrock_temperature,
+        ),
     )
 
     repository = providers.Selector(
@@ -124,6 +175,7 @@ class Container(containers.DeclarativeContainer):
             queue_url=providers.Callable(
                 required, settings.provided.aws_sqs_queue_url, "AWS_SQS_QUEUE_URL"
             ),
+            visibility_timeout=settings.provided.worker_visibility_timeout_seconds,
         ),
     )
 
@@ -142,4 +194,5 @@ class Container(containers.DeclarativeContainer):
         transcriber=transcriber,
         question_extractor=question_extractor,
         lease_seconds=settings.provided.lease_seconds,
+        in_place_transcriber=in_place_transcriber,
     )

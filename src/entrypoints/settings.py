@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interview_core.delivery import InvalidMessageAction
+
 
 class Backend(enum.StrEnum):
     """A preset of adapters: everything local and offline, or everything on AWS."""
@@ -137,10 +139,71 @@ class Settings(BaseSettings):
     # --- offline speech recognition ---
     whisper_model: str | None = Field(None, validation_alias=_env("INTERVIEWS_WHISPER_MODEL"))
     whisper_threads: int = Field(2, ge=1, validation_alias=_env("INTERVIEWS_WHISPER_THREADS"))
+    whisper_compute_type: str = Field(
+        "int8", validation_alias=_env("INTERVIEWS_WHISPER_COMPUTE_TYPE")
+    )
     language: str | None = Field("en", validation_alias=_env("INTERVIEWS_LANGUAGE"))
+    stub_transcript: Path | None = Field(
+        None, validation_alias=_env("INTERVIEWS_STUB_TRANSCRIPT")
+    )  # the stub transcriber returns this transcript (our JSON) instead of reading sidecars
+
+    # --- Amazon Transcribe ---
+    transcribe_direct: bool = Field(True, validation_alias=_env("INTERVIEWS_TRANSCRIBE_DIRECT"))
+    transcribe_prefix: str = Field(
+        "transcribe/", validation_alias=_env("INTERVIEWS_TRANSCRIBE_PREFIX")
+    )
+    transcribe_language: str | None = Field(
+        "en-US", validation_alias=_env("INTERVIEWS_TRANSCRIBE_LANGUAGE")
+    )
+    transcribe_max_speakers: int = Field(
+        2, ge=2, le=30, validation_alias=_env("INTERVIEWS_TRANSCRIBE_MAX_SPEAKERS")
+    )
+    transcribe_deadline_seconds: float = Field(
+        3600.0, gt=0, validation_alias=_env("INTERVIEWS_TRANSCRIBE_DEADLINE_SECONDS")
+    )
+
+    # --- Amazon Bedrock ---
+    bedrock_model_id: str | None = Field(None, validation_alias=_env("INTERVIEWS_BEDROCK_MODEL_ID"))
+    bedrock_max_tokens: int = Field(
+        4096, gt=0, validation_alias=_env("INTERVIEWS_BEDROCK_MAX_TOKENS")
+    )
+    bedrock_temperature: float = Field(
+        0.2, ge=0, le=1, validation_alias=_env("INTERVIEWS_BEDROCK_TEMPERATURE")
+    )
+    bedrock_read_timeout_seconds: float = Field(
+        300.0, gt=20, validation_alias=_env("INTERVIEWS_BEDROCK_READ_TIMEOUT_SECONDS")
+    )
 
     # --- processing ---
     lease_seconds: float = Field(900.0, gt=0, validation_alias=_env("INTERVIEWS_LEASE_SECONDS"))
+
+    # --- the queue worker (--mode sqs) ---
+    worker_concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("WORKER_CONCURRENCY"))
+    worker_max_attempts: int = Field(  # must equal the queue's redrive maxReceiveCount
+        5, ge=1, validation_alias=_env("WORKER_MAX_ATTEMPTS")
+    )
+    worker_backoff_base_seconds: float = Field(
+        10.0, gt=0, le=43200, validation_alias=_env("WORKER_BACKOFF_BASE_SECONDS")
+    )
+    worker_backoff_max_seconds: float = Field(
+        900.0, gt=0, le=43200, validation_alias=_env("WORKER_BACKOFF_MAX_SECONDS")
+    )
+    worker_busy_delay_seconds: float | None = Field(  # None: INTERVIEWS_LEASE_SECONDS
+        None, ge=0, le=43200, validation_alias=_env("WORKER_BUSY_DELAY_SECONDS")
+    )
+    worker_invalid_messages: InvalidMessageAction = Field(
+        InvalidMessageAction.DEAD_LETTER, validation_alias=_env("WORKER_INVALID_MESSAGES")
+    )
+    worker_visibility_timeout_seconds: int = Field(
+        60, ge=1, le=43200, validation_alias=_env("WORKER_VISIBILITY_TIMEOUT_SECONDS")
+    )
+    worker_wait_seconds: float = Field(
+        20.0, ge=0, le=20, validation_alias=_env("WORKER_WAIT_SECONDS")
+    )
+    worker_shutdown_grace_seconds: float = Field(
+        25.0, ge=0, validation_alias=_env("WORKER_SHUTDOWN_GRACE_SECONDS")
+    )
+    worker_heartbeat_file: Path | None = Field(None, validation_alias=_env("WORKER_HEARTBEAT_FILE"))
 
     # --- logging ---
     log_file: Path | None = Field(
@@ -148,9 +211,30 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", validation_alias=_env("INTERVIEWS_LOG_LEVEL"))
     log_format: LogFormat = Field(LogFormat.TEXT, validation_alias=_env("INTERVIEWS_LOG_FORMAT"))
+    emf_metrics: bool = Field(False, validation_alias=_env("INTERVIEWS_EMF_METRICS"))
+    metrics_namespace: str = Field(
+        "AiInterviews",
+        min_length=1,
+        max_length=255,
+        validation_alias=_env("INTERVIEWS_METRICS_NAMESPACE"),
+    )
 
     def _chosen(self, port: str, override: enum.StrEnum | None) -> str:
         return str(override if override is not None else _PRESETS[self.backend][port])
+
+    @property
+    def audio_target(self) -> str:
+        """What audio extraction produces: a copy of the source's codec for Amazon Transcribe,
+        16 kHz mono PCM for local speech recognition."""
+        return "transcribe_upload" if self.transcriber == "transcribe" else "pcm_16k_mono_wav"
+
+    @property
+    def in_place_transcription(self) -> str:
+        """`s3` when Transcribe may read videos straight from S3, else `off`."""
+        direct = (
+            self.transcribe_direct and self.transcriber == "transcribe" and self.video_store == "s3"
+        )
+        return "s3" if direct else "off"
 
     @property
     def video_store(self) -> str:

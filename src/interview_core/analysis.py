@@ -30,7 +30,7 @@ class Analysis:
 
     transcript: Transcript
     extracted: tuple[ExtractedQuestion, ...]
-    audio_seconds: float
+    audio_seconds: float | None
 
 
 class MediaAnalysis:

@@ -172,6 +172,12 @@ class MediaTimeout(TransientError):
     code = "MEDIA_TIMEOUT"
 
 
+class MediaUnavailable(TransientError):
+    """Audio extraction could not run now: cancelled at shutdown, or no disk space left."""
+
+    code = "MEDIA_UNAVAILABLE"
+
+
 class ToolMissing(PermanentError):
     """A required tool or model (ffmpeg, a speech model) is not installed or not loadable."""
 

@@ -63,8 +63,9 @@ class AudioExtractor(Protocol):
     def extract(self, video: Path) -> AbstractContextManager[AudioFile]:
         """Extract the audio track; the file is removed when the context closes.
 
-        Raises InvalidMedia (not media, a refused format, or corrupt), NoAudioTrack,
-        MediaTooLong, MediaTimeout (transient) or ToolMissing.
+        Raises VideoNotFound, VideoAccessDenied, InvalidMedia (not media, a refused format,
+        or corrupt), NoAudioTrack, MediaTooLong, ToolMissing, or the transient MediaTimeout
+        and MediaUnavailable (cancelled, no disk space).
         """
         ...
 
@@ -80,6 +81,19 @@ class Transcriber(Protocol):
         `progress`, when given, is called as audio seconds are done. Raises
         TranscriptionFailed or ToolMissing (permanent) or TranscriptionUnavailable
         (transient).
+        """
+        ...
+
+
+class InPlaceTranscriber(Protocol):
+    """Transcribes a stored video where it lies, skipping download and audio extraction."""
+
+    def transcribe_in_place(self, location: str, *, job_id: str) -> Transcript | None:
+        """The transcript of the video at `location`, or None when it cannot be taken as is.
+
+        None (a container or size the service does not accept directly) sends the caller down
+        the download-and-extract path. Raises what VideoStore.fetch and Transcriber.transcribe
+        raise.
         """
         ...
 

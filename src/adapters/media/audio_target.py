@@ -1,0 +1,63 @@
+"""What audio the extractor produces: an encoding, and which source codecs may be copied as is."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class AudioEncoding:
+    """Re-encode the audio: ffmpeg encoder, muxer and file suffix; None keeps the source's."""
+
+    codec: str
+    container: str
+    suffix: str
+    sample_rate: int | None = 16_000
+    channels: int | None = 1
+
+
+@attrs.frozen
+class StreamCopy:
+    """Copy audio already in `codec` unchanged into `container` (`-c:a copy`)."""
+
+    codec: str
+    container: str
+    suffix: str
+
+
+@attrs.frozen
+class AudioTarget:
+    """An output preset: copy the source codec when a `copies` entry accepts it, else encode."""
+
+    name: str
+    encoding: AudioEncoding
+    copies: tuple[StreamCopy, ...] = ()
+
+    def copy_for(self, source_codec: str | None) -> StreamCopy | None:
+        """The container that takes `source_codec` as is, or None when it must be encoded."""
+        return next((copy for copy in self.copies if copy.codec == source_codec), None)
+
+
+PCM_16K_MONO_WAV = AudioTarget(
+    name="pcm_16k_mono_wav",
+    encoding=AudioEncoding(codec="pcm_s16le", container="wav", suffix=".wav"),
+)
+"""16 kHz mono 16-bit PCM WAV, always re-encoded: what local speech recognition reads."""
+
+TRANSCRIBE_UPLOAD = AudioTarget(
+    name="transcribe_upload",
+    encoding=AudioEncoding(codec="flac", container="flac", suffix=".flac"),
+    copies=(
+        StreamCopy(codec="aac", container="ipod", suffix=".m4a"),
+        StreamCopy(codec="opus", container="ogg", suffix=".ogg"),
+        StreamCopy(codec="mp3", container="mp3", suffix=".mp3"),
+        StreamCopy(codec="flac", container="flac", suffix=".flac"),
+    ),
+)
+"""A small file a speech service accepts: the source's AAC, Opus, MP3 or FLAC copied
+into M4A, Ogg, MP3 or FLAC; any other codec (or a failed copy) encoded to 16 kHz mono FLAC."""
+
+AUDIO_TARGETS: dict[str, AudioTarget] = {
+    target.name: target for target in (PCM_16K_MONO_WAV, TRANSCRIBE_UPLOAD)
+}
+"""The presets by name, for a setting to choose from."""

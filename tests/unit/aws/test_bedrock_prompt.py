@@ -1,0 +1,93 @@
+"""The transcript as delimited prompt data, and locating quotes in it: pure, no I/O."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.aws.bedrock_prompt import (
+    CLOSE_TAG,
+    OPEN_TAG,
+    TRUNCATION_NOTE,
+    TranscriptIndex,
+    render_transcript,
+    user_prompt,
+)
+from interview_core.entities import Segment, Transcript
+
+SEGMENTS = (
+    Segment("Hello, and welcome!", 0.0, 2.0, "interviewer"),
+    Segment("Tell me about yourself.", 2.5, 4.0, "interviewer"),
+    Segment("I started as a tester; then I wrote code.", 4.5, 9.0, "candidate"),
+    Segment("Great. What's your biggest weakness?", 10.0, 12.5, None),
+)
+
+
+def test_each_segment_is_one_timed_labelled_line_between_the_tags() -> None:
+    rendered = render_transcript(Transcript(SEGMENTS), 10_000)
+
+    assert rendered.splitlines() == [
+        OPEN_TAG,
+        "[0.0] interviewer: Hello, and welcome!",
+        "[2.5] interviewer: Tell me about yourself.",
+        "[4.5] candidate: I started as a tester; then I wrote code.",
+        "[10.0] unknown: Great. What's your biggest weakness?",
+        CLOSE_TAG,
+    ]
+
+
+@given(st.lists(st.tuples(st.text(max_size=80), st.none() | st.text(max_size=20)), max_size=8))
+def test_no_segment_text_or_label_can_close_the_block_or_forge_a_line(
+    parts: list[tuple[str, str | None]],
+) -> None:
+    segments = tuple(
+        Segment(text, float(n), n + 0.5, speaker) for n, (text, speaker) in enumerate(parts)
+    )
+
+    lines = render_transcript(Transcript(segments), 100_000).splitlines()
+
+    assert lines[0] == OPEN_TAG
+    assert lines[-1] == CLOSE_TAG
+    inner = lines[1:-1]
+    assert len(inner) == sum(1 for text, _ in parts if text.split())
+    assert not any("<" in line or ">" in line for line in inner)
+
+
+def test_a_long_transcript_is_cut_at_a_line_with_a_note() -> None:
+    rendered = render_transcript(Transcript(SEGMENTS), 90)
+
+    lines = rendered.splitlines()
+    assert lines[-2] == TRUNCATION_NOTE
+    assert lines[1] == "[0.0] interviewer: Hello, and welcome!"
+    assert "weakness" not in rendered
+
+
+def test_the_user_prompt_carries_the_facts_outside_the_data_and_the_problem_when_reasked() -> None:
+    transcript = Transcript(SEGMENTS, language="en-US", duration=12.5)
+    rendered = render_transcript(transcript, 10_000)
+
+    prompt = user_prompt(transcript, rendered, problem="questions.0.answer: missing")
+
+    before, _, after = prompt.partition(rendered)
+    assert "Duration: 12 s." in before and "Language: en-US." in before
+    assert "rejected: questions.0.answer: missing" in after
+
+
+def test_quotes_are_located_across_punctuation_case_and_lines() -> None:
+    index = TranscriptIndex.of(SEGMENTS)
+
+    assert index.locate("tell me about YOURSELF") == (2.5, 4.0)
+    assert index.locate("then I wrote code. Great, what's your") == (4.5, 12.5)
+    diverging = "Tell me about yourself. I started as a tester, honestly, long ago"
+    assert index.locate(diverging) == (2.5, 9.0)  # by its first eight words
+    assert index.locate("ell me") is None  # whole words only
+    assert index.locate("...") is None
+
+
+def test_the_line_under_way_at_a_time_is_found() -> None:
+    index = TranscriptIndex.of(SEGMENTS)
+
+    assert index.end_of_line_at(2.5) == 4.0
+    assert index.end_of_line_at(9.5) == 9.0
+    assert index.end_of_line_at(100.0) is None
+    assert TranscriptIndex.of(()).end_of_line_at(0.0) is None

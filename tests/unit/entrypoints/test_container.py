@@ -1,0 +1,130 @@
+"""The container builds the adapters the settings choose, and only those."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from entrypoints.container import Container
+from entrypoints.settings import Settings
+from interview_core.errors import ConfigurationError
+from interview_core.process_interview import ProcessInterview
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "INTERVIEWS_", "WORKER_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+
+
+def _container() -> Container:
+    container = Container()
+    container.settings.override(Settings())
+    return container
+
+
+def _aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_BACKEND", "aws")
+    monkeypatch.setenv("AWS_S3_BUCKET", "videos")
+    monkeypatch.setenv("AWS_SQS_QUEUE_URL", "http://127.0.0.1:9/000000000000/interviews")
+    monkeypatch.setenv("INTERVIEWS_BEDROCK_MODEL_ID", "anthropic.claude-test")
+
+
+def test_local_preset_builds_local_adapters() -> None:
+    container = _container()
+    names = {
+        port: type(getattr(container, port)()).__name__
+        for port in ("video_store", "transcriber", "question_extractor", "repository")
+    }
+    assert names == {
+        "video_store": "LocalFileVideoStore",
+        "transcriber": "FasterWhisperTranscriber",
+        "question_extractor": "HeuristicQuestionExtractor",
+        "repository": "InMemoryInterviewRepository",
+    }
+    assert container.in_place_transcriber() is None
+
+
+def test_adapters_are_singletons_so_the_model_loads_once() -> None:
+    container = _container()
+    assert container.transcriber() is container.transcriber()
+    first, second = container.process_video(), container.process_video()
+    assert first is not second
+
+
+def test_aws_preset_builds_aws_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
+    _aws(monkeypatch)
+    container = _container()
+    names = {
+        port: type(getattr(container, port)()).__name__
+        for port in (
+            "video_store",
+            "transcriber",
+            "question_extractor",
+            "repository",
+            "message_source",
+            "in_place_transcriber",
+        )
+    }
+    assert names == {
+        "video_store": "S3VideoStore",
+        "transcriber": "TranscribeTranscriber",
+        "question_extractor": "BedrockQuestionExtractor",
+        "repository": "DynamoDBInterviewRepository",
+        "message_source": "SqsMessageSource",
+        "in_place_transcriber": "S3InPlaceTranscriber",
+    }
+    assert isinstance(container.process_interview(), ProcessInterview)
+
+
+def test_direct_transcription_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    _aws(monkeypatch)
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DIRECT", "false")
+    assert _container().in_place_transcriber() is None
+
+
+def test_direct_transcription_needs_s3_and_transcribe(monkeypatch: pytest.MonkeyPatch) -> None:
+    _aws(monkeypatch)
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "whisper")
+    assert _container().in_place_transcriber() is None
+
+
+def test_mixed_configuration_overrides_one_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    _aws(monkeypatch)
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "stub")
+    monkeypatch.setenv("INTERVIEWS_QUESTION_EXTRACTOR", "heuristic")
+    container = _container()
+    assert type(container.transcriber()).__name__ == "StubTranscriber"
+    assert type(container.question_extractor()).__name__ == "HeuristicQuestionExtractor"
+    assert type(container.repository()).__name__ == "DynamoDBInterviewRepository"
+
+
+@pytest.mark.parametrize(
+    ("port", "missing", "variable"),
+    [
+        ("video_store", "AWS_S3_BUCKET", "AWS_S3_BUCKET"),
+        ("message_source", "AWS_SQS_QUEUE_URL", "AWS_SQS_QUEUE_URL"),
+        ("question_extractor", "INTERVIEWS_BEDROCK_MODEL_ID", "INTERVIEWS_BEDROCK_MODEL_ID"),
+    ],
+)
+def test_missing_required_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, port: str, missing: str, variable: str
+) -> None:
+    _aws(monkeypatch)
+    monkeypatch.delenv(missing)
+    with pytest.raises(ConfigurationError, match=variable):
+        getattr(_container(), port)()
+
+
+def test_a_provider_can_be_overridden_with_a_fake() -> None:
+    from adapters.local.stub_transcriber import StubTranscriber
+
+    container = _container()
+    fake = StubTranscriber()
+    container.transcriber.override(fake)
+    assert container.transcriber() is fake
