@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from botocore.config import Config
+
 from tests.moto_support import moto_server
 
 REGION = "us-east-1"

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import attrs
 import pytest
+
+from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
+from adapters.transcripts.native import read_transcript
+from interview_core.entities import Transcript
 from tests.quality_scoring import (
     QualityScore,
     expected_questions,
@@ -15,10 +19,6 @@ from tests.quality_scoring import (
     score_questions,
     texts_match,
 )
-
-from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
-from adapters.transcripts.native import read_transcript
-from interview_core.entities import Transcript
 
 RECALL_TARGET = 0.9
 PRECISION_TARGET = 0.8

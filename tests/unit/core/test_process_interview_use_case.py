@@ -7,15 +7,6 @@ from datetime import timedelta
 from typing import NamedTuple
 
 import pytest
-from tests.unit.fakes import (
-    Faults,
-    FaultyInterviewRepository,
-    SpyAudioExtractor,
-    SpyQuestionExtractor,
-    SpyTranscriber,
-    SpyVideoStore,
-    sample_questions,
-)
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from interview_core.clock import ManualClock
@@ -40,6 +31,15 @@ from interview_core.ids import question_id
 from interview_core.process_interview import MAX_ERROR_MESSAGE, ProcessInterview
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
+from tests.unit.fakes import (
+    Faults,
+    FaultyInterviewRepository,
+    SpyAudioExtractor,
+    SpyQuestionExtractor,
+    SpyTranscriber,
+    SpyVideoStore,
+    sample_questions,
+)
 
 ID = "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"
 LEASE = 300.0

@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from interview_core.errors import NoAudioTrack, TranscriptionUnavailable
+from interview_core.ids import question_id, video_id
+from interview_core.process_video import ProcessVideo
+from interview_core.report import Outcome
 from tests.unit.fakes import (
     RecordingListener,
     SpyAudioExtractor,
@@ -12,11 +17,6 @@ from tests.unit.fakes import (
     SpyTranscriber,
     sample_questions,
 )
-
-from interview_core.errors import NoAudioTrack, TranscriptionUnavailable
-from interview_core.ids import question_id, video_id
-from interview_core.process_video import ProcessVideo
-from interview_core.report import Outcome
 
 VIDEO = Path("/data/interview.mp4")
 INTERVIEW_ID = "7e3a9b1c-5d2f-4e8a-9c0b-1a2b3c4d5e6f"
