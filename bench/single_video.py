@@ -14,12 +14,14 @@ import imageio_ffmpeg
 from bench.rows import BenchRow
 
 LIMIT_MB = 150.0
-# Runs the CLI in a fresh interpreter and reports that interpreter's own peak RSS.
+# Runs the CLI in a fresh interpreter and reports that interpreter's own peak RSS (VmHWM:
+# unlike ru_maxrss, it does not carry over the parent's peak on Linux).
 _MEASURE = (
-    "import resource, sys\n"
+    "import sys\n"
     "from entrypoints.cli import main\n"
     "code = main(sys.argv[1:])\n"
-    "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "peak = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+    "print('PEAK_RSS_KB', peak, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
@@ -67,7 +69,7 @@ def peak_rss_mb(video: Path, output_dir: Path) -> float:
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"single-video failed: {done.stderr.strip()[-500:]}")
-    line = next(x for x in done.stderr.splitlines() if x.startswith("MAXRSS_KB"))
+    line = next(x for x in done.stderr.splitlines() if x.startswith("PEAK_RSS_KB"))
     return int(line.split()[1]) / 1024
 
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 METRICS_LOGGER = "ai_interviews.metrics"
 # Extra fields a log call may carry; nothing else is copied into JSON lines.
 CONTEXT_FIELDS = ("interview_id", "message_id", "stage", "duration", "outcome", "error_code")
+FILE_ONLY = {"file_only": True}
+"""Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""
 _STATUS = {"completed": "SUCCESS", "skipped": "SKIPPED", "failed": "FAILED"}
 
 
@@ -49,7 +51,9 @@ def configure_logging(
         formatter = JsonLineFormatter()
     else:
         formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    console = logging.StreamHandler(sys.stderr)
+    console.addFilter(lambda record: not getattr(record, "file_only", False))
+    handlers: list[logging.Handler] = [console]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))

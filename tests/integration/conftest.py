@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from tests.media_factory import MediaFactory
 from tests.moto_support import moto_server
 
 REGION = "us-east-1"
@@ -52,3 +53,9 @@ def client_config() -> Config:
     return Config(
         retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=30
     )
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory) -> MediaFactory:
+    """Generated test media (clips, a video without audio, truncated files), made on first use."""
+    return MediaFactory(tmp_path_factory.mktemp("media"))
