@@ -106,6 +106,7 @@ class Container(containers.DeclarativeContainer):
             language=settings.provided.language,
             cpu_threads=settings.provided.whisper_threads,
             compute_type=settings.provided.whisper_compute_type,
+            vad_filter=settings.provided.whisper_vad,
         ),
         stub=providers.Singleton(
             lazy("adapters.local.stub_transcriber:StubTranscriber"),

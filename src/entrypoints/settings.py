@@ -139,6 +139,7 @@ class Settings(BaseSettings):
     # --- offline speech recognition ---
     whisper_model: str | None = Field(None, validation_alias=_env("INTERVIEWS_WHISPER_MODEL"))
     whisper_threads: int = Field(2, ge=1, validation_alias=_env("INTERVIEWS_WHISPER_THREADS"))
+    whisper_vad: bool = Field(True, validation_alias=_env("INTERVIEWS_WHISPER_VAD"))
     whisper_compute_type: str = Field(
         "int8", validation_alias=_env("INTERVIEWS_WHISPER_COMPUTE_TYPE")
     )

