@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from entrypoints.log_config import configure_logging, log_report
+from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
+from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.settings import Settings
 from interview_core.errors import ConfigurationError, InterviewError
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from entrypoints.container import Container
 
@@ -48,7 +49,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="reprocess an interview that is already completed"
     )
     parser.add_argument("--log-file", type=Path, help="overrides INTERVIEWS_LOG_FILE")
+    parser.add_argument(
+        "--max-messages",
+        type=_positive(int),
+        metavar="N",
+        help="sqs: stop after handling N messages",
+    )
+    parser.add_argument(
+        "--idle-exit",
+        type=_positive(float),
+        metavar="SECONDS",
+        help="sqs: stop after SECONDS without a message",
+    )
     return parser
+
+
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = kind(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_file=args.log_file or settings.log_file,
         log_format=settings.log_format,
     )
+    configure_metrics(enabled=settings.emf_metrics, namespace=settings.metrics_namespace)
     try:
         from entrypoints.container import Container
 
@@ -74,14 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _single_video(parser, args, container)
         if args.mode == "single-interview":
             return _single_interview(parser, args, container)
-        print(
-            "error: --mode sqs is not available in this version; use single-video or "
-            "single-interview",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        from entrypoints.worker import serve
+
+        return serve(container, max_messages=args.max_messages, idle_exit_seconds=args.idle_exit)
     except InterviewError as exc:
-        log.error("%s", exc, extra={"error_code": exc.code})
+        log.error("%s", exc, extra={"error_code": exc.code, **FILE_ONLY})
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED if exc.permanent else EXIT_RETRY_LATER
     except KeyboardInterrupt:
@@ -104,6 +126,7 @@ def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: 
         progress.finish()
     questions_path, transcript_path = write_result(result, args.output_dir)
     log_report(result.report)
+    emit_report_metrics(result.report)
     print(summary(result, args.path))
     print(f"\nwrote {questions_path} and {transcript_path}")
     return EXIT_OK
@@ -121,6 +144,7 @@ def _single_interview(
         )
     report = c.process_interview().execute(args.interview_id, force=args.force)
     log_report(report)
+    emit_report_metrics(report)
     if report.error is not None:
         print(f"error: {report.error.code}: {report.error.message}", file=sys.stderr)
     print(f"interview {report.interview_id}: {report.outcome} ({report.question_count} questions)")

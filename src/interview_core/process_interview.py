@@ -94,7 +94,7 @@ class ProcessInterview:
         try:
             if on_claimed is not None:
                 on_claimed(interview)
-            self._process(interview, run)
+            self._process(interview, lease_owner, run)
             with run.timer.stage("complete"):
                 self._repository.mark_completed(interview_id, lease_owner, run.question_count)
         except LeaseLost as exc:
@@ -103,12 +103,15 @@ class ProcessInterview:
             return self._settle_failure(run, lease_owner, exc, final_attempt=final_attempt)
         return run.report(Outcome.COMPLETED)
 
-    def _process(self, interview: Interview, run: _Run) -> None:
+    def _process(self, interview: Interview, owner: str, run: _Run) -> None:
         analysis = self._analyse_in_place(interview, run) or self._analyse_local(interview, run)
         run.segment_count = len(analysis.transcript.segments)
         run.audio_seconds = analysis.audio_seconds
         questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
         with run.timer.stage("store"):
+            # A fence: renewing the lease fails with LeaseLost, and nothing is written, if
+            # another worker took the interview over while this one worked.
+            self._repository.extend_lease(interview.id, owner, self._lease_seconds)
             self._repository.replace_questions(interview.id, questions)
         run.question_count = len(questions)
 

@@ -150,7 +150,13 @@ def test_the_steps_run_in_order_with_the_interview_as_job_id(world: World) -> No
     assert job_id == ID
     assert audio.duration == 42.0
     assert world.extractor.transcripts == [world.transcriber.transcript]
-    assert world.repo.calls == ["get", "claim", "replace_questions", "mark_completed"]
+    assert world.repo.calls == [
+        "get",
+        "claim",
+        "extend_lease",
+        "replace_questions",
+        "mark_completed",
+    ]
 
 
 def test_every_stage_is_timed_in_order(world: World) -> None:

@@ -1,0 +1,176 @@
+"""AWS Lambda entrypoint for an SQS event source, reporting partial batch failures."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from adapters.messages import queue_message_from_body
+from entrypoints.log_config import configure_logging
+from entrypoints.metrics import configure_metrics, emit_report_metrics
+from entrypoints.settings import Settings
+from entrypoints.worker import delivery_policy
+from entrypoints.worker_delivery import DeliveryHandler
+from interview_core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from entrypoints.container import Container
+    from interview_core.ports import QueueMessage
+
+log = logging.getLogger("ai_interviews.lambda")
+
+START_MARGIN_MS = 30_000
+"""A record is not started with less time than this left; it is handed back for a retry."""
+
+BatchResponse = dict[str, list[dict[str, str]]]
+
+
+def build_container() -> Container:
+    """Read the settings, set up logging and metrics, and wire the adapters.
+
+    Logs go to stderr only (CloudWatch Logs collects them; the file system is read-only
+    outside /tmp), EMF lines to stdout when enabled. Raises pydantic's ValidationError for
+    invalid settings, which fails the cold start.
+    """
+    from entrypoints.container import Container
+
+    settings = Settings()
+    configure_logging(level=settings.log_level, log_file=None, log_format=settings.log_format)
+    configure_metrics(enabled=settings.emf_metrics, namespace=settings.metrics_namespace)
+    container = Container()
+    container.settings.override(settings)
+    return container
+
+
+class SqsBatchHandler:
+    """Processes the records of an SQS event one after another, as the worker would.
+
+    The container is built on the first invocation, not at import, and kept for the life of
+    the execution environment. Each record goes through the worker's DeliveryHandler and
+    DeliveryPolicy (WORKER_MAX_ATTEMPTS, WORKER_INVALID_MESSAGES): the records it would
+    release, and only those, are returned as `batchItemFailures` so that SQS delivers them
+    again. These are transient failures (outcome retry), interviews busy elsewhere (outcome
+    busy), and invalid bodies when WORKER_INVALID_MESSAGES=dead-letter. Completed, permanently
+    failed, already completed and unknown interviews are left out, so SQS deletes them. The
+    receive whose `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (the queue's redrive
+    limit) is the final attempt: a transient failure then marks the interview failed.
+
+    Records run sequentially: Lambda scales by running more environments, the event source
+    mapping's batch size bounds the work of one invocation, and a record is not started with
+    less than START_MARGIN_MS left (it is handed back instead). A released record comes back
+    when the queue's visibility timeout ends, which serves as the retry delay. No heartbeat
+    runs: the queue's visibility timeout and INTERVIEWS_LEASE_SECONDS must both be at least
+    the function timeout.
+    """
+
+    def __init__(self, build: Callable[[], Container] = build_container) -> None:
+        self._build = build
+        self._container: Container | None = None
+        self._deliveries: DeliveryHandler | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        """Whether the container exists yet."""
+        return self._container is not None
+
+    @property
+    def container(self) -> Container:
+        """The container of this execution environment, built on first use."""
+        return self._cold_start()[0]
+
+    def __call__(self, event: Mapping[str, Any], context: Any) -> BatchResponse:
+        """Process the event's records; return the ones to deliver again as
+        `batchItemFailures`.
+
+        Raises ConfigurationError when the event is not an SQS event or the adapters cannot
+        be built, so that the whole batch comes back.
+        """
+        records = event.get("Records") if isinstance(event, Mapping) else None
+        if not isinstance(records, list):
+            raise ConfigurationError("the Lambda handler expects an SQS event with Records")
+        deliveries = self._cold_start()[1]
+        failures: list[dict[str, str]] = []
+        for record in records:
+            message = _queue_message(record)
+            if message is None:
+                log.error("SQS record without a messageId skipped")
+                continue
+            if _remaining_ms(context) < START_MARGIN_MS:
+                log.warning(
+                    "message %s handed back: too little time left",
+                    message.message_id,
+                    extra={"message_id": message.message_id},
+                )
+            elif _settled(deliveries, message):
+                continue
+            failures.append({"itemIdentifier": message.message_id})
+        return {"batchItemFailures": failures}
+
+    def _cold_start(self) -> tuple[Container, DeliveryHandler]:
+        with self._lock:
+            if self._container is None or self._deliveries is None:
+                container = self._build()
+                policy = delivery_policy(container.settings())
+                self._deliveries = DeliveryHandler(container.process_interview(), policy)
+                self._container = container
+            return self._container, self._deliveries
+
+
+def _settled(deliveries: DeliveryHandler, message: QueueMessage) -> bool:
+    """Handle one message and emit its metrics; whether the message may be deleted.
+
+    An unexpected error is logged and the message handed back, so one bad record cannot
+    fail the others of the batch.
+    """
+    try:
+        handled = deliveries.handle(message)
+    except Exception:
+        log.exception(
+            "processing message %s failed unexpectedly",
+            message.message_id,
+            extra={"message_id": message.message_id},
+        )
+        return False
+    if handled.report is not None:
+        emit_report_metrics(handled.report)
+    return handled.decision.acknowledges
+
+
+def _queue_message(record: Any) -> QueueMessage | None:
+    """The record as the worker would have received it; None without a message id."""
+    if not isinstance(record, Mapping):
+        return None
+    message_id = record.get("messageId")
+    if not isinstance(message_id, str) or not message_id:
+        return None
+    body = record.get("body")
+    receipt = record.get("receiptHandle")
+    return queue_message_from_body(
+        message_id=message_id,
+        receipt=receipt if isinstance(receipt, str) else "",
+        receive_count=_receive_count(record),
+        body=body if isinstance(body, str) else "",
+    )
+
+
+def _receive_count(record: Mapping[str, Any]) -> int:
+    """ApproximateReceiveCount, or 1 when absent or unreadable."""
+    attributes = record.get("attributes")
+    raw = attributes.get("ApproximateReceiveCount") if isinstance(attributes, Mapping) else None
+    try:
+        return max(int(raw), 1) if raw is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def _remaining_ms(context: Any) -> float:
+    """Milliseconds left in this invocation; unlimited without a Lambda context."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return float(remaining()) if callable(remaining) else float("inf")
+
+
+handler = SqsBatchHandler()
+"""The Lambda function's handler: `entrypoints.lambda_handler.handler`."""

@@ -1,0 +1,145 @@
+"""One delivered message through the use case, to a decision: ack it or release it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import uuid
+from typing import TYPE_CHECKING
+
+import attrs
+
+from entrypoints.log_config import log_report
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from interview_core.delivery import Decision, DeliveryPolicy
+    from interview_core.entities import Interview
+    from interview_core.ports import QueueMessage
+    from interview_core.process_interview import ProcessInterview
+    from interview_core.report import ProcessingReport
+
+log = logging.getLogger("ai_interviews.delivery")
+
+
+@attrs.frozen
+class HandledMessage:
+    """A message after its work: the decision, and the report when the body was a request."""
+
+    message: QueueMessage
+    decision: Decision
+    report: ProcessingReport | None = None
+    owner: str | None = None
+
+
+def worker_identity() -> str:
+    """`host:pid`, the prefix of every lease owner this process uses."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class DeliveryHandler:
+    """Runs ProcessInterview for one message and decides its fate; never acks or releases.
+
+    Each delivery gets a lease owner of its own (`<identity>/<random hex>`), so two deliveries
+    of one interview never share a lease, even in one process. `final_attempt` follows the
+    policy (the receive count against `max_attempts`). Logs the seed's PROCESSING_METRICS line
+    for every request and one line per decision, with ids and error codes only: never the
+    body, transcript text or answers. Safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        process: ProcessInterview,
+        policy: DeliveryPolicy,
+        *,
+        identity: str | None = None,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._process = process
+        self._policy = policy
+        self._identity = identity or worker_identity()
+        self._jitter = jitter
+
+    @property
+    def policy(self) -> DeliveryPolicy:
+        """The retry rules decisions follow."""
+        return self._policy
+
+    def handle(
+        self,
+        message: QueueMessage,
+        *,
+        on_claimed: Callable[[str, str], None] | None = None,
+    ) -> HandledMessage:
+        """Process the message's interview and decide; `on_claimed(interview_id, owner)` runs
+        once the lease is held (to start extending it). Returns without raising a core error.
+        """
+        if message.interview_id is None:
+            return self._invalid(message)
+        owner = f"{self._identity}/{uuid.uuid4().hex}"
+
+        def claimed(interview: Interview) -> None:
+            if on_claimed is not None:
+                on_claimed(interview.id, owner)
+
+        report = self._process.execute(
+            message.interview_id,
+            owner=owner,
+            final_attempt=self._policy.is_final_attempt(message),
+            on_claimed=claimed,
+        )
+        decision = self._policy.decide(message, report, self._jitter)
+        log_report(report, message_id=message.message_id)
+        _log_decision(message, decision, report)
+        return HandledMessage(message, decision, report, owner)
+
+    def _invalid(self, message: QueueMessage) -> HandledMessage:
+        decision = self._policy.decide_invalid(message, self._jitter)
+        level = (
+            logging.ERROR if decision.reason == "invalid-past-redrive-limit" else logging.WARNING
+        )
+        log.log(
+            level,
+            "INVALID_MESSAGE: message %s is not an interview request (%s); %s",
+            message.message_id,
+            message.body_error or "unreadable body",
+            _describe(decision),
+            extra={"message_id": message.message_id, "error_code": "INVALID_MESSAGE"},
+        )
+        return HandledMessage(message, decision)
+
+
+def _describe(decision: Decision) -> str:
+    if decision.acknowledges:
+        return "deleting it"
+    if decision.reason == "invalid-for-dead-letter":
+        return "released for the dead-letter queue"
+    if decision.reason == "invalid-past-redrive-limit":
+        return (
+            f"released for {decision.delay_seconds:.0f} s; received more often than "
+            "WORKER_MAX_ATTEMPTS: check the queue's redrive policy"
+        )
+    return f"released for {decision.delay_seconds:.1f} s"
+
+
+def _log_decision(message: QueueMessage, decision: Decision, report: ProcessingReport) -> None:
+    code = report.error.code if report.error is not None else None
+    level = logging.WARNING if code is not None else logging.INFO
+    log.log(
+        level,
+        "interview %s %s%s (receive %d); message %s",
+        report.interview_id,
+        report.outcome,
+        f": {code}" if code else "",
+        message.receive_count,
+        "acknowledged" if decision.acknowledges else _describe(decision),
+        extra={
+            "interview_id": report.interview_id,
+            "message_id": message.message_id,
+            "outcome": str(report.outcome),
+            "error_code": code,
+        },
+    )

@@ -1,0 +1,307 @@
+"""The queue worker's loop: receive within free capacity, work in threads, stop gracefully."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from entrypoints.metrics import emit_report_metrics
+from entrypoints.worker_heartbeat import DeliveryHeartbeat
+from entrypoints.worker_liveness import LivenessFile
+from entrypoints.worker_settle import RELEASE_NOW, give_back, settle
+from interview_core.delivery import Action, Decision
+from interview_core.errors import InterviewError, QueueUnavailable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from entrypoints.worker_delivery import DeliveryHandler, HandledMessage
+    from interview_core.ports import InterviewRepository, MessageSource, QueueMessage
+
+log = logging.getLogger("ai_interviews.worker")
+
+MAX_BATCH = 10
+"""The most messages one receive returns (SQS's limit)."""
+
+CAPACITY_WAIT_SECONDS = 1.0
+"""How long the receiver waits for a free slot before looping (and touching the file)."""
+
+QUEUE_BACKOFF_BASE_SECONDS = 1.0
+QUEUE_BACKOFF_MAX_SECONDS = 30.0
+UNWIND_SECONDS = 1.0
+"""How long abandoned work may take to unwind (remove its temporary files) once its media
+processes are killed, before the process exits."""
+
+_TICK = 0.05
+
+
+@attrs.frozen
+class WorkerOptions:
+    """How the worker receives, how long its timeouts are, and when it stops by itself."""
+
+    concurrency: int = 4
+    wait_seconds: float = 20.0
+    visibility_seconds: float = 60.0
+    lease_seconds: float = 900.0
+    grace_seconds: float = 25.0
+    max_messages: int | None = None
+    idle_exit_seconds: float | None = None
+    heartbeat_file: Path | None = None
+
+
+@attrs.frozen
+class WorkerSummary:
+    """How a run ended: why, how many messages were settled, how many left unfinished."""
+
+    reason: str  # "signal", "max-messages", "idle" or "fatal"
+    handled: int
+    abandoned: int
+    fatal: BaseException | None = None
+
+
+@attrs.define(eq=False)
+class _InFlight:
+    message: QueueMessage
+    heartbeat: DeliveryHeartbeat
+    abandoned: bool = False
+    settling: bool = False
+
+
+class Worker:
+    """Consumes a MessageSource with up to `concurrency` deliveries at once, each in a thread.
+
+    A receiver thread asks for at most as many messages as there are free slots, so none wait
+    in a local buffer; each message is processed in a daemon thread under a DeliveryHeartbeat,
+    then acknowledged or released as the handler decided. `run` returns when the worker stops:
+    after `request_stop` (a signal) it receives no more, waits up to `grace_seconds` for work
+    in flight and the current long poll, then releases unfinished messages (visibility 0) and
+    their leases and kills media children via `cancel_media`. QueueUnavailable on receive is
+    retried with a capped backoff; any other receive error is fatal and reported in the
+    summary after the same graceful stop.
+    """
+
+    def __init__(
+        self,
+        source: MessageSource,
+        repository: InterviewRepository,
+        handler: DeliveryHandler,
+        options: WorkerOptions,
+        *,
+        cancel_media: Callable[[], Any] | None = None,
+    ) -> None:
+        if options.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self._source = source
+        self._repository = repository
+        self._handler = handler
+        self._options = options
+        self._cancel_media = cancel_media
+        self._cond = threading.Condition()
+        self._in_flight: dict[int, _InFlight] = {}
+        self._next_key = 0
+        self._stop_requested = False  # a plain flag: set from signal handlers
+        self._received = 0
+        self._handled = 0
+        self._last_activity = time.monotonic()
+        self._end_reason = "signal"
+        self._fatal: BaseException | None = None
+        self._liveness = LivenessFile(options.heartbeat_file)
+
+    def request_stop(self) -> None:
+        """Ask the worker to stop; safe to call from a signal handler (sets a flag only)."""
+        self._stop_requested = True
+
+    @property
+    def in_flight(self) -> int:
+        """How many messages are being worked on now."""
+        with self._cond:
+            return len(self._in_flight)
+
+    def run(self) -> WorkerSummary:
+        """Work until stopped, by a signal, `max_messages`, `idle_exit_seconds` or a fatal error."""
+        receiver = threading.Thread(target=self._receive_loop, name="receiver", daemon=True)
+        receiver.start()
+        with self._cond:
+            while not self._stop_requested:
+                if not receiver.is_alive() and not self._in_flight:
+                    return self._summary(0)
+                self._cond.wait(_TICK)
+        log.info(
+            "stopping: waiting up to %.0f s for %d messages in work",
+            self._options.grace_seconds,
+            self.in_flight,
+        )
+        deadline = time.monotonic() + self._options.grace_seconds
+        with self._cond:
+            while (self._in_flight or receiver.is_alive()) and time.monotonic() < deadline:
+                self._cond.wait(min(_TICK, max(deadline - time.monotonic(), 0.0)))
+            unfinished = [entry for entry in self._in_flight.values() if not entry.settling]
+            for entry in unfinished:
+                entry.abandoned = True
+        give_back(
+            self._source,
+            self._repository,
+            [(entry.message, entry.heartbeat) for entry in unfinished],
+            self._cancel_media,
+        )
+        self._let_unwind(UNWIND_SECONDS)
+        return self._summary(len(unfinished))
+
+    # --- receiving ------------------------------------------------------------------------
+
+    def _receive_loop(self) -> None:
+        failures = 0
+        try:
+            while not self._stop_requested:
+                self._liveness.touch()
+                budget = self._budget()
+                if budget == 0:
+                    self._finish("max-messages")
+                    return
+                free = self._wait_for_capacity()
+                if free == 0:
+                    continue
+                if self._idle_for() >= (self._options.idle_exit_seconds or float("inf")):
+                    self._finish("idle")
+                    return
+                try:
+                    messages = self._source.receive(min(free, budget, MAX_BATCH), self._wait())
+                except QueueUnavailable as exc:
+                    failures += 1
+                    self._pause_after_queue_error(exc, failures)
+                    continue
+                failures = 0
+                self._dispatch(messages)
+        except Exception as exc:
+            expected = isinstance(exc, InterviewError)
+            code = exc.code if isinstance(exc, InterviewError) else None
+            log.error("fatal: %s", exc, exc_info=not expected, extra={"error_code": code})
+            self._fatal = exc
+            self._end_reason = "fatal"
+            self.request_stop()
+        finally:
+            with self._cond:
+                self._cond.notify_all()
+
+    def _budget(self) -> int:
+        if self._options.max_messages is None:
+            return MAX_BATCH
+        return max(self._options.max_messages - self._received, 0)
+
+    def _wait_for_capacity(self) -> int:
+        with self._cond:
+            concurrency = self._options.concurrency
+            if len(self._in_flight) >= concurrency and not self._stop_requested:
+                self._cond.wait(CAPACITY_WAIT_SECONDS)
+            return max(concurrency - len(self._in_flight), 0)
+
+    def _idle_for(self) -> float:
+        with self._cond:
+            return 0.0 if self._in_flight else time.monotonic() - self._last_activity
+
+    def _wait(self) -> float:
+        """The long poll's wait, cut short so an idle exit is not overshot by a whole poll."""
+        if self._options.idle_exit_seconds is None:
+            return self._options.wait_seconds
+        left = self._options.idle_exit_seconds - self._idle_for()
+        return max(min(self._options.wait_seconds, left), 0.0)
+
+    def _pause_after_queue_error(self, exc: QueueUnavailable, failures: int) -> None:
+        ceiling = min(
+            QUEUE_BACKOFF_BASE_SECONDS * 2.0 ** min(failures - 1, 16), QUEUE_BACKOFF_MAX_SECONDS
+        )
+        pause = random.uniform(ceiling / 2, ceiling)
+        log.warning(
+            "receive failed (%s); retrying in %.1f s",
+            exc.code,
+            pause,
+            extra={"error_code": exc.code},
+        )
+        deadline = time.monotonic() + pause
+        while not self._stop_requested and time.monotonic() < deadline:
+            time.sleep(min(_TICK, deadline - time.monotonic()))
+
+    def _dispatch(self, messages: list[QueueMessage]) -> None:
+        started: list[tuple[int, _InFlight]] = []
+        with self._cond:
+            if self._stop_requested:
+                late = messages
+            else:
+                late = []
+                self._received += len(messages)
+                if messages:
+                    self._last_activity = time.monotonic()
+                for message in messages:
+                    entry = _InFlight(message, self._heartbeat(message))
+                    self._next_key += 1
+                    self._in_flight[self._next_key] = entry
+                    started.append((self._next_key, entry))
+        for message in late:  # received while stopping: never started, so back at once
+            settle(self._source, message, RELEASE_NOW)
+        for key, entry in started:
+            name = f"delivery-{entry.message.message_id[:8]}"
+            threading.Thread(
+                target=self._deliver, args=(key, entry), name=name, daemon=True
+            ).start()
+
+    def _finish(self, reason: str) -> None:
+        self._end_reason = reason
+        log.info("receiving stopped: %s", reason)
+
+    # --- one delivery ---------------------------------------------------------------------
+
+    def _heartbeat(self, message: QueueMessage) -> DeliveryHeartbeat:
+        return DeliveryHeartbeat(
+            self._source,
+            self._repository,
+            message,
+            visibility_seconds=self._options.visibility_seconds,
+            lease_seconds=self._options.lease_seconds,
+        )
+
+    def _deliver(self, key: int, entry: _InFlight) -> None:
+        handled: HandledMessage | None = None
+        try:
+            entry.heartbeat.start()
+            handled = self._handler.handle(entry.message, on_claimed=entry.heartbeat.lease_claimed)
+        except Exception:
+            log.exception(
+                "processing message %s failed unexpectedly",
+                entry.message.message_id,
+                extra={"message_id": entry.message.message_id},
+            )
+        finally:
+            entry.heartbeat.stop()
+            with self._cond:
+                entry.settling = not entry.abandoned
+        if handled is not None and handled.report is not None:
+            emit_report_metrics(handled.report)
+        if entry.settling:
+            settle(self._source, entry.message, handled.decision if handled else self._retry(entry))
+        with self._cond:
+            self._in_flight.pop(key, None)
+            self._handled += 1 if entry.settling else 0
+            self._last_activity = time.monotonic()
+            self._cond.notify_all()
+
+    def _retry(self, entry: _InFlight) -> Decision:
+        delay = self._handler.policy.retry_delay(entry.message.receive_count)
+        return Decision(Action.RELEASE, delay, reason="error")
+
+    # --- stopping -------------------------------------------------------------------------
+
+    def _let_unwind(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        with self._cond:
+            while self._in_flight and time.monotonic() < deadline:
+                self._cond.wait(min(_TICK, max(deadline - time.monotonic(), 0.0)))
+
+    def _summary(self, abandoned: int) -> WorkerSummary:
+        with self._cond:
+            return WorkerSummary(self._end_reason, self._handled, abandoned, self._fatal)

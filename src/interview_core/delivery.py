@@ -1,0 +1,139 @@
+"""What happens to a delivered message: acknowledged, or released to come back after a delay."""
+
+from __future__ import annotations
+
+import enum
+import random
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.report import Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from interview_core.ports import QueueMessage
+    from interview_core.report import ProcessingReport
+
+MAX_DELAY_SECONDS = 43_200.0
+"""The longest a message can stay hidden: SQS's 12-hour ceiling on a visibility timeout."""
+
+_MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
+
+
+class InvalidMessageAction(enum.StrEnum):
+    """What to do with a message whose body is not an interview request."""
+
+    DELETE = "delete"  # acknowledge it: it is logged (id and reason) and gone
+    DEAD_LETTER = "dead-letter"  # release it at once so the queue's redrive policy moves it
+
+
+class Action(enum.StrEnum):
+    """The two ways a delivery ends."""
+
+    ACK = "ack"  # delete the message: its work is done or can never be done
+    RELEASE = "release"  # make the message visible again after a delay
+
+
+@attrs.frozen
+class Decision:
+    """How to end one delivery, and a short reason for the log."""
+
+    action: Action
+    delay_seconds: float = 0.0
+    reason: str = ""
+
+    @property
+    def acknowledges(self) -> bool:
+        """Whether the message is to be deleted."""
+        return self.action is Action.ACK
+
+
+def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value > 0:
+        raise ValueError(f"{attribute.name} must be positive")
+
+
+def _not_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 0:
+        raise ValueError(f"{attribute.name} must not be negative")
+
+
+@attrs.frozen
+class DeliveryPolicy:
+    """Retry rules for interview requests delivered at least once.
+
+    `max_attempts` is the number of receives a message gets; it must equal the queue's redrive
+    `maxReceiveCount`, so that the last receive before the dead-letter queue is the final
+    attempt, on which a transient error marks the interview failed instead of retrying.
+    A transient error releases the message after a delay drawn with full jitter from
+    [0, min(backoff_max_seconds, backoff_base_seconds * 2 ** (receive_count - 1))]; an
+    interview leased by another worker releases it after `busy_delay_seconds`, which should
+    be at least the lease duration so that a crashed holder's lease has expired by then.
+    Every delay is capped at MAX_DELAY_SECONDS.
+    """
+
+    max_attempts: int = attrs.field(default=5)
+    backoff_base_seconds: float = attrs.field(default=10.0, validator=_positive)
+    backoff_max_seconds: float = attrs.field(default=900.0, validator=_positive)
+    busy_delay_seconds: float = attrs.field(default=900.0, validator=_not_negative)
+    invalid_messages: InvalidMessageAction = InvalidMessageAction.DEAD_LETTER
+
+    @max_attempts.validator
+    def _at_least_one(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+    def is_final_attempt(self, message: QueueMessage) -> bool:
+        """Whether this receive is the last one the message gets before the dead-letter queue."""
+        return message.receive_count >= self.max_attempts
+
+    def backoff_ceiling(self, receive_count: int) -> float:
+        """The longest retry delay after the `receive_count`-th receive failed transiently."""
+        exponent = min(max(receive_count, 1) - 1, _MAX_EXPONENT)
+        return min(
+            self.backoff_base_seconds * 2.0**exponent, self.backoff_max_seconds, MAX_DELAY_SECONDS
+        )
+
+    def retry_delay(self, receive_count: int, jitter: Callable[[], float] = random.random) -> float:
+        """A delay with full jitter: `jitter()` (a number in [0, 1)) times the ceiling."""
+        fraction = min(max(jitter(), 0.0), 1.0)
+        return fraction * self.backoff_ceiling(receive_count)
+
+    def decide(
+        self,
+        message: QueueMessage,
+        report: ProcessingReport,
+        jitter: Callable[[], float] = random.random,
+    ) -> Decision:
+        """Ack when the outcome stored a final state (or needs none); otherwise release.
+
+        RETRY releases with the jittered backoff for the message's receive count; BUSY
+        (another worker holds the interview, or this one lost its lease) releases after the
+        busy delay.
+        """
+        if report.outcome.acknowledges:
+            return Decision(Action.ACK, reason=str(report.outcome))
+        if report.outcome is Outcome.BUSY:
+            delay = min(self.busy_delay_seconds, MAX_DELAY_SECONDS)
+            return Decision(Action.RELEASE, delay, reason=str(report.outcome))
+        delay = self.retry_delay(message.receive_count, jitter)
+        return Decision(Action.RELEASE, delay, reason=str(report.outcome))
+
+    def decide_invalid(
+        self, message: QueueMessage, jitter: Callable[[], float] = random.random
+    ) -> Decision:
+        """What to do with a message whose body is not a request (`interview_id` is None).
+
+        DELETE acknowledges it. DEAD_LETTER releases it at once, so that the redrive policy
+        moves it to the dead-letter queue on the receive after `max_attempts`; a message
+        received more often than that (the queue has no redrive policy, or a larger limit)
+        is released with the retry backoff instead, so it cannot keep a worker busy.
+        """
+        if self.invalid_messages is InvalidMessageAction.DELETE:
+            return Decision(Action.ACK, reason="invalid-deleted")
+        if message.receive_count <= self.max_attempts:
+            return Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
+        delay = self.retry_delay(message.receive_count, jitter)
+        return Decision(Action.RELEASE, delay, reason="invalid-past-redrive-limit")

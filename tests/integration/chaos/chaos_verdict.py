@@ -1,0 +1,124 @@
+"""The chaos test's verdict, counted like Jepsen's queue checker: what ended where."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from interview_core.analysis import build_questions
+from interview_core.entities import Interview, Question
+from interview_core.state import InterviewState
+from tests.integration.chaos.chaos_fakes import expected_extracted
+
+
+@dataclass
+class Verdict:
+    """Counts over every interview, message and recorded transcription of one chaos run."""
+
+    interviews: int = 0
+    completed: int = 0
+    failed_seeded: int = 0
+    failed_unexpected: list[str] = field(default_factory=list)
+    seeded_not_failed: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)  # never reached completed or failed
+    left_processing: int = 0
+    questions_exact: int = 0
+    questions_wrong: list[str] = field(default_factory=list)  # duplicates, leftovers, missing
+    messages_sent: int = 0
+    messages_left: int = 0
+    dead_lettered: int = 0
+    claims: int = 0
+    transcriptions: int = 0
+    transcribed_twice_under_one_lease: list[str] = field(default_factory=list)
+    transcribed_without_lease: int = 0
+    interviews_transcribed_again: int = 0  # after a kill or a retry: allowed, each on a new lease
+    run: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.completed + self.failed_seeded == self.interviews
+            and not self.failed_unexpected
+            and not self.seeded_not_failed
+            and not self.lost
+            and self.left_processing == 0
+            and not self.questions_wrong
+            and self.messages_left == 0
+            and self.dead_lettered == 0
+            and not self.transcribed_twice_under_one_lease
+            and self.transcribed_without_lease == 0
+        )
+
+    def summary(self) -> str:
+        lines = [
+            "chaos verdict: " + ("OK" if self.ok else "FAILED"),
+            f"  run: {self.run}",
+            f"  interviews {self.interviews}: completed {self.completed}, "
+            f"failed (seeded bad) {self.failed_seeded}, failed unexpectedly "
+            f"{len(self.failed_unexpected)}, seeded bad but not failed "
+            f"{len(self.seeded_not_failed)}, lost {len(self.lost)}, "
+            f"left processing {self.left_processing}",
+            f"  questions: exact {self.questions_exact}, wrong {len(self.questions_wrong)} "
+            "(duplicates, leftovers or missing)",
+            f"  messages: sent {self.messages_sent}, left in queue {self.messages_left}, "
+            f"dead-lettered {self.dead_lettered}",
+            f"  claims {self.claims}; transcriptions {self.transcriptions}, twice under one "
+            f"lease {len(self.transcribed_twice_under_one_lease)}, without a lease "
+            f"{self.transcribed_without_lease}, interviews transcribed again on a new lease "
+            f"{self.interviews_transcribed_again}",
+        ]
+        for name in ("failed_unexpected", "seeded_not_failed", "lost", "questions_wrong"):
+            ids = getattr(self, name)
+            if ids:
+                lines.append(f"  {name}: {ids[:10]}")
+        if self.transcribed_twice_under_one_lease:
+            lines.append(f"  twice under one lease: {self.transcribed_twice_under_one_lease[:10]}")
+        return "\n".join(lines)
+
+
+def check_interviews(
+    verdict: Verdict,
+    records: dict[str, Interview],
+    questions: dict[str, list[Question]],
+    seeded_bad: set[str],
+) -> None:
+    """Final states and stored questions against what the fakes extracted."""
+    verdict.interviews = len(records)
+    for interview_id, record in records.items():
+        state = record.state
+        if state is InterviewState.COMPLETED:
+            verdict.completed += 1
+            expected = list(build_questions(interview_id, expected_extracted(interview_id)))
+            stored = questions[interview_id]
+            if stored == expected and record.question_count == len(expected):
+                verdict.questions_exact += 1
+            else:
+                verdict.questions_wrong.append(interview_id)
+            if interview_id in seeded_bad:
+                verdict.seeded_not_failed.append(interview_id)
+        elif state is InterviewState.FAILED:
+            if interview_id in seeded_bad and record.error_code == "VIDEO_NOT_FOUND":
+                verdict.failed_seeded += 1
+            else:
+                verdict.failed_unexpected.append(f"{interview_id}:{record.error_code}")
+        else:
+            verdict.lost.append(f"{interview_id}:{state}")
+            if interview_id in seeded_bad:
+                verdict.seeded_not_failed.append(interview_id)
+        if state is InterviewState.PROCESSING:
+            verdict.left_processing += 1
+
+
+def check_events(verdict: Verdict, events: list[dict[str, Any]]) -> None:
+    """At most one transcription per interview per lease, each under a claimed lease."""
+    verdict.claims = sum(1 for event in events if event["event"] == "claim")
+    transcriptions = [event for event in events if event["event"] == "transcribe"]
+    verdict.transcriptions = len(transcriptions)
+    per_lease = Counter((event["interview"], event["owner"]) for event in transcriptions)
+    verdict.transcribed_twice_under_one_lease = [
+        f"{interview}:{owner}" for (interview, owner), n in per_lease.items() if n > 1
+    ]
+    verdict.transcribed_without_lease = sum(1 for event in transcriptions if not event["owner"])
+    per_interview = Counter(event["interview"] for event in transcriptions)
+    verdict.interviews_transcribed_again = sum(1 for n in per_interview.values() if n > 1)

@@ -1,0 +1,109 @@
+"""DeliveryHandler: one message through the use case, its lease owner, its decision, its logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from entrypoints.worker_delivery import DeliveryHandler, worker_identity
+from interview_core.delivery import Action, DeliveryPolicy
+from interview_core.errors import TranscriptionUnavailable
+from interview_core.ports import QueueMessage
+from interview_core.report import Outcome
+from interview_core.state import InterviewState
+from tests.unit.entrypoints.worker_fakes import WorkerWorld
+
+SECRET = "SENTINEL-TRANSCRIPT-41aa"
+
+
+def received(world: WorkerWorld) -> QueueMessage:
+    [message] = world.queue.receive(1, 0)
+    return message
+
+
+def test_each_delivery_gets_its_own_owner_named_after_the_worker() -> None:
+    world = WorkerWorld()
+    claims: list[tuple[str, str]] = []
+    [first, second] = world.send_new(2)
+    one = world.handler.handle(received(world), on_claimed=lambda i, o: claims.append((i, o)))
+    two = world.handler.handle(received(world), on_claimed=lambda i, o: claims.append((i, o)))
+    assert one.owner != two.owner
+    assert one.owner is not None and one.owner.startswith("test-worker/")
+    assert claims == [(first, one.owner), (second, two.owner)]
+    assert one.decision.action is Action.ACK
+
+
+def test_on_claimed_is_not_called_when_the_claim_is_refused() -> None:
+    world = WorkerWorld()
+    interview_id = world.add_interview()
+    world.store.claim(interview_id, "elsewhere", 60.0)
+    world.send(interview_id)
+    claims: list[tuple[str, str]] = []
+    handled = world.handler.handle(received(world), on_claimed=lambda i, o: claims.append((i, o)))
+    assert claims == []
+    assert handled.report is not None and handled.report.outcome is Outcome.BUSY
+
+
+def test_the_receive_count_decides_the_final_attempt() -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=2))
+    [interview_id] = world.send_new(1)
+    world.transcriber.faults.fail(TranscriptionUnavailable("throttled"), times=2)
+    first = world.handler.handle(received(world))
+    assert first.decision.action is Action.RELEASE
+    world.queue.release(first.message, 0)
+    second = world.handler.handle(received(world))
+    assert second.message.receive_count == 2
+    assert second.decision.action is Action.ACK
+    assert world.state(interview_id).state is InterviewState.FAILED
+
+
+def test_an_invalid_body_is_decided_without_the_use_case() -> None:
+    world = WorkerWorld()
+    world.queue.send("[1, 2]")
+    handled = world.handler.handle(received(world))
+    assert handled.report is None and handled.owner is None
+    assert handled.decision.action is Action.RELEASE  # the default: for the dead-letter queue
+    assert world.repo.calls == []
+
+
+def test_the_metrics_line_and_the_decision_are_logged_with_ids_and_codes_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    world = WorkerWorld()
+    world.extractor.questions[0] = world.extractor.questions[0].__class__(
+        question=f"{SECRET}?", answer=SECRET
+    )
+    world.transcriber.faults.fail(TranscriptionUnavailable(f"upstream said {SECRET}"))
+    [interview_id] = world.send_new(1)
+    caplog.set_level(logging.INFO)
+    message = received(world)
+    world.handler.handle(message)
+    metrics = [r for r in caplog.records if r.name == "ai_interviews.metrics"]
+    assert len(metrics) == 1
+    assert metrics[0].message_id == message.message_id  # type: ignore[attr-defined]
+    assert "TRANSCRIPTION_UNAVAILABLE" in caplog.text
+    assert interview_id in caplog.text
+    assert SECRET not in caplog.text
+
+
+def test_an_invalid_body_is_logged_by_message_id_and_reason_never_by_content(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    world = WorkerWorld()
+    message_id = world.queue.send(json.dumps({"interview_id": SECRET}))
+    world.handler.handle(received(world))
+    assert f"message {message_id}" in caplog.text
+    assert "interview_id is not a UUID" in caplog.text
+    assert SECRET not in caplog.text
+
+
+def test_the_identity_names_the_host_and_process() -> None:
+    host, _, pid = worker_identity().rpartition(":")
+    assert host and pid.isdigit()
+
+
+def test_the_handler_exposes_its_policy() -> None:
+    world = WorkerWorld()
+    assert DeliveryHandler(world.use_case, world.policy).policy is world.policy
