@@ -139,8 +139,8 @@ def _single_interview(
         parser.error("single-interview needs --interview-id")
     if c.settings().repository == "memory":
         raise ConfigurationError(
-            "single-interview reads a stored interview: set INTERVIEWS_REPOSITORY=dynamodb "
-            "(or INTERVIEWS_BACKEND=aws)"
+            "single-interview reads a stored interview: set INTERVIEWS_REPOSITORY=sqlite "
+            "or dynamodb"
         )
     report = c.process_interview().execute(args.interview_id, force=args.force)
     log_report(report)

@@ -155,6 +155,11 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(
             lazy("adapters.local.memory_repository:InMemoryInterviewRepository"), clock=clock
         ),
+        sqlite=providers.Singleton(
+            lazy("adapters.local.sqlite_repository:SqliteInterviewRepository"),
+            path=settings.provided.sqlite_path,
+            clock=clock,
+        ),
         dynamodb=providers.Singleton(
             lazy("adapters.aws.dynamodb_repository:DynamoDBInterviewRepository"),
             client=aws.provided.dynamodb.call(),
@@ -169,6 +174,14 @@ class Container(containers.DeclarativeContainer):
         settings.provided.message_source,
         memory=providers.Singleton(
             lazy("adapters.local.memory_message_source:InMemoryMessageSource"), clock=clock
+        ),
+        sqlite=providers.Singleton(
+            lazy("adapters.local.sqlite_message_source:SqliteMessageSource"),
+            path=settings.provided.sqlite_path,
+            clock=clock,
+            visibility_timeout=settings.provided.worker_visibility_timeout_seconds,
+            # the local queue's redrive limit is the worker's attempt limit
+            max_receive_count=settings.provided.worker_max_attempts,
         ),
         sqs=providers.Singleton(
             lazy("adapters.aws.sqs_message_source:SqsMessageSource"),

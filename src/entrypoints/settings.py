@@ -44,6 +44,7 @@ class RepositoryKind(enum.StrEnum):
     """Where interview records and questions live."""
 
     MEMORY = "memory"
+    SQLITE = "sqlite"
     DYNAMODB = "dynamodb"
 
 
@@ -51,6 +52,7 @@ class MessageSourceKind(enum.StrEnum):
     """Where interview requests come from."""
 
     MEMORY = "memory"
+    SQLITE = "sqlite"
     SQS = "sqs"
 
 
@@ -66,8 +68,8 @@ _PRESETS: dict[Backend, dict[str, enum.StrEnum]] = {
         "video_store": VideoStoreKind.LOCAL,
         "transcriber": TranscriberKind.WHISPER,
         "question_extractor": ExtractorKind.HEURISTIC,
-        "repository": RepositoryKind.MEMORY,
-        "message_source": MessageSourceKind.MEMORY,
+        "repository": RepositoryKind.SQLITE,
+        "message_source": MessageSourceKind.SQLITE,
     },
     Backend.AWS: {
         "video_store": VideoStoreKind.S3,
@@ -122,6 +124,9 @@ class Settings(BaseSettings):
     )
 
     # --- local adapters ---
+    sqlite_path: Path = Field(
+        Path("interviews.sqlite3"), validation_alias=_env("INTERVIEWS_SQLITE_PATH")
+    )
     local_video_root: Path = Field(Path(), validation_alias=_env("INTERVIEWS_LOCAL_VIDEO_ROOT"))
     max_video_bytes: int = Field(
         10 * 1024**3, gt=0, validation_alias=_env("INTERVIEWS_MAX_VIDEO_BYTES")

@@ -70,10 +70,12 @@ def serve(
     messages and leases are released and the logs are flushed.
     """
     settings = container.settings()
-    if settings.message_source != "sqs":
+    # A fresh process's in-memory queue is empty, and its in-memory repository would find no
+    # interview and acknowledge every message as failed: both need shared storage.
+    if settings.message_source == "memory" or settings.repository == "memory":
         raise ConfigurationError(
-            "--mode sqs consumes a queue: set INTERVIEWS_MESSAGE_SOURCE=sqs "
-            "(or INTERVIEWS_BACKEND=aws) and AWS_SQS_QUEUE_URL"
+            "--mode sqs needs a shared queue and repository: set INTERVIEWS_MESSAGE_SOURCE and "
+            "INTERVIEWS_REPOSITORY to sqlite (offline) or sqs and dynamodb"
         )
     configure_metrics(enabled=settings.emf_metrics, namespace=settings.metrics_namespace)
     handler = DeliveryHandler(container.process_interview(), delivery_policy(settings))

@@ -1,5 +1,5 @@
-"""One contract for every MessageSource: the in-memory queue and SQS on moto give the same
-results and raise the same errors."""
+"""One contract for every MessageSource: the in-memory queue, SQLite and SQS on moto give the
+same results and raise the same errors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import attrs
 import boto3
@@ -16,6 +17,7 @@ from botocore.config import Config
 
 from adapters.aws.sqs_message_source import SqsMessageSource
 from adapters.local.memory_message_source import InMemoryMessageSource
+from adapters.local.sqlite_message_source import SqliteMessageSource
 from interview_core.ports import MessageSource
 
 VISIBILITY = 2
@@ -36,13 +38,19 @@ def request_body(interview_id: str) -> str:
     return json.dumps({"interview_id": interview_id})
 
 
-@pytest.fixture(params=["memory", "sqs"])
+@pytest.fixture(params=["memory", "sqlite", "sqs"])
 def subject(request: pytest.FixtureRequest) -> Subject:
     if request.param == "memory":
         memory = InMemoryMessageSource(
             visibility_timeout=VISIBILITY, max_receive_count=MAX_RECEIVES
         )
         return Subject(memory, memory.send, lambda: [m.message_id for m in memory.dead_letters])
+    if request.param == "sqlite":
+        tmp_path: Path = request.getfixturevalue("tmp_path")
+        sqlite = SqliteMessageSource(
+            tmp_path / "queue.db", visibility_timeout=VISIBILITY, max_receive_count=MAX_RECEIVES
+        )
+        return Subject(sqlite, sqlite.send, lambda: [m.message_id for m in sqlite.dead_letters])
 
     endpoint: str = request.getfixturevalue("aws_endpoint")
     session: boto3.Session = request.getfixturevalue("boto_session")

@@ -1,11 +1,12 @@
-"""One contract for every InterviewRepository: the in-memory fake and DynamoDB on moto
-give the same results and raise the same errors."""
+"""One contract for every InterviewRepository: the in-memory fake, SQLite and DynamoDB on
+moto give the same results and raise the same errors."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -16,6 +17,7 @@ from botocore.config import Config
 from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from adapters.local.sqlite_repository import SqliteInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
@@ -49,13 +51,17 @@ class Subject:
         return interview
 
 
-@pytest.fixture(params=["memory", "dynamodb"])
+@pytest.fixture(params=["memory", "sqlite", "dynamodb"])
 def subject(request: pytest.FixtureRequest) -> Subject:
     """Each repository with fresh storage and a manual clock at START."""
     clock = ManualClock(START)
     if request.param == "memory":
         memory = InMemoryInterviewRepository(clock)
         return Subject(memory, clock, memory.add)
+    if request.param == "sqlite":
+        tmp_path: Path = request.getfixturevalue("tmp_path")
+        sqlite = SqliteInterviewRepository(tmp_path / "interviews.db", clock=clock)
+        return Subject(sqlite, clock, sqlite.add)
     endpoint: str = request.getfixturevalue("aws_endpoint")
     session: boto3.Session = request.getfixturevalue("boto_session")
     config: Config = request.getfixturevalue("client_config")

@@ -45,7 +45,7 @@ def test_local_preset_builds_local_adapters() -> None:
         "video_store": "LocalFileVideoStore",
         "transcriber": "FasterWhisperTranscriber",
         "question_extractor": "HeuristicQuestionExtractor",
-        "repository": "InMemoryInterviewRepository",
+        "repository": "SqliteInterviewRepository",
     }
     assert container.in_place_transcriber() is None
 

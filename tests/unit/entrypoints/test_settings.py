@@ -25,7 +25,7 @@ def test_local_preset_is_the_default() -> None:
         settings.question_extractor,
         settings.repository,
         settings.message_source,
-    ) == ("local", "whisper", "heuristic", "memory", "memory")
+    ) == ("local", "whisper", "heuristic", "sqlite", "sqlite")
 
 
 def test_aws_preset_selects_every_aws_adapter(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,14 +145,19 @@ def test_a_stub_transcript_setting_makes_the_stub_return_it(
 # --- the command line ----------------------------------------------------------------------
 
 
-def test_sqs_mode_without_a_queue_is_a_clear_configuration_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("variable", ["INTERVIEWS_MESSAGE_SOURCE", "INTERVIEWS_REPOSITORY"])
+def test_sqs_mode_refuses_in_memory_storage_that_no_other_process_shares(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
 ) -> None:
+    monkeypatch.setenv(variable, "memory")
     code = main(["--mode", "sqs", "--log-file", str(tmp_path / "log")])
     assert code == 1
     err = capsys.readouterr().err
     assert "CONFIGURATION_ERROR" in err
-    assert "INTERVIEWS_MESSAGE_SOURCE=sqs" in err
+    assert "INTERVIEWS_MESSAGE_SOURCE and INTERVIEWS_REPOSITORY to sqlite" in err
 
 
 @pytest.mark.parametrize("flags", [["--max-messages", "0"], ["--idle-exit", "-1"]])
@@ -176,7 +181,8 @@ def _container(queue: InMemoryMessageSource, repository: InMemoryInterviewReposi
     return container
 
 
-def test_serve_refuses_an_in_process_queue() -> None:
+def test_serve_refuses_an_in_process_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_MESSAGE_SOURCE", "memory")
     with pytest.raises(ConfigurationError, match="INTERVIEWS_MESSAGE_SOURCE"):
         serve(Container(), max_messages=1)
 

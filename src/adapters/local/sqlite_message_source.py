@@ -1,0 +1,291 @@
+"""SqliteMessageSource: an SQS-like queue in one SQLite file, shared by worker processes."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from adapters.local.memory_message_source import (
+    MAX_DELAY_SECONDS,
+    MAX_RECEIVE_BATCH,
+    MAX_VISIBILITY_SECONDS,
+    QueuedMessage,
+)
+from adapters.local.sqlite_database import SqliteDatabase
+from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
+from interview_core.clock import SystemClock
+from interview_core.errors import QueueUnavailable
+from interview_core.ports import QueueMessage
+
+if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
+
+    from interview_core.ports import Clock
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS queue_messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id TEXT NOT NULL UNIQUE,
+        body BLOB NOT NULL,
+        visible_at INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        receipt TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS queue_messages_by_visibility ON queue_messages (visible_at)",
+    """CREATE TABLE IF NOT EXISTS queue_dead_letters (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id TEXT NOT NULL,
+        body BLOB NOT NULL,
+        receive_count INTEGER NOT NULL
+    )""",
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class SqliteMessageSource:
+    """A MessageSource in one SQLite file that behaves like the in-memory queue.
+
+    Each receive hides a message for `visibility_timeout` seconds, counts the receive and
+    issues a new receipt; a message whose receive count would exceed `max_receive_count`
+    moves to the dead letters instead of being delivered. Only the latest receipt acts: ack,
+    release and extend with an earlier receipt (or for a deleted message) change nothing.
+    A body above `max_body_bytes` comes back with a body error without being parsed. Any
+    number of threads and processes may share the file: a receive selects and hides its
+    messages in one `BEGIN IMMEDIATE` transaction, so no two receivers get the same message
+    while it is hidden. With the system clock, receive polls every `poll_interval` seconds
+    for up to `wait_seconds`; with any other clock (a ManualClock in tests) it returns at
+    once.
+
+    Errors: QueueUnavailable (transient) when the file stays locked past the busy timeout
+    or the disk fails; ConfigurationError when the path cannot be opened or is not a
+    database of ours.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Clock | None = None,
+        visibility_timeout: float = 30.0,
+        max_receive_count: int | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        poll_interval: float = 0.2,
+        busy_timeout_seconds: float = 30.0,
+    ) -> None:
+        """Use the queue in the database at `path`, created with its tables on first use.
+
+        Raises ValueError for a visibility timeout outside 0..12 h, a receive limit below 1,
+        a body limit below 1 or a poll interval that is not positive; ConfigurationError for
+        an empty path or ":memory:".
+        """
+        if not 0 <= visibility_timeout <= MAX_VISIBILITY_SECONDS:
+            raise ValueError("visibility_timeout must be between 0 and 12 hours")
+        if max_receive_count is not None and max_receive_count < 1:
+            raise ValueError("max_receive_count must be at least 1")
+        if max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive")
+        if not poll_interval > 0:
+            raise ValueError("poll_interval must be positive")
+        self._clock: Clock = clock or SystemClock()
+        self._waits = isinstance(self._clock, SystemClock)
+        self._visibility_timeout = visibility_timeout
+        self._max_receive_count = max_receive_count
+        self._max_body_bytes = max_body_bytes
+        self._poll_interval = poll_interval
+        self._database = SqliteDatabase(
+            path,
+            component="message_source",
+            version=SCHEMA_VERSION,
+            schema=_SCHEMA,
+            unavailable=QueueUnavailable,
+            busy_timeout_seconds=busy_timeout_seconds,
+        )
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._database.path
+
+    def send(self, body: str, delay_seconds: float = 0) -> str:
+        """Enqueue `body`, visible after `delay_seconds` (0 to 900); returns the message id.
+
+        Any body is accepted, even one SQS would refuse as too large; receive reports it as
+        a body error. Raises ValueError for a delay outside 0..900 s, QueueUnavailable.
+        """
+        if not 0 <= delay_seconds <= MAX_DELAY_SECONDS:
+            raise ValueError("delay_seconds must be between 0 and 900")
+        message_id = str(uuid.uuid4())
+        visible_at = _micros(self._clock.now() + timedelta(seconds=delay_seconds))
+        with self._database.write() as connection:
+            connection.execute(
+                "INSERT INTO queue_messages (message_id, body, visible_at) VALUES (?, ?, ?)",
+                (message_id, _encode(body), visible_at),
+            )
+        return message_id
+
+    def receive(self, max_messages: int, wait_seconds: float) -> list[QueueMessage]:
+        """Up to `max_messages` (1 to 10) visible messages, oldest first.
+
+        Each is hidden for the visibility timeout and gets a new receipt; one whose receive
+        count would pass `max_receive_count` goes to the dead letters instead. Waits up to
+        `wait_seconds` for a first message when the clock is the system clock. Raises
+        ValueError for a batch size outside 1..10, QueueUnavailable or ConfigurationError.
+        """
+        if not 1 <= max_messages <= MAX_RECEIVE_BATCH:
+            raise ValueError("max_messages must be between 1 and 10")
+        deadline = time.monotonic() + max(wait_seconds, 0)
+        while True:
+            delivered = self._deliver(max_messages)
+            remaining = deadline - time.monotonic()
+            if delivered or not self._waits or remaining <= 0:
+                return delivered
+            time.sleep(min(self._poll_interval, remaining))
+
+    def ack(self, message: QueueMessage) -> None:
+        """Delete the message if `message` is its latest delivery; otherwise do nothing."""
+        with self._database.write() as connection:
+            connection.execute(
+                "DELETE FROM queue_messages WHERE message_id = ? AND receipt = ?",
+                (message.message_id, message.receipt),
+            )
+
+    def release(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Make the message visible again after `delay_seconds` (clamped to 0..12 h).
+
+        Does nothing unless `message` is the latest delivery.
+        """
+        self._hide(message, delay_seconds)
+
+    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
+        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..12 h).
+
+        Does nothing unless `message` is the latest delivery.
+        """
+        self._hide(message, visibility_seconds)
+
+    # --- inspection -----------------------------------------------------------------------
+
+    def visible(self) -> list[QueuedMessage]:
+        """Messages a receive could return now, oldest first."""
+        return self._snapshots("visible_at <= :now")
+
+    def in_flight(self) -> list[QueuedMessage]:
+        """Messages received at least once and hidden now (by visibility or a release)."""
+        return self._snapshots("receive_count > 0 AND visible_at > :now")
+
+    def delayed(self) -> list[QueuedMessage]:
+        """Messages never received and not yet visible because they were sent with a delay."""
+        return self._snapshots("receive_count = 0 AND visible_at > :now")
+
+    @property
+    def dead_letters(self) -> list[QueuedMessage]:
+        """Messages moved aside after too many receives, in the order they were moved."""
+        with self._database.read() as connection:
+            rows = connection.execute(
+                "SELECT message_id, body, receive_count FROM queue_dead_letters ORDER BY seq"
+            ).fetchall()
+        return [QueuedMessage(row[0], _decode(row[1]), row[2]) for row in rows]
+
+    def __len__(self) -> int:
+        """How many messages the queue holds, visible or not (dead letters excluded)."""
+        with self._database.read() as connection:
+            (count,) = connection.execute("SELECT COUNT(*) FROM queue_messages").fetchone()
+        return int(count)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _deliver(self, max_messages: int) -> list[QueueMessage]:
+        """Hide and hand out visible messages in one transaction; parse bodies after it."""
+        now = _micros(self._clock.now())
+        with self._database.read() as connection:
+            anything = connection.execute(
+                "SELECT 1 FROM queue_messages WHERE visible_at <= ? LIMIT 1", (now,)
+            ).fetchone()
+        if anything is None:
+            return []
+        taken: list[tuple[str, str, int, bytes]] = []
+        hidden_until = now + round(self._visibility_timeout * 1_000_000)
+        with self._database.write() as connection:
+            candidates = connection.execute(
+                "SELECT seq, message_id, receive_count FROM queue_messages"
+                " WHERE visible_at <= ? ORDER BY seq",
+                (now,),
+            ).fetchall()
+            for seq, message_id, receive_count in candidates:
+                if len(taken) == max_messages:
+                    break
+                if self._max_receive_count is not None and (
+                    receive_count >= self._max_receive_count
+                ):
+                    _dead_letter(connection, seq)
+                    continue
+                receipt = uuid.uuid4().hex
+                connection.execute(
+                    "UPDATE queue_messages SET receive_count = ?, receipt = ?, visible_at = ?"
+                    " WHERE seq = ?",
+                    (receive_count + 1, receipt, hidden_until, seq),
+                )
+                (body,) = connection.execute(
+                    "SELECT body FROM queue_messages WHERE seq = ?", (seq,)
+                ).fetchone()
+                taken.append((message_id, receipt, receive_count + 1, bytes(body)))
+        return [self._to_queue_message(*entry) for entry in taken]
+
+    def _to_queue_message(
+        self, message_id: str, receipt: str, receive_count: int, body: bytes
+    ) -> QueueMessage:
+        if len(body) > self._max_body_bytes:
+            reason = f"body is larger than {self._max_body_bytes} bytes"
+            return QueueMessage(message_id, receipt, receive_count, None, body_error=reason)
+        return queue_message_from_body(
+            message_id=message_id, receipt=receipt, receive_count=receive_count, body=body
+        )
+
+    def _hide(self, message: QueueMessage, seconds: float) -> None:
+        seconds = min(max(seconds, 0.0), MAX_VISIBILITY_SECONDS)
+        visible_at = _micros(self._clock.now() + timedelta(seconds=seconds))
+        with self._database.write() as connection:
+            connection.execute(
+                "UPDATE queue_messages SET visible_at = ? WHERE message_id = ? AND receipt = ?",
+                (visible_at, message.message_id, message.receipt),
+            )
+
+    def _snapshots(self, condition: str) -> list[QueuedMessage]:
+        now = _micros(self._clock.now())
+        with self._database.read() as connection:
+            rows = connection.execute(
+                "SELECT message_id, body, receive_count FROM queue_messages"
+                f" WHERE {condition} ORDER BY seq",
+                {"now": now},
+            ).fetchall()
+        return [QueuedMessage(row[0], _decode(row[1]), row[2]) for row in rows]
+
+
+def _dead_letter(connection: sqlite3.Connection, seq: int) -> None:
+    connection.execute(
+        "INSERT INTO queue_dead_letters (message_id, body, receive_count)"
+        " SELECT message_id, body, receive_count FROM queue_messages WHERE seq = ?",
+        (seq,),
+    )
+    connection.execute("DELETE FROM queue_messages WHERE seq = ?", (seq,))
+
+
+def _micros(moment: datetime) -> int:
+    """Whole microseconds since the Unix epoch: exact, and ordered like the times."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _encode(body: str) -> bytes:
+    """The body as bytes; lone surrogates survive, so receive can report them as not UTF-8."""
+    return body.encode("utf-8", "surrogatepass")
+
+
+def _decode(raw: bytes) -> str:
+    return bytes(raw).decode("utf-8", "surrogatepass")

@@ -1,0 +1,393 @@
+"""SqliteInterviewRepository: interview records and questions in one SQLite file, with leases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from adapters.local.sqlite_database import SqliteDatabase
+from interview_core.clock import SystemClock
+from interview_core.entities import Interview, Question
+from interview_core.errors import (
+    InterviewAlreadyCompleted,
+    InterviewNotFound,
+    LeaseHeld,
+    LeaseLost,
+    RepositoryUnavailable,
+)
+from interview_core.state import InterviewState, check_transition
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from interview_core.ports import Clock
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS interviews (
+        id TEXT PRIMARY KEY,
+        video_key TEXT NOT NULL,
+        user_id TEXT,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        question_count INTEGER,
+        created_at TEXT,
+        updated_at TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS questions (
+        interview_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        context TEXT NOT NULL,
+        question_context TEXT NOT NULL,
+        is_global INTEGER NOT NULL,
+        start_time REAL,
+        end_time REAL,
+        user_id TEXT,
+        PRIMARY KEY (interview_id, id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS questions_by_position ON questions (interview_id, position)",
+)
+
+_INTERVIEW_COLUMNS = (
+    "id, video_key, user_id, state, attempts, lease_owner, lease_expires_at, error_code,"
+    " error_message, question_count, created_at, updated_at"
+)
+_QUESTION_COLUMNS = (
+    "id, interview_id, position, question, answer, context, question_context, is_global,"
+    " start_time, end_time, user_id"
+)
+_UPSERT_INTERVIEW = (
+    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET video_key = excluded.video_key,"
+    " user_id = excluded.user_id, state = excluded.state, attempts = excluded.attempts,"
+    " lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at,"
+    " error_code = excluded.error_code, error_message = excluded.error_message,"
+    " question_count = excluded.question_count, created_at = excluded.created_at,"
+    " updated_at = excluded.updated_at"
+)
+
+
+class SqliteInterviewRepository:
+    """An InterviewRepository in one SQLite file, with the in-memory fake's rules and errors.
+
+    Safe to share between threads and between processes that open the same file: every
+    check-then-write (claim, the lease operations, the outcomes, replacing questions) runs
+    in one `BEGIN IMMEDIATE` transaction, so exactly one of two racing claims wins. A lease
+    is held by `owner` while the record's `lease_owner` equals it, also after
+    `lease_expires_at` has passed, as long as nobody has claimed since; a lease whose expiry
+    is at or before now is no longer live. Times are stored as ISO 8601 text and read back
+    equal to what was written.
+
+    Errors: InterviewNotFound, InterviewAlreadyCompleted, LeaseHeld, LeaseLost and
+    IllegalTransition as the port says; RepositoryUnavailable (transient) when the file stays
+    locked past `busy_timeout_seconds` or the disk fails; ConfigurationError when the path
+    cannot be opened or is not a database of ours.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Clock | None = None,
+        busy_timeout_seconds: float = 30.0,
+    ) -> None:
+        """Use the database at `path`, created with its tables on first use.
+
+        Raises ConfigurationError for an empty path or ":memory:".
+        """
+        self._clock: Clock = clock or SystemClock()
+        self._database = SqliteDatabase(
+            path,
+            component="interview_repository",
+            version=SCHEMA_VERSION,
+            schema=_SCHEMA,
+            unavailable=RepositoryUnavailable,
+            busy_timeout_seconds=busy_timeout_seconds,
+        )
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._database.path
+
+    # --- seeding and inspection ---------------------------------------------------------
+
+    def add(self, interview: Interview) -> None:
+        """Store `interview` as is, replacing any record with its id (as the upstream does)."""
+        with self._database.write() as connection:
+            _put(connection, interview)
+
+    def all(self) -> list[Interview]:
+        """Every interview record, in the order they were first added."""
+        with self._database.read() as connection:
+            rows = connection.execute(
+                f"SELECT {_INTERVIEW_COLUMNS} FROM interviews ORDER BY rowid"
+            ).fetchall()
+        return [_interview(row) for row in rows]
+
+    def all_questions(self) -> list[Question]:
+        """Every stored question of every interview, in the order they were written."""
+        with self._database.read() as connection:
+            rows = connection.execute(
+                f"SELECT {_QUESTION_COLUMNS} FROM questions ORDER BY rowid"
+            ).fetchall()
+        return [_question(row) for row in rows]
+
+    # --- the InterviewRepository port ---------------------------------------------------
+
+    def get(self, interview_id: str) -> Interview:
+        """The interview record. Raises InterviewNotFound or RepositoryUnavailable."""
+        with self._database.read() as connection:
+            return _existing(connection, interview_id)
+
+    def claim(
+        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+    ) -> Interview:
+        """Move the interview to processing under a lease held by `owner` for `lease_seconds`.
+
+        Refused with InterviewAlreadyCompleted when completed and not `force`, then with
+        LeaseHeld while any live lease exists (the caller's own included). On success the
+        attempt counter goes up by one and earlier error fields are cleared. Raises
+        InterviewNotFound for an unknown id, ValueError for a lease that is not positive.
+        """
+        _check_lease_seconds(lease_seconds)
+        with self._database.write() as connection:
+            record = _existing(connection, interview_id)
+            now = self._clock.now()
+            if record.state is InterviewState.COMPLETED and not force:
+                raise InterviewAlreadyCompleted(interview_id)
+            if record.has_live_lease(now):
+                raise LeaseHeld(interview_id)
+            check_transition(record.state, InterviewState.PROCESSING, force=force)
+            claimed = attrs.evolve(
+                record,
+                state=InterviewState.PROCESSING,
+                lease_owner=owner,
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+                attempts=record.attempts + 1,
+                error_code=None,
+                error_message=None,
+                updated_at=now,
+            )
+            _put(connection, claimed)
+        return claimed
+
+    def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
+        """Set the lease's expiry to now + `lease_seconds`. Raises LeaseLost if not held."""
+        _check_lease_seconds(lease_seconds)
+        with self._database.write() as connection:
+            record = _held(connection, interview_id, owner)
+            now = self._clock.now()
+            _put(
+                connection,
+                attrs.evolve(
+                    record, lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now
+                ),
+            )
+
+    def release(self, interview_id: str, owner: str) -> None:
+        """Drop the lease, leaving the interview processing and claimable at once.
+
+        Raises LeaseLost if `owner` does not hold it.
+        """
+        with self._database.write() as connection:
+            record = _held(connection, interview_id, owner)
+            _put(
+                connection,
+                attrs.evolve(
+                    record, lease_owner=None, lease_expires_at=None, updated_at=self._clock.now()
+                ),
+            )
+
+    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
+        """Make `questions` the interview's only questions; earlier ones not among them go.
+
+        Raises ValueError (a caller's mistake) when a question belongs to another interview
+        or two share an id; nothing is changed then.
+        """
+        ids = {question.id for question in questions}
+        if len(ids) != len(questions):
+            raise ValueError("questions must have distinct ids")
+        if any(question.interview_id != interview_id for question in questions):
+            raise ValueError(f"every question must belong to interview {interview_id}")
+        with self._database.write() as connection:
+            connection.execute("DELETE FROM questions WHERE interview_id = ?", (interview_id,))
+            connection.executemany(
+                f"INSERT INTO questions ({_QUESTION_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_question_row(question) for question in questions],
+            )
+
+    def list_questions(self, interview_id: str) -> list[Question]:
+        """The interview's stored questions ordered by position; empty for an unknown id."""
+        with self._database.read() as connection:
+            rows = connection.execute(
+                f"SELECT {_QUESTION_COLUMNS} FROM questions WHERE interview_id = ?"
+                " ORDER BY position, rowid",
+                (interview_id,),
+            ).fetchall()
+        return [_question(row) for row in rows]
+
+    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
+        """Move to completed with `question_count`, dropping the lease, while `owner` holds it.
+
+        Raises LeaseLost, or IllegalTransition when the record is not processing.
+        """
+        with self._database.write() as connection:
+            record = _held(connection, interview_id, owner)
+            check_transition(record.state, InterviewState.COMPLETED)
+            _put(
+                connection,
+                attrs.evolve(
+                    record,
+                    state=InterviewState.COMPLETED,
+                    question_count=question_count,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    error_code=None,
+                    error_message=None,
+                    updated_at=self._clock.now(),
+                ),
+            )
+
+    def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
+        """Move to failed with `error_code` and `message`, dropping the lease, while held.
+
+        Raises LeaseLost, or IllegalTransition when the record is not processing.
+        """
+        with self._database.write() as connection:
+            record = _held(connection, interview_id, owner)
+            check_transition(record.state, InterviewState.FAILED)
+            _put(
+                connection,
+                attrs.evolve(
+                    record,
+                    state=InterviewState.FAILED,
+                    error_code=error_code,
+                    error_message=message,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    updated_at=self._clock.now(),
+                ),
+            )
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+def _existing(connection: sqlite3.Connection, interview_id: str) -> Interview:
+    row = connection.execute(
+        f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE id = ?", (interview_id,)
+    ).fetchone()
+    if row is None:
+        raise InterviewNotFound(interview_id)
+    return _interview(row)
+
+
+def _held(connection: sqlite3.Connection, interview_id: str, owner: str) -> Interview:
+    try:
+        record = _existing(connection, interview_id)
+    except InterviewNotFound:
+        raise LeaseLost(interview_id, owner) from None
+    if record.lease_owner != owner:
+        raise LeaseLost(interview_id, owner)
+    return record
+
+
+def _put(connection: sqlite3.Connection, interview: Interview) -> None:
+    connection.execute(
+        _UPSERT_INTERVIEW,
+        (
+            interview.id,
+            interview.video_key,
+            interview.user_id,
+            interview.state.value,
+            interview.attempts,
+            interview.lease_owner,
+            _to_text(interview.lease_expires_at),
+            interview.error_code,
+            interview.error_message,
+            interview.question_count,
+            _to_text(interview.created_at),
+            _to_text(interview.updated_at),
+        ),
+    )
+
+
+def _interview(row: Sequence[Any]) -> Interview:
+    return Interview(
+        id=row[0],
+        video_key=row[1],
+        user_id=row[2],
+        state=InterviewState.from_stored(row[3]),
+        attempts=row[4],
+        lease_owner=row[5],
+        lease_expires_at=_from_text(row[6]),
+        error_code=row[7],
+        error_message=row[8],
+        question_count=row[9],
+        created_at=_from_text(row[10]),
+        updated_at=_from_text(row[11]),
+    )
+
+
+def _question_row(question: Question) -> tuple[object, ...]:
+    return (
+        question.id,
+        question.interview_id,
+        question.position,
+        question.question,
+        question.answer,
+        question.context,
+        question.question_context,
+        int(question.is_global),
+        question.start_time,
+        question.end_time,
+        question.user_id,
+    )
+
+
+def _question(row: Sequence[Any]) -> Question:
+    return Question(
+        id=row[0],
+        interview_id=row[1],
+        position=row[2],
+        question=row[3],
+        answer=row[4],
+        context=row[5],
+        question_context=row[6],
+        is_global=bool(row[7]),
+        start_time=row[8],
+        end_time=row[9],
+        user_id=row[10],
+    )
+
+
+def _to_text(moment: datetime | None) -> str | None:
+    """ISO 8601 with microseconds; aware times are stored in UTC, naive ones as they are."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def _from_text(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _check_lease_seconds(lease_seconds: float) -> None:
+    if not lease_seconds > 0:
+        raise ValueError("lease_seconds must be positive")
