@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import attrs
 
+from interview_core import records
 from interview_core.clock import SystemClock
 from interview_core.errors import (
-    InterviewAlreadyCompleted,
     InterviewNotFound,
-    LeaseHeld,
-    LeaseLost,
 )
-from interview_core.state import InterviewState, check_transition
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -75,37 +71,22 @@ class InMemoryInterviewRepository:
         attempt counter goes up by one and earlier error fields are cleared. Raises
         InterviewNotFound for an unknown id.
         """
-        _check_lease_seconds(lease_seconds)
+        records.require_positive_lease(lease_seconds)
         with self._lock:
-            record = self._existing(interview_id)
-            now = self._clock.now()
-            if record.state is InterviewState.COMPLETED and not force:
-                raise InterviewAlreadyCompleted(interview_id)
-            if record.has_live_lease(now):
-                raise LeaseHeld(interview_id)
-            check_transition(record.state, InterviewState.PROCESSING, force=force)
-            claimed = attrs.evolve(
-                record,
-                state=InterviewState.PROCESSING,
-                lease_owner=owner,
-                lease_expires_at=now + timedelta(seconds=lease_seconds),
-                attempts=record.attempts + 1,
-                error_code=None,
-                error_message=None,
-                updated_at=now,
+            record = records.claimed(
+                self._existing(interview_id), owner, lease_seconds, self._clock.now(), force=force
             )
-            self._interviews[interview_id] = claimed
-            return attrs.evolve(claimed)
+            self._interviews[interview_id] = record
+        return attrs.evolve(record)
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
         """Set the lease's expiry to now + `lease_seconds`. Raises LeaseLost if not held."""
-        _check_lease_seconds(lease_seconds)
+        records.require_positive_lease(lease_seconds)
         with self._lock:
-            record = self._held(interview_id, owner)
-            now = self._clock.now()
-            self._interviews[interview_id] = attrs.evolve(
-                record, lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now
+            record = records.extended(
+                self._held(interview_id, owner), lease_seconds, self._clock.now()
             )
+            self._interviews[interview_id] = record
 
     def release(self, interview_id: str, owner: str) -> None:
         """Drop the lease, leaving the interview processing and claimable at once.
@@ -113,10 +94,8 @@ class InMemoryInterviewRepository:
         Raises LeaseLost if `owner` does not hold it.
         """
         with self._lock:
-            record = self._held(interview_id, owner)
-            self._interviews[interview_id] = attrs.evolve(
-                record, lease_owner=None, lease_expires_at=None, updated_at=self._clock.now()
-            )
+            record = records.released(self._held(interview_id, owner), self._clock.now())
+            self._interviews[interview_id] = record
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
         """Make `questions` the interview's only questions; earlier ones not among them go.
@@ -124,11 +103,7 @@ class InMemoryInterviewRepository:
         Raises ValueError (a caller's mistake) when a question belongs to another interview
         or two share an id, which the questions table would refuse too.
         """
-        ids = {question.id for question in questions}
-        if len(ids) != len(questions):
-            raise ValueError("questions must have distinct ids")
-        if any(question.interview_id != interview_id for question in questions):
-            raise ValueError(f"every question must belong to interview {interview_id}")
+        records.check_question_set(interview_id, questions)
         with self._lock:
             self._questions[interview_id] = {question.id: question for question in questions}
 
@@ -144,18 +119,10 @@ class InMemoryInterviewRepository:
         Raises LeaseLost.
         """
         with self._lock:
-            record = self._held(interview_id, owner)
-            check_transition(record.state, InterviewState.COMPLETED)
-            self._interviews[interview_id] = attrs.evolve(
-                record,
-                state=InterviewState.COMPLETED,
-                question_count=question_count,
-                lease_owner=None,
-                lease_expires_at=None,
-                error_code=None,
-                error_message=None,
-                updated_at=self._clock.now(),
+            record = records.completed(
+                self._held(interview_id, owner), question_count, self._clock.now()
             )
+            self._interviews[interview_id] = record
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
         """Move to failed with `error_code` and `message`, dropping the lease, while held.
@@ -163,17 +130,10 @@ class InMemoryInterviewRepository:
         Raises LeaseLost.
         """
         with self._lock:
-            record = self._held(interview_id, owner)
-            check_transition(record.state, InterviewState.FAILED)
-            self._interviews[interview_id] = attrs.evolve(
-                record,
-                state=InterviewState.FAILED,
-                error_code=error_code,
-                error_message=message,
-                lease_owner=None,
-                lease_expires_at=None,
-                updated_at=self._clock.now(),
+            record = records.failed(
+                self._held(interview_id, owner), error_code, message, self._clock.now()
             )
+            self._interviews[interview_id] = record
 
     # --- helpers, called with the lock held ---------------------------------------------
 
@@ -184,12 +144,4 @@ class InMemoryInterviewRepository:
             raise InterviewNotFound(interview_id) from None
 
     def _held(self, interview_id: str, owner: str) -> Interview:
-        record = self._interviews.get(interview_id)
-        if record is None or record.lease_owner != owner:
-            raise LeaseLost(interview_id, owner)
-        return record
-
-
-def _check_lease_seconds(lease_seconds: float) -> None:
-    if not lease_seconds > 0:
-        raise ValueError("lease_seconds must be positive")
+        return records.held_by(self._interviews.get(interview_id), interview_id, owner)

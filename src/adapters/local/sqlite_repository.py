@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from adapters.local.sqlite_database import SqliteDatabase
+from interview_core import records
 from interview_core.clock import SystemClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
-    InterviewAlreadyCompleted,
     InterviewNotFound,
-    LeaseHeld,
-    LeaseLost,
     RepositoryUnavailable,
 )
-from interview_core.state import InterviewState, check_transition
+from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
     import sqlite3
@@ -162,40 +158,26 @@ class SqliteInterviewRepository:
         attempt counter goes up by one and earlier error fields are cleared. Raises
         InterviewNotFound for an unknown id, ValueError for a lease that is not positive.
         """
-        _check_lease_seconds(lease_seconds)
+        records.require_positive_lease(lease_seconds)
         with self._database.write() as connection:
-            record = _existing(connection, interview_id)
-            now = self._clock.now()
-            if record.state is InterviewState.COMPLETED and not force:
-                raise InterviewAlreadyCompleted(interview_id)
-            if record.has_live_lease(now):
-                raise LeaseHeld(interview_id)
-            check_transition(record.state, InterviewState.PROCESSING, force=force)
-            claimed = attrs.evolve(
-                record,
-                state=InterviewState.PROCESSING,
-                lease_owner=owner,
-                lease_expires_at=now + timedelta(seconds=lease_seconds),
-                attempts=record.attempts + 1,
-                error_code=None,
-                error_message=None,
-                updated_at=now,
+            record = records.claimed(
+                _existing(connection, interview_id),
+                owner,
+                lease_seconds,
+                self._clock.now(),
+                force=force,
             )
-            _put(connection, claimed)
-        return claimed
+            _put(connection, record)
+        return record
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
         """Set the lease's expiry to now + `lease_seconds`. Raises LeaseLost if not held."""
-        _check_lease_seconds(lease_seconds)
+        records.require_positive_lease(lease_seconds)
         with self._database.write() as connection:
-            record = _held(connection, interview_id, owner)
-            now = self._clock.now()
-            _put(
-                connection,
-                attrs.evolve(
-                    record, lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now
-                ),
+            record = records.extended(
+                _held(connection, interview_id, owner), lease_seconds, self._clock.now()
             )
+            _put(connection, record)
 
     def release(self, interview_id: str, owner: str) -> None:
         """Drop the lease, leaving the interview processing and claimable at once.
@@ -203,13 +185,8 @@ class SqliteInterviewRepository:
         Raises LeaseLost if `owner` does not hold it.
         """
         with self._database.write() as connection:
-            record = _held(connection, interview_id, owner)
-            _put(
-                connection,
-                attrs.evolve(
-                    record, lease_owner=None, lease_expires_at=None, updated_at=self._clock.now()
-                ),
-            )
+            record = records.released(_held(connection, interview_id, owner), self._clock.now())
+            _put(connection, record)
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
         """Make `questions` the interview's only questions; earlier ones not among them go.
@@ -217,11 +194,7 @@ class SqliteInterviewRepository:
         Raises ValueError (a caller's mistake) when a question belongs to another interview
         or two share an id; nothing is changed then.
         """
-        ids = {question.id for question in questions}
-        if len(ids) != len(questions):
-            raise ValueError("questions must have distinct ids")
-        if any(question.interview_id != interview_id for question in questions):
-            raise ValueError(f"every question must belong to interview {interview_id}")
+        records.check_question_set(interview_id, questions)
         with self._database.write() as connection:
             connection.execute("DELETE FROM questions WHERE interview_id = ?", (interview_id,))
             connection.executemany(
@@ -246,21 +219,10 @@ class SqliteInterviewRepository:
         Raises LeaseLost, or IllegalTransition when the record is not processing.
         """
         with self._database.write() as connection:
-            record = _held(connection, interview_id, owner)
-            check_transition(record.state, InterviewState.COMPLETED)
-            _put(
-                connection,
-                attrs.evolve(
-                    record,
-                    state=InterviewState.COMPLETED,
-                    question_count=question_count,
-                    lease_owner=None,
-                    lease_expires_at=None,
-                    error_code=None,
-                    error_message=None,
-                    updated_at=self._clock.now(),
-                ),
+            record = records.completed(
+                _held(connection, interview_id, owner), question_count, self._clock.now()
             )
+            _put(connection, record)
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
         """Move to failed with `error_code` and `message`, dropping the lease, while held.
@@ -268,20 +230,10 @@ class SqliteInterviewRepository:
         Raises LeaseLost, or IllegalTransition when the record is not processing.
         """
         with self._database.write() as connection:
-            record = _held(connection, interview_id, owner)
-            check_transition(record.state, InterviewState.FAILED)
-            _put(
-                connection,
-                attrs.evolve(
-                    record,
-                    state=InterviewState.FAILED,
-                    error_code=error_code,
-                    error_message=message,
-                    lease_owner=None,
-                    lease_expires_at=None,
-                    updated_at=self._clock.now(),
-                ),
+            record = records.failed(
+                _held(connection, interview_id, owner), error_code, message, self._clock.now()
             )
+            _put(connection, record)
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -298,12 +250,10 @@ def _existing(connection: sqlite3.Connection, interview_id: str) -> Interview:
 
 def _held(connection: sqlite3.Connection, interview_id: str, owner: str) -> Interview:
     try:
-        record = _existing(connection, interview_id)
+        record: Interview | None = _existing(connection, interview_id)
     except InterviewNotFound:
-        raise LeaseLost(interview_id, owner) from None
-    if record.lease_owner != owner:
-        raise LeaseLost(interview_id, owner)
-    return record
+        record = None
+    return records.held_by(record, interview_id, owner)
 
 
 def _put(connection: sqlite3.Connection, interview: Interview) -> None:
@@ -386,8 +336,3 @@ def _to_text(moment: datetime | None) -> str | None:
 
 def _from_text(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
-
-
-def _check_lease_seconds(lease_seconds: float) -> None:
-    if not lease_seconds > 0:
-        raise ValueError("lease_seconds must be positive")

@@ -1,0 +1,115 @@
+"""The rules for changing a stored interview: claims, leases, outcomes and question sets.
+
+Pure functions from a record to its next version; repositories that hold records themselves
+(in memory, SQLite) apply them inside their own atomic section. The DynamoDB repository
+states the same rules as condition expressions.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.errors import InterviewAlreadyCompleted, LeaseHeld, LeaseLost
+from interview_core.state import InterviewState, check_transition
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from interview_core.entities import Interview, Question
+
+
+def require_positive_lease(lease_seconds: float) -> None:
+    """Raise ValueError (a caller's mistake) unless the lease lasts some time."""
+    if not lease_seconds > 0:
+        raise ValueError("lease_seconds must be positive")
+
+
+def claimed(
+    record: Interview, owner: str, lease_seconds: float, now: datetime, *, force: bool = False
+) -> Interview:
+    """The record once `owner` holds it: processing, a new lease, one more attempt.
+
+    Refused with InterviewAlreadyCompleted when completed and not `force`, then with LeaseHeld
+    while any live lease exists (the caller's own included); earlier errors are cleared.
+    """
+    require_positive_lease(lease_seconds)
+    if record.state is InterviewState.COMPLETED and not force:
+        raise InterviewAlreadyCompleted(record.id)
+    if record.has_live_lease(now):
+        raise LeaseHeld(record.id)
+    check_transition(record.state, InterviewState.PROCESSING, force=force)
+    return attrs.evolve(
+        record,
+        state=InterviewState.PROCESSING,
+        lease_owner=owner,
+        lease_expires_at=now + timedelta(seconds=lease_seconds),
+        attempts=record.attempts + 1,
+        error_code=None,
+        error_message=None,
+        updated_at=now,
+    )
+
+
+def held_by(record: Interview | None, interview_id: str, owner: str) -> Interview:
+    """`record`, if `owner` holds its lease; raises LeaseLost otherwise (or for no record).
+
+    A lease stays held after its expiry until another worker claims the interview, as the
+    DynamoDB condition `lease_owner = :owner` has it.
+    """
+    if record is None or record.lease_owner != owner:
+        raise LeaseLost(interview_id, owner)
+    return record
+
+
+def extended(record: Interview, lease_seconds: float, now: datetime) -> Interview:
+    """The record with its lease running until now + `lease_seconds`."""
+    require_positive_lease(lease_seconds)
+    return attrs.evolve(
+        record, lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now
+    )
+
+
+def released(record: Interview, now: datetime) -> Interview:
+    """The record without a lease, still processing and claimable at once."""
+    return attrs.evolve(record, lease_owner=None, lease_expires_at=None, updated_at=now)
+
+
+def completed(record: Interview, question_count: int, now: datetime) -> Interview:
+    """The record completed with `question_count` questions, its lease dropped."""
+    check_transition(record.state, InterviewState.COMPLETED)
+    return attrs.evolve(
+        record,
+        state=InterviewState.COMPLETED,
+        question_count=question_count,
+        lease_owner=None,
+        lease_expires_at=None,
+        error_code=None,
+        error_message=None,
+        updated_at=now,
+    )
+
+
+def failed(record: Interview, error_code: str, message: str, now: datetime) -> Interview:
+    """The record failed with the reason, its lease dropped."""
+    check_transition(record.state, InterviewState.FAILED)
+    return attrs.evolve(
+        record,
+        state=InterviewState.FAILED,
+        error_code=error_code,
+        error_message=message,
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=now,
+    )
+
+
+def check_question_set(interview_id: str, questions: Sequence[Question]) -> None:
+    """Raise ValueError (a caller's mistake) for questions of another interview or shared ids."""
+    if len({question.id for question in questions}) != len(questions):
+        raise ValueError("questions must have distinct ids")
+    if any(question.interview_id != interview_id for question in questions):
+        raise ValueError(f"every question must belong to interview {interview_id}")
