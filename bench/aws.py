@@ -181,7 +181,7 @@ class Stack:
         put_interview(
             self.setup.dynamodb(),
             DEFAULT_INTERVIEWS_TABLE,
-            Interview(id=interview_id, video_key=video_key, user_id="bench-user"),
+            Interview(id=interview_id, video_path=video_key, user_id="bench-user"),
         )
         return interview_id
 

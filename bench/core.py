@@ -53,7 +53,7 @@ def run(quick: bool) -> list[BenchRow]:
     repository = InMemoryInterviewRepository()
     ids = [str(uuid.uuid4()) for _ in range(count)]
     for interview_id in ids:
-        repository.add(Interview(id=interview_id, video_key=f"videos/{interview_id}.mp4"))
+        repository.add(Interview(id=interview_id, video_path=f"videos/{interview_id}.mp4"))
     transcript = Transcript((Segment("Question zero?", 0.0, 2.0),))
     use_case = ProcessInterview(
         repository,

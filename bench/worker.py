@@ -104,7 +104,7 @@ class Moto:
             key = f"videos/{interview_id}.mp4"
             s3.put_object(Bucket=BUCKET, Key=key, Body=b"bench video bytes")
             put_interview(
-                dynamodb, DEFAULT_INTERVIEWS_TABLE, Interview(id=interview_id, video_key=key)
+                dynamodb, DEFAULT_INTERVIEWS_TABLE, Interview(id=interview_id, video_path=key)
             )
         for start in range(0, count, 10):
             entries = [

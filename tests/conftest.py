@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: where the repository and the shared fixtures are."""
+"""Fixtures shared by every test: where the repository, its samples and real-data fixtures are."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT / "samples"
-REAL_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "real"
+REAL_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "real"
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +25,5 @@ def samples_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_fixtures() -> Path:
-    """Data written by real AWS services, beside the project in ../shared/fixtures/real."""
-    if not REAL_FIXTURES.is_dir():
-        pytest.fail(f"shared fixtures not found at {REAL_FIXTURES}")
+    """Data written by real services, copied into tests/fixtures/real with its sources."""
     return REAL_FIXTURES

@@ -1,4 +1,4 @@
-"""Validation of untrusted video keys, shared by every video store before any I/O."""
+"""Validation of untrusted video locations, shared by every video store before any I/O."""
 
 from __future__ import annotations
 
@@ -77,3 +77,27 @@ def validate_video_key(key: str, *, allowed_extensions: frozenset[str] = MEDIA_E
     if not dot or not stem or extension.lower() not in allowed_extensions:
         raise InvalidVideoLocation("video key does not end in an accepted media extension")
     return key
+
+
+S3_SCHEME = "s3://"
+
+
+def object_key(
+    location: str, bucket: str | None, *, allowed_extensions: frozenset[str] = MEDIA_EXTENSIONS
+) -> str:
+    """The safe object key that `location` names; raise InvalidVideoLocation otherwise.
+
+    `location` is a key, or `s3://<bucket>/<key>` naming `bucket` (a store without a bucket,
+    `None`, accepts keys only). Another bucket is refused before any request, and the key is
+    then checked by `validate_video_key`. The reasons name neither bucket nor key.
+    """
+    if location.startswith(S3_SCHEME):
+        named_bucket, _, key = location.removeprefix(S3_SCHEME).partition("/")
+        if bucket is None:
+            raise InvalidVideoLocation("an s3:// video_path needs the S3 video store")
+        if named_bucket != bucket:
+            raise InvalidVideoLocation(
+                "video_path names another bucket than the configured one (AWS_S3_BUCKET)"
+            )
+        location = key
+    return validate_video_key(location, allowed_extensions=allowed_extensions)

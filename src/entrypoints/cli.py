@@ -12,9 +12,10 @@ from pydantic import ValidationError
 
 from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
 from entrypoints.metrics import configure_metrics, emit_report_metrics
+from entrypoints.preflight import check_deployment
 from entrypoints.settings import Settings
-from interview_core.errors import ConfigurationError, InterviewError
-from interview_core.report import Outcome
+from interview_core.errors import ConfigurationError, InterviewError, ToolMissing
+from interview_core.report import ErrorInfo, Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
     from entrypoints.container import Container
 
 EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+EXIT_FAILED = 1  # the interview failed for good
+EXIT_USAGE = 2  # usage, settings or configuration: a missing bucket, table, queue, tool...
 EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
+
+DEPLOYMENT_ERRORS: tuple[type[InterviewError], ...] = (ConfigurationError, ToolMissing)
+"""Faults of the deployment, not of an interview: fixed by changing settings or installs."""
 
 log = logging.getLogger("ai_interviews.cli")
 
@@ -35,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ai-interviews",
         description="Turn recorded interviews into the interviewer's questions with answers.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
         "--mode",
         choices=("single-video", "single-interview", "sqs"),
@@ -62,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="sqs: stop after SECONDS without a message",
     )
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ai-interviews")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
@@ -101,10 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _single_interview(parser, args, container)
         from entrypoints.worker import serve
 
+        check_deployment(container, with_queue=True)
         return serve(container, max_messages=args.max_messages, idle_exit_seconds=args.idle_exit)
     except InterviewError as exc:
         log.error("%s", exc, extra={"error_code": exc.code, **FILE_ONLY})
         print(f"error: {exc}", file=sys.stderr)
+        if isinstance(exc, DEPLOYMENT_ERRORS):
+            return EXIT_USAGE
         return EXIT_FAILED if exc.permanent else EXIT_RETRY_LATER
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -142,15 +159,28 @@ def _single_interview(
             "single-interview reads a stored interview: set INTERVIEWS_REPOSITORY=sqlite "
             "or dynamodb"
         )
+    check_deployment(c, with_queue=False)
     report = c.process_interview().execute(args.interview_id, force=args.force)
     log_report(report)
     emit_report_metrics(report)
     if report.error is not None:
         print(f"error: {report.error.code}: {report.error.message}", file=sys.stderr)
-    print(f"interview {report.interview_id}: {report.outcome} ({report.question_count} questions)")
-    if report.outcome in (Outcome.COMPLETED, Outcome.SKIPPED):
+    if report.outcome is Outcome.SKIPPED:
+        print(
+            f"interview {report.interview_id}: skipped, it is already completed "
+            "(--force reprocesses it)"
+        )
         return EXIT_OK
-    return EXIT_FAILED if report.outcome is Outcome.FAILED else EXIT_RETRY_LATER
+    print(f"interview {report.interview_id}: {report.outcome} ({report.question_count} questions)")
+    if report.outcome is Outcome.COMPLETED:
+        return EXIT_OK
+    if report.outcome is Outcome.FAILED:
+        return EXIT_FAILED
+    return EXIT_USAGE if _is_deployment_error(report.error) else EXIT_RETRY_LATER
+
+
+def _is_deployment_error(error: ErrorInfo | None) -> bool:
+    return error is not None and error.code in {kind.code for kind in DEPLOYMENT_ERRORS}
 
 
 def _first_error(exc: ValidationError) -> str:

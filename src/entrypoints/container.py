@@ -187,7 +187,10 @@ class Container(containers.DeclarativeContainer):
             lazy("adapters.aws.sqs_message_source:SqsMessageSource"),
             client=aws.provided.sqs.call(),
             queue_url=providers.Callable(
-                required, settings.provided.aws_sqs_queue_url, "AWS_SQS_QUEUE_URL"
+                lazy("adapters.aws.sqs_message_source:queue_url_for"),
+                aws.provided.sqs.call(),
+                settings.provided.aws_sqs_queue_url,
+                settings.provided.aws_sqs_queue_name,
             ),
             visibility_timeout=settings.provided.worker_visibility_timeout_seconds,
         ),

@@ -90,11 +90,14 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False, frozen=True)
 
-    # --- the seed's AWS names ---
+    # --- the upstream's AWS names ---
     aws_region: str = Field("us-east-1", validation_alias=_env("AWS_REGION", "AWS_DEFAULT_REGION"))
     aws_endpoint_url: str | None = Field(None, validation_alias=_env("AWS_ENDPOINT_URL"))
     aws_s3_bucket: str | None = Field(None, validation_alias=_env("AWS_S3_BUCKET"))
     aws_sqs_queue_url: str | None = Field(None, validation_alias=_env("AWS_SQS_QUEUE_URL"))
+    aws_sqs_queue_name: str = Field(
+        "app-interviews-sqs-videos", min_length=1, validation_alias=_env("AWS_SQS_QUEUE_NAME")
+    )
     aws_dynamodb_interviews_table: str = Field(
         "app-interviews-interviews", validation_alias=_env("AWS_DYNAMODB_INTERVIEWS_TABLE")
     )
@@ -227,6 +230,17 @@ class Settings(BaseSettings):
 
     def _chosen(self, port: str, override: enum.StrEnum | None) -> str:
         return str(override if override is not None else _PRESETS[self.backend][port])
+
+    @property
+    def uses_aws(self) -> bool:
+        """Whether any selected adapter calls AWS, so credentials are needed."""
+        return (
+            self.video_store == "s3"
+            or self.transcriber == "transcribe"
+            or self.question_extractor == "bedrock"
+            or self.repository == "dynamodb"
+            or self.message_source == "sqs"
+        )
 
     @property
     def audio_target(self) -> str:

@@ -15,10 +15,16 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Interview:
-    """An interview record: where its video is and how far processing got."""
+    """An interview record: where its video is and how far processing got.
+
+    `video_path` is an object key (`videos/<uuid>/<uuid>/<file>.mkv`) or an `s3://` URI, as
+    the upstream writes it. `record_problem` says why a stored record cannot be processed
+    (its video location is missing or not text, for example), so that the interview can be
+    claimed and marked failed with that reason instead of being left pending.
+    """
 
     id: str
-    video_key: str
+    video_path: str
     user_id: str | None = None
     state: InterviewState = InterviewState.PENDING
     attempts: int = 0
@@ -29,6 +35,7 @@ class Interview:
     question_count: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    record_problem: str | None = None
 
     def has_live_lease(self, now: datetime) -> bool:
         """Whether some worker holds a lease that has not expired at `now`."""
@@ -94,7 +101,11 @@ class ExtractedQuestion:
 
 @attrs.frozen
 class Question:
-    """A stored question: an extracted question bound to its interview and position."""
+    """A stored question: an extracted question bound to its interview and position.
+
+    `created_at` and `updated_at` are set by the repository that stores it: the first write
+    of the id, and the latest. They are storage metadata, left out of equality.
+    """
 
     id: str
     interview_id: str
@@ -107,6 +118,8 @@ class Question:
     start_time: float | None
     end_time: float | None
     user_id: str | None = None
+    created_at: datetime | None = attrs.field(default=None, eq=False)
+    updated_at: datetime | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen

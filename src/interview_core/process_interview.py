@@ -12,6 +12,7 @@ from interview_core.errors import (
     InterviewAlreadyCompleted,
     InterviewError,
     InterviewNotFound,
+    InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
 )
@@ -104,6 +105,8 @@ class ProcessInterview:
         return run.report(Outcome.COMPLETED)
 
     def _process(self, interview: Interview, owner: str, run: _Run) -> None:
+        if interview.record_problem is not None:
+            raise InvalidInterviewRecord(interview.record_problem)
         analysis = self._analyse_in_place(interview, run) or self._analyse_local(interview, run)
         run.segment_count = len(analysis.transcript.segments)
         run.audio_seconds = analysis.audio_seconds
@@ -118,7 +121,7 @@ class ProcessInterview:
     def _analyse_local(self, interview: Interview, run: _Run) -> Analysis:
         with ExitStack() as video_scope:
             with run.timer.stage("fetch"):
-                video = video_scope.enter_context(self._video_store.fetch(interview.video_key))
+                video = video_scope.enter_context(self._video_store.fetch(interview.video_path))
             return self._analysis.run(video, job_id=interview.id, timer=run.timer)
 
     def _analyse_in_place(self, interview: Interview, run: _Run) -> Analysis | None:
@@ -126,7 +129,7 @@ class ProcessInterview:
             return None
         with run.timer.stage("transcribe_in_place"):
             transcript = self._in_place.transcribe_in_place(
-                interview.video_key, job_id=interview.id
+                interview.video_path, job_id=interview.id
             )
         if transcript is None:
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -11,8 +12,6 @@ from interview_core.ids import video_id
 from interview_core.report import Outcome, ProcessingReport, StageTimer
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from interview_core.entities import Question, Transcript
     from interview_core.ports import (
         AudioExtractor,
@@ -44,12 +43,13 @@ class ProcessVideo:
 
     def execute(
         self,
-        video: Path,
+        video: Path | str,
         *,
         interview_id: str | None = None,
         listener: ProgressListener | None = None,
     ) -> VideoResult:
         """Analyse `video`; question ids derive from `interview_id`, else from the file name."""
+        video = Path(video)
         identity = interview_id or video_id(video.name)
         timer = StageTimer()
         analysis = self._analysis.run(video, job_id=identity, timer=timer, listener=listener)

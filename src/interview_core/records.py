@@ -16,7 +16,7 @@ from interview_core.errors import InterviewAlreadyCompleted, LeaseHeld, LeaseLos
 from interview_core.state import InterviewState, check_transition
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import datetime
 
     from interview_core.entities import Interview, Question
@@ -50,6 +50,7 @@ def claimed(
         attempts=record.attempts + 1,
         error_code=None,
         error_message=None,
+        created_at=record.created_at or now,
         updated_at=now,
     )
 
@@ -107,9 +108,22 @@ def failed(record: Interview, error_code: str, message: str, now: datetime) -> I
     )
 
 
+def stamped(
+    questions: Sequence[Question], now: datetime, earlier: Mapping[str, datetime | None]
+) -> list[Question]:
+    """`questions` as stored at `now`: `created_at` kept from an `earlier` write of the id."""
+    return [
+        attrs.evolve(question, created_at=earlier.get(question.id) or now, updated_at=now)
+        for question in questions
+    ]
+
+
 def check_question_set(interview_id: str, questions: Sequence[Question]) -> None:
     """Raise ValueError (a caller's mistake) for questions of another interview or shared ids."""
-    if len({question.id for question in questions}) != len(questions):
-        raise ValueError("questions must have distinct ids")
-    if any(question.interview_id != interview_id for question in questions):
-        raise ValueError(f"every question must belong to interview {interview_id}")
+    seen: set[str] = set()
+    for question in questions:
+        if question.interview_id != interview_id:
+            raise ValueError(f"question {question.id} belongs to {question.interview_id}")
+        if question.id in seen:
+            raise ValueError(f"question id {question.id} appears twice: ids must be distinct")
+        seen.add(question.id)

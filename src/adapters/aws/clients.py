@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 import boto3.session
 from botocore.config import Config
 
+from adapters.aws.errors import NO_CREDENTIALS
 from interview_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -114,6 +115,18 @@ class AwsClientFactory:
         """The shared Bedrock runtime client (Converse)."""
         name = "bedrock-runtime"
         return self._cached(name, lambda s: s.client("bedrock-runtime", **self._options(name)))
+
+    def check_credentials(self) -> None:
+        """Raise ConfigurationError when boto3's default chain finds no credentials at all.
+
+        Whether they are accepted shows on the first call to a service.
+        """
+        with self._lock:
+            if self._session is None:
+                self._session = boto3.session.Session(region_name=self.region)
+            credentials = self._session.get_credentials()
+        if credentials is None:
+            raise ConfigurationError(NO_CREDENTIALS)
 
     def _options(self, service_name: str) -> _ClientOptions:
         return {"endpoint_url": self.endpoint_url, "config": self.config_for(service_name)}

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any, cast
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.aws.errors import (
+    NO_CREDENTIALS,
     describe,
     error_code,
     error_message,
     is_access_denied,
+    is_missing_credentials,
     is_transient,
 )
 from interview_core.errors import (
@@ -58,6 +60,8 @@ def translated_errors(table: str) -> Iterator[None]:
             raise ConditionFailed(item) from exc
         raise _translate(exc, table) from exc
     except BotoCoreError as exc:
+        if is_missing_credentials(exc):
+            raise ConfigurationError(NO_CREDENTIALS) from exc
         if not is_transient(exc):
             raise
         raise RepositoryUnavailable(f"DynamoDB table {table}: {describe(exc)}") from exc

@@ -1,24 +1,30 @@
 """DynamoDB item <-> entity mapping for interview records and their questions.
 
+The upstream's contract names the attributes; the ones this project adds sit beside them.
+
 Interview items (table keyed by `id`):
 
-- `id` (S), `user_id` (S, optional), `video_key` (S). Records written upstream may name the
-  video key `s3_key` or `video_s3_key` instead; reading accepts the first present of
-  `video_key`, `s3_key`, `video_s3_key`.
-- `status` (S): `pending`, `processing`, `completed`, `failed`, or any value the upstream
-  writes, which reads as pending.
-- `attempts` (N), `question_count` (N, optional).
-- `lease_owner` (S) and `lease_expires_at` (N, epoch seconds with microseconds, so that
-  conditions compare numbers), both absent when no lease is held.
-- `error_code` (S), `error_message` (S): set by a failure, removed by a claim or a completion.
+- `id` (S), `user_id` (S, optional).
+- `video_path` (S): an object key such as `videos/<uuid>/<uuid>/<file>.mkv`, or
+  `s3://<bucket>/<key>`. Older records may name it `video_key`, `s3_key` or `video_s3_key`;
+  reading takes the first of those present. A record whose video location is missing or not
+  a string still reads, with `record_problem` saying so, so that it can be marked failed.
+- `state` (S): `processing`, `completed`, `failed`, or any value the upstream writes (such
+  as `pending`), which reads as pending.
 - `created_at`, `updated_at` (S): ISO 8601 UTC with microseconds and a `Z`, for example
   `2026-01-01T12:00:00.000000Z`. Reading accepts any ISO 8601 form (a naive value is taken
-  as UTC) or epoch seconds (N).
+  as UTC) or epoch seconds (N). `created_at` is never changed; `updated_at` is set on
+  every change.
+- Added by this project: `attempts` (N), `question_count` (N, optional), `lease_owner` (S)
+  and `lease_expires_at` (N, epoch seconds with microseconds, so that conditions compare
+  numbers), both absent when no lease is held, and `error_code`, `error_message` (S), set
+  by a failure and removed by a claim or a completion.
 
-Question items (table keyed by `id`, a global secondary index on `interview_id`):
-`id`, `interview_id`, `user_id` (optional), `position` (N), `question`, `answer`, `context`,
-`question_context` (S), `global` (BOOL), `start_time`, `end_time` (N, absent when unknown or
-not finite), `created_at` (S, as above). Numbers are written as exact decimals, never floats.
+Question items (table keyed by `id`, a global secondary index on `interview_id`): the
+upstream's `id`, `interview_id`, `user_id` (optional), `question`, `answer`, `context`,
+`question_context` (S), `global` (BOOL), `created_at`, `updated_at` (S, as above), and this
+project's `position` (N), `start_time`, `end_time` (N, absent when unknown or not finite).
+Numbers are written as exact decimals, never floats.
 """
 
 from __future__ import annotations
@@ -40,7 +46,9 @@ if TYPE_CHECKING:
     Item = Mapping[str, AttributeValueTypeDef]
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-VIDEO_KEY_ATTRIBUTES = ("video_key", "s3_key", "video_s3_key")
+VIDEO_PATH_ATTRIBUTES = ("video_path", "video_key", "s3_key", "video_s3_key")
+"""Where a record names its video: the upstream's `video_path` first, then older names."""
+STATE_ATTRIBUTE = "state"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -82,7 +90,7 @@ def read_string(item: Item, name: str) -> str | None:
 
 def stored_state(item: Item) -> InterviewState:
     """The interview state an item records."""
-    return InterviewState.from_stored(read_string(item, "status"))
+    return InterviewState.from_stored(read_string(item, STATE_ATTRIBUTE))
 
 
 def _read_decimal(item: Item, name: str) -> Decimal | None:
@@ -115,7 +123,7 @@ def _read_epoch(item: Item, name: str) -> datetime | None:
     return _EPOCH + timedelta(microseconds=int(number.scaleb(6)))
 
 
-def _read_timestamp(item: Item, name: str) -> datetime | None:
+def read_timestamp(item: Item, name: str) -> datetime | None:
     if "N" in item.get(name, {}):
         return _read_epoch(item, name)
     text = read_string(item, name)
@@ -132,19 +140,18 @@ def _read_timestamp(item: Item, name: str) -> datetime | None:
 
 
 def interview_from_item(item: Item) -> Interview:
-    """The interview an item records. Raises InvalidInterviewRecord without id or video key."""
+    """The interview an item records. Raises InvalidInterviewRecord without an id.
+
+    A missing or unreadable video location does not raise: the record comes back with an
+    empty `video_path` and `record_problem` naming the fault.
+    """
     interview_id = read_string(item, "id")
     if not interview_id:
         raise InvalidInterviewRecord("interview record has no id")
-    video_key = next(
-        (value for name in VIDEO_KEY_ATTRIBUTES if (value := read_string(item, name))), None
-    )
-    if video_key is None:
-        names = ", ".join(VIDEO_KEY_ATTRIBUTES)
-        raise InvalidInterviewRecord(f"interview {interview_id} has no video key ({names})")
+    video_path, problem = _video_path(item, interview_id)
     return Interview(
         id=interview_id,
-        video_key=video_key,
+        video_path=video_path,
         user_id=read_string(item, "user_id"),
         state=stored_state(item),
         attempts=_read_int(item, "attempts") or 0,
@@ -153,17 +160,34 @@ def interview_from_item(item: Item) -> Interview:
         error_code=read_string(item, "error_code"),
         error_message=read_string(item, "error_message"),
         question_count=_read_int(item, "question_count"),
-        created_at=_read_timestamp(item, "created_at"),
-        updated_at=_read_timestamp(item, "updated_at"),
+        created_at=read_timestamp(item, "created_at"),
+        updated_at=read_timestamp(item, "updated_at"),
+        record_problem=problem,
     )
+
+
+def _video_path(item: Item, interview_id: str) -> tuple[str, str | None]:
+    """The record's video location, or an empty one and the reason it cannot be read."""
+    for name in VIDEO_PATH_ATTRIBUTES:
+        value = item.get(name)
+        if value is None or "NULL" in value:
+            continue
+        text = value.get("S")
+        if text is None:
+            kind = next(iter(value), "?")
+            return "", f"interview {interview_id}: {name} is not a string (DynamoDB type {kind})"
+        if not text.strip():
+            return "", f"interview {interview_id}: {name} is empty"
+        return text, None
+    return "", f"interview {interview_id} has no video_path"
 
 
 def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
     """The item for an interview record, as the upstream service or a test would write it."""
     item: dict[str, AttributeValueTypeDef] = {
         "id": string_value(interview.id),
-        "video_key": string_value(interview.video_key),
-        "status": string_value(interview.state.value),
+        "video_path": string_value(interview.video_path),
+        STATE_ATTRIBUTE: string_value(interview.state.value),
         "attempts": number_value(interview.attempts),
     }
     optional: dict[str, AttributeValueTypeDef | None] = {
@@ -183,8 +207,11 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
 # --- Questions -------------------------------------------------------------------------
 
 
-def question_to_item(question: Question, created_at: datetime) -> dict[str, AttributeValueTypeDef]:
-    """The item for a stored question; non-finite times are left out."""
+def question_to_item(question: Question, now: datetime) -> dict[str, AttributeValueTypeDef]:
+    """The item for a stored question, written at `now`; non-finite times are left out.
+
+    `created_at` is the question's own when it has one (an earlier write of the same id).
+    """
     item: dict[str, AttributeValueTypeDef] = {
         "id": string_value(question.id),
         "interview_id": string_value(question.interview_id),
@@ -194,7 +221,8 @@ def question_to_item(question: Question, created_at: datetime) -> dict[str, Attr
         "context": string_value(question.context),
         "question_context": string_value(question.question_context),
         "global": {"BOOL": question.is_global},
-        "created_at": string_value(format_timestamp(created_at)),
+        "created_at": string_value(format_timestamp(question.created_at or now)),
+        "updated_at": string_value(format_timestamp(now)),
     }
     optional: dict[str, AttributeValueTypeDef | None] = {
         "user_id": _optional_string(question.user_id),
@@ -228,6 +256,8 @@ def question_from_item(item: Item) -> Question:
         start_time=_read_float(item, "start_time"),
         end_time=_read_float(item, "end_time"),
         user_id=read_string(item, "user_id"),
+        created_at=read_timestamp(item, "created_at"),
+        updated_at=read_timestamp(item, "updated_at"),
     )
 
 

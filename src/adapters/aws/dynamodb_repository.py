@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from adapters.aws.dynamodb_batches import BatchWriter
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
 from adapters.aws.dynamodb_items import (
+    STATE_ATTRIBUTE,
     epoch_number,
     format_timestamp,
     interview_from_item,
@@ -18,16 +19,19 @@ from adapters.aws.dynamodb_items import (
     question_from_item,
     question_to_item,
     read_string,
+    read_timestamp,
     stored_state,
     string_value,
 )
 from interview_core.clock import SystemClock
 from interview_core.errors import (
+    ConfigurationError,
     InterviewAlreadyCompleted,
     InterviewNotFound,
     LeaseHeld,
     LeaseLost,
 )
+from interview_core.records import check_question_set, stamped
 from interview_core.state import InterviewState, check_transition, is_legal
 
 if TYPE_CHECKING:
@@ -53,8 +57,9 @@ _CLAIMABLE = (
     " OR attribute_not_exists(lease_expires_at) OR lease_expires_at <= :now)"
 )
 _CLAIM_UPDATE = (
-    "SET #status = :processing, lease_owner = :owner, lease_expires_at = :expires,"
-    " updated_at = :now_text ADD attempts :one REMOVE error_code, error_message"
+    "SET #state = :processing, lease_owner = :owner, lease_expires_at = :expires,"
+    " created_at = if_not_exists(created_at, :now_text), updated_at = :now_text"
+    " ADD attempts :one REMOVE error_code, error_message"
 )
 
 
@@ -100,6 +105,21 @@ class DynamoDBInterviewRepository:
             jitter=jitter,
         )
 
+    def check_ready(self) -> None:
+        """Describe both tables once: raises ConfigurationError when either table or the
+        questions index is missing or access is refused, RepositoryUnavailable (transient)
+        when DynamoDB cannot answer now."""
+        with translated_errors(self._interviews):
+            self._client.describe_table(TableName=self._interviews)
+        with translated_errors(self._questions):
+            table = self._client.describe_table(TableName=self._questions)["Table"]
+        indexes = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+        if self._index not in indexes:
+            raise ConfigurationError(
+                f"DynamoDB table {self._questions} has no index {self._index} on interview_id: "
+                "create it or set AWS_DYNAMODB_QUESTIONS_INDEX"
+            )
+
     # --- Interviews ----------------------------------------------------------------------
 
     def get(self, interview_id: str) -> Interview:
@@ -125,7 +145,7 @@ class DynamoDBInterviewRepository:
         """
         _check_lease_seconds(lease_seconds)
         now = self._clock.now()
-        condition = _CLAIMABLE if force else f"{_CLAIMABLE} AND #status <> :completed"
+        condition = _CLAIMABLE if force else f"{_CLAIMABLE} AND #state <> :completed"
         values: dict[str, AttributeValueTypeDef] = {
             ":now": epoch_number(now),
             ":now_text": string_value(format_timestamp(now)),
@@ -143,7 +163,7 @@ class DynamoDBInterviewRepository:
                     Key=key(interview_id),
                     UpdateExpression=_CLAIM_UPDATE,
                     ConditionExpression=condition,
-                    ExpressionAttributeNames={"#id": "id", "#status": "status"},
+                    ExpressionAttributeNames={"#id": "id", "#state": STATE_ATTRIBUTE},
                     ExpressionAttributeValues=values,
                     ReturnValues="ALL_NEW",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -184,7 +204,7 @@ class DynamoDBInterviewRepository:
         self._update_as_owner(
             interview_id,
             owner,
-            "SET #status = :target, question_count = :count, updated_at = :now_text"
+            "SET #state = :target, question_count = :count, updated_at = :now_text"
             " REMOVE lease_owner, lease_expires_at, error_code, error_message",
             {":count": number_value(question_count)},
             target=InterviewState.COMPLETED,
@@ -200,7 +220,7 @@ class DynamoDBInterviewRepository:
         self._update_as_owner(
             interview_id,
             owner,
-            "SET #status = :target, error_code = :code, error_message = :message,"
+            "SET #state = :target, error_code = :code, error_message = :message,"
             " updated_at = :now_text REMOVE lease_owner, lease_expires_at",
             {
                 ":code": string_value(error_code[:MAX_ERROR_CODE_CHARS]),
@@ -223,20 +243,23 @@ class DynamoDBInterviewRepository:
         after every retry), InvalidInterviewRecord (an item DynamoDB refuses) or
         ConfigurationError.
         """
-        created_at = self._clock.now()
-        requests: list[WriteRequestUnionTypeDef] = []
-        new_ids: set[str] = set()
-        for question in questions:
-            if question.interview_id != interview_id:
-                raise ValueError(f"question {question.id} belongs to {question.interview_id}")
-            if question.id in new_ids:
-                raise ValueError(f"question id {question.id} appears twice")
-            new_ids.add(question.id)
-            requests.append({"PutRequest": {"Item": question_to_item(question, created_at)}})
-        for item in self._query_questions(interview_id, ids_only=True):
-            stale_id = read_string(item, "id")
-            if stale_id is not None and stale_id not in new_ids:
-                requests.append({"DeleteRequest": {"Key": key(stale_id)}})
+        now = self._clock.now()
+        check_question_set(interview_id, questions)
+        stored = {
+            stale_id: read_timestamp(item, "created_at")
+            for item in self._query_questions(interview_id, ids_only=True)
+            if (stale_id := read_string(item, "id")) is not None
+        }
+        requests: list[WriteRequestUnionTypeDef] = [
+            {"PutRequest": {"Item": question_to_item(question, now)}}
+            for question in stamped(questions, now, stored)
+        ]
+        new_ids = {question.id for question in questions}
+        requests.extend(
+            {"DeleteRequest": {"Key": key(stale_id)}}
+            for stale_id in stored
+            if stale_id not in new_ids
+        )
         self._batches.write(requests)
 
     def list_questions(self, interview_id: str) -> list[Question]:
@@ -273,8 +296,8 @@ class DynamoDBInterviewRepository:
             **(values or {}),
         }
         if target is not None:
-            condition += " AND #status = :processing"
-            names["#status"] = "status"
+            condition += " AND #state = :processing"
+            names["#state"] = STATE_ATTRIBUTE
             all_values[":processing"] = string_value(InterviewState.PROCESSING)
             all_values[":target"] = string_value(target)
         request: UpdateItemInputTypeDef = {
@@ -327,7 +350,7 @@ class DynamoDBInterviewRepository:
             "ExpressionAttributeValues": {":interview_id": string_value(interview_id)},
         }
         if ids_only:
-            request["ProjectionExpression"] = "#id"
+            request["ProjectionExpression"] = "#id, created_at"
             request["ExpressionAttributeNames"] = {"#id": "id"}
         while True:
             with translated_errors(self._questions):

@@ -7,6 +7,7 @@ from botocore.exceptions import (
     ClientError,
     HTTPClientError,
     IncompleteReadError,
+    NoCredentialsError,
 )
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
@@ -130,6 +131,18 @@ def is_throttling(exc: BaseException) -> bool:
 def is_access_denied(exc: BaseException) -> bool:
     """Whether the service refused the caller's permissions or identity."""
     return bool(error_codes(exc) & ACCESS_DENIED_CODES)
+
+
+NO_CREDENTIALS = (
+    "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, "
+    "or run with a role"
+)
+"""What every adapter says when boto3's default chain finds no credentials."""
+
+
+def is_missing_credentials(exc: BaseException) -> bool:
+    """Whether botocore found no credentials to sign the request with."""
+    return isinstance(exc, NoCredentialsError)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.aws.errors import (
+    NO_CREDENTIALS,
     describe,
     error_codes,
     http_status,
     is_access_denied,
+    is_missing_credentials,
     is_transient,
 )
-from adapters.video_keys import MEDIA_EXTENSIONS, validate_video_key
+from adapters.video_keys import MEDIA_EXTENSIONS, object_key
 from interview_core.errors import (
+    ConfigurationError,
     InterviewError,
     StorageUnavailable,
     VideoAccessDenied,
@@ -97,7 +100,8 @@ class S3VideoStore:
 
     @contextmanager
     def fetch(self, location: str) -> Iterator[Path]:
-        """Download the video at key `location`; the file and its folder go on context exit.
+        """Download the video at `location` (a key or `s3://<bucket>/<key>` of our bucket); the
+        file and its folder go on context exit.
 
         Raises InvalidVideoLocation (before any request), VideoNotFound, VideoTooLarge,
         VideoAccessDenied or StorageUnavailable (transient).
@@ -117,7 +121,7 @@ class S3VideoStore:
             shutil.rmtree(folder, ignore_errors=True)
 
     def object_size(self, location: str) -> int:
-        """The size in bytes of the video at key `location`, from one HeadObject.
+        """The size in bytes of the video at `location`, from one HeadObject.
 
         Raises InvalidVideoLocation, VideoNotFound, VideoAccessDenied or StorageUnavailable.
         """
@@ -132,8 +136,26 @@ class S3VideoStore:
         """
         return f"s3://{self._bucket}/{self._validate(location)}"
 
+    def check_ready(self) -> None:
+        """One HeadBucket: raises ConfigurationError for a missing bucket, refused access or
+        no credentials, StorageUnavailable (transient) when S3 cannot answer now."""
+        try:
+            self._client.head_bucket(Bucket=self._bucket)
+        except (ClientError, BotoCoreError) as exc:
+            if is_missing_credentials(exc):
+                raise ConfigurationError(NO_CREDENTIALS) from exc
+            if is_transient(exc):
+                raise StorageUnavailable(f"S3 could not answer now: {describe(exc)}") from exc
+            if http_status(exc) == 404 or error_codes(exc) & {"NoSuchBucket", "404"}:
+                raise ConfigurationError(
+                    f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
+                ) from exc
+            raise ConfigurationError(
+                f"S3 refused access to bucket {self._bucket}: {describe(exc)}"
+            ) from exc
+
     def _validate(self, location: str) -> str:
-        return validate_video_key(location, allowed_extensions=self._allowed_extensions)
+        return object_key(location, self._bucket, allowed_extensions=self._allowed_extensions)
 
     def _check_size(self, key: str, size: int) -> None:
         if size > self._max_bytes:
@@ -177,6 +199,8 @@ class S3VideoStore:
         )
 
     def _translate(self, exc: BaseException, key: str) -> InterviewError:
+        if is_missing_credentials(exc):
+            return ConfigurationError(NO_CREDENTIALS)
         codes = error_codes(exc)
         status = http_status(exc)
         if is_transient(exc):

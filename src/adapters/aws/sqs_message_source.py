@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import describe, error_codes, error_message, is_access_denied, is_transient
+from adapters.aws.errors import (
+    NO_CREDENTIALS,
+    describe,
+    error_codes,
+    error_message,
+    is_access_denied,
+    is_missing_credentials,
+    is_transient,
+)
 from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
 from interview_core.ports import QueueMessage
@@ -92,6 +100,14 @@ class SqsMessageSource:
     def queue_url(self) -> str:
         """The URL of the queue messages are read from."""
         return self._queue_url
+
+    def check_ready(self) -> None:
+        """Read the queue's attributes once: raises ConfigurationError for a missing queue or
+        refused credentials, QueueUnavailable (transient) when SQS cannot answer now."""
+        try:
+            self._client.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=["QueueArn"])
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, "GetQueueAttributes") from exc
 
     def receive(
         self, max_messages: int = MAX_BATCH, wait_seconds: float | None = None
@@ -191,11 +207,36 @@ class SqsMessageSource:
         raise self._translate(exc, operation) from exc
 
     def _translate(self, exc: BaseException, operation: str) -> InterviewError:
+        if is_missing_credentials(exc):
+            return ConfigurationError(NO_CREDENTIALS)
         if is_transient(exc):
             return QueueUnavailable(f"SQS {operation} failed, retry later: {describe(exc)}")
         if error_codes(exc) & _CONFIGURATION_CODES or is_access_denied(exc):
             return ConfigurationError(f"SQS {operation} refused for the queue: {describe(exc)}")
         return QueueUnavailable(f"SQS {operation} failed: {describe(exc)}")
+
+
+def queue_url_for(client: SQSClient, url: str | None, name: str) -> str:
+    """`url` when given, else the URL of the queue called `name`, from one GetQueueUrl.
+
+    Raises ConfigurationError when no such queue exists or the credentials are refused,
+    QueueUnavailable (transient) when SQS cannot answer now.
+    """
+    if url:
+        return url
+    try:
+        return client.get_queue_url(QueueName=name)["QueueUrl"]
+    except (ClientError, BotoCoreError) as exc:
+        if is_missing_credentials(exc):
+            raise ConfigurationError(NO_CREDENTIALS) from exc
+        if is_transient(exc):
+            raise QueueUnavailable(f"SQS GetQueueUrl failed, retry later: {describe(exc)}") from exc
+        if error_codes(exc) & _CONFIGURATION_CODES:
+            raise ConfigurationError(
+                f"queue {name} does not exist: create it, or set AWS_SQS_QUEUE_URL "
+                "or AWS_SQS_QUEUE_NAME"
+            ) from exc
+        raise ConfigurationError(f"SQS GetQueueUrl refused for {name}: {describe(exc)}") from exc
 
 
 def _is_stale_receipt(exc: BaseException) -> bool:

@@ -82,6 +82,11 @@ class FasterWhisperTranscriber:
         """
         self._loaded_model()
 
+    def check_ready(self) -> None:
+        """Load the model now, so that a missing one is found before any work. Raises as
+        `load` does."""
+        self.load()
+
     def transcribe(
         self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
     ) -> Transcript:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 import stat
 from contextlib import nullcontext
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adapters.video_keys import MEDIA_EXTENSIONS, validate_video_key
+from adapters.video_keys import MEDIA_EXTENSIONS, object_key
 from interview_core.errors import (
     InterviewError,
     InvalidVideoLocation,
@@ -19,7 +20,6 @@ from interview_core.errors import (
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
-    from pathlib import Path
 
 
 class LocalFileVideoStore:
@@ -35,14 +35,14 @@ class LocalFileVideoStore:
 
     def __init__(
         self,
-        root: Path,
+        root: Path | str,
         max_bytes: int | None = None,
         *,
         allowed_extensions: frozenset[str] = MEDIA_EXTENSIONS,
     ) -> None:
         if max_bytes is not None and max_bytes < 0:
             raise ValueError("max_bytes must not be negative")
-        self._root = root
+        self._root = Path(root)
         self._max_bytes = max_bytes
         self._allowed_extensions = allowed_extensions
 
@@ -54,7 +54,7 @@ class LocalFileVideoStore:
         no regular file is there; VideoTooLarge above `max_bytes`; VideoAccessDenied when the
         file system refuses; StorageUnavailable for other I/O failures.
         """
-        key = validate_video_key(location, allowed_extensions=self._allowed_extensions)
+        key = object_key(location, None, allowed_extensions=self._allowed_extensions)
         path = self._resolve_inside_root(key)
         try:
             info = path.stat()

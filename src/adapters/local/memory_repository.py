@@ -105,7 +105,12 @@ class InMemoryInterviewRepository:
         """
         records.check_question_set(interview_id, questions)
         with self._lock:
-            self._questions[interview_id] = {question.id: question for question in questions}
+            earlier = {
+                question_id: stored.created_at
+                for question_id, stored in self._questions.get(interview_id, {}).items()
+            }
+            written = records.stamped(questions, self._clock.now(), earlier)
+            self._questions[interview_id] = {question.id: question for question in written}
 
     def list_questions(self, interview_id: str) -> list[Question]:
         """The interview's stored questions ordered by position; empty for an unknown id."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from interview_core.errors import ConfigurationError, InterviewError, TransientError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
 _SCHEMA_TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -52,12 +52,14 @@ class SqliteDatabase:
     mode: readers never wait for the writer, and every read-modify-write starts with
     `BEGIN IMMEDIATE`, which takes the single write lock at once, so a check and the write
     that follows it are atomic across processes. A writer waits up to
-    `busy_timeout_seconds` for the lock.
+    `busy_timeout_seconds` for the lock. A file of an older schema version is brought up to
+    date, in the same transaction, by `migrations`: the statements that take version `n` to
+    `n + 1`, keyed by `n`.
 
     Errors: a lock still held after the busy timeout, an I/O error or a full disk raise
     `unavailable` (the caller's transient error class); a path that cannot be opened, a file
-    that is not a database, a read-only file, or a schema written by a newer version raise
-    ConfigurationError.
+    that is not a database, a read-only file, or a schema of a newer version (or of an older
+    one without migrations) raise ConfigurationError.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class SqliteDatabase:
         component: str,
         version: int,
         schema: Sequence[str],
+        migrations: Mapping[int, Sequence[str]] | None = None,
         unavailable: type[TransientError],
         busy_timeout_seconds: float = 30.0,
     ) -> None:
@@ -84,6 +87,7 @@ class SqliteDatabase:
         self._component = component
         self._version = version
         self._schema = tuple(schema)
+        self._migrations = dict(migrations or {})
         self._unavailable = unavailable
         self._busy_timeout = busy_timeout_seconds
         self._ready = False
@@ -126,14 +130,7 @@ class SqliteDatabase:
                 if self._stored_version(connection) != self._version:
                     connection.execute("PRAGMA journal_mode = WAL")
                     with _immediate(connection):
-                        connection.execute(_SCHEMA_TABLE)
-                        for statement in self._schema:
-                            connection.execute(statement)
-                        connection.execute(
-                            "INSERT OR IGNORE INTO schema_version (component, version)"
-                            " VALUES (?, ?)",
-                            (self._component, self._version),
-                        )
+                        self._create_or_migrate(connection)
                     stored = self._stored_version(connection)
                     if stored != self._version:
                         raise ConfigurationError(
@@ -141,6 +138,27 @@ class SqliteDatabase:
                             f"this version reads {self._version}"
                         )
             self._ready = True
+
+    def _create_or_migrate(self, connection: sqlite3.Connection) -> None:
+        """Inside one transaction: create the tables, or bring an older schema up to date."""
+        connection.execute(_SCHEMA_TABLE)
+        stored = self._stored_version(connection)
+        if stored is None:
+            for statement in self._schema:
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_version (component, version) VALUES (?, ?)",
+                (self._component, self._version),
+            )
+            return
+        while stored < self._version and stored in self._migrations:
+            for statement in self._migrations[stored]:
+                connection.execute(statement)
+            stored += 1
+            connection.execute(
+                "UPDATE schema_version SET version = ? WHERE component = ?",
+                (stored, self._component),
+            )
 
     def _stored_version(self, connection: sqlite3.Connection) -> int | None:
         try:

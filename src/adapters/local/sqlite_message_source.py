@@ -108,6 +108,12 @@ class SqliteMessageSource:
             busy_timeout_seconds=busy_timeout_seconds,
         )
 
+    def check_ready(self) -> None:
+        """Open the file and its tables now. Raises ConfigurationError or the transient
+        error for a locked or failing disk."""
+        with self._database.read():
+            pass
+
     @property
     def path(self) -> Path:
         """The database file."""

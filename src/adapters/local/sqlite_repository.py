@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 
     from interview_core.ports import Clock
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS interviews (
         id TEXT PRIMARY KEY,
-        video_key TEXT NOT NULL,
+        video_path TEXT NOT NULL,
         user_id TEXT,
         state TEXT NOT NULL,
         attempts INTEGER NOT NULL,
@@ -47,26 +47,37 @@ _SCHEMA = (
         answer TEXT NOT NULL,
         context TEXT NOT NULL,
         question_context TEXT NOT NULL,
-        is_global INTEGER NOT NULL,
+        "global" INTEGER NOT NULL,
         start_time REAL,
         end_time REAL,
         user_id TEXT,
+        created_at TEXT,
+        updated_at TEXT,
         PRIMARY KEY (interview_id, id)
     )""",
     "CREATE INDEX IF NOT EXISTS questions_by_position ON questions (interview_id, position)",
 )
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # version 1 -> 2: the upstream's field names, and question timestamps
+    1: (
+        "ALTER TABLE interviews RENAME COLUMN video_key TO video_path",
+        'ALTER TABLE questions RENAME COLUMN is_global TO "global"',
+        "ALTER TABLE questions ADD COLUMN created_at TEXT",
+        "ALTER TABLE questions ADD COLUMN updated_at TEXT",
+    ),
+}
 
 _INTERVIEW_COLUMNS = (
-    "id, video_key, user_id, state, attempts, lease_owner, lease_expires_at, error_code,"
+    "id, video_path, user_id, state, attempts, lease_owner, lease_expires_at, error_code,"
     " error_message, question_count, created_at, updated_at"
 )
 _QUESTION_COLUMNS = (
-    "id, interview_id, position, question, answer, context, question_context, is_global,"
-    " start_time, end_time, user_id"
+    'id, interview_id, position, question, answer, context, question_context, "global",'
+    " start_time, end_time, user_id, created_at, updated_at"
 )
 _UPSERT_INTERVIEW = (
     f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (id) DO UPDATE SET video_key = excluded.video_key,"
+    " ON CONFLICT (id) DO UPDATE SET video_path = excluded.video_path,"
     " user_id = excluded.user_id, state = excluded.state, attempts = excluded.attempts,"
     " lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at,"
     " error_code = excluded.error_code, error_message = excluded.error_message,"
@@ -109,9 +120,16 @@ class SqliteInterviewRepository:
             component="interview_repository",
             version=SCHEMA_VERSION,
             schema=_SCHEMA,
+            migrations=_MIGRATIONS,
             unavailable=RepositoryUnavailable,
             busy_timeout_seconds=busy_timeout_seconds,
         )
+
+    def check_ready(self) -> None:
+        """Open the file and its tables now. Raises ConfigurationError or the transient
+        error for a locked or failing disk."""
+        with self._database.read():
+            pass
 
     @property
     def path(self) -> Path:
@@ -196,11 +214,18 @@ class SqliteInterviewRepository:
         """
         records.check_question_set(interview_id, questions)
         with self._database.write() as connection:
+            earlier = {
+                row[0]: _from_text(row[1])
+                for row in connection.execute(
+                    "SELECT id, created_at FROM questions WHERE interview_id = ?", (interview_id,)
+                )
+            }
+            written = records.stamped(questions, self._clock.now(), earlier)
             connection.execute("DELETE FROM questions WHERE interview_id = ?", (interview_id,))
             connection.executemany(
                 f"INSERT INTO questions ({_QUESTION_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_question_row(question) for question in questions],
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_question_row(question) for question in written],
             )
 
     def list_questions(self, interview_id: str) -> list[Question]:
@@ -261,7 +286,7 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
         _UPSERT_INTERVIEW,
         (
             interview.id,
-            interview.video_key,
+            interview.video_path,
             interview.user_id,
             interview.state.value,
             interview.attempts,
@@ -279,7 +304,7 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
 def _interview(row: Sequence[Any]) -> Interview:
     return Interview(
         id=row[0],
-        video_key=row[1],
+        video_path=row[1],
         user_id=row[2],
         state=InterviewState.from_stored(row[3]),
         attempts=row[4],
@@ -306,6 +331,8 @@ def _question_row(question: Question) -> tuple[object, ...]:
         question.start_time,
         question.end_time,
         question.user_id,
+        _to_text(question.created_at),
+        _to_text(question.updated_at),
     )
 
 
@@ -322,6 +349,8 @@ def _question(row: Sequence[Any]) -> Question:
         start_time=row[8],
         end_time=row[9],
         user_id=row[10],
+        created_at=_from_text(row[11]),
+        updated_at=_from_text(row[12]),
     )
 
 

@@ -93,7 +93,11 @@ class FfmpegAudioExtractor:
                 self._binary = locate_ffmpeg(self._configured_binary)
             return self._binary
 
-    def extract(self, video: Path) -> AbstractContextManager[AudioFile]:
+    def check_ready(self) -> None:
+        """Locate ffmpeg now rather than at the first video. Raises ToolMissing."""
+        self.ffmpeg_path()
+
+    def extract(self, video: Path | str) -> AbstractContextManager[AudioFile]:
         """Extract the audio of `video`; the file and its folder go when the context closes.
 
         The work happens on entering the context. The duration limit is checked from the
@@ -102,7 +106,7 @@ class FfmpegAudioExtractor:
         refused format, corrupt or truncated), NoAudioTrack, MediaTooLong, MediaTimeout
         (transient: time limit passed or `cancel_all`) or ToolMissing.
         """
-        return self._extraction(video)
+        return self._extraction(Path(video))
 
     def cancel_all(self) -> int:
         """Kill every running ffmpeg child; their extractions raise MediaUnavailable.

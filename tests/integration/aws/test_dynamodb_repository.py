@@ -8,7 +8,7 @@ import math
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -66,7 +66,7 @@ def repository(dynamodb: DynamoDBClient, clock: ManualClock) -> DynamoDBIntervie
 
 
 def seed(client: DynamoDBClient, interview_id: str = "iv-1", **fields: Any) -> Interview:
-    interview = Interview(id=interview_id, video_key=f"videos/{interview_id}.mp4", **fields)
+    interview = Interview(id=interview_id, video_path=f"videos/{interview_id}.mp4", **fields)
     put_interview(client, INTERVIEWS, interview)
     return interview
 
@@ -153,7 +153,9 @@ def test_full_lifecycle_stores_state_lease_questions_and_schema(
     assert done.updated_at == datetime(2026, 1, 1, 12, 0, 30, 250000, tzinfo=UTC)
 
     item = raw_interview(dynamodb, "iv-1")
-    assert item["status"] == {"S": "completed"}
+    assert item["state"] == {"S": "completed"}
+    assert "status" not in item
+    assert item["video_path"] == {"S": "videos/iv-1.mp4"}
     assert item["attempts"] == {"N": "1"}
     assert item["updated_at"] == {"S": "2026-01-01T12:00:30.250000Z"}
     assert "lease_owner" not in item and "lease_expires_at" not in item
@@ -165,6 +167,7 @@ def test_full_lifecycle_stores_state_lease_questions_and_schema(
     assert stored["global"] == {"BOOL": False} and stored["position"] == {"N": "1"}
     assert stored["user_id"] == {"S": "user-7"} and stored["context"] == {"S": ""}
     assert stored["created_at"] == {"S": "2026-01-01T12:00:30.250000Z"}
+    assert stored["updated_at"] == {"S": "2026-01-01T12:00:30.250000Z"}
 
 
 def test_claim_stores_the_lease_expiry_as_epoch_seconds(
@@ -180,7 +183,7 @@ def test_claim_stores_the_lease_expiry_as_epoch_seconds(
     assert item["lease_owner"] == {"S": "worker-a"}
 
 
-@pytest.mark.parametrize("attribute", ["video_key", "s3_key", "video_s3_key"])
+@pytest.mark.parametrize("attribute", ["video_path", "video_key", "s3_key", "video_s3_key"])
 def test_reads_records_written_upstream(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, attribute: str
 ) -> None:
@@ -190,7 +193,7 @@ def test_reads_records_written_upstream(
             "id": {"S": "up-1"},
             attribute: {"S": "videos/up-1.webm"},
             "user_id": {"S": "u-1"},
-            "status": {"S": "uploaded"},
+            "state": {"S": "uploaded"},
             "created_at": {"S": "2026-01-01T12:00:00Z"},
             "updated_at": {"S": "2026-01-01T12:00:05.5+00:00"},
         },
@@ -198,20 +201,94 @@ def test_reads_records_written_upstream(
 
     interview = repository.get("up-1")
 
-    assert interview.video_key == "videos/up-1.webm"
+    assert interview.video_path == "videos/up-1.webm"
     assert interview.state is InterviewState.PENDING and interview.attempts == 0
     assert interview.created_at == START
     assert interview.updated_at == datetime(2026, 1, 1, 12, 0, 5, 500000, tzinfo=UTC)
     assert repository.claim("up-1", "worker-a", 60).attempts == 1
 
 
-def test_record_without_a_video_key_is_invalid(
+@pytest.mark.parametrize(
+    ("video", "reason"),
+    [
+        (None, "has no video_path"),
+        ({"N": "42"}, "video_path is not a string"),
+        ({"L": [{"S": "a.mp4"}]}, "video_path is not a string"),
+        ({"S": "  "}, "video_path is empty"),
+    ],
+)
+def test_a_record_without_a_readable_video_path_reads_with_its_problem(
+    dynamodb: DynamoDBClient,
+    repository: DynamoDBInterviewRepository,
+    video: dict[str, object] | None,
+    reason: str,
+) -> None:
+    item: dict[str, Any] = {"id": {"S": "bad"}, "state": {"S": "pending"}}
+    if video is not None:
+        item["video_path"] = video
+    dynamodb.put_item(TableName=INTERVIEWS, Item=item)
+
+    interview = repository.get("bad")
+
+    assert interview.record_problem is not None and reason in interview.record_problem
+    claimed = repository.claim("bad", "worker-a", 60)
+    repository.mark_failed(
+        "bad", "worker-a", "INVALID_INTERVIEW_RECORD", claimed.record_problem or ""
+    )
+    assert raw_interview(dynamodb, "bad")["state"] == {"S": "failed"}
+
+
+def test_the_upstream_video_path_wins_over_older_names(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
 ) -> None:
-    dynamodb.put_item(TableName=INTERVIEWS, Item={"id": {"S": "bad"}, "status": {"S": "pending"}})
+    dynamodb.put_item(
+        TableName=INTERVIEWS,
+        Item={
+            "id": {"S": "up-2"},
+            "video_path": {"S": "videos/new.mkv"},
+            "video_key": {"S": "videos/old.mp4"},
+        },
+    )
 
-    with pytest.raises(InvalidInterviewRecord, match="no video key"):
-        repository.get("bad")
+    assert repository.get("up-2").video_path == "videos/new.mkv"
+
+
+def test_a_claim_keeps_created_at_and_sets_it_when_the_upstream_left_it_out(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
+) -> None:
+    dynamodb.put_item(
+        TableName=INTERVIEWS,
+        Item={"id": {"S": "up-3"}, "video_path": {"S": "v.mp4"}, "state": {"S": "pending"}},
+    )
+    seed(dynamodb, interview_id="up-4", created_at=START - timedelta(days=3))
+
+    repository.claim("up-3", "worker-a", 60)
+    repository.claim("up-4", "worker-a", 60)
+
+    assert (
+        raw_interview(dynamodb, "up-3")["created_at"]
+        == raw_interview(dynamodb, "up-3")["updated_at"]
+    )
+    assert repository.get("up-4").created_at == START - timedelta(days=3)
+
+
+def test_a_rerun_keeps_each_question_created_at_and_moves_updated_at(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, clock: Any
+) -> None:
+    seed(dynamodb)
+    first = questions_for("iv-1", 2)
+    repository.replace_questions("iv-1", first)
+    written = repository.list_questions("iv-1")
+    clock.advance(60)
+
+    repository.replace_questions("iv-1", first)
+
+    again = repository.list_questions("iv-1")
+    assert [q.created_at for q in again] == [q.created_at for q in written]
+    assert all(
+        q.updated_at is not None and q.created_at is not None and q.updated_at > q.created_at
+        for q in again
+    )
 
 
 def test_unknown_interview_is_not_found_and_not_created(
@@ -440,7 +517,7 @@ def test_timestamps_in_other_forms_are_read_or_ignored(
         TableName=INTERVIEWS,
         Item={
             "id": {"S": "iv-1"},
-            "video_key": {"S": "v.mp4"},
+            "video_path": {"S": "v.mp4"},
             "created_at": {"N": str(int(START.timestamp()))},
             "updated_at": {"S": "yesterday"},
             "attempts": {"N": "3"},
@@ -457,7 +534,7 @@ def test_a_non_numeric_counter_makes_the_record_invalid(
 ) -> None:
     dynamodb.put_item(
         TableName=INTERVIEWS,
-        Item={"id": {"S": "iv-1"}, "video_key": {"S": "v.mp4"}, "attempts": {"S": "many"}},
+        Item={"id": {"S": "iv-1"}, "video_path": {"S": "v.mp4"}, "attempts": {"S": "many"}},
     )
 
     with pytest.raises(InvalidInterviewRecord, match="attempts"):
@@ -739,7 +816,7 @@ def test_refused_requests_are_permanent(
 def test_claim_refusal_without_the_old_item_reads_it_once(stubbed: tuple[Any, Stubber]) -> None:
     client, stubber = stubbed
     completed = interview_to_item(
-        Interview(id="iv-1", video_key="v.mp4", state=InterviewState.COMPLETED)
+        Interview(id="iv-1", video_path="v.mp4", state=InterviewState.COMPLETED)
     )
     stubber.add_client_error("update_item", "ConditionalCheckFailedException", "failed")
     stubber.add_response("get_item", {"Item": completed})
@@ -760,7 +837,7 @@ def test_claim_refusal_uses_the_old_item_the_service_returns(
     held = interview_to_item(
         Interview(
             id="iv-1",
-            video_key="v.mp4",
+            video_path="v.mp4",
             state=InterviewState.PROCESSING,
             lease_owner="worker-b",
             lease_expires_at=datetime(2026, 1, 1, 13, tzinfo=UTC),

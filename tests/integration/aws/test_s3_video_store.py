@@ -201,6 +201,44 @@ def test_an_object_replaced_between_head_and_get_is_transient(
         assert path.read_bytes() == b"second version, longer"
 
 
+def test_an_s3_uri_of_the_configured_bucket_is_fetched(
+    s3: S3Client, calls: list[str], downloads: Path
+) -> None:
+    s3.put_object(Bucket=BUCKET, Key="videos/u/i/interview.mkv", Body=b"mkv bytes")
+    calls.clear()
+    store = S3VideoStore(s3, BUCKET, tmp_dir=downloads)
+    location = f"s3://{BUCKET}/videos/u/i/interview.mkv"
+
+    with store.fetch(location) as path:
+        assert path.read_bytes() == b"mkv bytes"
+    assert store.locate(location) == location
+    assert store.object_size(location) == len(b"mkv bytes")
+    assert calls[:2] == ["HeadObject", "GetObject"]
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "s3://another-bucket/videos/u/i/interview.mkv",
+        "s3:///videos/interview.mkv",
+        f"s3://{BUCKET}",
+        f"s3://{BUCKET}/",
+        f"s3://{BUCKET}/../etc/passwd.mp4",
+    ],
+)
+def test_an_s3_uri_of_another_bucket_or_without_a_key_is_refused_before_any_request(
+    s3: S3Client, calls: list[str], downloads: Path, location: str
+) -> None:
+    calls.clear()
+    store = S3VideoStore(s3, BUCKET, tmp_dir=downloads)
+
+    with pytest.raises(InvalidVideoLocation) as caught, store.fetch(location):
+        pass
+
+    assert calls == []
+    assert "another-bucket" not in str(caught.value)
+
+
 def test_locate_and_object_size(s3: S3Client) -> None:
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=b"12345")
     store = S3VideoStore(s3, BUCKET)

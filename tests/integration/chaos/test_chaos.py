@@ -105,7 +105,9 @@ def _seed(
         key = f"videos/{interview_id}.mp4"
         if interview_id not in bad:
             s3.put_object(Bucket=BUCKET, Key=key, Body=b"a video the fakes never decode")
-        put_interview(dynamodb, DEFAULT_INTERVIEWS_TABLE, Interview(id=interview_id, video_key=key))
+        put_interview(
+            dynamodb, DEFAULT_INTERVIEWS_TABLE, Interview(id=interview_id, video_path=key)
+        )
     earlier = [ExtractedQuestion(f"Earlier question {n}?", "Earlier answer.") for n in range(8)]
     for interview_id in rng.sample(sorted(set(ids) - bad), WITH_LEFTOVERS):
         # positions 5 to 7: never produced by the fake extractor, so they must be removed

@@ -45,7 +45,7 @@ class Subject:
 
     def seed(self, interview_id: str = "iv-1", **fields: Any) -> Interview:
         interview = Interview(
-            id=interview_id, video_key=f"videos/{interview_id}.mp4", created_at=START, **fields
+            id=interview_id, video_path=f"videos/{interview_id}.mp4", created_at=START, **fields
         )
         self.add(interview)
         return interview
@@ -121,7 +121,7 @@ def test_claim_moves_to_processing_under_a_lease(subject: Subject) -> None:
 
     expected = Interview(
         id="iv-1",
-        video_key="videos/iv-1.mp4",
+        video_path="videos/iv-1.mp4",
         state=InterviewState.PROCESSING,
         attempts=2,
         lease_owner="worker-a",
@@ -269,7 +269,7 @@ def test_completion_by_the_owner_only(subject: Subject) -> None:
 
     assert subject.repository.get("iv-1") == Interview(
         id="iv-1",
-        video_key="videos/iv-1.mp4",
+        video_path="videos/iv-1.mp4",
         state=InterviewState.COMPLETED,
         attempts=1,
         question_count=3,
@@ -341,3 +341,32 @@ def test_bad_question_sets_are_refused_and_change_nothing(subject: Subject) -> N
     with pytest.raises(ValueError):
         subject.repository.replace_questions("iv-1", make_questions("iv-1", 1) * 2)
     assert subject.repository.list_questions("iv-1") == make_questions("iv-1", 2)
+
+
+def test_questions_carry_created_at_kept_across_reruns_and_updated_at(subject: Subject) -> None:
+    subject.seed()
+    first = make_questions("iv-1", 3)
+    subject.repository.replace_questions("iv-1", first)
+    subject.clock.advance(30)
+
+    subject.repository.replace_questions("iv-1", [*first[:2], *make_questions("iv-1", 4)[3:]])
+
+    stored = subject.repository.list_questions("iv-1")
+    assert [(q.position, q.created_at, q.updated_at) for q in stored] == [
+        (0, START, START + timedelta(seconds=30)),
+        (1, START, START + timedelta(seconds=30)),
+        (3, START + timedelta(seconds=30), START + timedelta(seconds=30)),
+    ]
+
+
+def test_a_claim_sets_created_at_only_when_the_record_has_none(subject: Subject) -> None:
+    subject.add(Interview(id="iv-new", video_path="videos/new.mp4"))
+    subject.seed("iv-old")
+    subject.clock.advance(5)
+
+    fresh = subject.repository.claim("iv-new", "worker-a", LEASE)
+    old = subject.repository.claim("iv-old", "worker-a", LEASE)
+
+    assert fresh.created_at == START + timedelta(seconds=5)
+    assert old.created_at == START
+    assert subject.repository.get("iv-new").created_at == START + timedelta(seconds=5)

@@ -38,13 +38,13 @@ class CliStack:
     dynamodb: Any
     s3: Any
 
-    def add_interview(self, video_key: str = SAMPLE_KEY) -> str:
+    def add_interview(self, video_path: str = SAMPLE_KEY) -> str:
         """Write a pending interview record as the upstream service does; return its id."""
         interview_id = str(uuid.uuid4())
         put_interview(
             self.dynamodb,
             INTERVIEWS_TABLE,
-            Interview(id=interview_id, video_key=video_key, user_id=USER_ID),
+            Interview(id=interview_id, video_path=video_path, user_id=USER_ID),
         )
         return interview_id
 

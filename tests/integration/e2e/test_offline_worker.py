@@ -33,7 +33,7 @@ def test_two_offline_workers_drain_the_queue(tmp_path: Path) -> None:
             SAMPLE / "interview.transcript.json", videos / f"{interview_id}.transcript.json"
         )
     for interview_id in [*good, missing]:
-        repository.add(Interview(id=interview_id, video_key=f"{interview_id}.mp4"))
+        repository.add(Interview(id=interview_id, video_path=f"{interview_id}.mp4"))
         queue.send(json.dumps({"interview_id": interview_id}))
     queue.send(json.dumps({"interview_id": good[0]}))  # a duplicate delivery
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "INTERVIEWS_"))}

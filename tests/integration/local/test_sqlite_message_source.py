@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from adapters.local.sqlite_message_source import SqliteMessageSource
+from adapters.local.sqlite_repository import SCHEMA_VERSION as REPOSITORY_SCHEMA
 from adapters.local.sqlite_repository import SqliteInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview
@@ -178,13 +179,13 @@ def test_the_queue_and_the_repository_share_one_file(tmp_path: Path) -> None:
     repository = SqliteInterviewRepository(path)
     source = SqliteMessageSource(path)
     interview_id = str(uuid.uuid4())
-    repository.add(Interview(id=interview_id, video_key="videos/a.mp4"))
+    repository.add(Interview(id=interview_id, video_path="videos/a.mp4"))
     source.send(request_body(interview_id))
 
     [message] = source.receive(1, 0)
 
     assert message.interview_id is not None
-    assert repository.get(message.interview_id).video_key == "videos/a.mp4"
+    assert repository.get(message.interview_id).video_path == "videos/a.mp4"
     with sqlite3.connect(path) as connection:
         versions = dict(connection.execute("SELECT component, version FROM schema_version"))
-    assert versions == {"interview_repository": 1, "message_source": 1}
+    assert versions == {"interview_repository": REPOSITORY_SCHEMA, "message_source": 1}

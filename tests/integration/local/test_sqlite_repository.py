@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from adapters.local.sqlite_repository import SCHEMA_VERSION as REPOSITORY_SCHEMA
 from adapters.local.sqlite_repository import SqliteInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview, Question
@@ -27,7 +28,7 @@ RACES = 20
 def seeded(path: Path, *ids: str) -> SqliteInterviewRepository:
     repository = SqliteInterviewRepository(path, clock=ManualClock(START))
     for interview_id in ids:
-        repository.add(Interview(id=interview_id, video_key=f"videos/{interview_id}.mp4"))
+        repository.add(Interview(id=interview_id, video_path=f"videos/{interview_id}.mp4"))
     return repository
 
 
@@ -118,14 +119,14 @@ def test_records_and_questions_survive_reopening_the_file(tmp_path: Path) -> Non
     first = seeded(path, "iv-1", "iv-2")
     claimed = first.claim("iv-2", "worker-a", LEASE)
     first.replace_questions("iv-2", questions("iv-2", 3))
-    first.add(Interview(id="iv-1", video_key="videos/replaced.mp4", user_id="user-1"))
+    first.add(Interview(id="iv-1", video_path="videos/replaced.mp4", user_id="user-1"))
 
     reopened = SqliteInterviewRepository(str(path), clock=ManualClock(START))
 
     assert reopened.get("iv-2") == claimed
     assert reopened.list_questions("iv-2") == questions("iv-2", 3)
     assert [record.id for record in reopened.all()] == ["iv-1", "iv-2"]
-    assert reopened.get("iv-1").video_key == "videos/replaced.mp4"
+    assert reopened.get("iv-1").video_path == "videos/replaced.mp4"
     assert reopened.all_questions() == questions("iv-2", 3)
     with pytest.raises(LeaseHeld):
         reopened.claim("iv-2", "worker-b", LEASE)
@@ -138,7 +139,7 @@ def test_times_round_trip_in_any_zone_and_compare_as_instants(tmp_path: Path) ->
     repository.add(
         Interview(
             id="iv-1",
-            video_key="v.mp4",
+            video_path="v.mp4",
             state=InterviewState.PROCESSING,
             lease_owner="worker-a",
             lease_expires_at=START + timedelta(microseconds=1),
@@ -162,7 +163,7 @@ def test_the_file_is_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
         (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
         versions = dict(connection.execute("SELECT component, version FROM schema_version"))
     assert mode == "wal"
-    assert versions == {"interview_repository": 1}
+    assert versions == {"interview_repository": REPOSITORY_SCHEMA}
 
 
 def test_a_write_lock_held_past_the_busy_timeout_is_unavailable(tmp_path: Path) -> None:
@@ -201,7 +202,7 @@ def test_an_unusable_path_is_a_configuration_error(tmp_path: Path, where: str) -
     with pytest.raises(ConfigurationError):
         repository.get("iv-1")
     with pytest.raises(ConfigurationError):
-        repository.add(Interview(id="iv-1", video_key="v.mp4"))
+        repository.add(Interview(id="iv-1", video_path="v.mp4"))
 
 
 @pytest.mark.parametrize("path", ["", ":memory:"])
@@ -225,3 +226,68 @@ def test_a_schema_from_a_newer_version_is_a_configuration_error(tmp_path: Path) 
 
     with pytest.raises(ConfigurationError, match="version 99"):
         SqliteInterviewRepository(path).get("iv-1")
+
+
+VERSION_1_SCHEMA = (
+    "CREATE TABLE schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+    "INSERT INTO schema_version VALUES ('interview_repository', 1)",
+    "CREATE TABLE interviews (id TEXT PRIMARY KEY, video_key TEXT NOT NULL, user_id TEXT,"
+    " state TEXT NOT NULL, attempts INTEGER NOT NULL, lease_owner TEXT, lease_expires_at TEXT,"
+    " error_code TEXT, error_message TEXT, question_count INTEGER, created_at TEXT,"
+    " updated_at TEXT)",
+    "CREATE TABLE questions (interview_id TEXT NOT NULL, id TEXT NOT NULL,"
+    " position INTEGER NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL,"
+    " context TEXT NOT NULL, question_context TEXT NOT NULL, is_global INTEGER NOT NULL,"
+    " start_time REAL, end_time REAL, user_id TEXT, PRIMARY KEY (interview_id, id))",
+    "INSERT INTO interviews VALUES ('iv-old', 'videos/old.mp4', NULL, 'completed', 1, NULL,"
+    " NULL, NULL, NULL, 1, NULL, NULL)",
+    "INSERT INTO questions VALUES ('iv-old', 'q-1', 0, 'Why?', 'Because.', '', 'general', 1,"
+    " 0.5, 1.5, NULL)",
+)
+
+
+def test_a_file_of_the_first_schema_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as connection:
+        for statement in VERSION_1_SCHEMA:
+            connection.execute(statement)
+
+    repository = SqliteInterviewRepository(path, clock=ManualClock(START))
+
+    old = repository.get("iv-old")
+    assert (old.video_path, old.state) == ("videos/old.mp4", InterviewState.COMPLETED)
+    [question] = repository.list_questions("iv-old")
+    assert (question.question, question.is_global, question.created_at) == ("Why?", True, None)
+    with sqlite3.connect(path) as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(interviews)")}
+        version = connection.execute("SELECT version FROM schema_version").fetchone()[0]
+    assert "video_path" in columns and "video_key" not in columns
+    assert version == REPOSITORY_SCHEMA
+
+
+def test_stored_records_use_the_upstream_field_names(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    repository = seeded(path, "iv-1")
+    repository.claim("iv-1", "worker-a", LEASE)
+    repository.replace_questions("iv-1", questions("iv-1", 1))
+
+    with sqlite3.connect(path) as connection:
+        connection.row_factory = sqlite3.Row
+        interview = dict(connection.execute("SELECT * FROM interviews").fetchone())
+        question = dict(connection.execute("SELECT * FROM questions").fetchone())
+
+    assert {"id", "video_path", "user_id", "state", "created_at", "updated_at"} <= set(interview)
+    assert interview["state"] == "processing" and interview["created_at"] is not None
+    assert {
+        "id",
+        "interview_id",
+        "user_id",
+        "question",
+        "answer",
+        "context",
+        "question_context",
+        "global",
+        "created_at",
+        "updated_at",
+    } <= set(question)
+    assert question["created_at"] == question["updated_at"] is not None

@@ -96,7 +96,7 @@ class AwsStack:
         put_interview(
             self.dynamodb,
             DEFAULT_INTERVIEWS_TABLE,
-            Interview(id=interview_id, video_key=video_key, user_id="user-1"),
+            Interview(id=interview_id, video_path=video_key, user_id="user-1"),
         )
         return interview_id
 

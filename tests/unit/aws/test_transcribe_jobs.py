@@ -135,3 +135,10 @@ def test_the_documented_media_failures_are_recognised(reason: str) -> None:
 )
 def test_other_failures_are_not_blamed_on_the_media(reason: str) -> None:
     assert not is_media_failure(reason)
+
+
+@pytest.mark.parametrize("job_id", ["-", "-abc", ".abc"])
+def test_an_id_starting_with_a_dot_or_hyphen_is_hashed(job_id: str) -> None:
+    token = job_token(job_id)
+    assert not token.startswith((".", "-"))
+    assert token != job_id

@@ -72,7 +72,7 @@ class InterviewLifecycle(RuleBasedStateMachine):
             self.repo.add(
                 Interview(
                     id=interview_id,
-                    video_key="videos/x.mp4",
+                    video_path="videos/x.mp4",
                     state=state,
                     question_count=0 if done else None,
                     error_code="SEEDED" if failed else None,

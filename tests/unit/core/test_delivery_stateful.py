@@ -158,7 +158,7 @@ class DeliveryMachine(RuleBasedStateMachine):
     @rule(target=interviews)
     def upload_interview(self) -> str:
         interview_id = self._new_id()
-        self.repo.add(Interview(id=interview_id, video_key=f"videos/{interview_id}.mp4"))
+        self.repo.add(Interview(id=interview_id, video_path=f"videos/{interview_id}.mp4"))
         self.known.add(interview_id)
         self._send(interview_id)
         return interview_id

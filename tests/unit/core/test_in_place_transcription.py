@@ -58,7 +58,7 @@ class World:
 @pytest.fixture
 def world() -> World:
     repository = InMemoryInterviewRepository()
-    repository.add(Interview(id=ID, video_key="videos/interview.mp4"))
+    repository.add(Interview(id=ID, video_path="videos/interview.mp4"))
     return World(
         repository, SpyVideoStore(), SpyAudioExtractor(), SpyTranscriber(), SpyQuestionExtractor()
     )

@@ -61,7 +61,7 @@ class World:
     def __init__(self) -> None:
         self.clock = ManualClock()
         self.store = InMemoryInterviewRepository(self.clock)
-        self.store.add(Interview(id=ID, video_key="videos/interview.mp4", user_id="user-7"))
+        self.store.add(Interview(id=ID, video_path="videos/interview.mp4", user_id="user-7"))
         self.repo = FaultyInterviewRepository(self.store)
         self.videos = SpyVideoStore()
         self.audio = SpyAudioExtractor(duration=42.0)
@@ -541,3 +541,19 @@ def test_the_report_counts_attempts_across_retries(world: World) -> None:
 )
 def test_only_final_outcomes_acknowledge_the_message(outcome: Outcome, acknowledges: bool) -> None:
     assert outcome.acknowledges is acknowledges
+
+
+def test_a_record_whose_video_path_cannot_be_read_is_claimed_and_failed_with_the_reason() -> None:
+    world = World()
+    world.store.add(
+        Interview(id=ID, video_path="", record_problem=f"interview {ID} has no video_path")
+    )
+
+    report = world.use_case.execute(ID)
+
+    record = world.record()
+    assert report.outcome is Outcome.FAILED
+    assert record.state is InterviewState.FAILED
+    assert record.error_code == InvalidInterviewRecord.code
+    assert record.error_message == f"interview {ID} has no video_path"
+    assert world.videos.fetched == []

@@ -18,7 +18,7 @@ from interview_core.errors import (
 from interview_core.state import InterviewState
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-PENDING = Interview(id="i-1", video_key="a.mp4", error_code="OLD", error_message="old")
+PENDING = Interview(id="i-1", video_path="a.mp4", error_code="OLD", error_message="old")
 
 
 def test_a_claim_starts_a_lease_counts_an_attempt_and_clears_old_errors() -> None:

@@ -108,7 +108,6 @@ def test_mixed_configuration_overrides_one_port(monkeypatch: pytest.MonkeyPatch)
     ("port", "missing", "variable"),
     [
         ("video_store", "AWS_S3_BUCKET", "AWS_S3_BUCKET"),
-        ("message_source", "AWS_SQS_QUEUE_URL", "AWS_SQS_QUEUE_URL"),
         ("question_extractor", "INTERVIEWS_BEDROCK_MODEL_ID", "INTERVIEWS_BEDROCK_MODEL_ID"),
     ],
 )

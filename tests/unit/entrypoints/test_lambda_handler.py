@@ -80,7 +80,7 @@ class World:
         for name, interview_id in IDS.items():
             if name == "unknown":
                 continue
-            self.repository.add(Interview(id=interview_id, video_key=f"videos/{name}.mp4"))
+            self.repository.add(Interview(id=interview_id, video_path=f"videos/{name}.mp4"))
         busy = self.repository.claim(IDS["busy"], "another-worker", 600.0)
         assert busy.lease_owner == "another-worker"
         done = self.repository.claim(IDS["done"], "earlier-run", 600.0)

@@ -154,7 +154,7 @@ def test_sqs_mode_refuses_in_memory_storage_that_no_other_process_shares(
 ) -> None:
     monkeypatch.setenv(variable, "memory")
     code = main(["--mode", "sqs", "--log-file", str(tmp_path / "log")])
-    assert code == 1
+    assert code == 2
     err = capsys.readouterr().err
     assert "CONFIGURATION_ERROR" in err
     assert "INTERVIEWS_MESSAGE_SOURCE and INTERVIEWS_REPOSITORY to sqlite" in err
@@ -194,7 +194,7 @@ def test_serve_works_the_configured_queue_and_stops_after_max_messages(
     monkeypatch.setenv("WORKER_WAIT_SECONDS", "0.05")
     monkeypatch.setenv("INTERVIEWS_EMF_METRICS", "true")
     queue, repository = InMemoryMessageSource(), InMemoryInterviewRepository()
-    repository.add(Interview(id=ID, video_key="videos/a.mp4"))
+    repository.add(Interview(id=ID, video_path="videos/a.mp4"))
     queue.send(json.dumps({"interview_id": ID}))
     exits: list[int] = []
     assert serve(_container(queue, repository), max_messages=1, exit_now=exits.append) == 0

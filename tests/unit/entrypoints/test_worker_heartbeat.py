@@ -29,7 +29,7 @@ class Rig:
         self.queue = InMemoryMessageSource(self.clock, visibility_timeout=30.0)
         self.source = RecordingMessageSource(self.queue)
         self.store = InMemoryInterviewRepository(self.clock)
-        self.store.add(Interview(id=ID, video_key="videos/a.mp4"))
+        self.store.add(Interview(id=ID, video_path="videos/a.mp4"))
         self.repo = FaultyInterviewRepository(self.store)
         self.queue.send(json.dumps({"interview_id": ID}))
         [self.message] = self.queue.receive(1, 0)

@@ -142,7 +142,7 @@ class WorkerWorld:
 
     def add_interview(self, **fields: Any) -> str:
         interview_id = str(uuid.uuid4())
-        self.store.add(Interview(id=interview_id, video_key="videos/a.mp4", **fields))
+        self.store.add(Interview(id=interview_id, video_path="videos/a.mp4", **fields))
         return interview_id
 
     def send(self, interview_id: str) -> str:

@@ -129,6 +129,13 @@ def test_reasons_do_not_quote_the_key() -> None:
     assert "SECRET" not in str(caught.value)
 
 
+def test_an_s3_uri_is_refused_by_the_local_store(root: Path) -> None:
+    store = LocalFileVideoStore(root)
+
+    with pytest.raises(InvalidVideoLocation, match="S3 video store"):
+        store.fetch("s3://bucket/videos/interview.mp4")
+
+
 def test_fetch_yields_the_file_in_place(root: Path) -> None:
     store = LocalFileVideoStore(root)
 

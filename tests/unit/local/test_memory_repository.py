@@ -33,8 +33,8 @@ def clock() -> ManualClock:
 @pytest.fixture
 def repo(clock: ManualClock) -> InMemoryInterviewRepository:
     repository = InMemoryInterviewRepository(clock)
-    repository.add(Interview(id=ID, video_key="videos/a.mp4", user_id="user-1"))
-    repository.add(Interview(id=OTHER_ID, video_key="videos/b.mp4"))
+    repository.add(Interview(id=ID, video_path="videos/a.mp4", user_id="user-1"))
+    repository.add(Interview(id=OTHER_ID, video_path="videos/b.mp4"))
     return repository
 
 
@@ -46,7 +46,7 @@ def questions(interview_id: str, count: int) -> tuple[Question, ...]:
 def test_get_returns_the_seeded_record(repo: InMemoryInterviewRepository) -> None:
     record = repo.get(ID)
 
-    assert record == Interview(id=ID, video_key="videos/a.mp4", user_id="user-1")
+    assert record == Interview(id=ID, video_path="videos/a.mp4", user_id="user-1")
 
 
 def test_get_of_an_unknown_interview_raises_not_found(repo: InMemoryInterviewRepository) -> None:
@@ -63,7 +63,7 @@ def test_all_lists_every_record(repo: InMemoryInterviewRepository) -> None:
 def test_claim_takes_a_lease_and_counts_the_attempt(
     repo: InMemoryInterviewRepository, clock: ManualClock
 ) -> None:
-    repo.add(Interview(id=ID, video_key="v.mp4", state=InterviewState.FAILED, error_code="X"))
+    repo.add(Interview(id=ID, video_path="v.mp4", state=InterviewState.FAILED, error_code="X"))
 
     claimed = repo.claim(ID, "worker-a", LEASE)
 
@@ -248,7 +248,7 @@ def test_lease_operations_on_an_unclaimed_or_unknown_interview_are_lease_lost(
 def test_transitions_are_checked_even_for_an_inconsistent_seeded_record(
     repo: InMemoryInterviewRepository,
 ) -> None:
-    repo.add(Interview(id=ID, video_key="v.mp4", state=InterviewState.COMPLETED, lease_owner="w"))
+    repo.add(Interview(id=ID, video_path="v.mp4", state=InterviewState.COMPLETED, lease_owner="w"))
 
     with pytest.raises(IllegalTransition):
         repo.mark_failed(ID, "w", "X", "x")
