@@ -49,7 +49,8 @@ def test_slow_messages_run_in_parallel_and_finish_in_about_one_slot_time() -> No
 def test_no_more_messages_are_received_than_there_are_free_slots() -> None:
     world = WorkerWorld(transcribe_seconds=0.1)
     world.send_new(5)
-    summary = world.run(concurrency=2, max_messages=5)
+    # max_messages ends the run; the idle limit is only a safety net on a loaded machine
+    summary = world.run(concurrency=2, max_messages=5, idle_exit_seconds=30)
     assert summary.handled == 5
     assert world.transcriber.most_at_once == 2
     assert world.source.receive_sizes and max(world.source.receive_sizes) <= 2
