@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
 from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.settings import Settings
-from interview_core.errors import ConfigurationError, InterviewError
+from interview_core.errors import ConfigurationError, ErrorKind, InterviewError
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InterviewError as exc:
         log.error("%s", exc, extra={"error_code": exc.code, **FILE_ONLY})
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED if exc.permanent else EXIT_RETRY_LATER
+        return EXIT_RETRY_LATER if exc.kind is ErrorKind.TRANSIENT else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -150,7 +150,7 @@ def _single_interview(
     print(f"interview {report.interview_id}: {report.outcome} ({report.question_count} questions)")
     if report.outcome in (Outcome.COMPLETED, Outcome.SKIPPED):
         return EXIT_OK
-    return EXIT_FAILED if report.outcome is Outcome.FAILED else EXIT_RETRY_LATER
+    return EXIT_RETRY_LATER if report.outcome in (Outcome.RETRY, Outcome.BUSY) else EXIT_FAILED
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -22,7 +22,12 @@ from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.settings import Settings
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview
-from interview_core.errors import ConfigurationError, StorageUnavailable, VideoNotFound
+from interview_core.errors import (
+    ConfigurationError,
+    StorageUnavailable,
+    ToolMissing,
+    VideoNotFound,
+)
 from interview_core.report import Outcome, ProcessingReport
 from interview_core.state import InterviewState
 from tests.unit.fakes import SpyAudioExtractor, SpyQuestionExtractor, SpyTranscriber
@@ -226,6 +231,21 @@ def test_records_are_handed_back_unstarted_when_time_runs_out(real_event: dict[s
     assert _failures(response) == {"msg-0-good", "msg-1-good2"}
     assert world.video_store.fetched == []
     assert world.state("good") is InterviewState.PENDING
+
+
+def test_a_deployment_fault_fails_nothing_and_hands_back_the_rest_of_the_batch(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    world.video_store.errors["videos/good.mp4"] = ToolMissing("ffmpeg was not found")
+    real_event["Records"] = _records(real_event, [("good", MAX_ATTEMPTS), ("good2", 1)])
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+    assert _failures(response) == {"msg-0-good", "msg-1-good2"}
+    good = world.repository.get(IDS["good"])
+    assert good.state is InterviewState.PROCESSING  # even on the last attempt: not failed
+    assert (good.error_code, good.lease_owner) == (None, None)
+    assert world.video_store.fetched == ["videos/good.mp4"]  # good2 was never started
+    assert world.state("good2") is InterviewState.PENDING
 
 
 def test_an_unexpected_error_in_one_record_does_not_fail_the_others(

@@ -14,14 +14,15 @@ from pydantic import ValidationError
 
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from entrypoints.builders import delivery_policy, worker_options
 from entrypoints.cli import main
 from entrypoints.container import Container
 from entrypoints.metrics import configure_metrics
 from entrypoints.settings import Settings
-from entrypoints.worker import delivery_policy, serve, worker_options
+from entrypoints.worker import serve
 from interview_core.delivery import InvalidMessageAction
 from interview_core.entities import AudioFile, Interview
-from interview_core.errors import ConfigurationError
+from interview_core.errors import ConfigurationError, ToolMissing
 from interview_core.state import InterviewState
 from tests.unit.fakes import (
     SpyAudioExtractor,
@@ -203,6 +204,27 @@ def test_serve_works_the_configured_queue_and_stops_after_max_messages(
     assert len(queue) == 0
     [emf] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "_aws" in emf  # one embedded-metric line per processed interview
+
+
+def test_serve_exits_1_and_keeps_the_message_after_a_deployment_fault(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_MESSAGE_SOURCE", "sqs")
+    monkeypatch.setenv("WORKER_WAIT_SECONDS", "0.05")
+    queue, repository = InMemoryMessageSource(), InMemoryInterviewRepository()
+    repository.add(Interview(id=ID, video_key="videos/a.mp4"))
+    queue.send(json.dumps({"interview_id": ID}))
+    container = _container(queue, repository)
+    extractor = SpyAudioExtractor()
+    extractor.faults.fail(ToolMissing("ffmpeg was not found: set INTERVIEWS_FFMPEG_BINARY"))
+    container.audio_extractor.override(providers.Object(extractor))
+
+    assert serve(container, idle_exit_seconds=5) == 1
+
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert errors == ["error: TOOL_MISSING: ffmpeg was not found: set INTERVIEWS_FFMPEG_BINARY"]
+    assert repository.get(ID).state is not InterviewState.FAILED
+    assert len(queue) == 1 and len(queue.in_flight()) == 1
 
 
 def test_serve_reports_a_fatal_queue_error(monkeypatch: pytest.MonkeyPatch) -> None:
