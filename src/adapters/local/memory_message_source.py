@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from adapters.local.queue_rules import QueuedMessage, QueueRules
+from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
 from adapters.messages import queue_message_from_body
 from interview_core.clock import SystemClock
 from interview_core.limits import QUEUE_VISIBILITY_SECONDS
@@ -31,7 +31,7 @@ class _Entry:
         return QueuedMessage(self.message_id, self.body, self.receive_count)
 
 
-class InMemoryMessageSource:
+class InMemoryMessageSource(LocalQueue):
     """A MessageSource in memory that behaves like an SQS standard queue with a redrive policy.
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
@@ -99,20 +99,6 @@ class InMemoryMessageSource:
         with self._changed:
             if self._current(message) is not None:
                 del self._entries[message.message_id]
-
-    def release(self, message: QueueMessage, delay_seconds: float) -> None:
-        """Make the message visible again after `delay_seconds` (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, delay_seconds)
-
-    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
-        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, visibility_seconds)
 
     # --- inspection -----------------------------------------------------------------------
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -12,6 +14,9 @@ from interview_core.limits import (
     MAX_VISIBILITY_SECONDS,
     QUEUE_VISIBILITY_SECONDS,
 )
+
+if TYPE_CHECKING:
+    from interview_core.ports import QueueMessage
 
 
 @attrs.frozen
@@ -69,3 +74,27 @@ class QueueRules:
         """The monotonic time a receive may wait until: now when not long polling."""
         now = time.monotonic()
         return now + max(wait_seconds, 0.0) if self.long_poll else now
+
+
+class LocalQueue(ABC):
+    """What both local queues do alike: a release and an extension only move when the
+    latest delivery of a message becomes visible again."""
+
+    def release(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Make the message visible again after `delay_seconds` (clamped to 0..12 h).
+
+        Does nothing unless `message` is the latest delivery.
+        """
+        self._hide(message, delay_seconds)
+
+    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
+        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..12 h).
+
+        Does nothing unless `message` is the latest delivery.
+        """
+        self._hide(message, visibility_seconds)
+
+    @abstractmethod
+    def _hide(self, message: QueueMessage, seconds: float) -> None:
+        """Hide `message` for `seconds` from now (clamped to 0..12 h) if it is the latest
+        delivery of its message; otherwise do nothing."""

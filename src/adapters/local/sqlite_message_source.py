@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from adapters.local.queue_rules import QueuedMessage, QueueRules
+from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
 from adapters.local.sqlite_database import SqliteDatabase
 from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
 from interview_core.clock import SystemClock
@@ -45,7 +45,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-class SqliteMessageSource:
+class SqliteMessageSource(LocalQueue):
     """A MessageSource in one SQLite file that behaves like the in-memory queue.
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
@@ -143,20 +143,6 @@ class SqliteMessageSource:
                 "DELETE FROM queue_messages WHERE message_id = ? AND receipt = ?",
                 (message.message_id, message.receipt),
             )
-
-    def release(self, message: QueueMessage, delay_seconds: float) -> None:
-        """Make the message visible again after `delay_seconds` (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, delay_seconds)
-
-    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
-        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, visibility_seconds)
 
     # --- inspection -----------------------------------------------------------------------
 

@@ -175,3 +175,15 @@ def test_media_work_is_the_extractor_when_it_can_be_cancelled() -> None:
     assert media is not None and media.cancel_all() == 0
     container.audio_extractor.override(providers.Object(SpyAudioExtractor()))
     assert container.media_work() is None
+
+
+def test_the_fake_container_overrides_only_the_named_ports() -> None:
+    from tests.container_fakes import fake_container
+    from tests.unit.fakes import SpyTranscriber
+
+    spy = SpyTranscriber()
+    container = fake_container(Settings(), transcriber=spy)
+    assert container.transcriber() is spy
+    assert type(container.question_extractor()).__name__ == "HeuristicQuestionExtractor"
+    with pytest.raises(TypeError, match="clock"):
+        fake_container(clock=object())

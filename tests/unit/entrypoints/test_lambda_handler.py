@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from entrypoints import lambda_handler
@@ -30,6 +29,7 @@ from interview_core.errors import (
 )
 from interview_core.report import Outcome, ProcessingReport
 from interview_core.state import InterviewState
+from tests.container_fakes import fake_container
 from tests.unit.fakes import SpyAudioExtractor, SpyQuestionExtractor, SpyTranscriber
 
 MAX_ATTEMPTS = 3
@@ -100,14 +100,14 @@ class World:
 
     def build(self) -> Container:
         self.builds += 1
-        container = Container()
-        container.settings.override(self.settings)
-        container.repository.override(providers.Object(self.repository))
-        container.video_store.override(providers.Object(self.video_store))
-        container.audio_extractor.override(providers.Object(SpyAudioExtractor()))
-        container.transcriber.override(providers.Object(self.transcriber))
-        container.question_extractor.override(providers.Object(self.extractor))
-        return container
+        return fake_container(
+            self.settings,
+            repository=self.repository,
+            video_store=self.video_store,
+            audio_extractor=SpyAudioExtractor(),
+            transcriber=self.transcriber,
+            question_extractor=self.extractor,
+        )
 
     def state(self, name: str) -> InterviewState:
         return self.repository.get(IDS[name]).state

@@ -24,11 +24,9 @@ from interview_core.delivery import InvalidMessageAction
 from interview_core.entities import AudioFile, Interview
 from interview_core.errors import ConfigurationError, ToolMissing
 from interview_core.state import InterviewState
+from tests.container_fakes import fake_container, spy_media_ports
 from tests.unit.fakes import (
     SpyAudioExtractor,
-    SpyQuestionExtractor,
-    SpyTranscriber,
-    SpyVideoStore,
 )
 
 ID = "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"
@@ -172,14 +170,7 @@ def test_stop_flags_must_be_positive(flags: list[str]) -> None:
 
 
 def _container(queue: InMemoryMessageSource, repository: InMemoryInterviewRepository) -> Container:
-    container = Container()
-    container.message_source.override(providers.Object(queue))
-    container.repository.override(providers.Object(repository))
-    container.video_store.override(providers.Object(SpyVideoStore()))
-    container.audio_extractor.override(providers.Object(SpyAudioExtractor()))
-    container.transcriber.override(providers.Object(SpyTranscriber()))
-    container.question_extractor.override(providers.Object(SpyQuestionExtractor()))
-    return container
+    return fake_container(message_source=queue, repository=repository, **spy_media_ports())
 
 
 def test_serve_refuses_an_in_process_queue(monkeypatch: pytest.MonkeyPatch) -> None:
