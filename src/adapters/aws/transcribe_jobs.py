@@ -46,17 +46,17 @@ _MEDIA_FAILURE = re.compile(
 def job_token(job_id: str) -> str:
     """A token for `job_id` that is safe in a job name and an S3 key, and unique per id.
 
-    A safe id (only [0-9a-zA-Z._-], at most 150 characters, not starting with a dot and not
-    ending like a retry suffix `-r<n>`) is its own token; any other id becomes a sanitised
-    prefix plus a hash of the whole id, so distinct ids never share a token. Raises
-    ValueError for an empty id.
+    A safe id (only [0-9a-zA-Z._-], at most 150 characters, not starting with a dot or a
+    dash and not ending like a retry suffix `-r<n>`) is its own token; any other id becomes
+    a sanitised prefix plus a hash of the whole id, so distinct ids never share a token.
+    Raises ValueError for an empty id.
     """
     if not job_id:
         raise ValueError("a job id is required")
     safe = (
         not _UNSAFE_CHARS.search(job_id)
         and len(job_id) <= MAX_TOKEN_CHARS
-        and not job_id.startswith(".")
+        and not job_id.startswith((".", "-"))
         and not _RETRY_TAIL.search(job_id)
     )
     if safe:
