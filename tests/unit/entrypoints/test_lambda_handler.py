@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -327,22 +326,6 @@ def test_one_metrics_line_per_processed_interview(real_event: dict[str, Any]) ->
         (IDS["flaky"], "retry"),
     ]
     assert lines[0]["Questions"] == len(world.extractor.questions)
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    configure_metrics(enabled=False)
 
 
 def test_cold_start_reads_the_environment_and_turns_metrics_on(

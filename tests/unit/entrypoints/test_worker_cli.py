@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,6 @@ from adapters.local.memory_repository import InMemoryInterviewRepository
 from entrypoints.builders import delivery_policy, worker_options
 from entrypoints.cli import main
 from entrypoints.container import Container
-from entrypoints.metrics import configure_metrics
 from entrypoints.settings import Settings
 from entrypoints.worker import serve
 from interview_core.delivery import InvalidMessageAction
@@ -39,26 +36,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-@pytest.fixture(autouse=True)
-def metrics_off() -> Iterator[None]:
-    yield
-    configure_metrics(enabled=False)
-
-
-@pytest.fixture(autouse=True)
-def keep_logging() -> Iterator[None]:
-    """main() configures the root logger; put pytest's handlers back afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restored_logging")  # main() configures the root logger
 
 
 # --- settings ------------------------------------------------------------------------------
