@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from adapters.aws.clients import AwsClientFactory
     from adapters.media.audio_target import AudioTarget
     from entrypoints.settings import Settings
-    from entrypoints.worker.loop import WorkerOptions
+    from entrypoints.worker.options import WorkerOptions
     from interview_core.entities import Transcript
     from interview_core.ports import (
         AudioExtractor,
@@ -276,7 +276,7 @@ def worker_options(
     Raises ConfigurationError when the settings choose in-memory storage, which no worker
     can share with the processes that feed it.
     """
-    from entrypoints.worker.loop import WorkerOptions
+    from entrypoints.worker.options import WorkerOptions
 
     settings.check_worker_storage()
     return WorkerOptions(

@@ -8,25 +8,18 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-import attrs
-
 from entrypoints.metrics import emit_report_metrics
 from entrypoints.worker.delivery import InFlight, run_delivery
 from entrypoints.worker.heartbeat import DeliveryHeartbeat
 from entrypoints.worker.liveness import LivenessFile
+from entrypoints.worker.options import WorkerOptions, WorkerSummary
 from entrypoints.worker.shutdown import RELEASE_NOW, give_back, settle
 from interview_core.delivery import Action, Decision
 from interview_core.errors import InterviewError, TransientError
-from interview_core.limits import (
-    DEFAULT_LEASE_SECONDS,
-    MAX_RECEIVE_BATCH,
-    MAX_WAIT_SECONDS,
-    WORKER_VISIBILITY_SECONDS,
-)
+from interview_core.limits import MAX_RECEIVE_BATCH
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from entrypoints.delivery_handler import DeliveryHandler, HandledMessage
     from interview_core.ports import InterviewRepository, MessageSource, QueueMessage
@@ -45,40 +38,6 @@ UNWIND_SECONDS = 1.0
 processes are killed, before the process exits."""
 
 _TICK = 0.05
-
-
-@attrs.frozen
-class WorkerOptions:
-    """How the worker receives, how long its timeouts are, and when it stops by itself."""
-
-    concurrency: int = 4
-    wait_seconds: float = MAX_WAIT_SECONDS
-    visibility_seconds: float = WORKER_VISIBILITY_SECONDS
-    lease_seconds: float = DEFAULT_LEASE_SECONDS
-    grace_seconds: float = 25.0
-    max_messages: int | None = None
-    idle_exit_seconds: float | None = None
-    heartbeat_file: Path | None = None
-
-
-@attrs.frozen
-class WorkerSummary:
-    """How a run ended: why, how many messages were settled, how many left unfinished.
-
-    `fatal` is the receive error that stopped the worker; `halted_by` the deployment fault a
-    delivery ran into, whose message was kept.
-    """
-
-    reason: str  # "signal", "max-messages", "idle", "fatal" or "halted"
-    handled: int
-    abandoned: int
-    fatal: BaseException | None = None
-    halted_by: ErrorInfo | None = None
-
-    @property
-    def failed(self) -> bool:
-        """Whether the worker stopped for a fault of the deployment or its queue."""
-        return self.fatal is not None or self.halted_by is not None
 
 
 _Work = tuple[InFlight, DeliveryHeartbeat]

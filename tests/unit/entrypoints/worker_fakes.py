@@ -12,7 +12,8 @@ from typing import Any
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from entrypoints.delivery_handler import DeliveryHandler
-from entrypoints.worker.loop import Worker, WorkerOptions, WorkerSummary
+from entrypoints.worker.loop import Worker
+from entrypoints.worker.options import WorkerOptions, WorkerSummary
 from interview_core.delivery import DeliveryPolicy
 from interview_core.entities import AudioFile, Interview, Transcript
 from interview_core.ports import ProgressCallback, QueueMessage
