@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.limits import MAX_VISIBILITY_SECONDS
+from interview_core.limits import DEFAULT_LEASE_SECONDS, MAX_VISIBILITY_SECONDS
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class DeliveryPolicy:
     max_attempts: int = attrs.field(default=5)
     backoff_base_seconds: float = attrs.field(default=10.0, validator=_positive)
     backoff_max_seconds: float = attrs.field(default=900.0, validator=_positive)
-    busy_delay_seconds: float = attrs.field(default=900.0, validator=_not_negative)
+    busy_delay_seconds: float = attrs.field(default=DEFAULT_LEASE_SECONDS, validator=_not_negative)
     invalid_messages: InvalidMessageAction = InvalidMessageAction.DEAD_LETTER
 
     @max_attempts.validator
