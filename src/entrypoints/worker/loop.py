@@ -96,7 +96,8 @@ class Worker:
             return len(self._in_flight)
 
     def run(self) -> WorkerSummary:
-        """Work until stopped, by a signal, `max_messages`, `idle_exit_seconds` or a fatal error."""
+        """Work until stopped: by a signal, `max_messages`, `idle_exit_seconds`, a fatal receive
+        error or a delivery's deployment fault."""
         receiver = threading.Thread(target=self._receive_loop, name="receiver", daemon=True)
         receiver.start()
         with self._cond:
