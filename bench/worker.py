@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dependency_injector import providers
-
 from adapters.aws.clients import AwsClientFactory
 from adapters.aws.dynamodb_tables import (
     DEFAULT_INTERVIEWS_TABLE,
@@ -28,11 +26,11 @@ from adapters.aws.dynamodb_tables import (
 )
 from bench.aws import fake_credentials, moto_server_process
 from bench.rows import BenchRow
-from entrypoints.container import Container
 from entrypoints.settings import Settings
 from entrypoints.worker import serve
 from interview_core.entities import AudioFile, ExtractedQuestion, Interview, Segment, Transcript
 from interview_core.state import InterviewState
+from tests.container_fakes import fake_container
 
 REGION = "us-east-1"
 BUCKET = "bench-worker-videos"
@@ -117,8 +115,7 @@ class Moto:
     def run_worker(self, count: int, *, concurrency: int, transcribe_seconds: float) -> Batch:
         """Serve `count` fresh interviews with the worker; raise if any is not completed."""
         queue_url, ids = self.queue_batch(count)
-        container = Container()
-        container.settings.override(
+        container = fake_container(
             Settings(
                 INTERVIEWS_BACKEND="aws",
                 AWS_REGION=REGION,
@@ -130,11 +127,11 @@ class Moto:
                 WORKER_CONCURRENCY=concurrency,
                 WORKER_WAIT_SECONDS=1,
                 INTERVIEWS_LOG_FILE=None,
-            )
+            ),
+            audio_extractor=InstantAudioExtractor(),
+            transcriber=SleepingTranscriber(transcribe_seconds),
+            question_extractor=FixedQuestionExtractor(),
         )
-        container.audio_extractor.override(providers.Object(InstantAudioExtractor()))
-        container.transcriber.override(providers.Object(SleepingTranscriber(transcribe_seconds)))
-        container.question_extractor.override(providers.Object(FixedQuestionExtractor()))
         calls: dict[str, Counter[str]] = {name: Counter() for name in ("sqs", "dynamodb", "s3")}
         factory = container.aws()
         for name, client in (

@@ -14,7 +14,7 @@ from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
 from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.preflight import check_deployment
 from entrypoints.settings import Settings
-from interview_core.errors import ConfigurationError, InterviewError, ToolMissing
+from interview_core.errors import ConfigurationError, ErrorKind, InterviewError
 from interview_core.report import ErrorInfo, Outcome
 
 if TYPE_CHECKING:
@@ -27,8 +27,6 @@ EXIT_FAILED = 1  # the interview failed for good
 EXIT_USAGE = 2  # usage, settings or configuration: a missing bucket, table, queue, tool...
 EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
 
-DEPLOYMENT_ERRORS: tuple[type[InterviewError], ...] = (ConfigurationError, ToolMissing)
-"""Faults of the deployment, not of an interview: fixed by changing settings or installs."""
 
 log = logging.getLogger("ai_interviews.cli")
 
@@ -120,9 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InterviewError as exc:
         log.error("%s", exc, extra={"error_code": exc.code, **FILE_ONLY})
         print(f"error: {exc}", file=sys.stderr)
-        if isinstance(exc, DEPLOYMENT_ERRORS):
+        if exc.kind is ErrorKind.DEPLOYMENT:
             return EXIT_USAGE
-        return EXIT_FAILED if exc.permanent else EXIT_RETRY_LATER
+        return EXIT_RETRY_LATER if exc.kind is ErrorKind.TRANSIENT else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -174,13 +172,13 @@ def _single_interview(
     print(f"interview {report.interview_id}: {report.outcome} ({report.question_count} questions)")
     if report.outcome is Outcome.COMPLETED:
         return EXIT_OK
-    if report.outcome is Outcome.FAILED:
-        return EXIT_FAILED
-    return EXIT_USAGE if _is_deployment_error(report.error) else EXIT_RETRY_LATER
+    if _is_deployment_error(report.error):
+        return EXIT_USAGE
+    return EXIT_RETRY_LATER if report.outcome in (Outcome.RETRY, Outcome.BUSY) else EXIT_FAILED
 
 
 def _is_deployment_error(error: ErrorInfo | None) -> bool:
-    return error is not None and error.code in {kind.code for kind in DEPLOYMENT_ERRORS}
+    return error is not None and error.kind is ErrorKind.DEPLOYMENT
 
 
 def _first_error(exc: ValidationError) -> str:

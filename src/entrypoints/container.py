@@ -1,199 +1,69 @@
-"""The composition root: settings in, one Selector per port, the use cases out."""
+"""The composition root: settings in, one Selector per port, use cases and delivery out."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from dependency_injector import containers, providers
 
+from entrypoints import builders
+from entrypoints.delivery_handler import DeliveryHandler
 from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
-from interview_core.errors import ConfigurationError
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from pathlib import Path
-
-
-def lazy(target: str) -> Callable[..., Any]:
-    """A constructor for `module:Class` that imports it on first use.
-
-    Only the adapters a configuration selects are imported, so a local run never loads
-    boto3 and an AWS run never loads the speech model's libraries.
-    """
-    module_name, _, class_name = target.partition(":")
-
-    def construct(*args: Any, **kwargs: Any) -> Any:
-        return getattr(importlib.import_module(module_name), class_name)(*args, **kwargs)
-
-    construct.__name__ = construct.__qualname__ = class_name
-    return construct
-
-
-def required(value: Any, variable: str) -> Any:
-    """The setting's value, or a ConfigurationError naming the variable to set."""
-    if value is None or value == "":
-        raise ConfigurationError(f"{variable} must be set for the chosen adapters")
-    return value
-
-
-def stub_transcript(path: Path | None) -> Any:
-    """The transcript INTERVIEWS_STUB_TRANSCRIPT names, read once; None lets the stub read
-    sidecars. Raises TranscriptionFailed when the file cannot be read or parsed."""
-    if path is None:
-        return None
-    return lazy("adapters.transcripts.native:read_transcript")(path)
-
-
-def audio_target(name: str) -> Any:
-    """The audio extraction preset called `name`."""
-    from adapters.media.audio_target import AUDIO_TARGETS
-
-    return AUDIO_TARGETS[name]
-
-
-def _or_none(value: str | None) -> str | None:
-    """An empty setting means "not set"."""
-    return value or None
-
 
 class Container(containers.DeclarativeContainer):
-    """Builds every adapter from settings; tests override single providers."""
+    """Builds every adapter, use case and delivery rule from settings; tests override any one.
+
+    Each adapter provider calls a typed builder in `entrypoints.builders`, which imports its
+    adapter on first use, so only the adapters a configuration selects are loaded.
+    """
 
     settings = providers.Singleton(Settings)
     clock = providers.Singleton(SystemClock)
 
-    aws = providers.Singleton(
-        lazy("adapters.aws.clients:AwsClientFactory"),
-        region=settings.provided.aws_region,
-        endpoint_url=settings.provided.aws_endpoint_url,
-        read_timeouts=providers.Dict(
-            {"bedrock-runtime": settings.provided.bedrock_read_timeout_seconds}
-        ),
-    )
+    aws = providers.Singleton(builders.aws_clients, settings)
 
     video_store = providers.Selector(
         settings.provided.video_store,
-        local=providers.Singleton(
-            lazy("adapters.local.file_video_store:LocalFileVideoStore"),
-            root=settings.provided.local_video_root,
-            max_bytes=settings.provided.max_video_bytes,
-        ),
-        s3=providers.Singleton(
-            lazy("adapters.aws.s3_video_store:S3VideoStore"),
-            client=aws.provided.s3.call(),
-            bucket=providers.Callable(required, settings.provided.aws_s3_bucket, "AWS_S3_BUCKET"),
-            max_bytes=settings.provided.max_video_bytes,
-        ),
+        local=providers.Singleton(builders.local_video_store, settings),
+        s3=providers.Singleton(builders.s3_video_store, settings, aws),
     )
 
-    audio_extractor = providers.Singleton(
-        lazy("adapters.media.ffmpeg_audio_extractor:FfmpegAudioExtractor"),
-        ffmpeg_binary=settings.provided.ffmpeg_binary,
-        timeout_seconds=settings.provided.media_timeout_seconds,
-        max_duration_seconds=settings.provided.max_media_seconds,
-        target=providers.Callable(audio_target, settings.provided.audio_target),
-    )
+    audio_extractor = providers.Singleton(builders.ffmpeg_audio_extractor, settings)
+    media_work = providers.Callable(builders.cancellable_media_work, audio_extractor)
 
     transcriber = providers.Selector(
         settings.provided.transcriber,
-        whisper=providers.Singleton(
-            lazy("adapters.local.faster_whisper_transcriber:FasterWhisperTranscriber"),
-            model=settings.provided.whisper_model,
-            language=settings.provided.language,
-            cpu_threads=settings.provided.whisper_threads,
-            compute_type=settings.provided.whisper_compute_type,
-            vad_filter=settings.provided.whisper_vad,
-        ),
-        stub=providers.Singleton(
-            lazy("adapters.local.stub_transcriber:StubTranscriber"),
-            transcript=providers.Callable(stub_transcript, settings.provided.stub_transcript),
-        ),
-        transcribe=providers.Singleton(
-            lazy("adapters.aws.transcribe_transcriber:TranscribeTranscriber"),
-            transcribe_client=aws.provided.transcribe.call(),
-            s3_client=aws.provided.s3.call(),
-            bucket=providers.Callable(required, settings.provided.aws_s3_bucket, "AWS_S3_BUCKET"),
-            key_prefix=settings.provided.transcribe_prefix,
-            max_speakers=settings.provided.transcribe_max_speakers,
-            language=providers.Callable(_or_none, settings.provided.transcribe_language),
-            deadline_seconds=settings.provided.transcribe_deadline_seconds,
-        ),
+        whisper=providers.Singleton(builders.whisper_transcriber, settings),
+        stub=providers.Singleton(builders.stub_transcriber, settings),
+        transcribe=providers.Singleton(builders.transcribe_transcriber, settings, aws),
     )
 
     in_place_transcriber = providers.Selector(
         settings.provided.in_place_transcription,
-        s3=providers.Singleton(
-            lazy("adapters.aws.s3_in_place_transcriber:S3InPlaceTranscriber"),
-            store=video_store,
-            transcriber=transcriber,
-        ),
+        s3=providers.Singleton(builders.s3_in_place_transcriber, video_store, transcriber),
         off=providers.Object(None),
     )
 
     question_extractor = providers.Selector(
         settings.provided.question_extractor,
-        heuristic=providers.Singleton(
-            lazy("adapters.local.heuristic_extractor:HeuristicQuestionExtractor")
-        ),
-        bedrock=providers.Singleton(
-            lazy("adapters.aws.bedrock_extractor:BedrockQuestionExtractor"),
-            client=aws.provided.bedrock_runtime.call(),
-            model_id=providers.Callable(
-                required, settings.provided.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"
-            ),
-            max_tokens=settings.provided.bedrock_max_tokens,
-            temperature=settings.provided.bedrock_temperature,
-        ),
+        heuristic=providers.Singleton(builders.heuristic_extractor),
+        bedrock=providers.Singleton(builders.bedrock_extractor, settings, aws),
     )
 
     repository = providers.Selector(
         settings.provided.repository,
-        memory=providers.Singleton(
-            lazy("adapters.local.memory_repository:InMemoryInterviewRepository"), clock=clock
-        ),
-        sqlite=providers.Singleton(
-            lazy("adapters.local.sqlite_repository:SqliteInterviewRepository"),
-            path=settings.provided.sqlite_path,
-            clock=clock,
-        ),
-        dynamodb=providers.Singleton(
-            lazy("adapters.aws.dynamodb_repository:DynamoDBInterviewRepository"),
-            client=aws.provided.dynamodb.call(),
-            interviews_table=settings.provided.aws_dynamodb_interviews_table,
-            questions_table=settings.provided.aws_dynamodb_questions_table,
-            questions_index=settings.provided.aws_dynamodb_questions_index,
-            clock=clock,
-        ),
+        memory=providers.Singleton(builders.memory_repository, clock),
+        sqlite=providers.Singleton(builders.sqlite_repository, settings, clock),
+        dynamodb=providers.Singleton(builders.dynamodb_repository, settings, aws, clock),
     )
 
     message_source = providers.Selector(
         settings.provided.message_source,
-        memory=providers.Singleton(
-            lazy("adapters.local.memory_message_source:InMemoryMessageSource"), clock=clock
-        ),
-        sqlite=providers.Singleton(
-            lazy("adapters.local.sqlite_message_source:SqliteMessageSource"),
-            path=settings.provided.sqlite_path,
-            clock=clock,
-            visibility_timeout=settings.provided.worker_visibility_timeout_seconds,
-            # the local queue's redrive limit is the worker's attempt limit
-            max_receive_count=settings.provided.worker_max_attempts,
-        ),
-        sqs=providers.Singleton(
-            lazy("adapters.aws.sqs_message_source:SqsMessageSource"),
-            client=aws.provided.sqs.call(),
-            queue_url=providers.Callable(
-                lazy("adapters.aws.sqs_message_source:queue_url_for"),
-                aws.provided.sqs.call(),
-                settings.provided.aws_sqs_queue_url,
-                settings.provided.aws_sqs_queue_name,
-            ),
-            visibility_timeout=settings.provided.worker_visibility_timeout_seconds,
-        ),
+        memory=providers.Singleton(builders.memory_message_source, clock),
+        sqlite=providers.Singleton(builders.sqlite_message_source, settings, clock),
+        sqs=providers.Singleton(builders.sqs_message_source, settings, aws),
     )
 
     process_video = providers.Factory(
@@ -213,3 +83,8 @@ class Container(containers.DeclarativeContainer):
         lease_seconds=settings.provided.lease_seconds,
         in_place_transcriber=in_place_transcriber,
     )
+
+    delivery_policy = providers.Singleton(builders.delivery_policy, settings)
+    delivery_handler = providers.Singleton(DeliveryHandler, process_interview, delivery_policy)
+    worker_options = providers.Factory(builders.worker_options, settings)
+    """Call with `max_messages=` and `idle_exit_seconds=` from the command line."""

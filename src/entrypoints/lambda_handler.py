@@ -11,12 +11,12 @@ from adapters.messages import queue_message_from_body
 from entrypoints.log_config import configure_logging
 from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.settings import Settings
-from entrypoints.worker import delivery_policy
-from entrypoints.worker_delivery import DeliveryHandler
+from interview_core.delivery import Action, Decision
 from interview_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from entrypoints.container import Container
+    from entrypoints.delivery_handler import DeliveryHandler
     from interview_core.ports import QueueMessage
 
 log = logging.getLogger("ai_interviews.lambda")
@@ -25,6 +25,8 @@ START_MARGIN_MS = 30_000
 """A record is not started with less time than this left; it is handed back for a retry."""
 
 BatchResponse = dict[str, list[dict[str, str]]]
+
+_HAND_BACK = Decision(Action.RELEASE, reason="error")
 
 
 def build_container() -> Container:
@@ -48,14 +50,16 @@ class SqsBatchHandler:
     """Processes the records of an SQS event one after another, as the worker would.
 
     The container is built on the first invocation, not at import, and kept for the life of
-    the execution environment. Each record goes through the worker's DeliveryHandler and
-    DeliveryPolicy (WORKER_MAX_ATTEMPTS, WORKER_INVALID_MESSAGES): the records it would
-    release, and only those, are returned as `batchItemFailures` so that SQS delivers them
-    again. These are transient failures (outcome retry), interviews busy elsewhere (outcome
-    busy), and invalid bodies when WORKER_INVALID_MESSAGES=dead-letter. Completed, permanently
-    failed, already completed and unknown interviews are left out, so SQS deletes them. The
-    receive whose `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (the queue's redrive
-    limit) is the final attempt: a transient failure then marks the interview failed.
+    the execution environment. Each record goes through the container's DeliveryHandler and
+    DeliveryPolicy (WORKER_MAX_ATTEMPTS, WORKER_INVALID_MESSAGES), as in the worker: the
+    records it would not acknowledge, and only those, are returned as `batchItemFailures` so
+    that SQS delivers them again. These are transient failures (outcome retry), interviews
+    busy elsewhere (outcome busy), invalid bodies when WORKER_INVALID_MESSAGES=dead-letter,
+    and deployment faults (outcome halted): after one, the rest of the batch is handed back
+    unstarted, since it would meet the same fault. Completed, failed, already completed and
+    unknown interviews are left out, so SQS deletes them. The receive whose
+    `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (the queue's redrive limit) is the
+    final attempt: a transient failure then marks the interview failed.
 
     Records run sequentially: Lambda scales by running more environments, the event source
     mapping's batch size bounds the work of one invocation, and a record is not started with
@@ -93,19 +97,24 @@ class SqsBatchHandler:
             raise ConfigurationError("the Lambda handler expects an SQS event with Records")
         deliveries = self._cold_start()[1]
         failures: list[dict[str, str]] = []
+        halted = False
         for record in records:
             message = _queue_message(record)
             if message is None:
                 log.error("SQS record without a messageId skipped")
                 continue
-            if _remaining_ms(context) < START_MARGIN_MS:
+            if halted or _remaining_ms(context) < START_MARGIN_MS:
                 log.warning(
-                    "message %s handed back: too little time left",
+                    "message %s handed back: %s",
                     message.message_id,
+                    "the deployment is at fault" if halted else "too little time left",
                     extra={"message_id": message.message_id},
                 )
-            elif _settled(deliveries, message):
-                continue
+            else:
+                decision = _decide(deliveries, message)
+                if decision.acknowledges:
+                    continue
+                halted = decision.halts
             failures.append({"itemIdentifier": message.message_id})
         return {"batchItemFailures": failures}
 
@@ -113,14 +122,13 @@ class SqsBatchHandler:
         with self._lock:
             if self._container is None or self._deliveries is None:
                 container = self._build()
-                policy = delivery_policy(container.settings())
-                self._deliveries = DeliveryHandler(container.process_interview(), policy)
+                self._deliveries = container.delivery_handler()
                 self._container = container
             return self._container, self._deliveries
 
 
-def _settled(deliveries: DeliveryHandler, message: QueueMessage) -> bool:
-    """Handle one message and emit its metrics; whether the message may be deleted.
+def _decide(deliveries: DeliveryHandler, message: QueueMessage) -> Decision:
+    """Handle one message and emit its metrics; how its delivery ends.
 
     An unexpected error is logged and the message handed back, so one bad record cannot
     fail the others of the batch.
@@ -133,10 +141,10 @@ def _settled(deliveries: DeliveryHandler, message: QueueMessage) -> bool:
             message.message_id,
             extra={"message_id": message.message_id},
         )
-        return False
+        return _HAND_BACK
     if handled.report is not None:
         emit_report_metrics(handled.report)
-    return handled.decision.acknowledges
+    return handled.decision
 
 
 def _queue_message(record: Any) -> QueueMessage | None:

@@ -9,6 +9,13 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interview_core.delivery import InvalidMessageAction
+from interview_core.errors import ConfigurationError
+from interview_core.limits import (
+    DEFAULT_LEASE_SECONDS,
+    MAX_VISIBILITY_SECONDS,
+    MAX_WAIT_SECONDS,
+    WORKER_VISIBILITY_SECONDS,
+)
 
 
 class Backend(enum.StrEnum):
@@ -184,7 +191,9 @@ class Settings(BaseSettings):
     )
 
     # --- processing ---
-    lease_seconds: float = Field(900.0, gt=0, validation_alias=_env("INTERVIEWS_LEASE_SECONDS"))
+    lease_seconds: float = Field(
+        DEFAULT_LEASE_SECONDS, gt=0, validation_alias=_env("INTERVIEWS_LEASE_SECONDS")
+    )
 
     # --- the queue worker (--mode sqs) ---
     worker_concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("WORKER_CONCURRENCY"))
@@ -192,22 +201,28 @@ class Settings(BaseSettings):
         5, ge=1, validation_alias=_env("WORKER_MAX_ATTEMPTS")
     )
     worker_backoff_base_seconds: float = Field(
-        10.0, gt=0, le=43200, validation_alias=_env("WORKER_BACKOFF_BASE_SECONDS")
+        10.0, gt=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BACKOFF_BASE_SECONDS")
     )
     worker_backoff_max_seconds: float = Field(
-        900.0, gt=0, le=43200, validation_alias=_env("WORKER_BACKOFF_MAX_SECONDS")
+        900.0, gt=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BACKOFF_MAX_SECONDS")
     )
     worker_busy_delay_seconds: float | None = Field(  # None: INTERVIEWS_LEASE_SECONDS
-        None, ge=0, le=43200, validation_alias=_env("WORKER_BUSY_DELAY_SECONDS")
+        None, ge=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BUSY_DELAY_SECONDS")
     )
     worker_invalid_messages: InvalidMessageAction = Field(
         InvalidMessageAction.DEAD_LETTER, validation_alias=_env("WORKER_INVALID_MESSAGES")
     )
     worker_visibility_timeout_seconds: int = Field(
-        60, ge=1, le=43200, validation_alias=_env("WORKER_VISIBILITY_TIMEOUT_SECONDS")
+        WORKER_VISIBILITY_SECONDS,
+        ge=1,
+        le=MAX_VISIBILITY_SECONDS,
+        validation_alias=_env("WORKER_VISIBILITY_TIMEOUT_SECONDS"),
     )
     worker_wait_seconds: float = Field(
-        20.0, ge=0, le=20, validation_alias=_env("WORKER_WAIT_SECONDS")
+        float(MAX_WAIT_SECONDS),
+        ge=0,
+        le=MAX_WAIT_SECONDS,
+        validation_alias=_env("WORKER_WAIT_SECONDS"),
     )
     worker_shutdown_grace_seconds: float = Field(
         25.0, ge=0, validation_alias=_env("WORKER_SHUTDOWN_GRACE_SECONDS")
@@ -227,6 +242,22 @@ class Settings(BaseSettings):
         max_length=255,
         validation_alias=_env("INTERVIEWS_METRICS_NAMESPACE"),
     )
+
+    def check_worker_storage(self) -> None:
+        """Raise ConfigurationError unless the queue and the repository outlive the process.
+
+        A worker's in-memory queue starts empty, and its in-memory repository would find no
+        interview and acknowledge every message as failed: a worker needs shared storage.
+        """
+        in_memory = (
+            self.message_source == MessageSourceKind.MEMORY
+            or self.repository == RepositoryKind.MEMORY
+        )
+        if in_memory:
+            raise ConfigurationError(
+                "--mode sqs needs a shared queue and repository: set INTERVIEWS_MESSAGE_SOURCE "
+                "and INTERVIEWS_REPOSITORY to sqlite (offline) or sqs and dynamodb"
+            )
 
     def _chosen(self, port: str, override: enum.StrEnum | None) -> str:
         return str(override if override is not None else _PRESETS[self.backend][port])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from interview_core.limits import DEFAULT_LEASE_SECONDS, MAX_VISIBILITY_SECONDS
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
     from interview_core.ports import QueueMessage
     from interview_core.report import ProcessingReport
 
-MAX_DELAY_SECONDS = 43_200.0
-"""The longest a message can stay hidden: SQS's 12-hour ceiling on a visibility timeout."""
+MAX_DELAY_SECONDS = float(MAX_VISIBILITY_SECONDS)
+"""The longest a released message can stay hidden: the queue's ceiling on visibility."""
 
 _MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
 
@@ -30,10 +31,11 @@ class InvalidMessageAction(enum.StrEnum):
 
 
 class Action(enum.StrEnum):
-    """The two ways a delivery ends."""
+    """The three ways a delivery ends."""
 
     ACK = "ack"  # delete the message: its work is done or can never be done
     RELEASE = "release"  # make the message visible again after a delay
+    KEEP = "keep"  # leave the message be and stop: the deployment must be fixed first
 
 
 @attrs.frozen
@@ -48,6 +50,11 @@ class Decision:
     def acknowledges(self) -> bool:
         """Whether the message is to be deleted."""
         return self.action is Action.ACK
+
+    @property
+    def halts(self) -> bool:
+        """Whether the consumer must stop: the deployment is at fault, not the message."""
+        return self.action is Action.KEEP
 
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -77,7 +84,7 @@ class DeliveryPolicy:
     max_attempts: int = attrs.field(default=5)
     backoff_base_seconds: float = attrs.field(default=10.0, validator=_positive)
     backoff_max_seconds: float = attrs.field(default=900.0, validator=_positive)
-    busy_delay_seconds: float = attrs.field(default=900.0, validator=_not_negative)
+    busy_delay_seconds: float = attrs.field(default=DEFAULT_LEASE_SECONDS, validator=_not_negative)
     invalid_messages: InvalidMessageAction = InvalidMessageAction.DEAD_LETTER
 
     @max_attempts.validator
@@ -111,10 +118,13 @@ class DeliveryPolicy:
 
         RETRY releases with the jittered backoff for the message's receive count; BUSY
         (another worker holds the interview, or this one lost its lease) releases after the
-        busy delay.
+        busy delay; HALTED (the deployment is at fault) keeps the message untouched, so it
+        returns when its visibility lapses, and tells the consumer to stop.
         """
         if report.outcome.acknowledges:
             return Decision(Action.ACK, reason=str(report.outcome))
+        if report.outcome is Outcome.HALTED:
+            return Decision(Action.KEEP, reason=str(report.outcome))
         if report.outcome is Outcome.BUSY:
             delay = min(self.busy_delay_seconds, MAX_DELAY_SECONDS)
             return Decision(Action.RELEASE, delay, reason=str(report.outcome))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from interview_core.categories import QuestionCategory
 from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class ExtractedQuestion:
     question: str
     answer: str
     context: str = ""
-    question_context: str = "general"
+    question_context: QuestionCategory = QuestionCategory.GENERAL
     is_global: bool = False
     start_time: float | None = None
     end_time: float | None = None

@@ -1,15 +1,31 @@
-"""One hierarchy of core errors, each either permanent or transient."""
+"""One hierarchy of core errors in three kinds: the interview's, transient, the deployment's."""
 
 from __future__ import annotations
 
+import enum
 from typing import ClassVar
+
+MAX_ERROR_MESSAGE = 1000
+"""The longest error message stored on an interview or reported; longer ones are cut."""
+
+
+class ErrorKind(enum.StrEnum):
+    """Whose fault an error is, which alone decides what happens to the interview."""
+
+    INTERVIEW = "interview"  # this interview cannot be processed: mark it failed
+    TRANSIENT = "transient"  # a retry later may succeed: keep the interview for a retry
+    DEPLOYMENT = "deployment"  # the setup is wrong: fail nothing, keep the message, stop
 
 
 class InterviewError(Exception):
-    """Base of every error the core and its adapters raise on purpose."""
+    """Base of every error the core and its adapters raise on purpose.
+
+    Raise one of its three kinds, never this class: InterviewFault, TransientError or
+    DeploymentFault.
+    """
 
     code: ClassVar[str] = "INTERVIEW_ERROR"
-    permanent: ClassVar[bool] = True
+    kind: ClassVar[ErrorKind]
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -18,25 +34,41 @@ class InterviewError(Exception):
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
+    @property
+    def permanent(self) -> bool:
+        """Whether retrying cannot help: true for every kind but transient."""
+        return self.kind is not ErrorKind.TRANSIENT
 
-class PermanentError(InterviewError):
-    """Retrying cannot help: the interview is marked failed at once."""
 
-    code = "PERMANENT_ERROR"
-    permanent = True
+class InterviewFault(InterviewError):
+    """The interview's fault (bad record, bad video, no audio, refused by the model): the
+    interview is marked failed at once and its message deleted."""
+
+    code = "INTERVIEW_FAULT"
+    kind = ErrorKind.INTERVIEW
 
 
 class TransientError(InterviewError):
-    """A retry later may succeed: throttling, timeouts, 5xx, lost connections."""
+    """A retry later may succeed: throttling, timeouts, 5xx, lost connections, a lease held
+    elsewhere. The interview is released for a retry; on the last attempt it is failed."""
 
     code = "TRANSIENT_ERROR"
-    permanent = False
+    kind = ErrorKind.TRANSIENT
+
+
+class DeploymentFault(InterviewError):
+    """The deployment's fault (configuration, credentials, a missing tool, model, queue or
+    table): no interview is failed for it, the message stays on the queue and the worker
+    stops, so the setup can be fixed and the work resumed."""
+
+    code = "DEPLOYMENT_FAULT"
+    kind = ErrorKind.DEPLOYMENT
 
 
 # --- Messages and records -------------------------------------------------------------
 
 
-class InvalidMessage(PermanentError):
+class InvalidMessage(InterviewFault):
     """A queue message body is not a valid interview request."""
 
     code = "INVALID_MESSAGE"
@@ -47,7 +79,7 @@ class InvalidMessage(PermanentError):
         self.reason = reason
 
 
-class InterviewNotFound(PermanentError):
+class InterviewNotFound(InterviewFault):
     """No interview record exists for the id."""
 
     code = "INTERVIEW_NOT_FOUND"
@@ -57,13 +89,13 @@ class InterviewNotFound(PermanentError):
         self.interview_id = interview_id
 
 
-class InvalidInterviewRecord(PermanentError):
+class InvalidInterviewRecord(InterviewFault):
     """The stored interview record lacks a field the pipeline needs or holds a bad value."""
 
     code = "INVALID_INTERVIEW_RECORD"
 
 
-class IllegalTransition(PermanentError):
+class IllegalTransition(InterviewFault):
     """A state change that the interview state machine forbids."""
 
     code = "ILLEGAL_TRANSITION"
@@ -72,39 +104,36 @@ class IllegalTransition(PermanentError):
 # --- Claims and leases -----------------------------------------------------------------
 
 
-class ClaimRefused(InterviewError):
-    """The interview cannot be claimed now; not a failure of the interview itself."""
+class InterviewAlreadyCompleted(InterviewFault):
+    """The interview is completed and reprocessing was not forced.
 
-    code = "CLAIM_REFUSED"
-
-
-class InterviewAlreadyCompleted(ClaimRefused):
-    """The interview is completed and reprocessing was not forced."""
+    The interview's kind (retrying cannot help), but nothing is wrong with it: the use case
+    reports it as skipped and the message is deleted without marking anything failed.
+    """
 
     code = "ALREADY_COMPLETED"
-    permanent = True
 
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"interview {interview_id} is already completed")
         self.interview_id = interview_id
 
 
-class LeaseHeld(ClaimRefused):
-    """Another worker holds a live lease on the interview."""
+class LeaseHeld(TransientError):
+    """Another worker holds a live lease on the interview: transient, the message comes back
+    after the busy delay, when a crashed holder's lease has expired."""
 
     code = "LEASE_HELD"
-    permanent = False
 
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"interview {interview_id} is being processed by another worker")
         self.interview_id = interview_id
 
 
-class LeaseLost(ClaimRefused):
-    """The caller no longer holds the lease it is acting under."""
+class LeaseLost(TransientError):
+    """The caller no longer holds the lease it is acting under: transient, the new holder
+    finishes the work and this delivery's message comes back after the busy delay."""
 
     code = "LEASE_LOST"
-    permanent = False
 
     def __init__(self, interview_id: str, owner: str) -> None:
         super().__init__(f"lease on interview {interview_id} is no longer held by {owner}")
@@ -115,25 +144,25 @@ class LeaseLost(ClaimRefused):
 # --- Video ----------------------------------------------------------------------------
 
 
-class InvalidVideoLocation(PermanentError):
+class InvalidVideoLocation(InterviewFault):
     """A video key or path is malformed or would escape its store."""
 
     code = "INVALID_VIDEO_LOCATION"
 
 
-class VideoNotFound(PermanentError):
+class VideoNotFound(InterviewFault):
     """No video exists at the location."""
 
     code = "VIDEO_NOT_FOUND"
 
 
-class VideoTooLarge(PermanentError):
+class VideoTooLarge(InterviewFault):
     """The video exceeds the configured size limit."""
 
     code = "VIDEO_TOO_LARGE"
 
 
-class VideoAccessDenied(PermanentError):
+class VideoAccessDenied(InterviewFault):
     """The store refused access to the video."""
 
     code = "VIDEO_ACCESS_DENIED"
@@ -148,19 +177,19 @@ class StorageUnavailable(TransientError):
 # --- Media ----------------------------------------------------------------------------
 
 
-class InvalidMedia(PermanentError):
+class InvalidMedia(InterviewFault):
     """The file is not a media file of an accepted format, or it is corrupt."""
 
     code = "INVALID_MEDIA"
 
 
-class NoAudioTrack(PermanentError):
+class NoAudioTrack(InterviewFault):
     """The media file has no audio stream."""
 
     code = "NO_AUDIO_TRACK"
 
 
-class MediaTooLong(PermanentError):
+class MediaTooLong(InterviewFault):
     """The media lasts longer than the configured maximum."""
 
     code = "MEDIA_TOO_LONG"
@@ -178,8 +207,9 @@ class MediaUnavailable(TransientError):
     code = "MEDIA_UNAVAILABLE"
 
 
-class ToolMissing(PermanentError):
-    """A required tool or model (ffmpeg, a speech model) is not installed or not loadable."""
+class ToolMissing(DeploymentFault):
+    """A required tool or model (ffmpeg, a speech model) is not installed or not loadable:
+    the deployment's fault, so no interview is failed for it."""
 
     code = "TOOL_MISSING"
 
@@ -187,7 +217,7 @@ class ToolMissing(PermanentError):
 # --- Transcription and extraction -----------------------------------------------------
 
 
-class TranscriptionFailed(PermanentError):
+class TranscriptionFailed(InterviewFault):
     """The transcriber could not produce a transcript from the audio."""
 
     code = "TRANSCRIPTION_FAILED"
@@ -199,13 +229,13 @@ class TranscriptionUnavailable(TransientError):
     code = "TRANSCRIPTION_UNAVAILABLE"
 
 
-class ModelRefused(PermanentError):
+class ModelRefused(InterviewFault):
     """The language model refused the request or does not exist or is not allowed."""
 
     code = "MODEL_REFUSED"
 
 
-class InvalidModelOutput(PermanentError):
+class InvalidModelOutput(InterviewFault):
     """The language model's output failed validation after every allowed retry."""
 
     code = "INVALID_MODEL_OUTPUT"
@@ -232,7 +262,8 @@ class QueueUnavailable(TransientError):
     code = "QUEUE_UNAVAILABLE"
 
 
-class ConfigurationError(PermanentError):
-    """Settings or wiring are wrong: a missing bucket, an unknown adapter name."""
+class ConfigurationError(DeploymentFault):
+    """Settings, wiring or access are wrong: a missing bucket, queue or table, refused
+    credentials, an unknown adapter name. The deployment's fault: it fails no interview."""
 
     code = "CONFIGURATION_ERROR"

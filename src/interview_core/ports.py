@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
@@ -64,9 +64,18 @@ class AudioExtractor(Protocol):
         """Extract the audio track; the file is removed when the context closes.
 
         Raises VideoNotFound, VideoAccessDenied, InvalidMedia (not media, a refused format,
-        or corrupt), NoAudioTrack, MediaTooLong, ToolMissing, or the transient MediaTimeout
-        and MediaUnavailable (cancelled, no disk space).
+        or corrupt), NoAudioTrack, MediaTooLong, ToolMissing (the deployment's fault), or the
+        transient MediaTimeout and MediaUnavailable (cancelled, no disk space).
         """
+        ...
+
+
+@runtime_checkable
+class CancellableMediaWork(Protocol):
+    """Media work running in child processes that a stopping worker can cut short."""
+
+    def cancel_all(self) -> int:
+        """Kill every running child; its work raises MediaUnavailable. Returns how many."""
         ...
 
 
@@ -79,8 +88,8 @@ class Transcriber(Protocol):
         """Transcribe `audio`; `job_id` names the work so a retry can reuse it.
 
         `progress`, when given, is called as audio seconds are done. Raises
-        TranscriptionFailed or ToolMissing (permanent) or TranscriptionUnavailable
-        (transient).
+        TranscriptionFailed (the interview's fault), ToolMissing or ConfigurationError (the
+        deployment's) or TranscriptionUnavailable (transient).
         """
         ...
 
@@ -104,8 +113,8 @@ class QuestionExtractor(Protocol):
     def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
         """The questions in the order they were asked; an empty list when there are none.
 
-        Raises ModelRefused or InvalidModelOutput (permanent) or ExtractionUnavailable
-        (transient).
+        Raises ModelRefused or InvalidModelOutput (the interview's fault) or
+        ExtractionUnavailable (transient).
         """
         ...
 
@@ -180,8 +189,8 @@ class MessageSource(Protocol):
         """Up to `max_messages` messages, waiting up to `wait_seconds` for the first.
 
         A message whose body is not a valid request is returned with `interview_id` None and
-        `body_error` set. Raises QueueUnavailable (transient) or ConfigurationError (a missing
-        queue, access denied), which a worker must treat as fatal.
+        `body_error` set. Raises QueueUnavailable (transient) or ConfigurationError (the
+        deployment's fault: a missing queue, access denied), which stops a worker.
         """
         ...
 

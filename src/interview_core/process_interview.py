@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 
 from interview_core.analysis import Analysis, MediaAnalysis, build_questions
 from interview_core.errors import (
-    ConfigurationError,
+    MAX_ERROR_MESSAGE,
+    ErrorKind,
     InterviewAlreadyCompleted,
     InterviewError,
-    InterviewNotFound,
     InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
 )
+from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 
 if TYPE_CHECKING:
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
         Transcriber,
         VideoStore,
     )
-
-DEFAULT_LEASE_SECONDS = 900.0
-MAX_ERROR_MESSAGE = 1000
 
 
 class ProcessInterview:
@@ -81,16 +79,12 @@ class ProcessInterview:
                 interview = self._repository.claim(
                     interview_id, lease_owner, self._lease_seconds, force=force
                 )
-        except InterviewNotFound as exc:
-            return run.report(Outcome.FAILED, error=exc)
         except InterviewAlreadyCompleted:
             return run.report(Outcome.SKIPPED)
         except LeaseHeld as exc:
             return run.report(Outcome.BUSY, error=exc)
-        except Exception as exc:  # noqa: BLE001 - classified below
-            if _blames_interview(exc):
-                return run.report(Outcome.FAILED, error=exc)
-            return run.report(Outcome.RETRY, error=exc)
+        except Exception as exc:  # noqa: BLE001 - classified by its kind
+            return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
         try:
             if on_claimed is not None:
@@ -140,8 +134,9 @@ class ProcessInterview:
     def _settle_failure(
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
     ) -> ProcessingReport:
+        kind = _kind(exc)
         try:
-            if _blames_interview(exc) or final_attempt:
+            if kind is ErrorKind.INTERVIEW or (kind is ErrorKind.TRANSIENT and final_attempt):
                 info = _error_info(exc)
                 self._repository.mark_failed(run.interview_id, owner, info.code, info.message)
                 return run.report(Outcome.FAILED, error=exc)
@@ -150,7 +145,8 @@ class ProcessInterview:
             return run.report(Outcome.BUSY, error=lost)
         except Exception:  # noqa: BLE001 - the message comes back and is retried
             pass
-        return run.report(Outcome.RETRY, error=exc)
+        outcome = Outcome.HALTED if kind is ErrorKind.DEPLOYMENT else Outcome.RETRY
+        return run.report(outcome, error=exc)
 
 
 class _Run:
@@ -177,22 +173,22 @@ class _Run:
         )
 
 
-def _blames_interview(exc: Exception) -> bool:
-    """Whether the error is a permanent fault of this interview, so retrying cannot help.
+_UNCLAIMED_OUTCOMES = {
+    ErrorKind.INTERVIEW: Outcome.FAILED,
+    ErrorKind.TRANSIENT: Outcome.RETRY,
+    ErrorKind.DEPLOYMENT: Outcome.HALTED,
+}
+"""How a run ends when an error of each kind comes before the interview is claimed."""
 
-    A configuration error is the deployment's fault, not the interview's: it is retried, so
-    the message survives until the configuration is fixed (or reaches the dead-letter queue).
-    """
-    return (
-        isinstance(exc, InterviewError)
-        and exc.permanent
-        and not isinstance(exc, ConfigurationError)
-    )
+
+def _kind(exc: Exception) -> ErrorKind:
+    """A core error's kind; anything unexpected is treated as transient and retried."""
+    return exc.kind if isinstance(exc, InterviewError) else ErrorKind.TRANSIENT
 
 
 def _error_info(exc: Exception) -> ErrorInfo:
     """Core errors keep their code; anything else is an unexpected, retryable error."""
     if isinstance(exc, InterviewError):
-        return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.permanent)
+        return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
     message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_MESSAGE]
-    return ErrorInfo("UNEXPECTED_ERROR", message, permanent=False)
+    return ErrorInfo("UNEXPECTED_ERROR", message, ErrorKind.TRANSIENT)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from interview_core.errors import ErrorKind
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -21,6 +23,7 @@ class Outcome(enum.StrEnum):
     SKIPPED = "skipped"  # already completed, nothing to do: ack
     RETRY = "retry"  # transient failure, lease released: release the message with a delay
     BUSY = "busy"  # another worker holds the interview: release the message for later
+    HALTED = "halted"  # the deployment is at fault: nothing failed, message kept, worker stops
 
     @property
     def acknowledges(self) -> bool:
@@ -42,7 +45,12 @@ class ErrorInfo:
 
     code: str
     message: str
-    permanent: bool
+    kind: ErrorKind
+
+    @property
+    def permanent(self) -> bool:
+        """Whether retrying cannot help: true for every kind but transient."""
+        return self.kind is not ErrorKind.TRANSIENT
 
 
 @attrs.frozen

@@ -8,20 +8,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from adapters.transcripts.native import validation_reason
+from interview_core.categories import QuestionCategory
 
 logger = logging.getLogger(__name__)
 
 TOOL_NAME = "record_questions"
 
-QUESTION_CATEGORIES: tuple[str, ...] = (
-    "behavioral",
-    "technical",
-    "motivation",
-    "background",
-    "teamwork",
-    "closing",
-    "general",
-)
+QUESTION_CATEGORIES: tuple[str, ...] = tuple(QuestionCategory)
+"""The categories the model may choose from: all of the core's."""
 
 TOOL_DESCRIPTION = (
     "Record every question the interviewer asked the candidate, in the order asked, each "
@@ -75,12 +69,11 @@ def tool_schema(max_questions: int) -> dict[str, Any]:
     }
 
 
-def _category(value: object) -> str:
-    """A known category, lower-cased; an unknown word becomes "general" rather than an error."""
+def _category(value: object) -> QuestionCategory:
+    """A known category, any case; an unknown word becomes GENERAL rather than an error."""
     if not isinstance(value, str):
         raise ValueError("must be a string")
-    category = value.strip().lower()
-    return category if category in QUESTION_CATEGORIES else "general"
+    return QuestionCategory.read(value)
 
 
 class QuestionItem(BaseModel):
@@ -91,7 +84,9 @@ class QuestionItem(BaseModel):
     question: str = Field(min_length=1)
     answer: str = Field(min_length=1)
     context: str | None = None
-    question_context: Annotated[str, BeforeValidator(_category)] = "general"
+    question_context: Annotated[QuestionCategory, BeforeValidator(_category)] = (
+        QuestionCategory.GENERAL
+    )
     is_global: bool = Field(default=False, alias="global")
     start_time: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     quote: str | None = None

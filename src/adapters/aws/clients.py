@@ -10,6 +10,7 @@ from botocore.config import Config
 
 from adapters.aws.errors import NO_CREDENTIALS
 from interview_core.errors import ConfigurationError
+from interview_core.limits import MAX_WAIT_SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_transcribe import TranscribeServiceClient
 
-SQS_LONG_POLL_SECONDS = 20
+SQS_LONG_POLL_SECONDS = MAX_WAIT_SECONDS
 """The longest ReceiveMessage wait SQS allows; the read timeout must outlast it."""
 
 _Client = TypeVar("_Client")

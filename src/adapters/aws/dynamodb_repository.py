@@ -25,6 +25,7 @@ from adapters.aws.dynamodb_items import (
 )
 from interview_core.clock import SystemClock
 from interview_core.errors import (
+    MAX_ERROR_MESSAGE,
     ConfigurationError,
     InterviewAlreadyCompleted,
     InterviewNotFound,
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from interview_core.errors import InterviewError
     from interview_core.ports import Clock
 
-MAX_ERROR_MESSAGE_CHARS = 1000
 MAX_ERROR_CODE_CHARS = 100
 
 _CLAIMABLE = (
@@ -224,7 +224,7 @@ class DynamoDBInterviewRepository:
             " updated_at = :now_text REMOVE lease_owner, lease_expires_at",
             {
                 ":code": string_value(error_code[:MAX_ERROR_CODE_CHARS]),
-                ":message": string_value(message[:MAX_ERROR_MESSAGE_CHARS]),
+                ":message": string_value(message[:MAX_ERROR_MESSAGE]),
             },
             target=InterviewState.FAILED,
         )

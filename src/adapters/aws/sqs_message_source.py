@@ -19,6 +19,7 @@ from adapters.aws.errors import (
 )
 from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
+from interview_core.limits import MAX_RECEIVE_BATCH, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS
 from interview_core.ports import QueueMessage
 
 if TYPE_CHECKING:
@@ -26,15 +27,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef, ReceiveMessageRequestTypeDef
 
 logger = logging.getLogger(__name__)
-
-MAX_WAIT_SECONDS = 20
-"""The longest long poll SQS allows."""
-
-MAX_BATCH = 10
-"""The most messages one ReceiveMessage returns."""
-
-MAX_VISIBILITY_SECONDS = 43_200
-"""SQS's 12-hour ceiling on a visibility timeout."""
 
 _STALE_CODES = frozenset({"ReceiptHandleIsInvalid", "MessageNotInflight"})
 _CONFIGURATION_CODES = frozenset(
@@ -110,7 +102,7 @@ class SqsMessageSource:
             raise self._translate(exc, "GetQueueAttributes") from exc
 
     def receive(
-        self, max_messages: int = MAX_BATCH, wait_seconds: float | None = None
+        self, max_messages: int = MAX_RECEIVE_BATCH, wait_seconds: float | None = None
     ) -> list[QueueMessage]:
         """Up to `max_messages` (clamped to 1..10) messages, waiting up to `wait_seconds`
         (clamped to 0..20, rounded up; the constructor's default when None) for the first.
@@ -120,7 +112,7 @@ class SqsMessageSource:
         wait = self._wait_seconds if wait_seconds is None else wait_seconds
         request: ReceiveMessageRequestTypeDef = {
             "QueueUrl": self._queue_url,
-            "MaxNumberOfMessages": min(max(int(max_messages), 1), MAX_BATCH),
+            "MaxNumberOfMessages": min(max(int(max_messages), 1), MAX_RECEIVE_BATCH),
             "WaitTimeSeconds": min(_clamp_seconds(wait), MAX_WAIT_SECONDS),
             "MessageSystemAttributeNames": ["ApproximateReceiveCount"],
         }

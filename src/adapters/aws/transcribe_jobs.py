@@ -47,7 +47,7 @@ def job_token(job_id: str) -> str:
     """A token for `job_id` that is safe in a job name and an S3 key, and unique per id.
 
     A safe id (only [0-9a-zA-Z._-], at most 150 characters, not starting with a dot or a
-    hyphen and not ending like a retry suffix `-r<n>`) is its own token; any other id becomes
+    dash and not ending like a retry suffix `-r<n>`) is its own token; any other id becomes
     a sanitised prefix plus a hash of the whole id, so distinct ids never share a token.
     Raises ValueError for an empty id.
     """

@@ -42,6 +42,7 @@ from adapters.local.question_patterns import (
     is_generic_question,
     question_category,
 )
+from interview_core.categories import QuestionCategory
 from interview_core.entities import ExtractedQuestion
 from interview_core.errors import ConfigurationError
 from interview_core.sentences import split_sentences
@@ -279,9 +280,9 @@ class _TurnInference:
 def _question(sentences: Sequence[Segment], block: _Block) -> ExtractedQuestion:
     question = " ".join(sentences[i].text for i in range(block.first, block.last + 1))
     context = " ".join(sentences[i].text for i in block.context)
-    category = question_category(question)
-    if category == "general" and context:
-        category = question_category(context)
+    category = QuestionCategory(question_category(question))
+    if category is QuestionCategory.GENERAL and context:
+        category = QuestionCategory(question_category(context))
     return ExtractedQuestion(
         question=question,
         answer=" ".join(sentences[i].text for i in block.answer),

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
 
+from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
 from adapters.messages import queue_message_from_body
 from interview_core.clock import SystemClock
+from interview_core.limits import QUEUE_VISIBILITY_SECONDS
 
 if TYPE_CHECKING:
     from interview_core.ports import Clock, QueueMessage
-
-MAX_VISIBILITY_SECONDS = 12 * 60 * 60
-"""SQS's limit on a visibility timeout."""
-
-MAX_DELAY_SECONDS = 15 * 60
-"""SQS's limit on a message's delivery delay."""
-
-MAX_RECEIVE_BATCH = 10
-"""SQS returns at most ten messages per receive."""
-
-
-@attrs.frozen
-class QueuedMessage:
-    """A message as the queue holds it, for inspection by tests and tools."""
-
-    message_id: str
-    body: str
-    receive_count: int
 
 
 @attrs.define
@@ -46,7 +31,7 @@ class _Entry:
         return QueuedMessage(self.message_id, self.body, self.receive_count)
 
 
-class InMemoryMessageSource:
+class InMemoryMessageSource(LocalQueue):
     """A MessageSource in memory that behaves like an SQS standard queue with a redrive policy.
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
@@ -54,25 +39,22 @@ class InMemoryMessageSource:
     moves to `dead_letters` instead of being delivered. Only the latest receipt acts: ack,
     release and extend with an earlier receipt (or for a deleted message) succeed and change
     nothing, so a slow worker can never delete or hide a newer delivery (SQS may honour a
-    stale handle; refusing it is the safe reading). With the system clock, receive waits up
-    to `wait_seconds` for a message like a long poll; with any other clock (a ManualClock in
-    tests) time moves only when told, so receive returns at once. Thread-safe.
+    stale handle; refusing it is the safe reading). With `long_poll`, receive waits up to
+    `wait_seconds` of real time for a message; without it (tests on a ManualClock, where time
+    moves only when told) receive returns at once. Thread-safe.
     """
 
     def __init__(
         self,
         clock: Clock | None = None,
-        visibility_timeout: float = 30.0,
+        visibility_timeout: float = QUEUE_VISIBILITY_SECONDS,
         max_receive_count: int | None = None,
+        *,
+        long_poll: bool = True,
     ) -> None:
-        if not 0 <= visibility_timeout <= MAX_VISIBILITY_SECONDS:
-            raise ValueError("visibility_timeout must be between 0 and 12 hours")
-        if max_receive_count is not None and max_receive_count < 1:
-            raise ValueError("max_receive_count must be at least 1")
+        """Raise ValueError for a visibility timeout outside 0..12 h or a limit below 1."""
+        self._rules = QueueRules(visibility_timeout, max_receive_count, long_poll)
         self._clock: Clock = clock or SystemClock()
-        self._waits = isinstance(self._clock, SystemClock)
-        self._visibility_timeout = visibility_timeout
-        self._max_receive_count = max_receive_count
         self._changed = threading.Condition()
         self._entries: dict[str, _Entry] = {}
         self._dead: list[QueuedMessage] = []
@@ -83,8 +65,7 @@ class InMemoryMessageSource:
         Any body is accepted, even one SQS would refuse as too large, so that tests can
         deliver what a misbehaving producer might; receive reports it as a body error.
         """
-        if not 0 <= delay_seconds <= MAX_DELAY_SECONDS:
-            raise ValueError("delay_seconds must be between 0 and 900")
+        self._rules.check_send(delay_seconds)
         message_id = str(uuid.uuid4())
         with self._changed:
             self._entries[message_id] = _Entry(
@@ -100,38 +81,24 @@ class InMemoryMessageSource:
 
         Each is hidden for the visibility timeout and gets a new receipt; one whose receive
         count would pass `max_receive_count` goes to the dead letters instead. Waits up to
-        `wait_seconds` for a first message when the clock is the system clock.
+        `wait_seconds` for a first message when long polling.
         """
-        if not 1 <= max_messages <= MAX_RECEIVE_BATCH:
-            raise ValueError("max_messages must be between 1 and 10")
-        deadline = self._clock.now() + timedelta(seconds=max(wait_seconds, 0))
+        self._rules.check_receive(max_messages)
+        deadline = self._rules.poll_deadline(wait_seconds)
         with self._changed:
             while True:
                 now = self._clock.now()
                 delivered = self._deliver(now, max_messages)
-                if delivered or not self._waits or now >= deadline:
+                left = deadline - time.monotonic()
+                if delivered or left <= 0:
                     return delivered
-                self._changed.wait(self._seconds_to_wait(now, deadline))
+                self._changed.wait(self._seconds_to_wait(now, left))
 
     def ack(self, message: QueueMessage) -> None:
         """Delete the message if `message` is its latest delivery; otherwise do nothing."""
         with self._changed:
             if self._current(message) is not None:
                 del self._entries[message.message_id]
-
-    def release(self, message: QueueMessage, delay_seconds: float) -> None:
-        """Make the message visible again after `delay_seconds` (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, delay_seconds)
-
-    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
-        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, visibility_seconds)
 
     # --- inspection -----------------------------------------------------------------------
 
@@ -177,15 +144,13 @@ class InMemoryMessageSource:
                 break
             if entry.visible_at > now:
                 continue
-            if self._max_receive_count is not None and (
-                entry.receive_count >= self._max_receive_count
-            ):
+            if self._rules.dead_letters(entry.receive_count):
                 del self._entries[entry.message_id]
                 self._dead.append(entry.snapshot())
                 continue
             entry.receive_count += 1
             entry.receipt = uuid.uuid4().hex
-            entry.visible_at = now + timedelta(seconds=self._visibility_timeout)
+            entry.visible_at = now + timedelta(seconds=self._rules.visibility_timeout)
             delivered.append(
                 queue_message_from_body(
                     message_id=entry.message_id,
@@ -196,13 +161,13 @@ class InMemoryMessageSource:
             )
         return delivered
 
-    def _seconds_to_wait(self, now: datetime, deadline: datetime) -> float:
-        """Until the deadline, or sooner when a hidden message becomes visible."""
-        wake = min([deadline, *(e.visible_at for e in self._entries.values())])
-        return max((wake - now).total_seconds(), 0.001)
+    def _seconds_to_wait(self, now: datetime, left: float) -> float:
+        """The `left` seconds of the poll, or fewer when a hidden message becomes visible."""
+        wakes = [(e.visible_at - now).total_seconds() for e in self._entries.values()]
+        return max(min([left, *wakes]), 0.001)
 
     def _hide(self, message: QueueMessage, seconds: float) -> None:
-        seconds = min(max(seconds, 0.0), MAX_VISIBILITY_SECONDS)
+        seconds = self._rules.hidden_seconds(seconds)
         with self._changed:
             entry = self._current(message)
             if entry is not None:

@@ -7,16 +7,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from adapters.local.memory_message_source import (
-    MAX_DELAY_SECONDS,
-    MAX_RECEIVE_BATCH,
-    MAX_VISIBILITY_SECONDS,
-    QueuedMessage,
-)
+from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
 from adapters.local.sqlite_database import SqliteDatabase
 from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
 from interview_core.clock import SystemClock
 from interview_core.errors import QueueUnavailable
+from interview_core.limits import QUEUE_VISIBILITY_SECONDS
 from interview_core.ports import QueueMessage
 
 if TYPE_CHECKING:
@@ -49,7 +45,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-class SqliteMessageSource:
+class SqliteMessageSource(LocalQueue):
     """A MessageSource in one SQLite file that behaves like the in-memory queue.
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
@@ -59,9 +55,8 @@ class SqliteMessageSource:
     A body above `max_body_bytes` comes back with a body error without being parsed. Any
     number of threads and processes may share the file: a receive selects and hides its
     messages in one `BEGIN IMMEDIATE` transaction, so no two receivers get the same message
-    while it is hidden. With the system clock, receive polls every `poll_interval` seconds
-    for up to `wait_seconds`; with any other clock (a ManualClock in tests) it returns at
-    once.
+    while it is hidden. With `long_poll`, receive polls every `poll_interval` seconds for up
+    to `wait_seconds`; without it (tests on a ManualClock) it returns at once.
 
     Errors: QueueUnavailable (transient) when the file stays locked past the busy timeout
     or the disk fails; ConfigurationError when the path cannot be opened or is not a
@@ -73,11 +68,12 @@ class SqliteMessageSource:
         path: Path | str,
         *,
         clock: Clock | None = None,
-        visibility_timeout: float = 30.0,
+        visibility_timeout: float = QUEUE_VISIBILITY_SECONDS,
         max_receive_count: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         poll_interval: float = 0.2,
         busy_timeout_seconds: float = 30.0,
+        long_poll: bool = True,
     ) -> None:
         """Use the queue in the database at `path`, created with its tables on first use.
 
@@ -85,18 +81,12 @@ class SqliteMessageSource:
         a body limit below 1 or a poll interval that is not positive; ConfigurationError for
         an empty path or ":memory:".
         """
-        if not 0 <= visibility_timeout <= MAX_VISIBILITY_SECONDS:
-            raise ValueError("visibility_timeout must be between 0 and 12 hours")
-        if max_receive_count is not None and max_receive_count < 1:
-            raise ValueError("max_receive_count must be at least 1")
+        self._rules = QueueRules(visibility_timeout, max_receive_count, long_poll)
         if max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
         if not poll_interval > 0:
             raise ValueError("poll_interval must be positive")
         self._clock: Clock = clock or SystemClock()
-        self._waits = isinstance(self._clock, SystemClock)
-        self._visibility_timeout = visibility_timeout
-        self._max_receive_count = max_receive_count
         self._max_body_bytes = max_body_bytes
         self._poll_interval = poll_interval
         self._database = SqliteDatabase(
@@ -125,8 +115,7 @@ class SqliteMessageSource:
         Any body is accepted, even one SQS would refuse as too large; receive reports it as
         a body error. Raises ValueError for a delay outside 0..900 s, QueueUnavailable.
         """
-        if not 0 <= delay_seconds <= MAX_DELAY_SECONDS:
-            raise ValueError("delay_seconds must be between 0 and 900")
+        self._rules.check_send(delay_seconds)
         message_id = str(uuid.uuid4())
         visible_at = _micros(self._clock.now() + timedelta(seconds=delay_seconds))
         with self._database.write() as connection:
@@ -141,16 +130,15 @@ class SqliteMessageSource:
 
         Each is hidden for the visibility timeout and gets a new receipt; one whose receive
         count would pass `max_receive_count` goes to the dead letters instead. Waits up to
-        `wait_seconds` for a first message when the clock is the system clock. Raises
-        ValueError for a batch size outside 1..10, QueueUnavailable or ConfigurationError.
+        `wait_seconds` for a first message when long polling. Raises ValueError for a batch
+        size outside 1..10, QueueUnavailable or ConfigurationError.
         """
-        if not 1 <= max_messages <= MAX_RECEIVE_BATCH:
-            raise ValueError("max_messages must be between 1 and 10")
-        deadline = time.monotonic() + max(wait_seconds, 0)
+        self._rules.check_receive(max_messages)
+        deadline = self._rules.poll_deadline(wait_seconds)
         while True:
             delivered = self._deliver(max_messages)
             remaining = deadline - time.monotonic()
-            if delivered or not self._waits or remaining <= 0:
+            if delivered or remaining <= 0:
                 return delivered
             time.sleep(min(self._poll_interval, remaining))
 
@@ -161,20 +149,6 @@ class SqliteMessageSource:
                 "DELETE FROM queue_messages WHERE message_id = ? AND receipt = ?",
                 (message.message_id, message.receipt),
             )
-
-    def release(self, message: QueueMessage, delay_seconds: float) -> None:
-        """Make the message visible again after `delay_seconds` (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, delay_seconds)
-
-    def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
-        """Keep the message hidden for `visibility_seconds` from now (clamped to 0..12 h).
-
-        Does nothing unless `message` is the latest delivery.
-        """
-        self._hide(message, visibility_seconds)
 
     # --- inspection -----------------------------------------------------------------------
 
@@ -217,7 +191,7 @@ class SqliteMessageSource:
         if anything is None:
             return []
         taken: list[tuple[str, str, int, bytes]] = []
-        hidden_until = now + round(self._visibility_timeout * 1_000_000)
+        hidden_until = now + round(self._rules.visibility_timeout * 1_000_000)
         with self._database.write() as connection:
             candidates = connection.execute(
                 "SELECT seq, message_id, receive_count FROM queue_messages"
@@ -227,9 +201,7 @@ class SqliteMessageSource:
             for seq, message_id, receive_count in candidates:
                 if len(taken) == max_messages:
                     break
-                if self._max_receive_count is not None and (
-                    receive_count >= self._max_receive_count
-                ):
+                if self._rules.dead_letters(receive_count):
                     _dead_letter(connection, seq)
                     continue
                 receipt = uuid.uuid4().hex
@@ -255,7 +227,7 @@ class SqliteMessageSource:
         )
 
     def _hide(self, message: QueueMessage, seconds: float) -> None:
-        seconds = min(max(seconds, 0.0), MAX_VISIBILITY_SECONDS)
+        seconds = self._rules.hidden_seconds(seconds)
         visible_at = _micros(self._clock.now() + timedelta(seconds=seconds))
         with self._database.write() as connection:
             connection.execute(

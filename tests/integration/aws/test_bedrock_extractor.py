@@ -21,7 +21,6 @@ from urllib.parse import unquote
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 from botocore.model import Shape
 from botocore.stub import Stubber
 
@@ -33,6 +32,8 @@ from interview_core.errors import (
     InvalidModelOutput,
     ModelRefused,
 )
+from tests.provider_errors import offline_client, raises_core_error
+from tests.provider_errors import stubbed as stubbed_client
 
 REGION = "us-east-1"
 MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
@@ -41,6 +42,7 @@ CATEGORIES = [
     "technical",
     "motivation",
     "background",
+    "strengths",
     "teamwork",
     "closing",
     "general",
@@ -152,12 +154,9 @@ class Capture:
 @pytest.fixture
 def stubbed() -> Iterator[tuple[Any, Stubber, Capture]]:
     """A Bedrock runtime client that answers only from a Stubber, never over the network."""
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    client = session.client("bedrock-runtime", config=Config(retries={"mode": "standard"}))
+    client = offline_client("bedrock-runtime", REGION)
     capture = Capture(client)
-    with Stubber(client) as stubber:
+    with stubbed_client(client, check_pending=False) as stubber:
         yield client, stubber, capture
 
 
@@ -365,14 +364,19 @@ def test_service_errors_become_core_errors_keeping_the_message(
 ) -> None:
     client, stubber, _ = stubbed
     message = f"{code}: the service explains why"
-    stubber.add_client_error("converse", code, message, http_status_code=status)
 
-    with pytest.raises(error) as caught:
-        BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT)
+    raised = raises_core_error(
+        stubber,
+        "converse",
+        code,
+        status,
+        error,
+        lambda: BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT),
+        message=message,
+    )
 
     stubber.assert_no_pending_responses()
-    assert isinstance(caught.value.__cause__, ClientError)
-    assert message in str(caught.value)
+    assert message in str(raised)
 
 
 @pytest.mark.parametrize("stop", ["guardrail_intervened", "content_filtered"])

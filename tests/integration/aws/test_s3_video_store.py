@@ -6,7 +6,7 @@ import os
 import socket
 import stat
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import boto3
@@ -26,6 +26,8 @@ from interview_core.errors import (
     VideoNotFound,
     VideoTooLarge,
 )
+from tests.provider_errors import offline_client, raises_core_error
+from tests.provider_errors import stubbed as stubbed_client
 
 REGION = "us-east-1"
 BUCKET = "interview-videos"
@@ -75,21 +77,17 @@ def downloads(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def offline_client() -> S3Client:
+def offline_s3() -> S3Client:
     """A S3 client with test credentials and no endpoint; only a Stubber answers it."""
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    return session.client("s3", config=Config(retries={"mode": "standard"}))
+    client: S3Client = offline_client("s3", REGION)
+    return client
 
 
 @pytest.fixture
-def stubbed(offline_client: S3Client) -> Iterator[tuple[S3Client, Stubber]]:
+def stubbed(offline_s3: S3Client) -> Iterator[tuple[S3Client, Stubber]]:
     """An S3 client that answers only from a Stubber, never over the network."""
-    client = offline_client
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+    with stubbed_client(offline_s3) as stubber:
+        yield offline_s3, stubber
 
 
 # --- Against the moto server --------------------------------------------------------------
@@ -284,6 +282,16 @@ def test_a_read_timeout_is_transient(boto_session: boto3.Session) -> None:
 # --- With the Stubber: provider errors moto does not produce ------------------------------
 
 
+def _fetching(client: S3Client, downloads: Path) -> Callable[[], None]:
+    """Fetch KEY and leave the context at once: the download happens on entering."""
+
+    def fetch() -> None:
+        with S3VideoStore(client, BUCKET, tmp_dir=downloads).fetch(KEY):
+            pass
+
+    return fetch
+
+
 def head_ok(stubber: Stubber, size: int) -> None:
     stubber.add_response(
         "head_object",
@@ -318,17 +326,12 @@ def test_head_object_errors_become_core_errors(
     expected: type[InterviewError],
 ) -> None:
     client, stubber = stubbed
-    stubber.add_client_error("head_object", code, "provider says no", status)
 
-    with (
-        pytest.raises(expected) as caught,
-        S3VideoStore(client, BUCKET, tmp_dir=downloads).fetch(KEY),
-    ):
-        pass
+    error = raises_core_error(
+        stubber, "head_object", code, status, expected, _fetching(client, downloads)
+    )
 
-    assert type(caught.value) is expected
-    assert caught.value.permanent is (expected in (VideoNotFound, VideoAccessDenied))
-    assert caught.value.__cause__ is not None
+    assert error.permanent is (expected in (VideoNotFound, VideoAccessDenied))
     assert list(downloads.iterdir()) == []
 
 
@@ -352,16 +355,16 @@ def test_get_object_errors_become_core_errors(
 ) -> None:
     client, stubber = stubbed
     head_ok(stubber, 10)
-    stubber.add_client_error(
+
+    raises_core_error(
+        stubber,
         "get_object",
         code,
-        "provider says no",
         status,
+        expected,
+        _fetching(client, downloads),
         expected_params={"Bucket": BUCKET, "Key": KEY, "IfMatch": ETAG},
     )
-
-    with pytest.raises(expected), S3VideoStore(client, BUCKET, tmp_dir=downloads).fetch(KEY):
-        pass
 
     assert list(downloads.iterdir()) == []
 

@@ -18,6 +18,8 @@ from mypy_boto3_sqs import SQSClient
 from adapters.aws.sqs_message_source import SqsMessageSource
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
 from interview_core.ports import QueueMessage
+from tests.provider_errors import offline_client, raises_core_error
+from tests.provider_errors import stubbed as stubbed_client
 
 REGION = "us-east-1"
 QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/interviews"
@@ -61,21 +63,17 @@ def queue_counts(sqs: SQSClient, queue_url: str) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def offline_client() -> SQSClient:
+def offline_sqs() -> SQSClient:
     """An SQS client with test credentials and no endpoint; only a Stubber answers it."""
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    return session.client("sqs", config=Config(retries={"mode": "standard"}))
+    client: SQSClient = offline_client("sqs", REGION)
+    return client
 
 
 @pytest.fixture
-def stubbed(offline_client: SQSClient) -> Iterator[tuple[SqsMessageSource, Stubber]]:
+def stubbed(offline_sqs: SQSClient) -> Iterator[tuple[SqsMessageSource, Stubber]]:
     """A source whose client answers only from a Stubber, never over the network."""
-    client = offline_client
-    with Stubber(client) as stubber:
-        yield SqsMessageSource(client, QUEUE_URL, wait_seconds=0), stubber
-        stubber.assert_no_pending_responses()
+    with stubbed_client(offline_sqs) as stubber:
+        yield SqsMessageSource(offline_sqs, QUEUE_URL, wait_seconds=0), stubber
 
 
 def a_message(receipt: str = "receipt-1") -> QueueMessage:
@@ -329,10 +327,7 @@ def test_receive_asks_for_long_polling_a_batch_and_the_receive_count(
 
 
 def test_receive_uses_the_default_wait_and_the_visibility_override() -> None:
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    client = session.client("sqs")
+    client = offline_client("sqs", REGION)
     source = SqsMessageSource(client, QUEUE_URL, visibility_timeout=90)
     with Stubber(client) as stubber:
         stubber.add_response(
@@ -395,13 +390,10 @@ def test_receive_errors_become_core_errors(
     expected: type[InterviewError],
 ) -> None:
     source, stubber = stubbed
-    stubber.add_client_error("receive_message", code, "provider says no", status, meta)
 
-    with pytest.raises(expected) as caught:
-        source.receive(1, 0)
-
-    assert type(caught.value) is expected
-    assert caught.value.__cause__ is not None
+    raises_core_error(
+        stubber, "receive_message", code, status, expected, lambda: source.receive(1, 0), meta=meta
+    )
 
 
 @pytest.mark.parametrize("operation", ["ack", "release", "extend"])
@@ -423,10 +415,8 @@ def test_ack_release_and_extend_errors_become_core_errors(
 ) -> None:
     source, stubber = stubbed
     method = "delete_message" if operation == "ack" else "change_message_visibility"
-    stubber.add_client_error(method, code, "provider says no", status)
 
-    with pytest.raises(expected):
-        act(source, operation)
+    raises_core_error(stubber, method, code, status, expected, lambda: act(source, operation))
 
 
 @pytest.mark.parametrize("operation", ["ack", "release", "extend"])

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from adapters.aws.transcribe_transcriber import TranscribeTranscriber
@@ -29,6 +29,8 @@ from interview_core.errors import (
     TranscriptionFailed,
     TranscriptionUnavailable,
 )
+from tests.provider_errors import offline_client, raises_core_error
+from tests.provider_errors import stubbed as stubbed_client
 
 REGION = "us-east-1"
 BUCKET = "interview-audio"
@@ -118,11 +120,8 @@ def fake_time() -> FakeTime:
 @pytest.fixture
 def offline_transcribe() -> Iterator[tuple[Any, Stubber]]:
     """A Transcribe client that answers only from a Stubber, never over the network."""
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    client = session.client("transcribe", config=Config(retries={"mode": "standard"}))
-    with Stubber(client) as stubber:
+    client = offline_client("transcribe", REGION)
+    with stubbed_client(client, check_pending=False) as stubber:
         yield client, stubber
 
 
@@ -547,18 +546,19 @@ def test_service_errors_become_core_errors(
 ) -> None:
     client, stubber = offline_transcribe
     stubber.add_response("list_transcription_jobs", _listing(), LIST_PARAMS)
-    stubber.add_client_error(
-        "start_transcription_job", code, f"{code} says no", http_status_code=status
+
+    raised = raises_core_error(
+        stubber,
+        "start_transcription_job",
+        code,
+        status,
+        error,
+        lambda: _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID),
+        message=f"{code} says no",
     )
 
-    with pytest.raises(error) as caught:
-        _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
-
     stubber.assert_no_pending_responses()
-    cause = caught.value.__cause__
-    assert isinstance(cause, ClientError)
-    assert cause.response["Error"]["Code"] == code
-    assert f"{code} says no" in str(caught.value)
+    assert f"{code} says no" in str(raised)
 
 
 def test_throttled_polling_is_transient(

@@ -15,12 +15,10 @@ import sys
 import threading
 from pathlib import Path
 
-from dependency_injector import providers
-
-from entrypoints.container import Container
 from entrypoints.log_config import configure_logging
 from entrypoints.settings import Settings
 from entrypoints.worker import serve
+from tests.container_fakes import fake_container
 from tests.integration.chaos.chaos_fakes import (
     ClaimTrackingRepository,
     EventLog,
@@ -53,19 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(
         level=settings.log_level, log_file=settings.log_file, log_format=settings.log_format
     )
-    container = Container()
-    container.settings.override(settings)
     log = EventLog(args.events)
-    repository = ClaimTrackingRepository(container.repository(), log)
-    container.repository.override(providers.Object(repository))
-    container.audio_extractor.override(
-        providers.Object(SlowAudioExtractor(tuple(args.media_seconds)))
-    )
-    container.transcriber.override(
-        providers.Object(RecordingTranscriber(repository, log, tuple(args.transcribe_seconds)))
-    )
-    container.question_extractor.override(
-        providers.Object(SlowQuestionExtractor(tuple(args.extract_seconds), args.transient_rate))
+    repository = ClaimTrackingRepository(fake_container(settings).repository(), log)
+    container = fake_container(
+        settings,
+        repository=repository,
+        audio_extractor=SlowAudioExtractor(tuple(args.media_seconds)),
+        transcriber=RecordingTranscriber(repository, log, tuple(args.transcribe_seconds)),
+        question_extractor=SlowQuestionExtractor(tuple(args.extract_seconds), args.transient_rate),
     )
     return serve(container)
 

@@ -64,3 +64,40 @@ def test_two_offline_workers_drain_the_queue(tmp_path: Path) -> None:
     assert queue.visible() == [] and queue.in_flight() == [] and queue.dead_letters == []
     log = (tmp_path / "worker.log").read_text(encoding="utf-8")
     assert log.count("PROCESSING_METRICS") >= 6  # five interviews and the duplicate
+
+
+def test_a_worker_without_ffmpeg_fails_no_interview_keeps_the_messages_and_exits_1(
+    tmp_path: Path,
+) -> None:
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    database = tmp_path / "interviews.sqlite3"
+    repository = SqliteInterviewRepository(database)
+    queue = SqliteMessageSource(database)
+    interview_ids = [str(uuid.uuid4()) for _ in range(3)]
+    for interview_id in interview_ids:
+        shutil.copy(SAMPLE / "interview.mp4", videos / f"{interview_id}.mp4")
+        repository.add(Interview(id=interview_id, video_path=f"{interview_id}.mp4"))
+        queue.send(json.dumps({"interview_id": interview_id}))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "INTERVIEWS_"))}
+    env.update(
+        INTERVIEWS_SQLITE_PATH=str(database),
+        INTERVIEWS_LOCAL_VIDEO_ROOT=str(videos),
+        INTERVIEWS_TRANSCRIBER="stub",
+        INTERVIEWS_FFMPEG_BINARY=str(tmp_path / "no-such-ffmpeg"),
+        INTERVIEWS_LOG_FILE=str(tmp_path / "worker.log"),
+        WORKER_MAX_ATTEMPTS="1",  # every receive is the last: a transient error would fail it
+        WORKER_WAIT_SECONDS="1",
+        WORKER_CONCURRENCY="1",
+    )
+    command = [sys.executable, "-m", "entrypoints.cli", "--mode", "sqs", "--idle-exit", "10"]
+
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: TOOL_MISSING: ")
+    assert "INTERVIEWS_FFMPEG_BINARY" in done.stderr
+    for record in repository.all():
+        assert record.state is not InterviewState.FAILED
+        assert (record.error_code, record.lease_owner) == (None, None)
+    assert len(queue) == 3 and queue.dead_letters == []

@@ -85,7 +85,9 @@ def test_messages_and_dead_letters_survive_reopening_the_file(tmp_path: Path) ->
 
 def test_a_manual_clock_moves_visibility_and_receive_never_waits(tmp_path: Path) -> None:
     clock = ManualClock()
-    source = SqliteMessageSource(tmp_path / "queue.sqlite", clock=clock, visibility_timeout=10)
+    source = SqliteMessageSource(
+        tmp_path / "queue.sqlite", clock=clock, visibility_timeout=10, long_poll=False
+    )
     interview_id = str(uuid.uuid4())
     source.send(request_body(interview_id))
     [message] = source.receive(1, 0)

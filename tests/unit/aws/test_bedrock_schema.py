@@ -97,3 +97,31 @@ def test_the_schema_offers_every_category_and_the_cap() -> None:
     assert questions["maxItems"] == 7
     assert questions["items"]["properties"]["question_context"]["enum"] == list(QUESTION_CATEGORIES)
     assert schema["required"] == ["questions"]
+
+
+def test_the_schema_offers_every_category_the_heuristic_extractor_emits() -> None:
+    from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
+    from interview_core.categories import QuestionCategory
+    from interview_core.entities import Segment, Transcript
+
+    enum = tool_schema(5)["properties"]["questions"]["items"]["properties"]["question_context"]
+    assert enum["enum"] == [category.value for category in QuestionCategory]
+    transcript = Transcript(
+        segments=(
+            Segment("What is your greatest strength?", 0.0, 2.0, speaker="interviewer"),
+            Segment("I stay calm under pressure.", 2.5, 5.0, speaker="candidate"),
+        ),
+        language="en",
+        duration=5.0,
+    )
+    [found] = HeuristicQuestionExtractor().extract(transcript)
+    assert found.question_context is QuestionCategory.STRENGTHS
+    assert found.question_context in enum["enum"]
+
+
+def test_categories_are_read_in_any_case_and_unknown_ones_are_general() -> None:
+    from interview_core.categories import QuestionCategory
+
+    assert QuestionCategory.read(" Strengths ") is QuestionCategory.STRENGTHS
+    assert QuestionCategory.read("astrology") is QuestionCategory.GENERAL
+    assert QuestionCategory.read(7) is QuestionCategory.GENERAL

@@ -13,6 +13,7 @@ from interview_core.delivery import (
     DeliveryPolicy,
     InvalidMessageAction,
 )
+from interview_core.errors import ErrorKind
 from interview_core.ports import QueueMessage
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport
 
@@ -27,7 +28,11 @@ def message(receive_count: int = 1, interview_id: str | None = ID) -> QueueMessa
 def report(outcome: Outcome) -> ProcessingReport:
     error = None
     if outcome in (Outcome.RETRY, Outcome.BUSY, Outcome.FAILED):
-        error = ErrorInfo("SOME_ERROR", "x", permanent=outcome is Outcome.FAILED)
+        error = ErrorInfo(
+            "SOME_ERROR",
+            "x",
+            ErrorKind.INTERVIEW if outcome is Outcome.FAILED else ErrorKind.TRANSIENT,
+        )
     return ProcessingReport(interview_id=ID, outcome=outcome, error=error)
 
 
@@ -115,6 +120,26 @@ def test_retry_releases_with_the_jittered_backoff_of_the_receive_count() -> None
     assert decision.action is Action.RELEASE
     assert decision.delay_seconds == 20.0  # half of 10 * 2**2
     assert not decision.acknowledges
+
+
+@pytest.mark.parametrize("receive_count", [1, 5, 40])
+def test_a_deployment_fault_keeps_the_message_and_halts_on_any_receive(
+    receive_count: int,
+) -> None:
+    halted = ProcessingReport(
+        interview_id=ID,
+        outcome=Outcome.HALTED,
+        error=ErrorInfo("TOOL_MISSING", "no ffmpeg", ErrorKind.DEPLOYMENT),
+    )
+    decision = POLICY.decide(message(receive_count), halted)
+    assert decision == Decision(Action.KEEP, 0.0, reason="halted")
+    assert decision.halts
+    assert not decision.acknowledges
+
+
+@pytest.mark.parametrize("outcome", [o for o in Outcome if o is not Outcome.HALTED])
+def test_no_other_outcome_halts(outcome: Outcome) -> None:
+    assert not POLICY.decide(message(2), report(outcome)).halts
 
 
 def test_busy_releases_after_the_busy_delay_whatever_the_receive_count() -> None:

@@ -118,7 +118,10 @@ class DeliveryMachine(RuleBasedStateMachine):
         self.clock = ManualClock()
         self.repo = InMemoryInterviewRepository(self.clock)
         self.source = InMemoryMessageSource(
-            self.clock, visibility_timeout=VISIBILITY, max_receive_count=MAX_ATTEMPTS
+            self.clock,
+            visibility_timeout=VISIBILITY,
+            max_receive_count=MAX_ATTEMPTS,
+            long_poll=False,
         )
         self.transcriber = ScriptedTranscriber(self)
         self.use_case = ProcessInterview(

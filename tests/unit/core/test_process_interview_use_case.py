@@ -12,6 +12,9 @@ from adapters.local.memory_repository import InMemoryInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview
 from interview_core.errors import (
+    MAX_ERROR_MESSAGE,
+    ConfigurationError,
+    ErrorKind,
     ExtractionUnavailable,
     IllegalTransition,
     InterviewError,
@@ -23,12 +26,13 @@ from interview_core.errors import (
     QueueUnavailable,
     RepositoryUnavailable,
     StorageUnavailable,
+    ToolMissing,
     TranscriptionFailed,
     TranscriptionUnavailable,
     VideoNotFound,
 )
 from interview_core.ids import question_id
-from interview_core.process_interview import MAX_ERROR_MESSAGE, ProcessInterview
+from interview_core.process_interview import ProcessInterview
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
 from tests.unit.fakes import (
@@ -336,6 +340,41 @@ def test_a_transient_error_before_the_claim_is_retried_without_touching_the_reco
     assert report.error is not None
     assert report.error.code == "REPOSITORY_UNAVAILABLE"
     assert report.attempts is None
+    assert world.record() == before
+    assert world.work_done() == 0
+
+
+@pytest.mark.parametrize("final_attempt", [False, True])
+@pytest.mark.parametrize("step", AFTER_CLAIM)
+def test_a_deployment_fault_after_the_claim_releases_the_lease_and_fails_nothing(
+    world: World, step: str, final_attempt: bool
+) -> None:
+    world.faults_at(step).fail(ToolMissing("ffmpeg is not installed"))
+
+    report = world.use_case.execute(ID, final_attempt=final_attempt)
+
+    assert report.outcome is Outcome.HALTED
+    assert not report.outcome.acknowledges
+    assert report.error is not None
+    assert (report.error.code, report.error.kind) == ("TOOL_MISSING", ErrorKind.DEPLOYMENT)
+    record = world.record()
+    assert record.state is InterviewState.PROCESSING
+    assert (record.lease_owner, record.error_code) == (None, None)
+    assert world.use_case.execute(ID).outcome is Outcome.COMPLETED  # once the tool is back
+
+
+@pytest.mark.parametrize("step", BEFORE_CLAIM)
+def test_a_deployment_fault_before_the_claim_halts_without_touching_the_record(
+    world: World, step: str
+) -> None:
+    before = world.record()
+    world.faults_at(step).fail(ConfigurationError("the table does not exist"))
+
+    report = world.use_case.execute(ID, final_attempt=True)
+
+    assert report.outcome is Outcome.HALTED
+    assert report.error is not None
+    assert report.error.kind is ErrorKind.DEPLOYMENT
     assert world.record() == before
     assert world.work_done() == 0
 

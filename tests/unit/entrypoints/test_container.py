@@ -127,3 +127,62 @@ def test_a_provider_can_be_overridden_with_a_fake() -> None:
     fake = StubTranscriber()
     container.transcriber.override(fake)
     assert container.transcriber() is fake
+
+
+def test_the_container_names_no_adapter_by_string() -> None:
+    import inspect
+
+    from entrypoints import container as module
+
+    source = inspect.getsource(module)
+    assert "adapters." not in source
+    assert "importlib" not in source
+
+
+def test_delivery_rules_come_from_the_container(monkeypatch: pytest.MonkeyPatch) -> None:
+    from entrypoints.delivery_handler import DeliveryHandler
+
+    monkeypatch.setenv("WORKER_MAX_ATTEMPTS", "7")
+    monkeypatch.setenv("INTERVIEWS_LEASE_SECONDS", "120")
+    container = _container()
+    policy = container.delivery_policy()
+    assert (policy.max_attempts, policy.busy_delay_seconds) == (7, 120.0)
+    handler = container.delivery_handler()
+    assert isinstance(handler, DeliveryHandler)
+    assert handler is container.delivery_handler()
+    assert handler.policy is policy
+
+
+def test_worker_options_take_the_command_line_and_refuse_in_memory_storage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options = _container().worker_options(max_messages=3, idle_exit_seconds=1.5)
+    assert (options.max_messages, options.idle_exit_seconds) == (3, 1.5)
+    monkeypatch.setenv("INTERVIEWS_REPOSITORY", "memory")
+    with pytest.raises(ConfigurationError, match="INTERVIEWS_REPOSITORY"):
+        _container().worker_options()
+
+
+def test_media_work_is_the_extractor_when_it_can_be_cancelled() -> None:
+    from dependency_injector import providers
+
+    from tests.unit.fakes import SpyAudioExtractor
+
+    container = _container()
+    media = container.media_work()
+    assert media is container.audio_extractor()
+    assert media is not None and media.cancel_all() == 0
+    container.audio_extractor.override(providers.Object(SpyAudioExtractor()))
+    assert container.media_work() is None
+
+
+def test_the_fake_container_overrides_only_the_named_ports() -> None:
+    from tests.container_fakes import fake_container
+    from tests.unit.fakes import SpyTranscriber
+
+    spy = SpyTranscriber()
+    container = fake_container(Settings(), transcriber=spy)
+    assert container.transcriber() is spy
+    assert type(container.question_extractor()).__name__ == "HeuristicQuestionExtractor"
+    with pytest.raises(TypeError, match="clock"):
+        fake_container(clock=object())

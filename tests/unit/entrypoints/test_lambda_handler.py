@@ -5,14 +5,12 @@ from __future__ import annotations
 import copy
 import io
 import json
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from entrypoints import lambda_handler
@@ -22,9 +20,15 @@ from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.settings import Settings
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview
-from interview_core.errors import ConfigurationError, StorageUnavailable, VideoNotFound
+from interview_core.errors import (
+    ConfigurationError,
+    StorageUnavailable,
+    ToolMissing,
+    VideoNotFound,
+)
 from interview_core.report import Outcome, ProcessingReport
 from interview_core.state import InterviewState
+from tests.container_fakes import fake_container
 from tests.unit.fakes import SpyAudioExtractor, SpyQuestionExtractor, SpyTranscriber
 
 MAX_ATTEMPTS = 3
@@ -95,14 +99,14 @@ class World:
 
     def build(self) -> Container:
         self.builds += 1
-        container = Container()
-        container.settings.override(self.settings)
-        container.repository.override(providers.Object(self.repository))
-        container.video_store.override(providers.Object(self.video_store))
-        container.audio_extractor.override(providers.Object(SpyAudioExtractor()))
-        container.transcriber.override(providers.Object(self.transcriber))
-        container.question_extractor.override(providers.Object(self.extractor))
-        return container
+        return fake_container(
+            self.settings,
+            repository=self.repository,
+            video_store=self.video_store,
+            audio_extractor=SpyAudioExtractor(),
+            transcriber=self.transcriber,
+            question_extractor=self.extractor,
+        )
 
     def state(self, name: str) -> InterviewState:
         return self.repository.get(IDS[name]).state
@@ -228,6 +232,21 @@ def test_records_are_handed_back_unstarted_when_time_runs_out(real_event: dict[s
     assert world.state("good") is InterviewState.PENDING
 
 
+def test_a_deployment_fault_fails_nothing_and_hands_back_the_rest_of_the_batch(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    world.video_store.errors["videos/good.mp4"] = ToolMissing("ffmpeg was not found")
+    real_event["Records"] = _records(real_event, [("good", MAX_ATTEMPTS), ("good2", 1)])
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+    assert _failures(response) == {"msg-0-good", "msg-1-good2"}
+    good = world.repository.get(IDS["good"])
+    assert good.state is InterviewState.PROCESSING  # even on the last attempt: not failed
+    assert (good.error_code, good.lease_owner) == (None, None)
+    assert world.video_store.fetched == ["videos/good.mp4"]  # good2 was never started
+    assert world.state("good2") is InterviewState.PENDING
+
+
 def test_an_unexpected_error_in_one_record_does_not_fail_the_others(
     real_event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -307,22 +326,6 @@ def test_one_metrics_line_per_processed_interview(real_event: dict[str, Any]) ->
         (IDS["flaky"], "retry"),
     ]
     assert lines[0]["Questions"] == len(world.extractor.questions)
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    configure_metrics(enabled=False)
 
 
 def test_cold_start_reads_the_environment_and_turns_metrics_on(

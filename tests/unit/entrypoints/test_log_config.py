@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from entrypoints.log_config import JsonLineFormatter, configure_logging, log_report, metrics_line
 from entrypoints.settings import LogFormat
+from interview_core.errors import ErrorKind
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTiming
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def test_report_is_written_to_the_log_file(tmp_path: Path) -> None:
     failed = ProcessingReport(
         interview_id="i-1",
         outcome=Outcome.FAILED,
-        error=ErrorInfo("NO_AUDIO_TRACK", "no audio", permanent=True),
+        error=ErrorInfo("NO_AUDIO_TRACK", "no audio", ErrorKind.INTERVIEW),
     )
     log_report(failed, message_id="m-1")
     for handler in logging.getLogger().handlers:

@@ -17,6 +17,7 @@ from entrypoints.metrics import (
     metric_name,
 )
 from entrypoints.settings import Settings
+from interview_core.errors import ErrorKind
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTiming
 
 SENTINEL = "SENTINEL-TRANSCRIPT-TEXT"
@@ -125,7 +126,7 @@ def test_failed_report_names_its_error_code_but_not_its_message() -> None:
     failed = _report(
         Outcome.FAILED,
         question_count=0,
-        error=ErrorInfo("NO_AUDIO_TRACK", f"detail {SENTINEL}", permanent=True),
+        error=ErrorInfo("NO_AUDIO_TRACK", f"detail {SENTINEL}", ErrorKind.INTERVIEW),
     )
     document = emf_document(failed, timestamp_ms=0)
     assert document["error_code"] == "NO_AUDIO_TRACK"

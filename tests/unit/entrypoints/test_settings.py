@@ -87,3 +87,26 @@ def test_invalid_values_are_refused(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "refused"),
+    [
+        ("INTERVIEWS_MESSAGE_SOURCE", "memory", True),
+        ("INTERVIEWS_REPOSITORY", "memory", True),
+        ("INTERVIEWS_REPOSITORY", "sqlite", False),
+        ("INTERVIEWS_BACKEND", "aws", False),
+    ],
+)
+def test_a_worker_needs_storage_other_processes_share(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, refused: bool
+) -> None:
+    from interview_core.errors import ConfigurationError
+
+    monkeypatch.setenv(variable, value)
+    settings = Settings()
+    if refused:
+        with pytest.raises(ConfigurationError, match="INTERVIEWS_MESSAGE_SOURCE"):
+            settings.check_worker_storage()
+    else:
+        settings.check_worker_storage()

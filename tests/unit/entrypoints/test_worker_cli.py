@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,20 +12,18 @@ from pydantic import ValidationError
 
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from entrypoints.builders import delivery_policy, worker_options
 from entrypoints.cli import main
 from entrypoints.container import Container
-from entrypoints.metrics import configure_metrics
 from entrypoints.settings import Settings
-from entrypoints.worker import delivery_policy, serve, worker_options
+from entrypoints.worker import serve
 from interview_core.delivery import InvalidMessageAction
 from interview_core.entities import AudioFile, Interview
-from interview_core.errors import ConfigurationError
+from interview_core.errors import ConfigurationError, ToolMissing
 from interview_core.state import InterviewState
+from tests.container_fakes import fake_container, spy_media_ports
 from tests.unit.fakes import (
     SpyAudioExtractor,
-    SpyQuestionExtractor,
-    SpyTranscriber,
-    SpyVideoStore,
 )
 
 ID = "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"
@@ -40,26 +36,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-@pytest.fixture(autouse=True)
-def metrics_off() -> Iterator[None]:
-    yield
-    configure_metrics(enabled=False)
-
-
-@pytest.fixture(autouse=True)
-def keep_logging() -> Iterator[None]:
-    """main() configures the root logger; put pytest's handlers back afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restored_logging")  # main() configures the root logger
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -171,14 +148,7 @@ def test_stop_flags_must_be_positive(flags: list[str]) -> None:
 
 
 def _container(queue: InMemoryMessageSource, repository: InMemoryInterviewRepository) -> Container:
-    container = Container()
-    container.message_source.override(providers.Object(queue))
-    container.repository.override(providers.Object(repository))
-    container.video_store.override(providers.Object(SpyVideoStore()))
-    container.audio_extractor.override(providers.Object(SpyAudioExtractor()))
-    container.transcriber.override(providers.Object(SpyTranscriber()))
-    container.question_extractor.override(providers.Object(SpyQuestionExtractor()))
-    return container
+    return fake_container(message_source=queue, repository=repository, **spy_media_ports())
 
 
 def test_serve_refuses_an_in_process_queue(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,6 +173,27 @@ def test_serve_works_the_configured_queue_and_stops_after_max_messages(
     assert len(queue) == 0
     [emf] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert "_aws" in emf  # one embedded-metric line per processed interview
+
+
+def test_serve_exits_2_and_keeps_the_message_after_a_deployment_fault(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_MESSAGE_SOURCE", "sqs")
+    monkeypatch.setenv("WORKER_WAIT_SECONDS", "0.05")
+    queue, repository = InMemoryMessageSource(), InMemoryInterviewRepository()
+    repository.add(Interview(id=ID, video_path="videos/a.mp4"))
+    queue.send(json.dumps({"interview_id": ID}))
+    container = _container(queue, repository)
+    extractor = SpyAudioExtractor()
+    extractor.faults.fail(ToolMissing("ffmpeg was not found: set INTERVIEWS_FFMPEG_BINARY"))
+    container.audio_extractor.override(providers.Object(extractor))
+
+    assert serve(container, idle_exit_seconds=5) == 2
+
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert errors == ["error: TOOL_MISSING: ffmpeg was not found: set INTERVIEWS_FFMPEG_BINARY"]
+    assert repository.get(ID).state is not InterviewState.FAILED
+    assert len(queue) == 1 and len(queue.in_flight()) == 1
 
 
 def test_serve_reports_a_fatal_queue_error(monkeypatch: pytest.MonkeyPatch) -> None:

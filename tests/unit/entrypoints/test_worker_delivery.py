@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from entrypoints.worker_delivery import DeliveryHandler, worker_identity
+from entrypoints.delivery_handler import DeliveryHandler, worker_identity
 from interview_core.delivery import Action, DeliveryPolicy
 from interview_core.errors import TranscriptionUnavailable
 from interview_core.ports import QueueMessage

@@ -10,7 +10,8 @@ import pytest
 
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
-from entrypoints.worker_heartbeat import DeliveryHeartbeat, heartbeat_interval
+from entrypoints.worker.delivery import InFlight
+from entrypoints.worker.heartbeat import DeliveryHeartbeat, heartbeat_interval
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview
 from interview_core.errors import QueueUnavailable, RepositoryUnavailable
@@ -26,7 +27,7 @@ class Rig:
 
     def __init__(self) -> None:
         self.clock = ManualClock()
-        self.queue = InMemoryMessageSource(self.clock, visibility_timeout=30.0)
+        self.queue = InMemoryMessageSource(self.clock, visibility_timeout=30.0, long_poll=False)
         self.source = RecordingMessageSource(self.queue)
         self.store = InMemoryInterviewRepository(self.clock)
         self.store.add(Interview(id=ID, video_path="videos/a.mp4"))
@@ -34,8 +35,9 @@ class Rig:
         self.queue.send(json.dumps({"interview_id": ID}))
         [self.message] = self.queue.receive(1, 0)
         self.store.claim(ID, "me", 60.0)
+        self.entry = InFlight(self.message)
         self.heartbeat = DeliveryHeartbeat(
-            self.source, self.repo, self.message, visibility_seconds=30.0, lease_seconds=60.0
+            self.source, self.repo, self.entry, visibility_seconds=30.0, lease_seconds=60.0
         )
 
     def lease_expiry_in(self) -> float:
@@ -61,7 +63,7 @@ def test_before_the_claim_only_the_visibility_is_extended(rig: Rig) -> None:
 
 
 def test_once_claimed_both_the_visibility_and_the_lease_are_extended(rig: Rig) -> None:
-    rig.heartbeat.lease_claimed(ID, "me")
+    rig.entry.lease_claimed(ID, "me")
     rig.clock.advance(50)
     rig.heartbeat.beat()
     assert len(rig.source.extends) == 1
@@ -70,13 +72,13 @@ def test_once_claimed_both_the_visibility_and_the_lease_are_extended(rig: Rig) -
     assert rig.queue.visible() == []  # hidden again, although its first 30 s had run out
     rig.clock.advance(31)
     assert len(rig.queue.visible()) == 1
-    assert rig.heartbeat.lease == (ID, "me")
+    assert rig.entry.lease == (ID, "me")
 
 
 def test_a_lost_lease_is_no_longer_extended_but_the_message_still_is(rig: Rig) -> None:
-    rig.heartbeat.lease_claimed(ID, "not-me")
+    rig.entry.lease_claimed(ID, "not-me")
     rig.heartbeat.beat()
-    assert rig.heartbeat.lease_lost
+    assert rig.entry.lease_lost
     rig.heartbeat.beat()
     assert rig.repo.calls == ["extend_lease"]
     assert len(rig.source.extends) == 2
@@ -85,11 +87,11 @@ def test_a_lost_lease_is_no_longer_extended_but_the_message_still_is(rig: Rig) -
 def test_failed_extensions_are_logged_and_tried_again_on_the_next_beat(
     rig: Rig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    rig.heartbeat.lease_claimed(ID, "me")
+    rig.entry.lease_claimed(ID, "me")
     rig.source.extend_faults.fail(QueueUnavailable("throttled"))
     rig.repo.faults["extend_lease"].fail(RepositoryUnavailable("throttled"))
     rig.heartbeat.beat()
-    assert not rig.heartbeat.lease_lost
+    assert not rig.entry.lease_lost
     assert "QUEUE_UNAVAILABLE" in caplog.text
     assert "REPOSITORY_UNAVAILABLE" in caplog.text
     rig.clock.advance(10)
@@ -100,7 +102,7 @@ def test_failed_extensions_are_logged_and_tried_again_on_the_next_beat(
 
 
 def test_nothing_is_extended_after_stop(rig: Rig) -> None:
-    rig.heartbeat.lease_claimed(ID, "me")
+    rig.entry.lease_claimed(ID, "me")
     rig.heartbeat.stop()
     rig.heartbeat.beat()
     assert rig.source.extends == []
@@ -118,7 +120,7 @@ def test_stop_waits_for_a_beat_in_progress(rig: Rig) -> None:
             order.append("extended")
 
     heartbeat = DeliveryHeartbeat(
-        SlowSource(rig.queue), rig.repo, rig.message, visibility_seconds=30.0, lease_seconds=60.0
+        SlowSource(rig.queue), rig.repo, rig.entry, visibility_seconds=30.0, lease_seconds=60.0
     )
     beating = threading.Thread(target=heartbeat.beat)
     beating.start()
@@ -134,7 +136,7 @@ def test_the_thread_beats_on_its_interval_until_stopped(rig: Rig) -> None:
     heartbeat = DeliveryHeartbeat(
         rig.source,
         rig.repo,
-        rig.message,
+        rig.entry,
         visibility_seconds=30.0,
         lease_seconds=60.0,
         interval_seconds=0.02,

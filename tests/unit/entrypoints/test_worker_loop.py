@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints import worker_loop
+from entrypoints.worker import loop as worker_loop
 from interview_core.delivery import DeliveryPolicy, InvalidMessageAction
 from interview_core.entities import Interview
 from interview_core.errors import (
     ConfigurationError,
     ModelRefused,
     QueueUnavailable,
+    ToolMissing,
     TranscriptionUnavailable,
 )
 from interview_core.state import InterviewState
@@ -123,6 +124,27 @@ def test_a_permanent_error_fails_the_interview_at_once_and_acks(world: WorkerWor
     assert world.state(interview_id).error_code == "MODEL_REFUSED"
     assert len(world.source.acks) == 1
     assert len(world.queue) == 0
+
+
+def test_a_deployment_fault_keeps_the_message_fails_nothing_and_stops_the_worker() -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=1))  # every receive is the last
+    world.transcriber.faults.fail(ToolMissing("the speech model is not installed"), times=None)
+    interview_ids = world.send_new(3)
+
+    summary = world.run(concurrency=1, idle_exit_seconds=None)
+
+    assert (summary.reason, summary.failed) == ("halted", True)
+    assert summary.halted_by is not None
+    assert summary.halted_by.code == "TOOL_MISSING"
+    assert len(world.transcriber.calls) == 1  # the worker stopped after the first fault
+    assert world.source.acks == []
+    assert all(delay == 0.0 for _, delay in world.source.releases)  # only unstarted ones
+    assert len(world.queue) == 3
+    assert len(world.queue.in_flight()) == 1  # kept hidden: back when its visibility lapses
+    for interview_id in interview_ids:
+        record = world.state(interview_id)
+        assert record.state is not InterviewState.FAILED
+        assert (record.error_code, record.lease_owner) == (None, None)
 
 
 def test_a_completed_interview_is_acked_without_work(world: WorkerWorld) -> None:

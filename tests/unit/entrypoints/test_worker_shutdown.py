@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from entrypoints.worker_shutdown import ShutdownSignals
+from entrypoints.worker.signals import ShutdownSignals
 
 
 class Recorder:

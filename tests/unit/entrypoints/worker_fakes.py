@@ -11,8 +11,9 @@ from typing import Any
 
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
-from entrypoints.worker_delivery import DeliveryHandler
-from entrypoints.worker_loop import Worker, WorkerOptions, WorkerSummary
+from entrypoints.delivery_handler import DeliveryHandler
+from entrypoints.worker.loop import Worker
+from entrypoints.worker.options import WorkerOptions, WorkerSummary
 from interview_core.delivery import DeliveryPolicy
 from interview_core.entities import AudioFile, Interview, Transcript
 from interview_core.ports import ProgressCallback, QueueMessage

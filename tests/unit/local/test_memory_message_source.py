@@ -8,12 +8,9 @@ import time
 
 import pytest
 
-from adapters.local.memory_message_source import (
-    MAX_VISIBILITY_SECONDS,
-    InMemoryMessageSource,
-    QueuedMessage,
-)
+from adapters.local.memory_message_source import InMemoryMessageSource, QueuedMessage
 from interview_core.clock import ManualClock, SystemClock
+from interview_core.limits import MAX_VISIBILITY_SECONDS
 
 ID_A = "0d9e5c8a-6a3b-4f43-9f5e-3f7a2b1c9d10"
 ID_B = "5b1f7e2c-1d4a-4c8b-8e6f-9a0b1c2d3e4f"
@@ -31,7 +28,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def queue(clock: ManualClock) -> InMemoryMessageSource:
-    return InMemoryMessageSource(clock, visibility_timeout=VISIBILITY)
+    return InMemoryMessageSource(clock, visibility_timeout=VISIBILITY, long_poll=False)
 
 
 def test_a_sent_message_is_received_once_and_hidden(queue: InMemoryMessageSource) -> None:

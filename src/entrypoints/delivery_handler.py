@@ -1,4 +1,4 @@
-"""One delivered message through the use case, to a decision: ack it or release it."""
+"""One delivered message through the use case to a decision, for the worker and the Lambda."""
 
 from __future__ import annotations
 
@@ -115,6 +115,8 @@ class DeliveryHandler:
 def _describe(decision: Decision) -> str:
     if decision.acknowledges:
         return "deleting it"
+    if decision.halts:
+        return "kept until the deployment is fixed"
     if decision.reason == "invalid-for-dead-letter":
         return "released for the dead-letter queue"
     if decision.reason == "invalid-past-redrive-limit":

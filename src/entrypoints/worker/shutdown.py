@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from interview_core.delivery import Action, Decision
 from interview_core.errors import InterviewError, LeaseLost
@@ -11,7 +11,8 @@ from interview_core.errors import InterviewError, LeaseLost
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from entrypoints.worker_heartbeat import DeliveryHeartbeat
+    from entrypoints.worker.delivery import InFlight
+    from entrypoints.worker.heartbeat import DeliveryHeartbeat
     from interview_core.ports import InterviewRepository, MessageSource, QueueMessage
 
 log = logging.getLogger("ai_interviews.worker")
@@ -21,8 +22,11 @@ RELEASE_NOW = Decision(Action.RELEASE, 0.0, reason="shutdown")
 
 
 def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> None:
-    """Ack or release as decided; never raises. A failure is logged, and the message comes
-    back after its visibility timeout (an acked-too-late message finds its work done)."""
+    """Ack or release as decided, or leave a kept message be; never raises. A failure is
+    logged, and the message comes back after its visibility timeout (an acked-too-late message
+    finds its work done)."""
+    if decision.halts:
+        return  # kept: it comes back when its visibility lapses, once the setup is fixed
     try:
         if decision.acknowledges:
             source.ack(message)
@@ -42,17 +46,18 @@ def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> 
 def give_back(
     source: MessageSource,
     repository: InterviewRepository,
-    unfinished: Sequence[tuple[QueueMessage, DeliveryHeartbeat]],
-    cancel_media: Callable[[], Any] | None,
+    unfinished: Sequence[tuple[InFlight, DeliveryHeartbeat]],
+    cancel_media: Callable[[], object] | None,
 ) -> None:
     """Return work that could not finish: stop its heartbeats, release its leases (so the
     abandoned work can store nothing more), make its messages visible, then kill media
     children. Never raises."""
     for _, heartbeat in unfinished:
         heartbeat.stop()
-    for message, heartbeat in unfinished:
-        lease = heartbeat.lease
-        if lease is not None and not heartbeat.lease_lost:
+    for entry, _ in unfinished:
+        message = entry.message
+        lease = entry.live_lease
+        if lease is not None:
             _release_lease(repository, *lease)
         settle(source, message, RELEASE_NOW)
         log.warning(

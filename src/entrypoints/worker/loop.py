@@ -6,28 +6,27 @@ import logging
 import random
 import threading
 import time
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING
 
 from entrypoints.metrics import emit_report_metrics
-from entrypoints.worker_heartbeat import DeliveryHeartbeat
-from entrypoints.worker_liveness import LivenessFile
-from entrypoints.worker_settle import RELEASE_NOW, give_back, settle
+from entrypoints.worker.delivery import InFlight, run_delivery
+from entrypoints.worker.heartbeat import DeliveryHeartbeat
+from entrypoints.worker.liveness import LivenessFile
+from entrypoints.worker.options import WorkerOptions, WorkerSummary
+from entrypoints.worker.shutdown import RELEASE_NOW, give_back, settle
 from interview_core.delivery import Action, Decision
-from interview_core.errors import InterviewError, QueueUnavailable
+from interview_core.errors import InterviewError, TransientError
+from interview_core.limits import MAX_RECEIVE_BATCH
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
-    from entrypoints.worker_delivery import DeliveryHandler, HandledMessage
+    from entrypoints.delivery_handler import DeliveryHandler, HandledMessage
     from interview_core.ports import InterviewRepository, MessageSource, QueueMessage
+    from interview_core.report import ErrorInfo
 
 log = logging.getLogger("ai_interviews.worker")
 
-MAX_BATCH = 10
-"""The most messages one receive returns (SQS's limit)."""
 
 CAPACITY_WAIT_SECONDS = 1.0
 """How long the receiver waits for a free slot before looping (and touching the file)."""
@@ -41,36 +40,7 @@ processes are killed, before the process exits."""
 _TICK = 0.05
 
 
-@attrs.frozen
-class WorkerOptions:
-    """How the worker receives, how long its timeouts are, and when it stops by itself."""
-
-    concurrency: int = 4
-    wait_seconds: float = 20.0
-    visibility_seconds: float = 60.0
-    lease_seconds: float = 900.0
-    grace_seconds: float = 25.0
-    max_messages: int | None = None
-    idle_exit_seconds: float | None = None
-    heartbeat_file: Path | None = None
-
-
-@attrs.frozen
-class WorkerSummary:
-    """How a run ended: why, how many messages were settled, how many left unfinished."""
-
-    reason: str  # "signal", "max-messages", "idle" or "fatal"
-    handled: int
-    abandoned: int
-    fatal: BaseException | None = None
-
-
-@attrs.define(eq=False)
-class _InFlight:
-    message: QueueMessage
-    heartbeat: DeliveryHeartbeat
-    abandoned: bool = False
-    settling: bool = False
+_Work = tuple[InFlight, DeliveryHeartbeat]
 
 
 class Worker:
@@ -81,9 +51,10 @@ class Worker:
     then acknowledged or released as the handler decided. `run` returns when the worker stops:
     after `request_stop` (a signal) it receives no more, waits up to `grace_seconds` for work
     in flight and the current long poll, then releases unfinished messages (visibility 0) and
-    their leases and kills media children via `cancel_media`. QueueUnavailable on receive is
-    retried with a capped backoff; any other receive error is fatal and reported in the
-    summary after the same graceful stop.
+    their leases and kills media children via `cancel_media`. A transient error on receive
+    is retried with a capped backoff; any other receive error is fatal, and a delivery that
+    runs into a deployment fault keeps its message and halts the worker: both are reported
+    in the summary after the same graceful stop.
     """
 
     def __init__(
@@ -93,7 +64,7 @@ class Worker:
         handler: DeliveryHandler,
         options: WorkerOptions,
         *,
-        cancel_media: Callable[[], Any] | None = None,
+        cancel_media: Callable[[], object] | None = None,
     ) -> None:
         if options.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -103,7 +74,7 @@ class Worker:
         self._options = options
         self._cancel_media = cancel_media
         self._cond = threading.Condition()
-        self._in_flight: dict[int, _InFlight] = {}
+        self._in_flight: dict[int, _Work] = {}
         self._next_key = 0
         self._stop_requested = False  # a plain flag: set from signal handlers
         self._received = 0
@@ -111,6 +82,7 @@ class Worker:
         self._last_activity = time.monotonic()
         self._end_reason = "signal"
         self._fatal: BaseException | None = None
+        self._halted_by: ErrorInfo | None = None
         self._liveness = LivenessFile(options.heartbeat_file)
 
     def request_stop(self) -> None:
@@ -124,7 +96,8 @@ class Worker:
             return len(self._in_flight)
 
     def run(self) -> WorkerSummary:
-        """Work until stopped, by a signal, `max_messages`, `idle_exit_seconds` or a fatal error."""
+        """Work until stopped: by a signal, `max_messages`, `idle_exit_seconds`, a fatal receive
+        error or a delivery's deployment fault."""
         receiver = threading.Thread(target=self._receive_loop, name="receiver", daemon=True)
         receiver.start()
         with self._cond:
@@ -141,15 +114,10 @@ class Worker:
         with self._cond:
             while (self._in_flight or receiver.is_alive()) and time.monotonic() < deadline:
                 self._cond.wait(min(_TICK, max(deadline - time.monotonic(), 0.0)))
-            unfinished = [entry for entry in self._in_flight.values() if not entry.settling]
-            for entry in unfinished:
+            unfinished = [work for work in self._in_flight.values() if not work[0].settling]
+            for entry, _ in unfinished:
                 entry.abandoned = True
-        give_back(
-            self._source,
-            self._repository,
-            [(entry.message, entry.heartbeat) for entry in unfinished],
-            self._cancel_media,
-        )
+        give_back(self._source, self._repository, unfinished, self._cancel_media)
         self._let_unwind(UNWIND_SECONDS)
         return self._summary(len(unfinished))
 
@@ -171,8 +139,10 @@ class Worker:
                     self._finish("idle")
                     return
                 try:
-                    messages = self._source.receive(min(free, budget, MAX_BATCH), self._wait())
-                except QueueUnavailable as exc:
+                    messages = self._source.receive(
+                        min(free, budget, MAX_RECEIVE_BATCH), self._wait()
+                    )
+                except TransientError as exc:
                     failures += 1
                     self._pause_after_queue_error(exc, failures)
                     continue
@@ -191,7 +161,7 @@ class Worker:
 
     def _budget(self) -> int:
         if self._options.max_messages is None:
-            return MAX_BATCH
+            return MAX_RECEIVE_BATCH
         return max(self._options.max_messages - self._received, 0)
 
     def _wait_for_capacity(self) -> int:
@@ -212,7 +182,7 @@ class Worker:
         left = self._options.idle_exit_seconds - self._idle_for()
         return max(min(self._options.wait_seconds, left), 0.0)
 
-    def _pause_after_queue_error(self, exc: QueueUnavailable, failures: int) -> None:
+    def _pause_after_queue_error(self, exc: TransientError, failures: int) -> None:
         ceiling = min(
             QUEUE_BACKOFF_BASE_SECONDS * 2.0 ** min(failures - 1, 16), QUEUE_BACKOFF_MAX_SECONDS
         )
@@ -228,7 +198,7 @@ class Worker:
             time.sleep(min(_TICK, deadline - time.monotonic()))
 
     def _dispatch(self, messages: list[QueueMessage]) -> None:
-        started: list[tuple[int, _InFlight]] = []
+        started: list[tuple[int, _Work]] = []
         with self._cond:
             if self._stop_requested:
                 late = messages
@@ -238,16 +208,16 @@ class Worker:
                 if messages:
                     self._last_activity = time.monotonic()
                 for message in messages:
-                    entry = _InFlight(message, self._heartbeat(message))
+                    entry = InFlight(message)
                     self._next_key += 1
-                    self._in_flight[self._next_key] = entry
-                    started.append((self._next_key, entry))
+                    self._in_flight[self._next_key] = (entry, self._heartbeat(entry))
+                    started.append((self._next_key, self._in_flight[self._next_key]))
         for message in late:  # received while stopping: never started, so back at once
             settle(self._source, message, RELEASE_NOW)
-        for key, entry in started:
-            name = f"delivery-{entry.message.message_id[:8]}"
+        for key, work in started:
+            name = f"delivery-{work[0].message.message_id[:8]}"
             threading.Thread(
-                target=self._deliver, args=(key, entry), name=name, daemon=True
+                target=self._deliver, args=(key, *work), name=name, daemon=True
             ).start()
 
     def _finish(self, reason: str) -> None:
@@ -256,45 +226,53 @@ class Worker:
 
     # --- one delivery ---------------------------------------------------------------------
 
-    def _heartbeat(self, message: QueueMessage) -> DeliveryHeartbeat:
+    def _heartbeat(self, entry: InFlight) -> DeliveryHeartbeat:
         return DeliveryHeartbeat(
             self._source,
             self._repository,
-            message,
+            entry,
             visibility_seconds=self._options.visibility_seconds,
             lease_seconds=self._options.lease_seconds,
         )
 
-    def _deliver(self, key: int, entry: _InFlight) -> None:
-        handled: HandledMessage | None = None
-        try:
-            entry.heartbeat.start()
-            handled = self._handler.handle(entry.message, on_claimed=entry.heartbeat.lease_claimed)
-        except Exception:
-            log.exception(
-                "processing message %s failed unexpectedly",
-                entry.message.message_id,
-                extra={"message_id": entry.message.message_id},
-            )
-        finally:
-            entry.heartbeat.stop()
-            with self._cond:
-                entry.settling = not entry.abandoned
+    def _deliver(self, key: int, entry: InFlight, heartbeat: DeliveryHeartbeat) -> None:
+        handled = run_delivery(entry, heartbeat, self._handler)
+        with self._cond:
+            entry.settling = not entry.abandoned
         if handled is not None and handled.report is not None:
             emit_report_metrics(handled.report)
         if entry.settling:
-            settle(self._source, entry.message, handled.decision if handled else self._retry(entry))
+            decision = handled.decision if handled else self._retry(entry)
+            if decision.halts and handled is not None:
+                self._halt(handled)
+            settle(self._source, entry.message, decision)
         with self._cond:
             self._in_flight.pop(key, None)
             self._handled += 1 if entry.settling else 0
             self._last_activity = time.monotonic()
             self._cond.notify_all()
 
-    def _retry(self, entry: _InFlight) -> Decision:
+    def _retry(self, entry: InFlight) -> Decision:
         delay = self._handler.policy.retry_delay(entry.message.receive_count)
         return Decision(Action.RELEASE, delay, reason="error")
 
     # --- stopping -------------------------------------------------------------------------
+
+    def _halt(self, handled: HandledMessage) -> None:
+        """Stop after a deployment fault: its message is kept, no interview is failed."""
+        error = handled.report.error if handled.report is not None else None
+        code = error.code if error is not None else None
+        log.error(
+            "halting: %s; message %s kept for when the deployment is fixed",
+            f"{error.code}: {error.message}" if error is not None else "deployment fault",
+            handled.message.message_id,
+            extra={"message_id": handled.message.message_id, "error_code": code},
+        )
+        with self._cond:
+            if self._halted_by is None:
+                self._halted_by = error
+                self._end_reason = "halted"
+        self.request_stop()
 
     def _let_unwind(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -304,4 +282,6 @@ class Worker:
 
     def _summary(self, abandoned: int) -> WorkerSummary:
         with self._cond:
-            return WorkerSummary(self._end_reason, self._handled, abandoned, self._fatal)
+            return WorkerSummary(
+                self._end_reason, self._handled, abandoned, self._fatal, self._halted_by
+            )

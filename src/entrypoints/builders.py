@@ -1,0 +1,291 @@
+"""Typed builders the container calls: each imports its adapter inside and returns a port.
+
+Only the builders a configuration selects ever run, so a local run never imports boto3 and
+an AWS run never imports the speech model's libraries. A renamed constructor argument fails
+mypy here rather than a deployment.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from interview_core.delivery import DeliveryPolicy
+from interview_core.errors import ConfigurationError
+from interview_core.ports import CancellableMediaWork
+
+if TYPE_CHECKING:
+    from adapters.aws.clients import AwsClientFactory
+    from adapters.media.audio_target import AudioTarget
+    from entrypoints.settings import Settings
+    from entrypoints.worker.options import WorkerOptions
+    from interview_core.entities import Transcript
+    from interview_core.ports import (
+        AudioExtractor,
+        Clock,
+        InPlaceTranscriber,
+        InterviewRepository,
+        MessageSource,
+        QuestionExtractor,
+        Transcriber,
+        VideoStore,
+    )
+
+_T = TypeVar("_T")
+
+
+def required(value: _T | None, variable: str) -> _T:
+    """The setting's value, or a ConfigurationError naming the variable to set."""
+    if value is None or value == "":
+        raise ConfigurationError(f"{variable} must be set for the chosen adapters")
+    return value
+
+
+# --- AWS clients ---------------------------------------------------------------------------
+
+
+def aws_clients(settings: Settings) -> AwsClientFactory:
+    """The one factory of boto3 clients, with Bedrock's longer read timeout."""
+    from adapters.aws.clients import AwsClientFactory
+
+    return AwsClientFactory(
+        region=settings.aws_region,
+        endpoint_url=settings.aws_endpoint_url,
+        read_timeouts={"bedrock-runtime": settings.bedrock_read_timeout_seconds},
+    )
+
+
+# --- video stores --------------------------------------------------------------------------
+
+
+def local_video_store(settings: Settings) -> VideoStore:
+    """Videos under INTERVIEWS_LOCAL_VIDEO_ROOT."""
+    from adapters.local.file_video_store import LocalFileVideoStore
+
+    return LocalFileVideoStore(root=settings.local_video_root, max_bytes=settings.max_video_bytes)
+
+
+def s3_video_store(settings: Settings, aws: AwsClientFactory) -> VideoStore:
+    """Videos in the AWS_S3_BUCKET bucket."""
+    from adapters.aws.s3_video_store import S3VideoStore
+
+    return S3VideoStore(
+        client=aws.s3(),
+        bucket=required(settings.aws_s3_bucket, "AWS_S3_BUCKET"),
+        max_bytes=settings.max_video_bytes,
+    )
+
+
+# --- media ---------------------------------------------------------------------------------
+
+
+def audio_target(name: str) -> AudioTarget:
+    """The audio extraction preset called `name`."""
+    from adapters.media.audio_target import AUDIO_TARGETS
+
+    return AUDIO_TARGETS[name]
+
+
+def ffmpeg_audio_extractor(settings: Settings) -> AudioExtractor:
+    """ffmpeg with the time, length and format limits of the settings."""
+    from adapters.media.ffmpeg_audio_extractor import FfmpegAudioExtractor
+
+    return FfmpegAudioExtractor(
+        ffmpeg_binary=settings.ffmpeg_binary,
+        timeout_seconds=settings.media_timeout_seconds,
+        max_duration_seconds=settings.max_media_seconds,
+        target=audio_target(settings.audio_target),
+    )
+
+
+def cancellable_media_work(extractor: AudioExtractor) -> CancellableMediaWork | None:
+    """The extractor as media work a stopping worker can cut short, when it is such work."""
+    return extractor if isinstance(extractor, CancellableMediaWork) else None
+
+
+# --- transcribers --------------------------------------------------------------------------
+
+
+def whisper_transcriber(settings: Settings) -> Transcriber:
+    """Offline speech recognition with faster-whisper."""
+    from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+
+    return FasterWhisperTranscriber(
+        model=settings.whisper_model,
+        language=settings.language,
+        cpu_threads=settings.whisper_threads,
+        compute_type=settings.whisper_compute_type,
+        vad_filter=settings.whisper_vad,
+    )
+
+
+def stub_transcriber(settings: Settings) -> Transcriber:
+    """The INTERVIEWS_STUB_TRANSCRIPT transcript for every video, else sidecar transcripts.
+
+    Raises TranscriptionFailed when the named file cannot be read or parsed.
+    """
+    from adapters.local.stub_transcriber import StubTranscriber
+
+    return StubTranscriber(transcript=_stub_transcript(settings))
+
+
+def _stub_transcript(settings: Settings) -> Transcript | None:
+    if settings.stub_transcript is None:
+        return None
+    from adapters.transcripts.native import read_transcript
+
+    return read_transcript(settings.stub_transcript)
+
+
+def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcriber:
+    """Amazon Transcribe, staging audio and transcripts in the videos' bucket."""
+    from adapters.aws.transcribe_transcriber import TranscribeTranscriber
+
+    return TranscribeTranscriber(
+        transcribe_client=aws.transcribe(),
+        s3_client=aws.s3(),
+        bucket=required(settings.aws_s3_bucket, "AWS_S3_BUCKET"),
+        key_prefix=settings.transcribe_prefix,
+        max_speakers=settings.transcribe_max_speakers,
+        language=settings.transcribe_language or None,
+        deadline_seconds=settings.transcribe_deadline_seconds,
+    )
+
+
+def s3_in_place_transcriber(store: VideoStore, transcriber: Transcriber) -> InPlaceTranscriber:
+    """Transcribe reading videos straight from S3; needs the S3 store and Transcribe."""
+    from adapters.aws.s3_in_place_transcriber import S3InPlaceTranscriber
+    from adapters.aws.s3_video_store import S3VideoStore
+    from adapters.aws.transcribe_transcriber import TranscribeTranscriber
+
+    if not isinstance(store, S3VideoStore) or not isinstance(transcriber, TranscribeTranscriber):
+        raise ConfigurationError("direct transcription needs the s3 store and transcribe")
+    return S3InPlaceTranscriber(store=store, transcriber=transcriber)
+
+
+# --- question extractors -------------------------------------------------------------------
+
+
+def heuristic_extractor() -> QuestionExtractor:
+    """Offline question finding from the transcript's speakers and sentences."""
+    from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
+
+    return HeuristicQuestionExtractor()
+
+
+def bedrock_extractor(settings: Settings, aws: AwsClientFactory) -> QuestionExtractor:
+    """A Bedrock Converse model with a forced tool choice."""
+    from adapters.aws.bedrock_extractor import BedrockQuestionExtractor
+
+    return BedrockQuestionExtractor(
+        client=aws.bedrock_runtime(),
+        model_id=required(settings.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"),
+        max_tokens=settings.bedrock_max_tokens,
+        temperature=settings.bedrock_temperature,
+    )
+
+
+# --- repositories --------------------------------------------------------------------------
+
+
+def memory_repository(clock: Clock) -> InterviewRepository:
+    """Interview records in this process's memory."""
+    from adapters.local.memory_repository import InMemoryInterviewRepository
+
+    return InMemoryInterviewRepository(clock=clock)
+
+
+def sqlite_repository(settings: Settings, clock: Clock) -> InterviewRepository:
+    """Interview records in the INTERVIEWS_SQLITE_PATH file."""
+    from adapters.local.sqlite_repository import SqliteInterviewRepository
+
+    return SqliteInterviewRepository(path=settings.sqlite_path, clock=clock)
+
+
+def dynamodb_repository(
+    settings: Settings, aws: AwsClientFactory, clock: Clock
+) -> InterviewRepository:
+    """Interview records and questions in the upstream's DynamoDB tables."""
+    from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
+
+    return DynamoDBInterviewRepository(
+        client=aws.dynamodb(),
+        interviews_table=settings.aws_dynamodb_interviews_table,
+        questions_table=settings.aws_dynamodb_questions_table,
+        questions_index=settings.aws_dynamodb_questions_index,
+        clock=clock,
+    )
+
+
+# --- message sources -----------------------------------------------------------------------
+
+
+def memory_message_source(clock: Clock) -> MessageSource:
+    """A queue in this process's memory, long-polling in real time."""
+    from adapters.local.memory_message_source import InMemoryMessageSource
+
+    return InMemoryMessageSource(clock=clock, long_poll=True)
+
+
+def sqlite_message_source(settings: Settings, clock: Clock) -> MessageSource:
+    """The queue in the INTERVIEWS_SQLITE_PATH file; its redrive limit is the worker's."""
+    from adapters.local.sqlite_message_source import SqliteMessageSource
+
+    return SqliteMessageSource(
+        path=settings.sqlite_path,
+        clock=clock,
+        visibility_timeout=settings.worker_visibility_timeout_seconds,
+        max_receive_count=settings.worker_max_attempts,
+        long_poll=True,
+    )
+
+
+def sqs_message_source(settings: Settings, aws: AwsClientFactory) -> MessageSource:
+    """The AWS_SQS_QUEUE_URL queue, else the one named AWS_SQS_QUEUE_NAME (GetQueueUrl)."""
+    from adapters.aws.sqs_message_source import SqsMessageSource, queue_url_for
+
+    return SqsMessageSource(
+        client=aws.sqs(),
+        queue_url=queue_url_for(aws.sqs(), settings.aws_sqs_queue_url, settings.aws_sqs_queue_name),
+        visibility_timeout=settings.worker_visibility_timeout_seconds,
+    )
+
+
+# --- delivery and the worker ---------------------------------------------------------------
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    """The retry rules from the WORKER_* settings; the busy delay defaults to the lease."""
+    busy = settings.worker_busy_delay_seconds
+    return DeliveryPolicy(
+        max_attempts=settings.worker_max_attempts,
+        backoff_base_seconds=settings.worker_backoff_base_seconds,
+        backoff_max_seconds=settings.worker_backoff_max_seconds,
+        busy_delay_seconds=settings.lease_seconds if busy is None else busy,
+        invalid_messages=settings.worker_invalid_messages,
+    )
+
+
+def worker_options(
+    settings: Settings,
+    *,
+    max_messages: int | None = None,
+    idle_exit_seconds: float | None = None,
+) -> WorkerOptions:
+    """The loop's options from the WORKER_* settings and the command line.
+
+    Raises ConfigurationError when the settings choose in-memory storage, which no worker
+    can share with the processes that feed it.
+    """
+    from entrypoints.worker.options import WorkerOptions
+
+    settings.check_worker_storage()
+    return WorkerOptions(
+        concurrency=settings.worker_concurrency,
+        wait_seconds=settings.worker_wait_seconds,
+        visibility_seconds=settings.worker_visibility_timeout_seconds,
+        lease_seconds=settings.lease_seconds,
+        grace_seconds=settings.worker_shutdown_grace_seconds,
+        max_messages=max_messages,
+        idle_exit_seconds=idle_exit_seconds,
+        heartbeat_file=settings.worker_heartbeat_file,
+    )

@@ -1,0 +1,24 @@
+"""Limits of the SQS-like queue and default timeouts, defined once for every layer."""
+
+from __future__ import annotations
+
+MAX_RECEIVE_BATCH = 10
+"""The most messages one receive returns (SQS's limit)."""
+
+MAX_WAIT_SECONDS = 20
+"""The longest a receive may long-poll (SQS's limit)."""
+
+MAX_VISIBILITY_SECONDS = 43_200
+"""The longest a message can stay hidden: SQS's 12-hour ceiling on a visibility timeout."""
+
+MAX_SEND_DELAY_SECONDS = 900
+"""The longest a sent message may wait before it first becomes visible (SQS's limit)."""
+
+QUEUE_VISIBILITY_SECONDS = 30.0
+"""A queue's own visibility timeout when none is configured (SQS's default)."""
+
+WORKER_VISIBILITY_SECONDS = 60
+"""How long the worker hides each message it receives, renewed by its heartbeat."""
+
+DEFAULT_LEASE_SECONDS = 900.0
+"""How long a claim on an interview lasts without a heartbeat."""
