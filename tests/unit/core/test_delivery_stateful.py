@@ -2,7 +2,8 @@
 
 Simulated workers receive from an InMemoryMessageSource, run ProcessInterview against an
 InMemoryInterviewRepository on a ManualClock, and ack or release as the DeliveryPolicy
-decides. A worker can fail transiently or for good, vanish mid-work (its lease and the
+decides. A worker can fail transiently, for good or for a fault of its deployment (which
+keeps the message for later and fails nothing), vanish mid-work (its lease and the
 message's visibility then run out), vanish after storing the result but before the ack, or
 stall until its lease expires while another worker takes the interview over. After every step
 the invariants of the issue hold; a drain step runs the queue dry and checks the end state.
@@ -37,7 +38,7 @@ from interview_core.entities import (
     Segment,
     Transcript,
 )
-from interview_core.errors import TranscriptionFailed, TranscriptionUnavailable
+from interview_core.errors import ToolMissing, TranscriptionFailed, TranscriptionUnavailable
 from interview_core.ids import question_id
 from interview_core.ports import ProgressCallback, QueueMessage
 from interview_core.process_interview import ProcessInterview
@@ -48,7 +49,7 @@ from tests.unit.fakes import SpyAudioExtractor, SpyVideoStore
 MAX_ATTEMPTS = 3
 LEASE = 60.0
 VISIBILITY = 30.0
-FAULTS = ("none", "transient", "permanent", "crash", "crash-before-ack", "stall")
+FAULTS = ("none", "transient", "permanent", "deployment", "crash", "crash-before-ack", "stall")
 INVALID_BODIES = ("not json", "{}", '{"interview_id": "nope"}', json.dumps({"x": 1}), "")
 
 
@@ -90,6 +91,8 @@ class ScriptedTranscriber:
             raise TranscriptionUnavailable("the service is throttling")
         if fault == "permanent":
             raise TranscriptionFailed("no speech")
+        if fault == "deployment":
+            raise ToolMissing("the speech model is not installed")
         if fault == "crash":
             raise Vanished
         if fault == "stall":
@@ -247,6 +250,8 @@ class DeliveryMachine(RuleBasedStateMachine):
         self._settle(message, self.policy.decide(message, report, self.jitter))
 
     def _settle(self, message: QueueMessage, decision: Decision) -> None:
+        if decision.halts:
+            return  # kept: the message comes back when its visibility lapses
         if decision.action is Action.RELEASE:
             self.source.release(message, decision.delay_seconds)
             return
@@ -295,6 +300,11 @@ class DeliveryMachine(RuleBasedStateMachine):
     ) -> None:
         for dead in self.source.dead_letters:
             assert self.last_outcome.get(dead.message_id) is not Outcome.RETRY, dead
+
+    @invariant()
+    def a_deployment_fault_never_fails_an_interview(self) -> None:
+        for record in self.repo.all():
+            assert record.error_code != ToolMissing.code, record
 
     @invariant()
     def finished_interviews_hold_no_lease(self) -> None:
