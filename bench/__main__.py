@@ -14,6 +14,7 @@ from bench.rows import BenchRow
 # Each module exposes `run(quick: bool) -> list[BenchRow]`.
 MODULES = (
     "bench.core",
+    "bench.heuristic",
     "bench.demo",
     "bench.single_video",
     "bench.media",

@@ -1,7 +1,7 @@
 """BedrockQuestionExtractor with botocore's Stubber and over real HTTP, on real Converse replies.
 
 moto has no Converse. The replies start from real Converse response bodies (see
-../shared/fixtures/real/SOURCES.md) with the toolUse input swapped for ours; the envelope
+tests/fixtures/real/SOURCES.md) with the toolUse input swapped for ours; the envelope
 (stopReason, usage, metrics, toolUseId, "type": "tool_use") stays. The Stubber validates
 replies against botocore's model, which does not yet know a few usage fields the service
 sends, so those are dropped for the Stubber; the HTTP tests serve the bodies whole.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
@@ -260,15 +258,13 @@ def test_bad_settings_raise_configuration_error(arguments: dict[str, float]) -> 
         HeuristicQuestionExtractor(**arguments)  # type: ignore[arg-type]
 
 
-def test_two_hours_of_speech_is_handled_well_under_a_second() -> None:
+def test_two_hours_of_speech_and_one_unpunctuated_run_are_handled() -> None:
     exchange = tuple(INTERVIEW[2:6])  # two questions and their replies, about 118 words
     long = conversation(exchange * 160)  # about 18,000 words: two hours at 150 a minute
     assert sum(len(s.words) for s in long.segments) > 18_000
     unpunctuated = Transcript((Segment("so we did the work and " * 3_600, 0.0, 7_200.0, None, ()),))
     for transcript in (long, rechunked(long, 9), unpunctuated):
-        started = time.perf_counter()
         found = extract(transcript)
-        assert time.perf_counter() - started < 1.0
     assert found == []
     assert len(extract(long)) == 320
 
