@@ -34,15 +34,12 @@ def world() -> WorkerWorld:
 # --- concurrency ---------------------------------------------------------------------------
 
 
-def test_slow_messages_run_in_parallel_and_finish_in_about_one_slot_time() -> None:
+def test_slow_messages_run_in_parallel() -> None:
     world = WorkerWorld(transcribe_seconds=0.4)
     ids = world.send_new(4)
-    started = time.monotonic()
-    summary = world.run(concurrency=4, max_messages=4)
-    elapsed = time.monotonic() - started
+    summary = world.run(concurrency=4, max_messages=4, idle_exit_seconds=30)
     assert summary.handled == 4
-    assert world.transcriber.most_at_once == 4
-    assert 0.4 <= elapsed < 1.0  # one after another would take 1.6 s
+    assert world.transcriber.most_at_once == 4  # all four transcriptions overlapped
     assert {world.state(i).state for i in ids} == {InterviewState.COMPLETED}
     assert len(world.source.acks) == 4
 
