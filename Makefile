@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy --strict src
 	$(BIN)/cfn-lint deploy/template.yaml
+	$(BIN)/hadolint Dockerfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --write BENCHMARKS.md
