@@ -174,3 +174,12 @@ def test_the_lambda_form_reports_batch_item_failures_from_the_handler() -> None:
     assert function["ImageConfig"]["Command"] == ["entrypoints.lambda_handler.handler"]
     assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert RESOURCES["Function"]["Condition"] == RESOURCES["EventSource"]["Condition"]
+
+
+def test_the_readme_names_every_output_of_the_template() -> None:
+    readme = (TEMPLATE.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Deploying to AWS", 1)[1].split("\n## ", 1)[0]
+
+    unnamed = [key for key in TEMPLATE_DATA["Outputs"] if f"`{key}`" not in section]
+
+    assert unnamed == []
