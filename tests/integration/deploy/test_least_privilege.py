@@ -1,0 +1,272 @@
+"""Least privilege, proven: the worker runs end to end against the stack in moto while every
+AWS operation it calls is recorded, and the stack's task role allows each recorded call on its
+resource and grants nothing the code does not call.
+
+Two runs cover every path: the task definition's own environment, with Transcribe reading the
+video in place; then the queue found by name (GetQueueUrl) and the audio uploaded for
+Transcribe. moto runs the Transcribe jobs; the transcript it points to is published by the
+test, as Transcribe would write it. Bedrock has no moto model, so questions are found offline
+and the Converse call is listed from the adapter's code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.deploy.iam_check import (
+    Call,
+    Permission,
+    allows,
+    granted_actions,
+    required,
+)
+from tests.integration.deploy.stack import ACCOUNT, CREDENTIALS, REGION, REPO_ROOT, Stack, reset
+
+pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS::")
+
+RECORDER = Path(__file__).with_name("recording_worker.py")
+SAMPLE = REPO_ROOT / "samples" / "interview"
+README = REPO_ROOT / "README.md"
+SPEAKERS = {"interviewer": "spk_0", "candidate": "spk_1"}
+
+
+def transcribe_output(transcript: dict[str, Any]) -> dict[str, Any]:
+    """The sample's transcript as Amazon Transcribe writes it: one item per word, each with
+    its speaker, punctuation as items of its own."""
+    items: list[dict[str, Any]] = []
+    for segment in transcript["segments"]:
+        speaker = SPEAKERS.get(segment["speaker"], "spk_1")
+        for word in segment["words"]:
+            text = word["text"].rstrip(".,?!")
+            punctuation = word["text"][len(text) :]
+            items.append(
+                {
+                    "type": "pronunciation",
+                    "start_time": str(word["start"]),
+                    "end_time": str(word["end"]),
+                    "speaker_label": speaker,
+                    "alternatives": [{"content": text, "confidence": "0.99"}],
+                }
+            )
+            if punctuation:
+                items.append(
+                    {
+                        "type": "punctuation",
+                        "speaker_label": speaker,
+                        "alternatives": [{"content": punctuation[0], "confidence": "0.0"}],
+                    }
+                )
+    return {"results": {"language_code": "en-US", "items": items}}
+
+
+class RecordedRun:
+    """The stack in moto, two interviews and a poison message, and the worker's record."""
+
+    def __init__(self, url: str, folder: Path) -> None:
+        reset(url)
+        self.stack = Stack(url)
+        self.folder = folder
+        self.record_file = folder / "calls.jsonl"
+        outputs = self.stack.outputs
+        self.bucket = outputs["BucketName"]
+        self.prefix = self.stack.task_environment()["INTERVIEWS_TRANSCRIBE_PREFIX"]
+        self.in_place = self.add_interview()
+        self.uploaded = self.add_interview()
+        sqs = self.stack.client("sqs")
+        sqs.send_message(QueueUrl=outputs["QueueUrl"], MessageBody="not an interview request")
+        self.first = self.run(self.in_place)
+        self.second = self.run(
+            self.uploaded, AWS_SQS_QUEUE_URL=None, INTERVIEWS_TRANSCRIBE_DIRECT="false"
+        )
+
+    def add_interview(self) -> str:
+        """Upload the sample, write the upstream's record and publish the transcript that
+        Transcribe would write for the interview's job."""
+        interview_id, user_id = str(uuid.uuid4()), str(uuid.uuid4())
+        key = f"videos/{user_id}/{interview_id}/interview.mp4"
+        s3 = self.stack.client("s3")
+        s3.upload_file(str(SAMPLE / "interview.mp4"), self.bucket, key)
+        transcript = json.loads((SAMPLE / "interview.transcript.json").read_text("utf-8"))
+        s3.put_object(
+            Bucket=self.bucket,
+            Key=f"{self.prefix}{interview_id}/transcript.json",
+            Body=json.dumps(transcribe_output(transcript)).encode(),
+        )
+        self.stack.client("dynamodb").put_item(
+            TableName=self.stack.outputs["InterviewsTableName"],
+            Item={
+                "id": {"S": interview_id},
+                "user_id": {"S": user_id},
+                "video_path": {"S": key},
+                "state": {"S": "pending"},
+                "created_at": {"S": "2026-11-30T08:00:00Z"},
+                "updated_at": {"S": "2026-11-30T08:00:00Z"},
+            },
+        )
+        return interview_id
+
+    def run(self, interview_id: str, **changes: str | None) -> subprocess.CompletedProcess[str]:
+        """The worker with the task definition's environment, pointed at moto, until idle."""
+        self.stack.client("sqs").send_message(
+            QueueUrl=self.stack.outputs["QueueUrl"],
+            MessageBody=json.dumps({"interview_id": interview_id}),
+        )
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("AWS_", "INTERVIEWS_", "WORKER_", "TEST_", "BOTO"))
+        }
+        env |= self.stack.task_environment()
+        env |= CREDENTIALS
+        env |= {
+            "AWS_ENDPOINT_URL": self.stack.url,
+            "INTERVIEWS_QUESTION_EXTRACTOR": "heuristic",  # Bedrock has no moto model
+            "INTERVIEWS_LOG_FILE": str(self.folder / "interview_processing.log"),
+            "WORKER_HEARTBEAT_FILE": str(self.folder / "heartbeat"),
+            "WORKER_WAIT_SECONDS": "1",
+            "WORKER_BACKOFF_BASE_SECONDS": "0.01",  # the poison's last release, then redrive
+            "WORKER_BACKOFF_MAX_SECONDS": "0.05",
+            "TEST_AWS_CALL_RECORD": str(self.record_file),
+        }
+        for name, value in changes.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        return subprocess.run(
+            [sys.executable, str(RECORDER), "--mode", "sqs", "--idle-exit", "3"],
+            env=env,
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    def calls(self) -> list[Call]:
+        lines = self.record_file.read_text(encoding="utf-8").splitlines()
+        return [Call(**json.loads(line)) for line in lines]
+
+    def state(self, interview_id: str) -> dict[str, Any]:
+        item: dict[str, Any] = self.stack.client("dynamodb").get_item(
+            TableName=self.stack.outputs["InterviewsTableName"], Key={"id": {"S": interview_id}}
+        )["Item"]
+        return item
+
+    def role(self) -> list[dict[str, Any]]:
+        return self.stack.role_policies(self.stack.outputs["TaskRoleArn"])
+
+
+@pytest.fixture(scope="module")
+def recorded(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> RecordedRun:
+    return RecordedRun(moto_url, tmp_path_factory.mktemp("least-privilege"))
+
+
+def known_calls(run: RecordedRun) -> list[Permission]:
+    """What the code does that moto cannot exercise, from the adapters' code.
+
+    BedrockQuestionExtractor (adapters/aws/bedrock_extractor.py) calls Converse on the
+    configured model. Amazon Transcribe reads the media and writes the transcript with the
+    caller's permissions (StartTranscriptionJob in adapters/aws/transcribe_transcriber.py
+    names both), so the role needs them though the worker makes no such call itself.
+    """
+    model = run.stack.task_environment()["INTERVIEWS_BEDROCK_MODEL_ID"]
+    converse = Call("bedrock-runtime", "Converse", {"modelId": model})
+    token = run.in_place
+    return [
+        *required(converse, REGION, ACCOUNT),
+        Permission("s3:GetObject", f"arn:aws:s3:::{run.bucket}/videos/u/{token}/interview.mp4"),
+        Permission("s3:PutObject", f"arn:aws:s3:::{run.bucket}/{run.prefix}{token}/audio.mp4"),
+        Permission(
+            "s3:PutObject", f"arn:aws:s3:::{run.bucket}/{run.prefix}{token}/transcript.json"
+        ),
+    ]
+
+
+def recorded_permissions(run: RecordedRun) -> set[Permission]:
+    return {p for call in run.calls() for p in required(call, REGION, ACCOUNT)}
+
+
+def test_both_runs_completed_their_interview_through_transcribe_and_dead_lettered_the_poison(
+    recorded: RecordedRun,
+) -> None:
+    operations = [(call.service, call.operation) for call in recorded.calls()]
+
+    for process in (recorded.first, recorded.second):
+        assert process.returncode == 0, process.stderr
+    for interview_id in (recorded.in_place, recorded.uploaded):
+        record = recorded.state(interview_id)
+        assert record["state"] == {"S": "completed"}, record
+        assert int(record["question_count"]["N"]) > 0
+    assert ("transcribe", "StartTranscriptionJob") in operations
+    assert ("sqs", "GetQueueUrl") in operations
+    sqs = recorded.stack.client("sqs")
+    dead = sqs.receive_message(QueueUrl=recorded.stack.outputs["DeadLetterQueueUrl"])
+    assert [m["Body"] for m in dead["Messages"]] == ["not an interview request"]
+
+
+def test_every_call_the_worker_made_is_allowed_on_its_resource(recorded: RecordedRun) -> None:
+    role = recorded.role()
+
+    refused = sorted(p for p in recorded_permissions(recorded) if not allows(role, p))
+
+    assert refused == []
+
+
+def test_the_calls_moto_cannot_exercise_are_allowed(recorded: RecordedRun) -> None:
+    role = recorded.role()
+
+    refused = [p for p in known_calls(recorded) if not allows(role, p)]
+
+    assert refused == []
+
+
+def test_the_role_grants_no_action_the_code_never_calls(recorded: RecordedRun) -> None:
+    called = {p.action for p in recorded_permissions(recorded) | set(known_calls(recorded))}
+
+    assert granted_actions(recorded.role()) == called
+
+
+def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: RecordedRun) -> None:
+    role = recorded.role()
+    outputs = recorded.stack.outputs
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table"
+    bucket = f"arn:aws:s3:::{recorded.bucket}"
+    other_model = "arn:aws:bedrock:us-east-1::foundation-model/another-model"
+    dead_letters = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{outputs['DeadLetterQueueName']}"
+
+    for permission in [
+        Permission("dynamodb:GetItem", f"{table}/someone-elses-table"),
+        Permission("dynamodb:DeleteItem", f"{table}/{outputs['InterviewsTableName']}"),
+        Permission("dynamodb:Scan", f"{table}/{outputs['QuestionsTableName']}"),
+        Permission("s3:PutObject", f"{bucket}/videos/u/i/interview.mp4"),
+        Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/audio.mp4"),
+        Permission("s3:GetObject", "arn:aws:s3:::another-bucket/videos/x.mp4"),
+        Permission("sqs:SendMessage", outputs["QueueArn"]),
+        Permission("sqs:ReceiveMessage", dead_letters),
+        Permission("bedrock:InvokeModel", other_model),
+    ]:
+        assert not allows(role, permission), permission
+
+
+def readme_actions() -> list[str]:
+    """The IAM actions the README's deployment section lists, in its order."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### The worker's permissions", 1)[1].split("\n#", 1)[0]
+    return re.findall(r"^\| `([a-z0-9-]+:[A-Za-z]+)` \|", section, flags=re.MULTILINE)
+
+
+def test_the_readme_lists_exactly_the_actions_the_role_grants(recorded: RecordedRun) -> None:
+    listed = readme_actions()
+
+    assert len(listed) == len(set(listed))
+    assert set(listed) == granted_actions(recorded.role())
