@@ -107,6 +107,8 @@ class Container(containers.DeclarativeContainer):
             cpu_threads=settings.provided.whisper_threads,
             compute_type=settings.provided.whisper_compute_type,
             vad_filter=settings.provided.whisper_vad,
+            decoder=settings.provided.whisper_decoder,
+            batch_size=settings.provided.whisper_batch_size,
         ),
         stub=providers.Singleton(
             lazy("adapters.local.stub_transcriber:StubTranscriber"),
