@@ -18,6 +18,7 @@ MODULES = (
     "bench.single_video",
     "bench.media",
     "bench.whisper",
+    "bench.chain",
     "bench.aws",
     "bench.worker",
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_core.entities import Segment, Transcript
 from tests.quality_scoring import normalise
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 FOLDER = Path(__file__).resolve().parent / "fixtures" / "real" / "interviews"
+SPOKEN = FOLDER / "spoken"
 SECONDS_PER_WORD = 0.35
 JACCARD_THRESHOLD = 0.6
 _LABELS = {"I": "spk_0", "C": "spk_1"}
@@ -141,3 +142,48 @@ def format_scores(rows: Iterable[tuple[str, SentenceScore]]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in lines
     )
+
+
+# --- the spoken recordings, scored turn by turn ------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnScore:
+    """Question turns found, and found questions that lie in question turns."""
+
+    question_turns: int
+    turns_found: int
+    found: int
+    right: int
+    word_error_rate: float
+
+
+def spoken_names() -> list[str]:
+    """The names of the spoken interviews, sorted."""
+    return sorted(path.name.removesuffix(".turns.json") for path in SPOKEN.glob("*.turns.json"))
+
+
+def spoken_turns(name: str) -> list[dict[str, Any]]:
+    """The turns of a spoken interview: speaker, text spoken, question, start, end."""
+    document = json.loads((SPOKEN / f"{name}.turns.json").read_text(encoding="utf-8"))
+    turns: list[dict[str, Any]] = document["turns"]
+    return turns
+
+
+def _turn_of(span: tuple[float, float], turns: list[dict[str, Any]]) -> int:
+    """The index of the turn that the (start, end) span overlaps most."""
+
+    def overlap(turn: dict[str, Any]) -> float:
+        return min(span[1], turn["end"]) - max(span[0], turn["start"])
+
+    return max(range(len(turns)), key=lambda index: overlap(turns[index]))
+
+
+def score_turns(
+    found: list[tuple[float, float]], turns: list[dict[str, Any]], wer: float
+) -> TurnScore:
+    """Score found questions' (start, end) spans against the turns holding labelled ones."""
+    hits = [_turn_of(span, turns) for span in found]
+    right = sum(turns[index]["question"] for index in hits)
+    questions = {index for index, turn in enumerate(turns) if turn["question"]}
+    return TurnScore(len(questions), len(questions & set(hits)), len(found), right, wer)
