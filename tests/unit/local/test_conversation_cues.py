@@ -122,3 +122,23 @@ def test_a_reply_opening_with_yes_after_a_question_is_not_a_question() -> None:
         "Yes, I would like to hear how the team decides what to build next.",
     )
     assert found == ["Do you have any questions for us?"]
+
+
+def test_with_speaker_labels_a_confirmation_also_carries_its_statement() -> None:
+    turns = (
+        ("spk_0", "Let's talk about money."),
+        ("spk_0", "It seems like a capital-intensive model to pursue..."),
+        ("spk_0", "Is that correct?"),
+        ("spk_1", "Yeah, it is."),
+        ("spk_0", "Where do you get the money?"),
+        ("spk_1", "We started out bootstrapped."),
+    )
+    segments = tuple(
+        Segment(text, 2.0 * i, 2.0 * i + 2.0, who) for i, (who, text) in enumerate(turns)
+    )
+    found = HeuristicQuestionExtractor().extract(Transcript(segments))
+    assert [item.question for item in found] == [
+        "It seems like a capital-intensive model to pursue... Is that correct?",
+        "Where do you get the money?",
+    ]
+    assert found[0].context == "Let's talk about money."
