@@ -19,6 +19,7 @@ MODULES = (
     "bench.single_video",
     "bench.media",
     "bench.whisper",
+    "bench.chain",
     "bench.aws",
     "bench.worker",
 )

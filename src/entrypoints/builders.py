@@ -115,6 +115,8 @@ def whisper_transcriber(settings: Settings) -> Transcriber:
         cpu_threads=settings.whisper_threads,
         compute_type=settings.whisper_compute_type,
         vad_filter=settings.whisper_vad,
+        decoder=settings.whisper_decoder,
+        batch_size=settings.whisper_batch_size,
     )
 
 

@@ -40,6 +40,14 @@ class TranscriberKind(enum.StrEnum):
     TRANSCRIBE = "transcribe"
 
 
+class WhisperDecoderKind(enum.StrEnum):
+    """How faster-whisper decodes: in batches for long audio, or one window after another."""
+
+    AUTO = "auto"
+    BATCHED = "batched"
+    SEQUENTIAL = "sequential"
+
+
 class ExtractorKind(enum.StrEnum):
     """Who finds the questions."""
 
@@ -155,6 +163,12 @@ class Settings(BaseSettings):
     whisper_model: str | None = Field(None, validation_alias=_env("INTERVIEWS_WHISPER_MODEL"))
     whisper_threads: int = Field(2, ge=1, validation_alias=_env("INTERVIEWS_WHISPER_THREADS"))
     whisper_vad: bool = Field(True, validation_alias=_env("INTERVIEWS_WHISPER_VAD"))
+    whisper_decoder: WhisperDecoderKind = Field(
+        WhisperDecoderKind.AUTO, validation_alias=_env("INTERVIEWS_WHISPER_DECODER")
+    )
+    whisper_batch_size: int = Field(
+        8, ge=1, le=64, validation_alias=_env("INTERVIEWS_WHISPER_BATCH_SIZE")
+    )
     whisper_compute_type: str = Field(
         "int8", validation_alias=_env("INTERVIEWS_WHISPER_COMPUTE_TYPE")
     )

@@ -3,25 +3,40 @@
 No model runs here, so nothing writes a suggested answer: each question's `answer` is what
 the candidate said in reply, as the transcript has it.
 
+How it reads unscripted speech:
+
+- Prompts without a question mark count: requests ("If you could talk about ...", "I'd
+  love to hear about ...", "Austin, let's start with how you ..."), indirect questions
+  ("I'm curious how ...", "I was wondering whether ...") and imperatives ("Walk me
+  through ...", "..., and give me a snapshot of ...").
+- A statement with a confirming tag is one question, whether the tag is inline ("You were
+  there in 1985, correct?") or its own sentence ("I think you mentioned ... Is that
+  correct?"); tags that confirm nothing of "you" ("Everything's online, right?") do not count.
+- Questions inside quotation marks are reported speech ("I asked him "How did you ...?""),
+  and a clause opened by a wh-word and a subject is no question ("When you look at it, ...").
+
 What the heuristic cannot do, above all without speaker labels (Whisper gives none):
 
 - Tell who speaks. Turns are inferred from the text and the pauses. A question counts as
   the interviewer's on enough evidence: it speaks to "you" or is an imperative prompt
   ("Walk me through ..."), it is a full sentence rather than a short aside, it opens the
   interview's questions or follows a pause, an acknowledgement ("Great, thanks.") or a
-  transition ("Let's move on."), and a longer non-question reply follows it; speaking of
-  "I" or "we" counts against it. So a candidate's rhetorical question mid-reply is
-  dropped when it is short ("Why?", "Did it work?") or speaks of "I" or "we", but a longer
-  impersonal one ("What does that mean for the users?") or one that addresses a generic
-  "you" ("What do you do when the cache is cold?") is taken for the interviewer's. Pauses
-  only ever add evidence: recognisers' word timings often swallow the silence between turns.
+  transition ("Let's move on."), a longer non-question reply follows it, and that reply
+  opens as replies do ("Well, ...", "Yes, ..."); speaking of "I" or "we" counts against it,
+  and so does opening as a reply right after a question. A short question directly before
+  one of the interviewer's joins it, since interviewers rephrase ("What sorts of things? Do
+  you remember?"). So a candidate's rhetorical question mid-reply is dropped when it is
+  short ("Why?", "Did it work?") or speaks of "I" or "we", but a longer impersonal one
+  ("What does that mean for the users?") or one that addresses a generic "you" ("What do
+  you do when the cache is cold?") is taken for the interviewer's. Pauses only ever add
+  evidence: recognisers' word timings often swallow the silence between turns.
 - Questions the candidate asks (typically after "Any questions for us?") can be taken for
   the interviewer's when they address "you" or follow a pause.
 - Back-to-back questions with no reply between them form one question, even when the
-  second was really the candidate's.
-- Prompts without an opener or a question mark ("I'd love to hear about your last
-  project.") are not recognised, nor are questions the recogniser left unpunctuated and
-  without an opener.
+  second was really the candidate's ("Sorry, say that again?").
+- Questions the recogniser left unpunctuated and without an opener ("You're not part of
+  the program office") are not recognised, nor are short elliptical follow-ups that
+  nothing else marks ("The wait, or to go?").
 - Lead-in sentences are only kept as context when a pause, an acknowledgement, a
   transition or the start of the interview marks where the interviewer's turn began, and
   when they do not speak of "I" (except before the first question).
@@ -36,12 +51,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from adapters.local.conversation_cues import quoted_questions
 from adapters.local.question_patterns import (
     SentenceTraits,
     describe_sentence,
     is_generic_question,
     question_category,
 )
+from adapters.local.turn_inference import Block, TurnInference, confirms_previous
 from interview_core.categories import QuestionCategory
 from interview_core.entities import ExtractedQuestion
 from interview_core.errors import ConfigurationError
@@ -53,16 +70,6 @@ if TYPE_CHECKING:
     from interview_core.entities import Segment, Transcript
 
 INTERVIEWER_LABEL = "interviewer"
-
-
-@attrs.frozen
-class _Block:
-    """One interviewer question: sentence indices of its lead-in, question and reply."""
-
-    context: tuple[int, ...]
-    first: int
-    last: int
-    answer: tuple[int, ...]
 
 
 class HeuristicQuestionExtractor:
@@ -101,18 +108,28 @@ class HeuristicQuestionExtractor:
         Never raises: any transcript, empty or odd, gives a list.
         """
         sentences = split_sentences(transcript, pause_break=self._pause_break).segments
-        traits = [describe_sentence(sentence.text) for sentence in sentences]
+        traits = _traits(sentences)
         speakers = {sentence.speaker for sentence in sentences} - {None}
         if len(speakers) >= 2:
             blocks = _labelled_blocks(sentences, traits, self._max_lead_in)
         else:
-            blocks = _TurnInference(sentences, traits, self._turn_gap, self._max_lead_in).blocks()
+            blocks = TurnInference(sentences, traits, self._turn_gap, self._max_lead_in).blocks()
         return [_question(sentences, block) for block in blocks]
+
+
+def _traits(sentences: Sequence[Segment]) -> list[SentenceTraits]:
+    """Each sentence's traits; a question quoted from someone else counts as none."""
+    traits = [describe_sentence(sentence.text) for sentence in sentences]
+    quoted = quoted_questions([sentence.text for sentence in sentences])
+    return [
+        attrs.evolve(trait, is_question=False) if reported and trait.is_question else trait
+        for trait, reported in zip(traits, quoted, strict=True)
+    ]
 
 
 def _labelled_blocks(
     sentences: Sequence[Segment], traits: Sequence[SentenceTraits], max_lead_in: int
-) -> list[_Block]:
+) -> list[Block]:
     """Blocks from the interviewer's turns: one per turn that holds a question."""
     interviewer = _interviewer(sentences, traits)
     found: list[tuple[tuple[int, ...], int, int, int]] = []  # context, first, last, turn start
@@ -122,6 +139,8 @@ def _labelled_blocks(
             continue
         if sentences[start].speaker == interviewer:
             asked = [i for i in range(start, stop) if traits[i].is_question]
+            if asked and confirms_previous(traits, asked[0], start):
+                asked.insert(0, asked[0] - 1)
             if asked:
                 lead_in = [i for i in range(start, asked[0]) if not traits[i].is_acknowledgement]
                 context = tuple(lead_in[max(0, len(lead_in) - max_lead_in) :])
@@ -131,7 +150,7 @@ def _labelled_blocks(
     for position, (context, first, last, _) in enumerate(found):
         end = found[position + 1][3] if position + 1 < len(found) else len(sentences)
         answer = tuple(i for i in range(last + 1, end) if sentences[i].speaker != interviewer)
-        blocks.append(_Block(context, first, last, answer))
+        blocks.append(Block(context, first, last, answer))
     return blocks
 
 
@@ -147,137 +166,7 @@ def _interviewer(sentences: Sequence[Segment], traits: Sequence[SentenceTraits])
     return max(questions, key=lambda speaker: questions[speaker], default=None)
 
 
-class _TurnInference:
-    """Interviewer questions, lead-ins and replies guessed from text and pauses alone."""
-
-    def __init__(
-        self,
-        sentences: Sequence[Segment],
-        traits: Sequence[SentenceTraits],
-        turn_gap: float,
-        max_lead_in: int,
-    ) -> None:
-        self._sentences = sentences
-        self._traits = traits
-        self._turn_gap = turn_gap
-        self._max_lead_in = max_lead_in
-        self._gaps = [0.0] + [
-            sentences[i].start - sentences[i - 1].end for i in range(1, len(sentences))
-        ]
-        self._reply_words = self._words_of_replies()
-        self._first_question = next((i for i, t in enumerate(traits) if t.is_question), 0)
-
-    def blocks(self) -> list[_Block]:
-        """One block per run of adjacent interviewer questions, in order."""
-        groups: list[list[int]] = []
-        for index in range(len(self._sentences)):
-            if not self._is_interviewer_question(index):
-                continue
-            previous = groups[-1][-1] if groups else None
-            if previous == index - 1 and not self._turn_starts_at(index):
-                groups[-1].append(index)
-            else:
-                groups.append([index])
-        heads = []
-        floor = 0
-        for group in groups:
-            heads.append(self._lead_in(group[0], floor))
-            floor = group[-1] + 1
-        blocks = []
-        for position, (group, (_, context)) in enumerate(zip(groups, heads, strict=True)):
-            end = heads[position + 1][0] if position + 1 < len(groups) else len(self._sentences)
-            blocks.append(_Block(context, group[0], group[-1], tuple(range(group[-1] + 1, end))))
-        return blocks
-
-    def _is_interviewer_question(self, index: int) -> bool:
-        trait = self._traits[index]
-        if not trait.is_question:
-            return False
-        score = 0
-        if trait.addressed:
-            score += 2
-        if trait.word_count >= 6:
-            score += 1  # a full question rather than a short aside ("Why?", "Did it work?")
-        if self._reply_words[index] >= max(trait.word_count, 4):
-            score += 1  # followed by a longer non-question reply
-        if self._turn_starts_at(index) or self._follows_cue(index):
-            score += 1
-        if trait.first_singular:
-            score -= 2
-        if trait.first_plural and not trait.addressed:
-            score -= 1
-        return score >= 2
-
-    def _turn_starts_at(self, index: int) -> bool:
-        return index == 0 or self._gaps[index] >= self._turn_gap
-
-    def _follows_cue(self, index: int) -> bool:
-        """Opens the interview's questions, or follows an interviewer's acknowledgement."""
-        trait, before = self._traits[index], self._traits[index - 1]
-        return (
-            index == self._first_question
-            or trait.opens_with_interviewer_cue
-            or before.is_acknowledgement
-            or before.opens_with_transition
-        )
-
-    def _lead_in(self, question: int, floor: int) -> tuple[int, tuple[int, ...]]:
-        """Where the interviewer's turn begins before `question`, and its lead-in sentences.
-
-        The lead-in is kept only when something marks the turn's start: a pause, an
-        acknowledgement, a transition or the start of the transcript.
-        """
-        collected: list[int] = []
-        index = question - 1
-        start, marked = question, False
-        while index >= floor:
-            trait = self._traits[index]
-            if self._gaps[index + 1] >= self._turn_gap:
-                marked = True
-                break
-            if trait.is_question:
-                break
-            if trait.is_acknowledgement:
-                start, marked = self._acknowledgements_from(index, floor), True
-                break
-            if len(collected) == self._max_lead_in or (trait.speaks_as_candidate and floor > 0):
-                break
-            collected.append(index)
-            start = index
-            if trait.opens_with_transition:
-                start, marked = self._acknowledgements_from(index - 1, floor, default=index), True
-                break
-            index -= 1
-        else:
-            marked = floor == 0
-        if not marked:
-            return question, ()
-        return start, tuple(reversed(collected))
-
-    def _acknowledgements_from(self, index: int, floor: int, default: int | None = None) -> int:
-        """The earliest index of the run of acknowledgements ending at `index`."""
-        start = default if default is not None else index
-        while (
-            index >= floor
-            and self._traits[index].is_acknowledgement
-            and self._gaps[index + 1] < self._turn_gap
-        ):
-            start = index
-            index -= 1
-        return start
-
-    def _words_of_replies(self) -> list[int]:
-        """For each sentence, the words of the non-questions that directly follow it."""
-        following = [0] * len(self._traits)
-        running = 0
-        for index in range(len(self._traits) - 1, -1, -1):
-            following[index] = running
-            trait = self._traits[index]
-            running = 0 if trait.is_question else running + trait.word_count
-        return following
-
-
-def _question(sentences: Sequence[Segment], block: _Block) -> ExtractedQuestion:
+def _question(sentences: Sequence[Segment], block: Block) -> ExtractedQuestion:
     question = " ".join(sentences[i].text for i in range(block.first, block.last + 1))
     context = " ".join(sentences[i].text for i in block.context)
     category = QuestionCategory(question_category(question))

@@ -6,6 +6,14 @@ import string
 
 import attrs
 
+from adapters.local.conversation_cues import (
+    indirect_question_length,
+    is_confirming_tag,
+    opens_as_answer,
+    request_opener_length,
+    without_vocative,
+)
+
 _STRIP = string.punctuation + "“”‘’«»…—–"
 _CLOSERS = "\"')]}»”’ "
 
@@ -54,7 +62,7 @@ _QUESTION_SUBJECTS = frozenset(
 _WH_WORDS = frozenset("what how why when where which who whom whose".split())
 # Words that may follow a wh-word directly in a question ("how long", "what about").
 _WH_FOLLOWERS = _AUXILIARIES | frozenset(
-    "you your about much many long often far else kind sort type exactly specifically not "
+    "about much many long often far else kind sort type exactly specifically not "
     "made makes motivates motivated drew brings brought attracted attracts excites".split()
 )
 _SECOND_PERSON = frozenset("you your yours yourself yourselves you're you've you'd you'll".split())
@@ -121,6 +129,8 @@ class SentenceTraits:
     opens_with_transition: bool  # "Let's move on.", "Next, ..."
     opens_with_interviewer_cue: bool  # "Okay, ...", "Great, ..."
     speaks_as_candidate: bool  # an "I" subject in an ordinary statement
+    is_confirmation: bool  # "Is that correct?": asks to confirm the sentence before it
+    opens_as_answer: bool  # "Yes, ...", "Well, ...": the way replies open
 
     @property
     def word_count(self) -> int:
@@ -137,23 +147,30 @@ def words_of(text: str) -> tuple[str, ...]:
 def describe_sentence(text: str) -> SentenceTraits:
     """Classify one sentence with the word tables; linear in its length."""
     words = words_of(text)
-    body = strip_fillers(words)
-    opener = _opener_length(body)
+    body = strip_fillers(words_of(without_vocative(text)))
+    request = request_opener_length(body)
+    indirect = indirect_question_length(body)
+    opener = request or indirect or _opener_length(body)
     rest = body[opener:] if opener else body
-    tag = _is_tag(text, words)
     ends_with_mark = text.rstrip(_CLOSERS).endswith(("?", "？"))
     second_person = _mentions_second_person(words)
+    tag = _is_tag(text, words) and not _confirms_something_of_you(text, second_person)
     return SentenceTraits(
         words=words,
         is_question=not tag and (ends_with_mark or opener > 0),
-        addressed=_starts_with(body, _IMPERATIVE_OPENERS) or second_person,
+        addressed=_starts_with(body, _IMPERATIVE_OPENERS)
+        or _asks_for_something(words)
+        or second_person,
         first_singular=any(word in _FIRST_SINGULAR for word in rest),
         first_plural=any(word in _FIRST_PLURAL for word in rest),
         is_acknowledgement=_is_acknowledgement(words),
         opens_with_transition=_starts_with(words, _TRANSITIONS),
         opens_with_interviewer_cue=bool(words) and words[0] in _INTERVIEWER_CUES,
         speaks_as_candidate=any(word in _FIRST_SUBJECT for word in words)
-        and not _starts_with(words, _TRANSITIONS),
+        and not _starts_with(words, _TRANSITIONS)
+        and not (request or indirect),
+        is_confirmation=ends_with_mark and is_confirming_tag(body),
+        opens_as_answer=opens_as_answer(words),
     )
 
 
@@ -187,8 +204,11 @@ def _opener_length(body: tuple[str, ...]) -> int:
     if first in _WH_WORDS and len(body) > 1:
         if body[1] in _WH_FOLLOWERS:
             return 2
-        # "which database would you choose": an auxiliary then its subject, soon after.
+        # "which database would you choose": an auxiliary then its subject, soon after;
+        # a subject before the auxiliary makes a clause ("where I was, I ...").
         for position in range(1, min(len(body) - 1, 5)):
+            if body[position] in _QUESTION_SUBJECTS:
+                break
             if body[position] in _AUXILIARIES and body[position + 1] in _QUESTION_SUBJECTS:
                 return position + 2
     return 0
@@ -211,6 +231,21 @@ def _is_tag(text: str, words: tuple[str, ...]) -> bool:
         return False
     last_clause = words_of(text.rsplit(",", 1)[-1])
     return last_clause in _TAGS or words in _TAGS
+
+
+def _confirms_something_of_you(text: str, second_person: bool) -> bool:
+    """A statement about the other with a confirming tag: "You were there in 1985, correct?"."""
+    return second_person and is_confirming_tag(words_of(text.rsplit(",", 1)[-1]))
+
+
+def _asks_for_something(words: tuple[str, ...]) -> bool:
+    """A request to the listener anywhere in the sentence: "..., and give me a snapshot"."""
+    return any(
+        _has_at(words, position, phrase)
+        for position in range(len(words))
+        for phrase in _IMPERATIVE_OPENERS
+        if len(phrase) > 1
+    )
 
 
 def _is_acknowledgement(words: tuple[str, ...]) -> bool:

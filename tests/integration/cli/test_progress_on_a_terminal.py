@@ -50,6 +50,7 @@ def test_a_terminal_sees_each_stage_and_transcription_progress(tmp_path: Path) -
     assert "Extracting audio" in text
     assert "Transcribing" in text
     assert "(100%)" in text
+    assert " s audio/s, " in text and " left" in text  # rate and time left
     assert "Finding questions" in text
 
 

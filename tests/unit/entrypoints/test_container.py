@@ -94,6 +94,14 @@ def test_direct_transcription_needs_s3_and_transcribe(monkeypatch: pytest.Monkey
     assert _container().in_place_transcriber() is None
 
 
+def test_recogniser_settings_reach_the_transcriber(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "whisper")
+    monkeypatch.setenv("INTERVIEWS_WHISPER_DECODER", "sequential")
+    assert not _container().transcriber().decodes_in_batches(3600.0)
+    monkeypatch.setenv("INTERVIEWS_WHISPER_DECODER", "batched")
+    assert _container().transcriber().decodes_in_batches(10.0)
+
+
 def test_mixed_configuration_overrides_one_port(monkeypatch: pytest.MonkeyPatch) -> None:
     _aws(monkeypatch)
     monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "stub")

@@ -110,3 +110,27 @@ def test_a_worker_needs_storage_other_processes_share(
             settings.check_worker_storage()
     else:
         settings.check_worker_storage()
+
+
+def test_the_recogniser_decodes_long_audio_in_batches_by_default() -> None:
+    settings = Settings()
+    assert (settings.whisper_decoder, settings.whisper_batch_size) == ("auto", 8)
+
+
+def test_the_recogniser_decoder_and_batch_size_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_WHISPER_DECODER", "sequential")
+    monkeypatch.setenv("INTERVIEWS_WHISPER_BATCH_SIZE", "4")
+    settings = Settings()
+    assert (settings.whisper_decoder, settings.whisper_batch_size) == ("sequential", 4)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("INTERVIEWS_WHISPER_DECODER", "parallel"), ("INTERVIEWS_WHISPER_BATCH_SIZE", "0")],
+)
+def test_bad_recogniser_settings_are_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError):
+        Settings()

@@ -1,0 +1,189 @@
+"""Real interview transcripts as the extractor receives them, and their sentence-level scoring.
+
+The transcripts in tests/fixtures/real/interviews hold one turn a line (`I:` or `C:`). They
+become timed transcripts without pauses between turns (recognisers' word timings often
+swallow them), either without speakers, as Whisper gives them, or labelled `spk_0` and
+`spk_1`, as Amazon Transcribe gives them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from interview_core.entities import Segment, Transcript
+from tests.quality_scoring import normalise
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+FOLDER = Path(__file__).resolve().parent / "fixtures" / "real" / "interviews"
+SPOKEN = FOLDER / "spoken"
+SECONDS_PER_WORD = 0.35
+JACCARD_THRESHOLD = 0.6
+_LABELS = {"I": "spk_0", "C": "spk_1"}
+
+
+def interview_names() -> list[str]:
+    """The names of the real interviews, sorted."""
+    return sorted(path.name.removesuffix(".transcript.txt") for path in FOLDER.glob("*.txt"))
+
+
+def turns(name: str) -> list[tuple[str, str]]:
+    """(`I` or `C`, text) for every turn of an interview, in order."""
+    found = []
+    for line in (FOLDER / f"{name}.transcript.txt").read_text(encoding="utf-8").splitlines():
+        role, _, text = line.partition(":")
+        if role.strip() in _LABELS and text.strip():
+            found.append((role.strip(), text.strip()))
+    return found
+
+
+def transcript(name: str, *, speakers: bool) -> Transcript:
+    """The interview as one timed segment a turn, back to back, with or without speakers."""
+    segments = []
+    clock = 0.0
+    for role, text in turns(name):
+        end = clock + SECONDS_PER_WORD * len(text.split())
+        segments.append(Segment(text, clock, end, _LABELS[role] if speakers else None))
+        clock = end
+    return Transcript(tuple(segments), "en", clock)
+
+
+def labelled_questions(name: str) -> list[str]:
+    """The interviewer's question sentences, labelled by hand, in order."""
+    loaded = json.loads((FOLDER / f"{name}.questions.json").read_text(encoding="utf-8"))
+    items = loaded["interviewer_questions"] if isinstance(loaded, dict) else loaded
+    return [str(item) for item in items]
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    """Found items against labelled question sentences, matched one to one."""
+
+    labelled: int
+    found: int
+    covered: int  # labelled sentences some found item matched
+    right: int  # found items that matched at least one labelled sentence
+
+    @property
+    def recall(self) -> float:
+        """Share of labelled sentences covered; 1.0 when none were labelled."""
+        return self.covered / self.labelled if self.labelled else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Share of found items that are right; 1.0 when none were found."""
+        return self.right / self.found if self.found else 1.0
+
+    @property
+    def f1(self) -> float:
+        """The harmonic mean of recall and precision."""
+        total = self.recall + self.precision
+        return 2 * self.recall * self.precision / total if total else 0.0
+
+    def __add__(self, other: SentenceScore) -> SentenceScore:
+        return SentenceScore(
+            self.labelled + other.labelled,
+            self.found + other.found,
+            self.covered + other.covered,
+            self.right + other.right,
+        )
+
+
+def _jaccard(a: str, b: str) -> float:
+    words_a, words_b = set(a.split()), set(b.split())
+    return len(words_a & words_b) / len(words_a | words_b) if words_a and words_b else 0.0
+
+
+def score_sentences(found: Sequence[str], labelled: Sequence[str]) -> SentenceScore:
+    """Score found items against labelled sentences, each labelled sentence used once.
+
+    A found item is right when it contains (as whole words) one labelled sentence not yet
+    matched, or a run of consecutive ones, which it then covers; failing that, when its
+    words have a Jaccard similarity of at least JACCARD_THRESHOLD with an unmatched
+    labelled sentence (the most similar one). Found items are taken in order.
+    """
+    targets = [normalise(text) for text in labelled]
+    taken = [False] * len(targets)
+    right = 0
+    for item in found:
+        text = f" {normalise(item)} "
+        inside = [i for i, t in enumerate(targets) if t and f" {t} " in text and not taken[i]]
+        if inside and inside == list(range(inside[0], inside[-1] + 1)):
+            for index in inside:
+                taken[index] = True
+            right += 1
+            continue
+        if inside:  # labelled sentences that are not consecutive: a run of the transcript
+            continue
+        scores = [0.0 if taken[i] else _jaccard(text, t) for i, t in enumerate(targets)]
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is not None and scores[best] >= JACCARD_THRESHOLD:
+            taken[best] = True
+            right += 1
+    return SentenceScore(len(targets), len(found), sum(taken), right)
+
+
+def format_scores(rows: Iterable[tuple[str, SentenceScore]]) -> str:
+    """A plain text table: one line per interview, then the pooled figures."""
+    rows = list(rows)
+    pooled = sum((score for _, score in rows), SentenceScore(0, 0, 0, 0))
+    lines = [("interview", "labelled", "found", "covered", "right", "recall", "precision", "F1")]
+    for name, s in [*rows, ("pooled", pooled)]:
+        lines.append(
+            (name, str(s.labelled), str(s.found), str(s.covered), str(s.right),
+             f"{s.recall:.2f}", f"{s.precision:.2f}", f"{s.f1:.2f}")
+        )  # fmt: skip
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+# --- the spoken recordings, scored turn by turn ------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnScore:
+    """Question turns found, and found questions that lie in question turns."""
+
+    question_turns: int
+    turns_found: int
+    found: int
+    right: int
+    word_error_rate: float
+
+
+def spoken_names() -> list[str]:
+    """The names of the spoken interviews, sorted."""
+    return sorted(path.name.removesuffix(".turns.json") for path in SPOKEN.glob("*.turns.json"))
+
+
+def spoken_turns(name: str) -> list[dict[str, Any]]:
+    """The turns of a spoken interview: speaker, text spoken, question, start, end."""
+    document = json.loads((SPOKEN / f"{name}.turns.json").read_text(encoding="utf-8"))
+    turns: list[dict[str, Any]] = document["turns"]
+    return turns
+
+
+def _turn_of(span: tuple[float, float], turns: list[dict[str, Any]]) -> int:
+    """The index of the turn that the (start, end) span overlaps most."""
+
+    def overlap(turn: dict[str, Any]) -> float:
+        return min(span[1], turn["end"]) - max(span[0], turn["start"])
+
+    return max(range(len(turns)), key=lambda index: overlap(turns[index]))
+
+
+def score_turns(
+    found: list[tuple[float, float]], turns: list[dict[str, Any]], wer: float
+) -> TurnScore:
+    """Score found questions' (start, end) spans against the turns holding labelled ones."""
+    hits = [_turn_of(span, turns) for span in found]
+    right = sum(turns[index]["question"] for index in hits)
+    questions = {index for index, turn in enumerate(turns) if turn["question"]}
+    return TurnScore(len(questions), len(questions & set(hits)), len(found), right, wer)
