@@ -83,35 +83,51 @@ class SqsDeadLetters:
         return [_dead_letter(raw) for raw in list(seen.values())[:limit]]
 
     def redrive(self) -> int:
-        """Move every dead letter to the main queue; how many were moved."""
+        """Move every dead letter to the main queue; how many were moved.
+
+        A message this redrive has already sent that comes back to the dead letters while it
+        runs is left there, so that a queue whose messages keep failing cannot keep it going.
+        """
         moved = 0
-        for batch in self._batches(REDRIVE_HIDE_SECONDS):
-            entries = {str(index): raw for index, raw in enumerate(batch)}
-            with self._translated("SendMessageBatch"):
-                sent = self._client.send_message_batch(
-                    QueueUrl=self._queue_url,
-                    Entries=[
-                        {"Id": entry_id, "MessageBody": raw.get("Body", "")}
-                        for entry_id, raw in entries.items()
-                    ],
-                ).get("Successful", [])
-            done = [entries[entry["Id"]] for entry in sent]
-            if done:
-                with self._translated("DeleteMessageBatch"):
-                    self._client.delete_message_batch(
-                        QueueUrl=self.url(),
-                        Entries=[
-                            {"Id": str(index), "ReceiptHandle": raw.get("ReceiptHandle", "")}
-                            for index, raw in enumerate(done)
-                        ],
-                    )
-            moved += len(done)
-            if len(done) < len(batch):
-                raise QueueUnavailable(
-                    f"SQS SendMessageBatch accepted {len(done)} of {len(batch)} dead letters; "
-                    "the rest stay in the dead-letter queue"
-                )
+        resent: set[str] = set()
+        for received in self._batches(REDRIVE_HIDE_SECONDS):
+            batch = [raw for raw in received if raw.get("MessageId") not in resent]
+            if len(batch) < len(received):
+                self._show_again([raw for raw in received if raw not in batch])
+            if batch:
+                resent |= self._move(batch)
+                moved += len(batch)
+            if len(batch) < len(received):
+                break
         return moved
+
+    def _move(self, batch: list[MessageTypeDef]) -> set[str]:
+        """Send `batch` to the main queue, then delete what was sent; the new message ids."""
+        entries = {str(index): raw for index, raw in enumerate(batch)}
+        with self._translated("SendMessageBatch"):
+            sent = self._client.send_message_batch(
+                QueueUrl=self._queue_url,
+                Entries=[
+                    {"Id": entry_id, "MessageBody": raw.get("Body", "")}
+                    for entry_id, raw in entries.items()
+                ],
+            ).get("Successful", [])
+        done = [entries[entry["Id"]] for entry in sent]
+        if done:
+            with self._translated("DeleteMessageBatch"):
+                self._client.delete_message_batch(
+                    QueueUrl=self.url(),
+                    Entries=[
+                        {"Id": str(index), "ReceiptHandle": raw.get("ReceiptHandle", "")}
+                        for index, raw in enumerate(done)
+                    ],
+                )
+        if len(done) < len(batch):
+            raise QueueUnavailable(
+                f"SQS SendMessageBatch accepted {len(done)} of {len(batch)} dead letters; "
+                "the rest stay in the dead-letter queue"
+            )
+        return {entry["MessageId"] for entry in sent}
 
     def _batches(self, hide_seconds: int) -> Iterator[list[MessageTypeDef]]:
         """Received batches, hidden for `hide_seconds`, until a receive comes back empty."""

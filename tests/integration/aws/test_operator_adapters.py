@@ -21,6 +21,7 @@ from adapters.aws.sqs_message_source import SqsMessageSource
 from interview_core.entities import Interview
 from interview_core.errors import ConfigurationError
 from interview_core.state import InterviewState
+from tests.provider_errors import offline_client, stubbed
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -127,3 +128,49 @@ def test_an_upload_to_a_missing_bucket_is_a_configuration_error(
 
     with pytest.raises(ConfigurationError, match="no-such-bucket"):
         S3VideoStore(s3, "no-such-bucket").upload(source, "videos/u/i/interview.mp4")
+
+
+def test_a_redrive_stops_at_a_message_it_already_sent_that_failed_again() -> None:
+    sqs = offline_client("sqs")
+    main_url = "https://sqs.us-east-1.amazonaws.com/123456789012/requests"
+    dlq_url = "https://sqs.us-east-1.amazonaws.com/123456789012/requests-dlq"
+    policy = {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:requests-dlq"}
+    body = json.dumps({"interview_id": "0b8e2a9c-1d4f-4f7a-9c3e-2a1b5c6d7e8f"})
+    with stubbed(sqs) as stub:
+        stub.add_response(
+            "get_queue_attributes", {"Attributes": {"RedrivePolicy": json.dumps(policy)}}
+        )
+        stub.add_response("get_queue_url", {"QueueUrl": dlq_url})
+        stub.add_response(
+            "receive_message",
+            {"Messages": [{"MessageId": "old-1", "ReceiptHandle": "r1", "Body": body}]},
+        )
+        stub.add_response(
+            "send_message_batch",
+            {
+                "Successful": [{"Id": "0", "MessageId": "new-1", "MD5OfMessageBody": "x"}],
+                "Failed": [],
+            },
+            {"QueueUrl": main_url, "Entries": [{"Id": "0", "MessageBody": body}]},
+        )
+        stub.add_response(
+            "delete_message_batch",
+            {"Successful": [{"Id": "0"}], "Failed": []},
+            {"QueueUrl": dlq_url, "Entries": [{"Id": "0", "ReceiptHandle": "r1"}]},
+        )
+        stub.add_response(
+            "receive_message",
+            {"Messages": [{"MessageId": "new-1", "ReceiptHandle": "r2", "Body": body}]},
+        )
+        stub.add_response(
+            "change_message_visibility_batch",
+            {"Successful": [{"Id": "0"}], "Failed": []},
+            {
+                "QueueUrl": dlq_url,
+                "Entries": [{"Id": "0", "ReceiptHandle": "r2", "VisibilityTimeout": 0}],
+            },
+        )
+
+        moved = SqsMessageSource(sqs, main_url, wait_seconds=0).redrive_dead_letters()
+
+    assert moved == 1
