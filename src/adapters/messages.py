@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from interview_core.errors import InvalidMessage
-from interview_core.ports import QueueMessage
+from interview_core.ports import DeadLetter, QueueMessage
 
 MAX_BODY_BYTES = 4096
 """Our bodies are a few dozen bytes; anything this large is not a request of ours."""
@@ -75,6 +75,19 @@ def queue_message_from_body(
     except InvalidMessage as exc:
         return QueueMessage(message_id, receipt, receive_count, None, body_error=exc.reason)
     return QueueMessage(message_id, receipt, receive_count, interview_id)
+
+
+def request_body(interview_id: str) -> str:
+    """The body the upstream sends for an interview: `{"interview_id": "<uuid>"}`."""
+    return json.dumps({"interview_id": interview_id})
+
+
+def dead_letter_from_body(*, message_id: str, receive_count: int, body: str | bytes) -> DeadLetter:
+    """A core DeadLetter: the interview id its body names, or why it names none."""
+    read = queue_message_from_body(
+        message_id=message_id, receipt="", receive_count=receive_count, body=body
+    )
+    return DeadLetter(message_id, receive_count, read.interview_id, read.body_error)
 
 
 class _RepeatedKey(Exception):

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from interview_core.delivery import DeliveryPolicy
 from interview_core.errors import ConfigurationError
-from interview_core.ports import CancellableMediaWork
+from interview_core.ports import (
+    CancellableMediaWork,
+    DeadLetterQueue,
+    InterviewCatalog,
+    MediaProbe,
+    RequestSender,
+    VideoUploader,
+)
 
 if TYPE_CHECKING:
     from adapters.aws.clients import AwsClientFactory
@@ -291,3 +298,46 @@ def worker_options(
         idle_exit_seconds=idle_exit_seconds,
         heartbeat_file=settings.worker_heartbeat_file,
     )
+
+
+# --- the operator's roles ------------------------------------------------------------------
+
+
+def _cannot(component: object, needed: str) -> ConfigurationError:
+    """The error for a selected adapter that does not play an operator's role."""
+    return ConfigurationError(f"{type(component).__name__} cannot {needed}: choose another adapter")
+
+
+def media_probe(extractor: AudioExtractor) -> MediaProbe:
+    """The audio extractor, which can tell media from other files without converting."""
+    if not isinstance(extractor, MediaProbe):
+        raise _cannot(extractor, "probe media")
+    return extractor
+
+
+def video_uploader(store: VideoStore) -> VideoUploader:
+    """The selected video store, which new videos are uploaded to."""
+    if not isinstance(store, VideoUploader):
+        raise _cannot(store, "take uploads")
+    return store
+
+
+def interview_catalog(repository: InterviewRepository) -> InterviewCatalog:
+    """The selected repository, for new records, listing by state and the reset to pending."""
+    if not isinstance(repository, InterviewCatalog):
+        raise _cannot(repository, "create, list or reset interviews")
+    return repository
+
+
+def request_sender(source: MessageSource) -> RequestSender:
+    """The selected queue, which interview requests are sent to."""
+    if not isinstance(source, RequestSender):
+        raise _cannot(source, "send interview requests")
+    return source
+
+
+def dead_letter_queue(source: MessageSource) -> DeadLetterQueue:
+    """The selected queue's dead letters."""
+    if not isinstance(source, DeadLetterQueue):
+        raise _cannot(source, "show or move dead letters")
+    return source

@@ -30,12 +30,23 @@ EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may
 
 log = logging.getLogger("ai_interviews.cli")
 
+OPERATOR_EPILOG = """\
+operator commands (ai-interviews COMMAND --help for each):
+  submit VIDEO [--user-id U]      upload a video, record it and request its processing
+  status ID, questions ID         an interview's record or its questions (--format table)
+  list --state STATE [--limit N]  interviews by state: pending, processing, completed, failed
+  reprocess ID                    make an interview pending again and request it
+  dead-letters [--redrive]        show the dead letters, or move them back to the queue
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(
         prog="ai-interviews",
         description="Turn recorded interviews into the interviewer's questions with answers.",
+        epilog=OPERATOR_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
@@ -89,8 +100,13 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command and return its exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in _operator_commands():
+        from entrypoints.operator import main as operate
+
+        return operate(arguments)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -175,6 +191,12 @@ def _single_interview(
     if _is_deployment_error(report.error):
         return EXIT_USAGE
     return EXIT_RETRY_LATER if report.outcome in (Outcome.RETRY, Outcome.BUSY) else EXIT_FAILED
+
+
+def _operator_commands() -> tuple[str, ...]:
+    from entrypoints.operator import COMMANDS
+
+    return COMMANDS
 
 
 def _is_deployment_error(error: ErrorInfo | None) -> bool:

@@ -10,6 +10,8 @@ from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
+from interview_core.reprocess_interview import ReprocessInterview
+from interview_core.submit_interview import SubmitInterview
 
 
 class Container(containers.DeclarativeContainer):
@@ -88,3 +90,23 @@ class Container(containers.DeclarativeContainer):
     delivery_handler = providers.Singleton(DeliveryHandler, process_interview, delivery_policy)
     worker_options = providers.Factory(builders.worker_options, settings)
     """Call with `max_messages=` and `idle_exit_seconds=` from the command line."""
+
+    # --- the operator's commands: roles of the selected adapters, and their use cases ---
+
+    media_probe = providers.Callable(builders.media_probe, audio_extractor)
+    video_uploader = providers.Callable(builders.video_uploader, video_store)
+    interview_catalog = providers.Callable(builders.interview_catalog, repository)
+    request_sender = providers.Callable(builders.request_sender, message_source)
+    dead_letter_queue = providers.Callable(builders.dead_letter_queue, message_source)
+
+    submit_interview = providers.Factory(
+        SubmitInterview,
+        probe=media_probe,
+        uploader=video_uploader,
+        catalog=interview_catalog,
+        requests=request_sender,
+        clock=clock,
+    )
+    reprocess_interview = providers.Factory(
+        ReprocessInterview, catalog=interview_catalog, requests=request_sender
+    )

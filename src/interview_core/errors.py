@@ -267,3 +267,13 @@ class ConfigurationError(DeploymentFault):
     credentials, an unknown adapter name. The deployment's fault: it fails no interview."""
 
     code = "CONFIGURATION_ERROR"
+
+
+class InterviewExists(InterviewFault):
+    """A new interview record was to be written under an id that is already stored."""
+
+    code = "INTERVIEW_EXISTS"
+
+    def __init__(self, interview_id: str) -> None:
+        super().__init__(f"interview {interview_id} already exists")
+        self.interview_id = interview_id

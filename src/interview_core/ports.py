@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         Question,
         Transcript,
     )
+    from interview_core.state import InterviewState
 
 ProgressCallback = Callable[[float, float], None]
 """Called with (seconds of audio done, total seconds) as transcription advances."""
@@ -204,4 +205,113 @@ class MessageSource(Protocol):
 
     def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
         """Keep the message hidden for `visibility_seconds` from now. Raises QueueUnavailable."""
+        ...
+
+
+# --- the operator's roles ------------------------------------------------------------------
+
+
+@runtime_checkable
+class MediaProbe(Protocol):
+    """Tells, without converting anything, whether a file is media the pipeline can take."""
+
+    def probe(self, video: Path) -> float | None:
+        """The duration of `video` in seconds (None when its header does not say).
+
+        Raises VideoNotFound, VideoAccessDenied, InvalidMedia (not media, a refused format,
+        or corrupt), NoAudioTrack, MediaTooLong, ToolMissing (the deployment's fault), or
+        the transient MediaTimeout.
+        """
+        ...
+
+
+@runtime_checkable
+class VideoUploader(Protocol):
+    """A video store that new videos can be put into."""
+
+    def upload(self, source: Path, key: str) -> str:
+        """Store the local file `source` under `key`, replacing any object there.
+
+        Returns the location an interview record names the video by (its `video_path`),
+        which `VideoStore.fetch` accepts. Raises InvalidVideoLocation for a malformed key and
+        VideoTooLarge above the store's limit (both before any write), VideoNotFound when
+        `source` cannot be read, VideoAccessDenied, StorageUnavailable (transient) or
+        ConfigurationError (a missing bucket, refused credentials).
+        """
+        ...
+
+
+@runtime_checkable
+class InterviewCatalog(Protocol):
+    """The operator's view of interview records: new ones, by state, back to pending."""
+
+    def create(self, interview: Interview) -> None:
+        """Store a new record with the upstream's fields only (`id`, `video_path`,
+        `user_id`, `state`, `created_at`, `updated_at`).
+
+        Raises InterviewExists when a record with the id is already stored (nothing is
+        changed then), RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+    def list_by_state(self, state: InterviewState, limit: int) -> list[Interview]:
+        """Up to `limit` interviews whose state reads as `state`, in no promised order.
+
+        Pending includes every state the upstream writes that the pipeline does not own.
+        Raises ValueError for a limit below 1, RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+    def reset_for_reprocess(self, interview_id: str) -> Interview:
+        """Make the interview pending again, in one conditional write, and return it.
+
+        Refused with LeaseHeld while a live lease is held (nothing is changed then). The
+        attempt counter goes back to zero and any error and dropped lease are cleared; the
+        stored questions stay until the next run replaces them. Raises InterviewNotFound,
+        LeaseHeld, RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+
+@runtime_checkable
+class RequestSender(Protocol):
+    """Puts interview requests on the queue, as the upstream does."""
+
+    def send_request(self, interview_id: str) -> str:
+        """Send `{"interview_id": ...}` and return the message id.
+
+        Raises QueueUnavailable (transient) or ConfigurationError.
+        """
+        ...
+
+
+@attrs.frozen
+class DeadLetter:
+    """A message moved aside after too many receives, read without its raw body."""
+
+    message_id: str
+    receive_count: int
+    interview_id: str | None
+    body_error: str | None = None
+
+
+@runtime_checkable
+class DeadLetterQueue(Protocol):
+    """The messages a queue has given up on, and the way back."""
+
+    def peek_dead_letters(self, limit: int) -> list[DeadLetter]:
+        """Up to `limit` dead letters, leaving every one where it is.
+
+        Raises ValueError for a limit below 1, QueueUnavailable (transient) or
+        ConfigurationError (no dead-letter queue configured, a missing queue, access denied).
+        """
+        ...
+
+    def redrive_dead_letters(self) -> int:
+        """Move every dead letter back to the main queue as a fresh message; how many moved.
+
+        A message is removed from the dead letters only once it is on the main queue, so a
+        failure part way loses nothing (at worst a message is on both). Raises
+        QueueUnavailable or ConfigurationError, as `peek_dead_letters`.
+        """
         ...

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from interview_core.entities import Interview
 from interview_core.errors import InterviewAlreadyCompleted, LeaseHeld, LeaseLost
 from interview_core.state import InterviewState, check_transition
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from datetime import datetime
 
-    from interview_core.entities import Interview, Question
+    from interview_core.entities import Question
 
 
 def require_positive_lease(lease_seconds: float) -> None:
@@ -127,3 +128,41 @@ def check_question_set(interview_id: str, questions: Sequence[Question]) -> None
         if question.id in seen:
             raise ValueError(f"question id {question.id} appears twice: ids must be distinct")
         seen.add(question.id)
+
+
+def reopened(record: Interview, now: datetime) -> Interview:
+    """The record pending again for an operator's rerun: no lease, no error, no attempts.
+
+    Refused with LeaseHeld while a live lease exists. This is the operator's reset, outside
+    the worker's transitions: any state may go back to pending once no worker holds it.
+    """
+    if record.has_live_lease(now):
+        raise LeaseHeld(record.id)
+    return attrs.evolve(
+        record,
+        state=InterviewState.PENDING,
+        attempts=0,
+        lease_owner=None,
+        lease_expires_at=None,
+        error_code=None,
+        error_message=None,
+        updated_at=now,
+    )
+
+
+def as_created(interview: Interview) -> Interview:
+    """A new record as the upstream writes one: its own fields only, nothing of ours."""
+    return Interview(
+        id=interview.id,
+        video_path=interview.video_path,
+        user_id=interview.user_id,
+        state=interview.state,
+        created_at=interview.created_at,
+        updated_at=interview.updated_at,
+    )
+
+
+def check_limit(limit: int) -> None:
+    """Raise ValueError (a caller's mistake) unless `limit` asks for at least one item."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")

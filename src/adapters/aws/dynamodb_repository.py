@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from adapters.aws import dynamodb_catalog
 from adapters.aws.dynamodb_batches import BatchWriter
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
 from adapters.aws.dynamodb_items import (
@@ -359,6 +360,26 @@ class DynamoDBInterviewRepository:
             if "LastEvaluatedKey" not in page:
                 return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- the InterviewCatalog role (calls in adapters.aws.dynamodb_catalog) ---------------
+
+    def create(self, interview: Interview) -> None:
+        """Write a new record with the upstream's attributes only, conditional on its id
+        being new. Raises InterviewExists, RepositoryUnavailable or ConfigurationError."""
+        dynamodb_catalog.put_new_interview(self._client, self._interviews, interview)
+
+    def list_by_state(self, state: InterviewState, limit: int) -> list[Interview]:
+        """Up to `limit` interviews in `state`, by a Scan filtered on `state` that follows
+        LastEvaluatedKey. Raises ValueError for a limit below 1, RepositoryUnavailable,
+        InvalidInterviewRecord or ConfigurationError."""
+        return dynamodb_catalog.scan_by_state(self._client, self._interviews, state, limit)
+
+    def reset_for_reprocess(self, interview_id: str) -> Interview:
+        """Pending again, attempts at zero, no error, in one conditional write. Raises
+        InterviewNotFound, LeaseHeld, RepositoryUnavailable or ConfigurationError."""
+        return dynamodb_catalog.reopen_interview(
+            self._client, self._interviews, interview_id, self._clock.now()
+        )
 
 
 def _check_lease_seconds(lease_seconds: float) -> None:

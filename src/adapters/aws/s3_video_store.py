@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.aws.errors import (
@@ -22,6 +23,7 @@ from adapters.aws.errors import (
     is_transient,
 )
 from adapters.video_keys import MEDIA_EXTENSIONS, object_key
+from adapters.video_sources import checked_source_size
 from interview_core.errors import (
     ConfigurationError,
     InterviewError,
@@ -153,6 +155,36 @@ class S3VideoStore:
             raise ConfigurationError(
                 f"S3 refused access to bucket {self._bucket}: {describe(exc)}"
             ) from exc
+
+    def upload(self, source: Path, key: str) -> str:
+        """Upload the file `source` to `key` in the bucket (multipart for large files),
+        replacing any object there; returns the key.
+
+        Raises InvalidVideoLocation and VideoTooLarge before any request, VideoNotFound when
+        `source` is no regular file, VideoAccessDenied, StorageUnavailable (transient) or
+        ConfigurationError (a missing bucket, no credentials).
+        """
+        key = self._validate(key)
+        checked_source_size(source, self._max_bytes)
+        try:
+            self._client.upload_file(str(source), self._bucket, key)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._upload_error(exc, key) from exc
+        except S3UploadFailedError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, ClientError | BotoCoreError):
+                raise self._upload_error(cause, key) from exc
+            raise StorageUnavailable(f"upload of {key!r} failed: {exc}") from exc
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot read {source.name}: {exc.strerror}") from exc
+        return key
+
+    def _upload_error(self, exc: BaseException, key: str) -> InterviewError:
+        if error_codes(exc) & {"NoSuchBucket"}:
+            return ConfigurationError(
+                f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
+            )
+        return self._translate(exc, key)
 
     def _validate(self, location: str) -> str:
         return object_key(location, self._bucket, allowed_extensions=self._allowed_extensions)

@@ -17,7 +17,8 @@ from adapters.aws.errors import (
     is_missing_credentials,
     is_transient,
 )
-from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
+from adapters.aws.sqs_dead_letters import SqsDeadLetters
+from adapters.messages import MAX_BODY_BYTES, queue_message_from_body, request_body
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
 from interview_core.limits import MAX_RECEIVE_BATCH, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS
 from interview_core.ports import QueueMessage
@@ -25,6 +26,8 @@ from interview_core.ports import QueueMessage
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef, ReceiveMessageRequestTypeDef
+
+    from interview_core.ports import DeadLetter
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +209,36 @@ class SqsMessageSource:
         if error_codes(exc) & _CONFIGURATION_CODES or is_access_denied(exc):
             return ConfigurationError(f"SQS {operation} refused for the queue: {describe(exc)}")
         return QueueUnavailable(f"SQS {operation} failed: {describe(exc)}")
+
+    # --- the RequestSender and DeadLetterQueue roles --------------------------------------
+
+    def send_request(self, interview_id: str) -> str:
+        """Send `{"interview_id": ...}` and return the message id.
+
+        Raises QueueUnavailable (transient) or ConfigurationError.
+        """
+        try:
+            response = self._client.send_message(
+                QueueUrl=self._queue_url, MessageBody=request_body(interview_id)
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, "SendMessage") from exc
+        return response["MessageId"]
+
+    def peek_dead_letters(self, limit: int) -> list[DeadLetter]:
+        """Up to `limit` messages of the queue named by the RedrivePolicy, made visible again
+        after reading (their receive counts go up). Raises ValueError for a limit below 1,
+        ConfigurationError (no redrive policy, a missing queue, access denied) or
+        QueueUnavailable."""
+        return self._dead_letters().peek(limit)
+
+    def redrive_dead_letters(self) -> int:
+        """Move every dead letter to this queue, deleting each only once it is sent; how many
+        moved. Raises ConfigurationError or QueueUnavailable."""
+        return self._dead_letters().redrive()
+
+    def _dead_letters(self) -> SqsDeadLetters:
+        return SqsDeadLetters(self._client, self._queue_url, self._translate)
 
 
 def queue_url_for(client: SQSClient, url: str | None, name: str) -> str:

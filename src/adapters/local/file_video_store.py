@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import stat
+import uuid
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.video_keys import MEDIA_EXTENSIONS, object_key
+from adapters.video_sources import checked_source_size
 from interview_core.errors import (
     InterviewError,
     InvalidVideoLocation,
@@ -80,6 +83,33 @@ class LocalFileVideoStore:
         if not path.is_relative_to(root):
             raise InvalidVideoLocation("video key resolves outside the video folder")
         return path
+
+    # --- the VideoUploader role -----------------------------------------------------------
+
+    def upload(self, source: Path, key: str) -> str:
+        """Copy the file `source` to `key` under the root (folders made as needed); returns
+        the key. The copy appears whole or not at all, replacing any file there.
+
+        Raises InvalidVideoLocation (a malformed key, or one that leads out of the root) and
+        VideoTooLarge before any write; VideoNotFound when `source` is no regular file;
+        VideoAccessDenied or StorageUnavailable when the copy fails.
+        """
+        key = object_key(key, None, allowed_extensions=self._allowed_extensions)
+        checked_source_size(source, self._max_bytes)
+        target = self._root / key
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _translate(key, exc) from exc
+        target = self._resolve_inside_root(key)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+        try:
+            shutil.copyfile(source, partial)
+            partial.replace(target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise _translate(key, exc) from exc
+        return key
 
 
 def _translate(key: str, exc: OSError) -> InterviewError:

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
-from adapters.messages import queue_message_from_body
+from adapters.messages import dead_letter_from_body, queue_message_from_body, request_body
 from interview_core.clock import SystemClock
 from interview_core.limits import QUEUE_VISIBILITY_SECONDS
+from interview_core.records import check_limit
 
 if TYPE_CHECKING:
-    from interview_core.ports import Clock, QueueMessage
+    from interview_core.ports import Clock, DeadLetter, QueueMessage
 
 
 @attrs.define
@@ -182,3 +183,33 @@ class InMemoryMessageSource(LocalQueue):
 
     def _ordered(self) -> list[_Entry]:
         return list(self._entries.values())  # dicts keep insertion order: oldest first
+
+    # --- the RequestSender and DeadLetterQueue roles --------------------------------------
+
+    def send_request(self, interview_id: str) -> str:
+        """Send `{"interview_id": ...}`; returns the message id."""
+        return self.send(request_body(interview_id))
+
+    def peek_dead_letters(self, limit: int) -> list[DeadLetter]:
+        """Up to `limit` dead letters in the order they were moved, all left in place."""
+        check_limit(limit)
+        with self._changed:
+            moved = self._dead[:limit]
+        return [
+            dead_letter_from_body(
+                message_id=m.message_id, receive_count=m.receive_count, body=m.body
+            )
+            for m in moved
+        ]
+
+    def redrive_dead_letters(self) -> int:
+        """Put every dead letter back on the queue, visible now and never received."""
+        with self._changed:
+            moved, self._dead = self._dead, []
+            now = self._clock.now()
+            for message in moved:
+                self._entries[message.message_id] = _Entry(
+                    message_id=message.message_id, body=message.body, visible_at=now
+                )
+            self._changed.notify_all()
+        return len(moved)

@@ -10,6 +10,7 @@ import attrs
 from interview_core import records
 from interview_core.clock import SystemClock
 from interview_core.errors import (
+    InterviewExists,
     InterviewNotFound,
 )
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from interview_core.entities import Interview, Question
     from interview_core.ports import Clock
+    from interview_core.state import InterviewState
 
 
 class InMemoryInterviewRepository:
@@ -150,3 +152,26 @@ class InMemoryInterviewRepository:
 
     def _held(self, interview_id: str, owner: str) -> Interview:
         return records.held_by(self._interviews.get(interview_id), interview_id, owner)
+
+    # --- the InterviewCatalog role ------------------------------------------------------
+
+    def create(self, interview: Interview) -> None:
+        """Store a new record with the upstream's fields only. Raises InterviewExists."""
+        with self._lock:
+            if interview.id in self._interviews:
+                raise InterviewExists(interview.id)
+            self._interviews[interview.id] = records.as_created(interview)
+
+    def list_by_state(self, state: InterviewState, limit: int) -> list[Interview]:
+        """Up to `limit` interviews in `state`, in the order they were first added."""
+        records.check_limit(limit)
+        with self._lock:
+            found = [record for record in self._interviews.values() if record.state is state]
+        return found[:limit]
+
+    def reset_for_reprocess(self, interview_id: str) -> Interview:
+        """Pending again, attempts at zero, no error. Raises InterviewNotFound or LeaseHeld."""
+        with self._lock:
+            record = records.reopened(self._existing(interview_id), self._clock.now())
+            self._interviews[interview_id] = record
+        return attrs.evolve(record)

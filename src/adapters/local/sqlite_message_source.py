@@ -9,17 +9,23 @@ from typing import TYPE_CHECKING
 
 from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
 from adapters.local.sqlite_database import SqliteDatabase
-from adapters.messages import MAX_BODY_BYTES, queue_message_from_body
+from adapters.messages import (
+    MAX_BODY_BYTES,
+    dead_letter_from_body,
+    queue_message_from_body,
+    request_body,
+)
 from interview_core.clock import SystemClock
 from interview_core.errors import QueueUnavailable
 from interview_core.limits import QUEUE_VISIBILITY_SECONDS
 from interview_core.ports import QueueMessage
+from interview_core.records import check_limit
 
 if TYPE_CHECKING:
     import sqlite3
     from pathlib import Path
 
-    from interview_core.ports import Clock
+    from interview_core.ports import Clock, DeadLetter
 
 SCHEMA_VERSION = 1
 
@@ -244,6 +250,42 @@ class SqliteMessageSource(LocalQueue):
                 {"now": now},
             ).fetchall()
         return [QueuedMessage(row[0], _decode(row[1]), row[2]) for row in rows]
+
+    # --- the RequestSender and DeadLetterQueue roles --------------------------------------
+
+    def send_request(self, interview_id: str) -> str:
+        """Send `{"interview_id": ...}`; returns the message id. Raises QueueUnavailable."""
+        return self.send(request_body(interview_id))
+
+    def peek_dead_letters(self, limit: int) -> list[DeadLetter]:
+        """Up to `limit` dead letters in the order they were moved, all left in place.
+
+        Raises ValueError for a limit below 1, QueueUnavailable or ConfigurationError.
+        """
+        check_limit(limit)
+        with self._database.read() as connection:
+            rows = connection.execute(
+                "SELECT message_id, body, receive_count FROM queue_dead_letters"
+                " ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            dead_letter_from_body(message_id=row[0], receive_count=row[2], body=bytes(row[1]))
+            for row in rows
+        ]
+
+    def redrive_dead_letters(self) -> int:
+        """Put every dead letter back on the queue, visible now and never received, in one
+        transaction. Raises QueueUnavailable or ConfigurationError."""
+        now = _micros(self._clock.now())
+        with self._database.write() as connection:
+            moved = connection.execute(
+                "INSERT INTO queue_messages (message_id, body, visible_at)"
+                " SELECT message_id, body, ? FROM queue_dead_letters ORDER BY seq",
+                (now,),
+            ).rowcount
+            connection.execute("DELETE FROM queue_dead_letters")
+        return int(moved)
 
 
 def _dead_letter(connection: sqlite3.Connection, seq: int) -> None:

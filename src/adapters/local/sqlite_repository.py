@@ -10,6 +10,7 @@ from interview_core import records
 from interview_core.clock import SystemClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
+    InterviewExists,
     InterviewNotFound,
     RepositoryUnavailable,
 )
@@ -259,6 +260,49 @@ class SqliteInterviewRepository:
                 _held(connection, interview_id, owner), error_code, message, self._clock.now()
             )
             _put(connection, record)
+
+    # --- the InterviewCatalog role ------------------------------------------------------
+
+    def create(self, interview: Interview) -> None:
+        """Store a new record with the upstream's fields only.
+
+        Raises InterviewExists (nothing is changed then) or RepositoryUnavailable.
+        """
+        with self._database.write() as connection:
+            known = connection.execute(
+                "SELECT 1 FROM interviews WHERE id = ?", (interview.id,)
+            ).fetchone()
+            if known is not None:
+                raise InterviewExists(interview.id)
+            _put(connection, records.as_created(interview))
+
+    def list_by_state(self, state: InterviewState, limit: int) -> list[Interview]:
+        """Up to `limit` interviews in `state`, oldest first; pending includes any state
+        the pipeline does not own. Raises ValueError for a limit below 1."""
+        records.check_limit(limit)
+        owned = [s.value for s in InterviewState if s is not InterviewState.PENDING]
+        if state is InterviewState.PENDING:
+            condition = f"state NOT IN ({', '.join('?' for _ in owned)})"
+            values: list[object] = [*owned]
+        else:
+            condition, values = "state = ?", [state.value]
+        with self._database.read() as connection:
+            rows = connection.execute(
+                f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE {condition}"
+                " ORDER BY created_at, rowid LIMIT ?",
+                (*values, limit),
+            ).fetchall()
+        return [_interview(row) for row in rows]
+
+    def reset_for_reprocess(self, interview_id: str) -> Interview:
+        """Pending again, attempts at zero, no error, in one transaction.
+
+        Raises InterviewNotFound or LeaseHeld (nothing is changed then).
+        """
+        with self._database.write() as connection:
+            record = records.reopened(_existing(connection, interview_id), self._clock.now())
+            _put(connection, record)
+        return record
 
 
 # --- rows ---------------------------------------------------------------------------------

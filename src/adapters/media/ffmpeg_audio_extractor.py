@@ -165,6 +165,26 @@ class FfmpegAudioExtractor:
                 f"cannot create a temporary folder for audio in {where}: {exc.strerror}"
             ) from exc
 
+    def probe(self, video: Path | str) -> float | None:
+        """Open `video` as the extraction would and map its first audio stream, converting
+        nothing; returns its duration in seconds when the header gives one (a `MediaProbe`).
+
+        Raises VideoNotFound, VideoAccessDenied, InvalidMedia (not media, a refused format
+        or corrupt), NoAudioTrack, MediaTooLong, MediaTimeout or ToolMissing.
+        """
+        path = Path(video)
+        conversion = FfmpegConversion(
+            runner=self._runner,
+            binary=self.ffmpeg_path(),
+            source=_checked_source(path),
+            video=path,
+            input_options=self._input_options,
+            max_duration=self._max_duration,
+            deadline=time.monotonic() + self._timeout,
+            ticket=self._runner.ticket(),
+        )
+        return conversion.probe().duration
+
 
 def _encoded(workdir: Path, encoding: AudioEncoding, source: AudioStream | None) -> PlannedOutput:
     options: dict[str, Any] = {"acodec": encoding.codec, "f": encoding.container}

@@ -18,7 +18,7 @@ from botocore.config import Config
 from adapters.aws.sqs_message_source import SqsMessageSource
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.sqlite_message_source import SqliteMessageSource
-from interview_core.ports import MessageSource
+from interview_core.ports import DeadLetterQueue, MessageSource, RequestSender
 
 VISIBILITY = 2
 MAX_RECEIVES = 2
@@ -215,4 +215,74 @@ def test_acting_with_an_earlier_receipt_does_not_raise(subject: Subject) -> None
     subject.source.ack(first)
 
     subject.source.ack(second)
+    assert subject.source.receive(10, 0) == []
+
+
+# --- the RequestSender and DeadLetterQueue roles --------------------------------------------
+
+
+def dead_letter_queue(subject: Subject) -> DeadLetterQueue:
+    source = subject.source
+    assert isinstance(source, DeadLetterQueue)
+    return source
+
+
+def dead_letter(subject: Subject, body: str) -> str:
+    """Send `body` and receive it until the queue moves it to its dead letters."""
+    message_id = subject.send(body)
+    for _ in range(MAX_RECEIVES):
+        [message] = subject.source.receive(1, 0)
+        subject.source.release(message, 0)
+    assert subject.source.receive(1, 0) == []
+    return message_id
+
+
+def test_send_request_puts_the_upstream_body_on_the_queue(subject: Subject) -> None:
+    interview_id = str(uuid.uuid4())
+    sender = subject.source
+    assert isinstance(sender, RequestSender)
+
+    message_id = sender.send_request(interview_id)
+
+    [message] = subject.source.receive(10, 0)
+    assert (message.message_id, message.interview_id) == (message_id, interview_id)
+
+
+def test_dead_letters_are_shown_by_id_and_left_in_place(subject: Subject) -> None:
+    interview_id = str(uuid.uuid4())
+    good = dead_letter(subject, request_body(interview_id))
+    bad = dead_letter(subject, f"not json {SENTINEL}")
+
+    first = dead_letter_queue(subject).peek_dead_letters(10)
+    again = dead_letter_queue(subject).peek_dead_letters(10)
+
+    by_id = {letter.message_id: letter for letter in first}
+    assert set(by_id) == {good, bad}
+    assert (by_id[good].interview_id, by_id[good].body_error) == (interview_id, None)
+    assert by_id[bad].interview_id is None and by_id[bad].body_error
+    assert SENTINEL not in repr(first)
+    assert all(letter.receive_count >= MAX_RECEIVES for letter in first)
+    assert {letter.message_id for letter in again} == {good, bad}
+    assert len(dead_letter_queue(subject).peek_dead_letters(1)) == 1
+    with pytest.raises(ValueError, match="limit"):
+        dead_letter_queue(subject).peek_dead_letters(0)
+
+
+def test_redrive_moves_every_dead_letter_back_as_a_fresh_message(subject: Subject) -> None:
+    interview_ids = [str(uuid.uuid4()) for _ in range(3)]
+    for interview_id in interview_ids:
+        dead_letter(subject, request_body(interview_id))
+
+    moved = dead_letter_queue(subject).redrive_dead_letters()
+
+    assert moved == 3
+    assert dead_letter_queue(subject).peek_dead_letters(10) == []
+    received = subject.source.receive(10, 0)
+    assert sorted(m.interview_id or "" for m in received) == sorted(interview_ids)
+    assert all(message.receive_count == 1 for message in received)
+
+
+def test_redrive_of_no_dead_letters_moves_nothing(subject: Subject) -> None:
+    assert dead_letter_queue(subject).peek_dead_letters(10) == []
+    assert dead_letter_queue(subject).redrive_dead_letters() == 0
     assert subject.source.receive(10, 0) == []

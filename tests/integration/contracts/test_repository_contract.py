@@ -23,12 +23,13 @@ from interview_core.entities import Interview, Question
 from interview_core.errors import (
     IllegalTransition,
     InterviewAlreadyCompleted,
+    InterviewExists,
     InterviewNotFound,
     LeaseHeld,
     LeaseLost,
 )
 from interview_core.ids import question_id
-from interview_core.ports import InterviewRepository
+from interview_core.ports import InterviewCatalog, InterviewRepository
 from interview_core.state import InterviewState
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -370,3 +371,117 @@ def test_a_claim_sets_created_at_only_when_the_record_has_none(subject: Subject)
     assert fresh.created_at == START + timedelta(seconds=5)
     assert old.created_at == START
     assert subject.repository.get("iv-new").created_at == START + timedelta(seconds=5)
+
+
+# --- the InterviewCatalog role: new records, listing by state, the reset to pending -------
+
+
+def catalog(subject: Subject) -> InterviewCatalog:
+    repository = subject.repository
+    assert isinstance(repository, InterviewCatalog)
+    return repository
+
+
+def test_create_stores_the_upstream_fields_and_refuses_a_second_record_with_the_id(
+    subject: Subject,
+) -> None:
+    new = Interview(
+        id="iv-new",
+        video_path="videos/u-1/iv-new/interview.mp4",
+        user_id="u-1",
+        attempts=7,
+        error_code="IGNORED",
+        created_at=START,
+        updated_at=START,
+    )
+
+    catalog(subject).create(new)
+
+    expected = Interview(
+        id="iv-new",
+        video_path="videos/u-1/iv-new/interview.mp4",
+        user_id="u-1",
+        state=InterviewState.PENDING,
+        created_at=START,
+        updated_at=START,
+    )
+    assert subject.repository.get("iv-new") == expected
+    with pytest.raises(InterviewExists):
+        catalog(subject).create(attrs.evolve(new, video_path="videos/other.mp4"))
+    assert subject.repository.get("iv-new") == expected
+
+
+def test_list_by_state_finds_exactly_the_interviews_in_that_state(subject: Subject) -> None:
+    states = {
+        "iv-p1": InterviewState.PENDING,
+        "iv-p2": InterviewState.PENDING,
+        "iv-r": InterviewState.PROCESSING,
+        "iv-c": InterviewState.COMPLETED,
+        "iv-f1": InterviewState.FAILED,
+        "iv-f2": InterviewState.FAILED,
+    }
+    for interview_id, state in states.items():
+        subject.seed(interview_id, state=state)
+
+    for state in InterviewState:
+        found = catalog(subject).list_by_state(state, 100)
+        assert {i.id for i in found} == {i for i, s in states.items() if s is state}
+        assert all(interview.state is state for interview in found)
+
+
+def test_list_by_state_stops_at_the_limit_and_refuses_a_limit_below_one(
+    subject: Subject,
+) -> None:
+    for number in range(5):
+        subject.seed(f"iv-{number}", state=InterviewState.FAILED)
+
+    found = catalog(subject).list_by_state(InterviewState.FAILED, 2)
+
+    assert len(found) == 2
+    assert {i.id for i in found} <= {f"iv-{number}" for number in range(5)}
+    with pytest.raises(ValueError, match="limit"):
+        catalog(subject).list_by_state(InterviewState.FAILED, 0)
+
+
+@pytest.mark.parametrize("finish", ["completed", "failed"])
+def test_reset_makes_a_finished_interview_pending_and_claimable(
+    subject: Subject, finish: str
+) -> None:
+    subject.seed(user_id="u-1")
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    if finish == "completed":
+        subject.repository.mark_completed("iv-1", "worker-a", 3)
+    else:
+        subject.repository.mark_failed("iv-1", "worker-a", "VIDEO_NOT_FOUND", "gone")
+    subject.clock.advance(5)
+
+    reset = catalog(subject).reset_for_reprocess("iv-1")
+
+    assert reset.state is InterviewState.PENDING
+    assert (reset.attempts, reset.lease_owner, reset.lease_expires_at) == (0, None, None)
+    assert (reset.error_code, reset.error_message) == (None, None)
+    assert reset.updated_at == START + timedelta(seconds=5)
+    assert (reset.created_at, reset.user_id) == (START, "u-1")
+    assert subject.repository.get("iv-1") == reset
+    assert subject.repository.claim("iv-1", "worker-b", LEASE).attempts == 1
+
+
+def test_reset_is_refused_while_a_live_lease_is_held_and_changes_nothing(
+    subject: Subject,
+) -> None:
+    subject.seed()
+    held = subject.repository.claim("iv-1", "worker-a", LEASE)
+
+    with pytest.raises(LeaseHeld):
+        catalog(subject).reset_for_reprocess("iv-1")
+    assert subject.repository.get("iv-1") == held
+
+    subject.clock.advance(LEASE + 1)
+    assert catalog(subject).reset_for_reprocess("iv-1").state is InterviewState.PENDING
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_completed("iv-1", "worker-a", 0)
+
+
+def test_reset_of_an_unknown_interview_is_not_found(subject: Subject) -> None:
+    with pytest.raises(InterviewNotFound):
+        catalog(subject).reset_for_reprocess("unknown")

@@ -15,7 +15,7 @@ from botocore.config import Config
 from adapters.aws.s3_video_store import S3VideoStore
 from adapters.local.file_video_store import LocalFileVideoStore
 from interview_core.errors import InvalidVideoLocation, VideoNotFound, VideoTooLarge
-from interview_core.ports import VideoStore
+from interview_core.ports import VideoStore, VideoUploader
 
 BUCKET = "interview-videos"
 LIMIT = 4096
@@ -124,3 +124,65 @@ def test_a_video_at_the_limit_is_fetched(subject: Subject) -> None:
 
     with subject.store(LIMIT).fetch("videos/edge.webm") as path:
         assert path.stat().st_size == LIMIT
+
+
+# --- the VideoUploader role ------------------------------------------------------------------
+
+
+def uploader(subject: Subject, max_bytes: int | None = None) -> VideoUploader:
+    store = subject.store(max_bytes)
+    assert isinstance(store, VideoUploader)
+    return store
+
+
+def test_an_uploaded_video_is_fetched_by_the_location_upload_returns(
+    subject: Subject, tmp_path: Path
+) -> None:
+    source = tmp_path / "my interview.mkv"
+    content = os.urandom(200_000)
+    source.write_bytes(content)
+
+    location = uploader(subject).upload(source, "videos/u-1/iv-1/my interview.mkv")
+
+    assert location == "videos/u-1/iv-1/my interview.mkv"
+    with subject.store(None).fetch(location) as path:
+        assert path.read_bytes() == content
+
+
+def test_an_upload_replaces_the_video_at_its_key(subject: Subject, tmp_path: Path) -> None:
+    subject.put("videos/u-1/iv-1/interview.mp4", b"earlier")
+    source = tmp_path / "interview.mp4"
+    source.write_bytes(b"later")
+
+    location = uploader(subject).upload(source, "videos/u-1/iv-1/interview.mp4")
+
+    with subject.store(None).fetch(location) as path:
+        assert path.read_bytes() == b"later"
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+def test_an_upload_to_a_hostile_key_is_refused_before_any_write(
+    subject: Subject, tmp_path: Path, key: str
+) -> None:
+    source = tmp_path / "interview.mp4"
+    source.write_bytes(b"video")
+
+    with pytest.raises(InvalidVideoLocation):
+        uploader(subject).upload(source, key)
+
+
+def test_an_upload_above_the_limit_or_of_no_file_is_refused_and_stores_nothing(
+    subject: Subject, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"x" * (LIMIT + 1))
+
+    with pytest.raises(VideoTooLarge):
+        uploader(subject, LIMIT).upload(big, "videos/u-1/iv-1/big.mp4")
+    with pytest.raises(VideoNotFound):
+        uploader(subject).upload(tmp_path / "missing.mp4", "videos/u-1/iv-2/missing.mp4")
+    with pytest.raises(VideoNotFound):
+        uploader(subject).upload(tmp_path, "videos/u-1/iv-3/folder.mp4")
+    for key in ("videos/u-1/iv-1/big.mp4", "videos/u-1/iv-2/missing.mp4"):
+        with pytest.raises(VideoNotFound), subject.store(None).fetch(key):
+            pass

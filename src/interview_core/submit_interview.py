@@ -1,0 +1,84 @@
+"""Use case: put a new video where the upstream would, record it and request its processing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.entities import Interview
+from interview_core.state import InterviewState
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from interview_core.ports import (
+        Clock,
+        InterviewCatalog,
+        MediaProbe,
+        RequestSender,
+        VideoUploader,
+    )
+
+
+def video_key(user_id: str, interview_id: str, file_name: str) -> str:
+    """The upstream's key layout for a video: `videos/<user_id>/<interview_id>/<file name>`."""
+    return f"videos/{user_id}/{interview_id}/{file_name}"
+
+
+@attrs.frozen
+class Submission:
+    """A submitted interview: its ids, where its video went, and the request sent for it."""
+
+    interview_id: str
+    user_id: str
+    video_path: str
+    message_id: str
+    duration: float | None
+
+
+class SubmitInterview:
+    """Probe, upload, record, request: the upstream's side of one interview, in that order.
+
+    Nothing is uploaded or written unless the file is media with an audio track; the record
+    is written only after the upload, and the request only after the record.
+    """
+
+    def __init__(
+        self,
+        probe: MediaProbe,
+        uploader: VideoUploader,
+        catalog: InterviewCatalog,
+        requests: RequestSender,
+        clock: Clock,
+    ) -> None:
+        self._probe = probe
+        self._uploader = uploader
+        self._catalog = catalog
+        self._requests = requests
+        self._clock = clock
+
+    def execute(self, video: Path, *, user_id: str | None = None) -> Submission:
+        """Submit the file `video` for `user_id` (a new UUID when None).
+
+        Raises what MediaProbe.probe raises before anything is stored, then what
+        VideoUploader.upload, InterviewCatalog.create and RequestSender.send_request raise.
+        """
+        duration = self._probe.probe(video)
+        interview_id = str(uuid.uuid4())
+        owner = user_id or str(uuid.uuid4())
+        location = self._uploader.upload(video, video_key(owner, interview_id, video.name))
+        now = self._clock.now()
+        self._catalog.create(
+            Interview(
+                id=interview_id,
+                video_path=location,
+                user_id=owner,
+                state=InterviewState.PENDING,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        message_id = self._requests.send_request(interview_id)
+        return Submission(interview_id, owner, location, message_id, duration)

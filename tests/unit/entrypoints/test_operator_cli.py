@@ -1,0 +1,81 @@
+"""The operator's subcommands beside the `--mode` forms: parsing, help and exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from entrypoints import cli, operator
+from interview_core.errors import (
+    ConfigurationError,
+    InterviewError,
+    InterviewNotFound,
+    InvalidMedia,
+    LeaseHeld,
+    QueueUnavailable,
+)
+
+
+def test_the_top_help_names_every_operator_command() -> None:
+    text = cli.build_parser().format_help()
+
+    for command in operator.COMMANDS:
+        assert f"\n  {command}" in text or f", {command} " in text, command
+    assert "--mode {single-video,single-interview,sqs}" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--mode", "single-video", "a.mp4", "--output-dir", "out"],
+        ["--mode", "single-interview", "--interview-id", "i-1", "--force"],
+        ["--mode", "sqs", "--max-messages", "3", "--idle-exit", "5"],
+    ],
+)
+def test_the_mode_forms_parse_as_before(argv: list[str]) -> None:
+    args = cli.build_parser().parse_args(argv)
+
+    assert args.mode == argv[1]
+
+
+@pytest.mark.parametrize("command", operator.COMMANDS)
+def test_each_command_is_routed_to_its_own_help(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: ai-interviews {command}")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["list", "--state", "archived"],
+        ["list", "--state", "failed", "--limit", "0"],
+        ["status"],
+        ["submit", "a.mp4", "--user-id", "not-a-uuid"],
+        ["status", "i-1", "--format", "xml"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        operator.build_parser().parse_args(argv)
+
+    assert exited.value.code == 2
+    assert "usage: ai-interviews" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (InterviewNotFound("i-1"), 1),
+        (InvalidMedia("notes.mp4: not media"), 1),
+        (LeaseHeld("i-1"), 1),
+        (ConfigurationError("no table"), 2),
+        (QueueUnavailable("throttled"), 75),
+    ],
+)
+def test_exit_codes_follow_the_error(error: InterviewError, code: int) -> None:
+    assert operator._exit_code(error) == code
