@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := samples/interview/interview.mp4
 OUT    := out/demo
 
-.PHONY: demo test unit integration lint bench samples clean
+.PHONY: demo demo-aws test unit integration lint bench samples clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/ai-interviews --mode single-video $(SAMPLE) --output-dir $(OUT)
+
+# The production path on a laptop: the deployment template in moto, submit, worker, questions.
+demo-aws: $(STAMP)
+	@mkdir -p out
+	$(BIN)/python scripts/demo_aws.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

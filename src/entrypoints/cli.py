@@ -37,6 +37,7 @@ operator commands (ai-interviews COMMAND --help for each):
   list --state STATE [--limit N]  interviews by state: pending, processing, completed, failed
   reprocess ID                    make an interview pending again and request it
   dead-letters [--redrive]        show the dead letters, or move them back to the queue
+  dev-stack [--port P]            the deployment template in a local moto server
 """
 
 
@@ -101,6 +102,10 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command and return its exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] == "dev-stack":
+        from entrypoints.dev_stack import main as dev_stack
+
+        return dev_stack(arguments[1:])
     if arguments and arguments[0] in _operator_commands():
         from entrypoints.operator import main as operate
 
