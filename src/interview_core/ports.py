@@ -110,6 +110,21 @@ class QuestionExtractor(Protocol):
         ...
 
 
+class AnswerSuggester(Protocol):
+    """Writes a suggested professional answer for each question already found."""
+
+    def suggest(
+        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+    ) -> list[ExtractedQuestion]:
+        """The same questions in the same order, each with a suggested answer in `answer`.
+
+        One request for all the questions; each answer is capped in length. Raises
+        ModelRefused or InvalidModelOutput (permanent), ExtractionUnavailable (transient),
+        or ConfigurationError (credentials, an unknown model).
+        """
+        ...
+
+
 class InterviewRepository(Protocol):
     """Interview records and their questions, with leases for exclusive processing."""
 

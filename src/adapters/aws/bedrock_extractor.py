@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.bedrock_prompt import (
+from adapters.aws.errors import describe, error_codes, http_status, is_transient
+from adapters.llm.question_prompt import (
     SYSTEM_PROMPT,
-    TranscriptIndex,
     reask_text,
     render_transcript,
     user_prompt,
 )
-from adapters.aws.bedrock_schema import TOOL_DESCRIPTION, TOOL_NAME, read_tool_input, tool_schema
-from adapters.aws.errors import describe, error_codes, http_status, is_transient
-from interview_core.entities import ExtractedQuestion
+from adapters.llm.question_reply import extracted_questions
+from adapters.llm.question_schema import TOOL_DESCRIPTION, TOOL_NAME, read_tool_input, tool_schema
 from interview_core.errors import (
     ExtractionUnavailable,
     InterviewError,
@@ -29,8 +28,8 @@ if TYPE_CHECKING:
 
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
-    from adapters.aws.bedrock_schema import QuestionItem
-    from interview_core.entities import Transcript
+    from adapters.llm.question_schema import QuestionItem
+    from interview_core.entities import ExtractedQuestion, Transcript
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ _Message = dict[str, Any]
 class BedrockQuestionExtractor:
     """Questions from a Bedrock model through Converse, with a forced `record_questions` tool.
 
-    The transcript reaches the model as delimited data (see `bedrock_prompt`); the system
+    The transcript reaches the model as delimited data (see `adapters.llm`); the system
     prompt tells it that instructions inside are to be ignored. The tool input is validated
     (strict types, at most `max_questions` questions, text fields cut to `max_field_chars`);
     a reply without the tool call, cut off at the token limit, or failing validation is
@@ -115,7 +114,7 @@ class BedrockQuestionExtractor:
                 )
                 messages = self._reask(messages, message, transcript, rendered, problem)
                 continue
-            return _questions(items, transcript)
+            return extracted_questions(items, transcript)
         raise InvalidModelOutput(
             f"model {self._model_id} gave no valid {TOOL_NAME} reply in "
             f"{self._max_attempts} attempts; last problem: {problem}"
@@ -224,33 +223,3 @@ class BedrockQuestionExtractor:
 
 def _user(content: list[dict[str, Any]]) -> _Message:
     return {"role": "user", "content": content}
-
-
-def _questions(items: list[QuestionItem], transcript: Transcript) -> list[ExtractedQuestion]:
-    """Core questions with times: the model's start_time, else where the quote is found."""
-    index = TranscriptIndex.of(transcript.segments)
-    questions: list[ExtractedQuestion] = []
-    for item in items:
-        start: float | None = None
-        end: float | None = None
-        located = index.locate(item.quote) if item.quote else None
-        if item.start_time is not None and index.end_of_line_at(item.start_time) is not None:
-            start = item.start_time
-            quoted_here = located is not None and located[0] - 1.0 <= start <= located[1]
-            end = located[1] if located and quoted_here else index.end_of_line_at(start)
-        elif located is not None:
-            start, end = located
-        questions.append(
-            ExtractedQuestion(
-                question=item.question,
-                answer=item.answer,
-                context=item.context or "",
-                question_context=item.question_context,
-                is_global=item.is_global,
-                start_time=start,
-                end_time=end,
-            )
-        )
-    if all(question.start_time is not None for question in questions):
-        questions.sort(key=lambda question: question.start_time or 0.0)
-    return questions
