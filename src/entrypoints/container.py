@@ -60,6 +60,23 @@ def _or_none(value: str | None) -> str | None:
     return value or None
 
 
+def _secret(value: Any) -> str | None:
+    """The text of a secret setting, or None."""
+    return value.get_secret_value() if value is not None else None
+
+
+def chat_settings(settings: Settings) -> Any:
+    """What every request to the OpenAI-compatible server carries."""
+    from adapters.openai_compatible.chat import ChatSettings, StructuredOutput
+
+    return ChatSettings(
+        model=required(settings.openai_model, "INTERVIEWS_OPENAI_MODEL"),
+        max_tokens=settings.openai_max_tokens,
+        temperature=settings.openai_temperature,
+        structured_output=StructuredOutput(str(settings.openai_structured_output)),
+    )
+
+
 class Container(containers.DeclarativeContainer):
     """Builds every adapter from settings; tests override single providers."""
 
@@ -134,6 +151,15 @@ class Container(containers.DeclarativeContainer):
         off=providers.Object(None),
     )
 
+    openai_client = providers.Singleton(
+        lazy("adapters.openai_compatible.client:openai_client"),
+        base_url=providers.Callable(_or_none, settings.provided.openai_base_url),
+        api_key=providers.Callable(_secret, settings.provided.openai_api_key),
+        timeout_seconds=settings.provided.openai_timeout_seconds,
+        max_retries=settings.provided.openai_max_retries,
+    )
+    openai_chat = providers.Singleton(chat_settings, settings)
+
     question_extractor = providers.Selector(
         settings.provided.question_extractor,
         heuristic=providers.Singleton(
@@ -147,6 +173,32 @@ class Container(containers.DeclarativeContainer):
             ),
             max_tokens=settings.provided.bedrock_max_tokens,
             temperature=settings.provided.bedrock_temperature,
+        ),
+        openai=providers.Singleton(
+            lazy("adapters.openai_compatible.question_extractor:OpenAIQuestionExtractor"),
+            client=openai_client,
+            settings=openai_chat,
+        ),
+    )
+
+    answer_suggester = providers.Selector(
+        settings.provided.answer_suggester,
+        none=providers.Object(None),
+        openai=providers.Singleton(
+            lazy("adapters.openai_compatible.answer_suggester:OpenAIAnswerSuggester"),
+            client=openai_client,
+            settings=openai_chat,
+            max_answer_chars=settings.provided.answer_max_chars,
+        ),
+        bedrock=providers.Singleton(
+            lazy("adapters.aws.bedrock_answer_suggester:BedrockAnswerSuggester"),
+            client=aws.provided.bedrock_runtime.call(),
+            model_id=providers.Callable(
+                required, settings.provided.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"
+            ),
+            max_tokens=settings.provided.bedrock_max_tokens,
+            temperature=settings.provided.bedrock_temperature,
+            max_answer_chars=settings.provided.answer_max_chars,
         ),
     )
 
@@ -198,6 +250,7 @@ class Container(containers.DeclarativeContainer):
         audio_extractor=audio_extractor,
         transcriber=transcriber,
         question_extractor=question_extractor,
+        answer_suggester=answer_suggester,
     )
 
     process_interview = providers.Factory(
@@ -209,4 +262,5 @@ class Container(containers.DeclarativeContainer):
         question_extractor=question_extractor,
         lease_seconds=settings.provided.lease_seconds,
         in_place_transcriber=in_place_transcriber,
+        answer_suggester=answer_suggester,
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import describe, error_codes, http_status, is_transient
+from adapters.aws.bedrock_errors import REFUSED_STOPS, converse_error
 from adapters.llm.question_prompt import (
     SYSTEM_PROMPT,
     reask_text,
@@ -17,8 +17,6 @@ from adapters.llm.question_prompt import (
 from adapters.llm.question_reply import extracted_questions
 from adapters.llm.question_schema import TOOL_DESCRIPTION, TOOL_NAME, read_tool_input, tool_schema
 from interview_core.errors import (
-    ExtractionUnavailable,
-    InterviewError,
     InvalidModelOutput,
     ModelRefused,
 )
@@ -36,12 +34,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_TRANSCRIPT_CHARS = 400_000
 """About 100k tokens of transcript lines: some four hours of conversation."""
 
-_UNAVAILABLE_CODES = frozenset({"ModelTimeoutException", "ServiceQuotaExceededException"})
-_REFUSED_STOPS = {
-    "guardrail_intervened": "a guardrail intervened",
-    "content_filtered": "the content was filtered",
-    "model_context_window_exceeded": "the transcript exceeds the model's context window",
-}
 
 _Message = dict[str, Any]
 
@@ -144,7 +136,7 @@ class BedrockQuestionExtractor:
         try:
             response: Mapping[str, Any] = self._client.converse(**self._request(messages))
         except (ClientError, BotoCoreError) as exc:
-            raise self._translate(exc) from exc
+            raise converse_error(exc, self._model_id) from exc
         usage = response.get("usage", {})
         logger.info(
             "model replied",
@@ -159,8 +151,8 @@ class BedrockQuestionExtractor:
 
     def _read_reply(self, message: Mapping[str, Any], stop_reason: str) -> list[QuestionItem]:
         """The validated questions of the reply; ValueError says what makes the reply unusable."""
-        if stop_reason in _REFUSED_STOPS:
-            raise ModelRefused(f"model {self._model_id} stopped: {_REFUSED_STOPS[stop_reason]}")
+        if stop_reason in REFUSED_STOPS:
+            raise ModelRefused(f"model {self._model_id} stopped: {REFUSED_STOPS[stop_reason]}")
         if stop_reason == "max_tokens":
             raise ValueError("the reply was cut off at the token limit; keep the answers shorter")
         calls = [
@@ -209,16 +201,6 @@ class BedrockQuestionExtractor:
             return [_user([{"text": user_prompt(transcript, rendered, problem=problem)}])]
         followup = [*results, {"text": reask_text(problem)}]
         return [*messages, {"role": "assistant", "content": echoed}, _user(followup)]
-
-    def _translate(self, exc: BaseException) -> InterviewError:
-        status = http_status(exc)
-        if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES or status == 408:
-            return ExtractionUnavailable(
-                f"model {self._model_id} is unavailable now: {describe(exc)}"
-            )
-        if not isinstance(exc, ClientError) or status is None or status < 500:
-            return ModelRefused(f"model {self._model_id} refused the request: {describe(exc)}")
-        return ExtractionUnavailable(f"model {self._model_id} failed: {describe(exc)}")
 
 
 def _user(content: list[dict[str, Any]]) -> _Message:

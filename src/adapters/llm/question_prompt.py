@@ -45,7 +45,7 @@ _ANGLES = str.maketrans({"<": "‹", ">": "›"})
 _UNSAFE_LABEL = re.compile(r"[^0-9A-Za-z_.-]")
 
 
-def _clean_text(text: str) -> str:
+def clean_line(text: str) -> str:
     """One line with no angle brackets, so the data can neither close its tag nor add lines."""
     return " ".join(text.split()).translate(_ANGLES)
 
@@ -64,7 +64,7 @@ def render_transcript(transcript: Transcript, max_chars: int) -> str:
     lines: list[str] = []
     used = 0
     for segment in transcript.segments:
-        text = _clean_text(segment.text)
+        text = clean_line(segment.text)
         if not text:
             continue
         line = f"[{segment.start:.1f}] {_label(segment.speaker)}: {text}"
