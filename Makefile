@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.installed-llm-server
-# llama.cpp built for the CPU only: no BLAS, GPU or Metal back end, no tests or examples.
-LLAMA_CMAKE_ARGS := -DGGML_BLAS=OFF -DGGML_CUDA=OFF -DGGML_VULKAN=OFF -DGGML_METAL=OFF \
+# llama.cpp for the CPU only (no BLAS, GPU or Metal back end, no tests or examples), for
+# AVX2 rather than the build machine's CPU: the native AVX-512/AMX build crashes on
+# multi-token batches here.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_BLAS=OFF -DGGML_CUDA=OFF -DGGML_VULKAN=OFF -DGGML_METAL=OFF \
 	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 SAMPLE := samples/interview/interview.mp4
 OUT    := out/demo
@@ -34,7 +37,7 @@ test-llm: $(LLM_STAMP)
 	$(BIN)/python -m pytest -q -m llm tests/llm
 
 demo-llm: $(LLM_STAMP)
-	$(BIN)/python -m tests.llm.demo $(SAMPLE) --output-dir out/demo-llm
+	$(BIN)/python scripts/local_llm.py $(SAMPLE) out/demo-llm
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
@@ -47,7 +50,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy --strict src
 
-bench: $(STAMP)
+bench: $(LLM_STAMP)
 	$(BIN)/python -m bench --write BENCHMARKS.md
 
 # Regenerates the committed samples; needs espeak-ng and sox (apt-get install espeak-ng sox).

@@ -10,6 +10,7 @@ _LABELS = {
     "extract_audio": "Extracting audio",
     "transcribe": "Transcribing",
     "extract_questions": "Finding questions",
+    "suggest_answers": "Suggesting answers",
 }
 
 
