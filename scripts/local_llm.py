@@ -86,6 +86,7 @@ def demo(video: str, output_dir: str) -> int:
             "OPENAI_BASE_URL": url,
             "OPENAI_API_KEY": "local",
             "INTERVIEWS_OPENAI_MODEL": MODEL_ALIAS,
+            "INTERVIEWS_ANSWER_MAX_CHARS": "300",
         }
         command = [
             str(Path(sys.executable).with_name("ai-interviews")),

@@ -55,6 +55,7 @@ class StructuredOutputKind(enum.StrEnum):
 
     TOOL = "tool"
     JSON_SCHEMA = "json_schema"
+    JSON_OBJECT = "json_object"
 
 
 class RepositoryKind(enum.StrEnum):

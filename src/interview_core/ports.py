@@ -104,8 +104,10 @@ class QuestionExtractor(Protocol):
     def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
         """The questions in the order they were asked; an empty list when there are none.
 
-        Raises ModelRefused or InvalidModelOutput (permanent) or ExtractionUnavailable
-        (transient).
+        A model-backed extractor sets each question's `quote` (the transcript words it was
+        found in) when it can; the use cases keep only questions the transcript holds.
+        Raises ModelRefused or InvalidModelOutput (permanent), ExtractionUnavailable
+        (transient), or ConfigurationError (credentials, an unknown model).
         """
         ...
 

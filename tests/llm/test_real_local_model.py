@@ -28,6 +28,7 @@ pytestmark = pytest.mark.llm
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_ANSWER_CHARS = 300
+FIELD_CHARS = 160  # short fields keep a 135M model's replies to seconds on 2 cores
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +93,17 @@ class Recording:
         return self.returned
 
 
-@pytest.mark.parametrize("mode", list(StructuredOutput))
+@pytest.mark.parametrize("mode", [StructuredOutput.TOOL, StructuredOutput.JSON_OBJECT])
 @pytest.mark.parametrize("sample", ["interview", "technical"])
 def test_the_extractor_returns_valid_questions_and_only_those_said_are_kept(
     base_url: str, sample: str, mode: StructuredOutput
 ) -> None:
     transcript = _sample(sample)
-    extractor = Recording(OpenAIQuestionExtractor(_client(base_url), _chat(mode)))
+    extractor = Recording(
+        OpenAIQuestionExtractor(
+            _client(base_url), _chat(mode), max_questions=10, max_field_chars=FIELD_CHARS
+        )
+    )
 
     analysis = QuestionStages(extractor, None).run(
         transcript, transcript.duration, timer=StageTimer()
@@ -107,7 +112,7 @@ def test_the_extractor_returns_valid_questions_and_only_those_said_are_kept(
     for question in extractor.returned:  # schema-valid after validation and caps
         assert question.question.strip() and question.answer.strip()
         assert question.question_context in QUESTION_CATEGORIES
-        assert len(question.answer) <= 2000 and len(question.question) <= 2000
+        assert len(question.answer) <= FIELD_CHARS and len(question.question) <= FIELD_CHARS
     invented = [q.question for q in extractor.returned if not _said_anywhere(transcript, q)]
     kept = analysis.extracted
     assert len(kept) + analysis.dropped_count == len(extractor.returned)

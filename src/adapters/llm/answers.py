@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -23,6 +24,7 @@ ANSWER_TOOL_DESCRIPTION = (
 QUESTIONS_OPEN = "<questions>"
 QUESTIONS_CLOSE = "</questions>"
 DEFAULT_MAX_ANSWER_CHARS = 600
+_NUMBERING = re.compile(r"^\d{1,3}[.)]\s+")  # "3. " copied from the numbered questions
 
 
 def answer_system_prompt(max_chars: int) -> str:
@@ -46,7 +48,8 @@ def answer_user_prompt(rendered_transcript: str, questions: Sequence[ExtractedQu
     block = "\n".join([QUESTIONS_OPEN, *numbered, QUESTIONS_CLOSE])
     return (
         f"Interview transcript:\n\n{rendered_transcript}\n\nQuestions asked:\n\n{block}\n\n"
-        f"Write {len(questions)} answers, one per question, in order."
+        f"Answer each of the {len(questions)} questions as the candidate, in the first person "
+        '("I ..."), one answer per question, in order. Do not repeat the questions.'
     )
 
 
@@ -94,7 +97,8 @@ class AnswerCheck:
         for position, answer in enumerate(answers[: self.count]):
             if not isinstance(answer, str) or not answer.strip():
                 raise ValueError(f"answers.{position}: must be a non-empty string")
-            kept.append(answer.strip()[: self.max_chars].rstrip())
+            text = _NUMBERING.sub("", answer.strip()) or answer.strip()
+            kept.append(text[: self.max_chars].rstrip())
         return kept
 
 

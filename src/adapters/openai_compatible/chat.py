@@ -38,6 +38,7 @@ class StructuredOutput(enum.StrEnum):
 
     TOOL = "tool"  # tools + tool_choice naming the one function
     JSON_SCHEMA = "json_schema"  # response_format {"type": "json_schema", ...}
+    JSON_OBJECT = "json_object"  # response_format {"type": "json_object", "schema": ...}
 
 
 @attrs.frozen
@@ -87,7 +88,7 @@ class StructuredChat:
         Raises InvalidModelOutput when no reply passes, ModelRefused for a content filter or
         a refused request, ExtractionUnavailable (transient) or ConfigurationError.
         """
-        if self._settings.structured_output is StructuredOutput.JSON_SCHEMA:
+        if self._settings.structured_output is not StructuredOutput.TOOL:
             system = f"{system}\n\n{JSON_ONLY_NOTE}"
         messages: list[_Message] = [
             {"role": "system", "content": system},
@@ -119,9 +120,11 @@ class StructuredChat:
                 {"type": "function", "function": {**function, "parameters": tool.schema}}
             ]
             options["tool_choice"] = {"type": "function", "function": {"name": tool.name}}
-        else:
+        elif settings.structured_output is StructuredOutput.JSON_SCHEMA:
             schema = {"name": tool.name, "description": tool.description, "schema": tool.schema}
             options["response_format"] = {"type": "json_schema", "json_schema": schema}
+        else:  # llama-cpp-python's server and others that take a schema with json_object
+            options["response_format"] = {"type": "json_object", "schema": tool.schema}
         try:
             completion: ChatCompletion = self._client.chat.completions.create(
                 model=settings.model,

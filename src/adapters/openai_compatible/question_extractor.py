@@ -47,7 +47,7 @@ class OpenAIQuestionExtractor:
         if min(max_questions, max_field_chars, max_transcript_chars) < 1:
             raise ValueError("question, field and transcript limits must be positive")
         self._chat = StructuredChat(client, settings)
-        self._tool = Tool(TOOL_NAME, TOOL_DESCRIPTION, tool_schema(max_questions))
+        self._tool = Tool(TOOL_NAME, TOOL_DESCRIPTION, tool_schema(max_questions, max_field_chars))
         self._read = functools.partial(
             read_tool_input, max_questions=max_questions, max_field_chars=max_field_chars
         )

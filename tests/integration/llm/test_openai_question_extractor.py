@@ -116,20 +116,28 @@ def test_a_tool_call_reply_gives_timed_questions_and_the_request_forces_the_tool
     assert "[2.8] interviewer: Tell me about a time you helped your team" in user["content"]
 
 
-def test_json_schema_mode_reads_the_content_and_sends_a_response_format(
-    server: ReplayServer, transcript: Transcript
+JSON_MODES = [StructuredOutput.JSON_SCHEMA, StructuredOutput.JSON_OBJECT]
+
+
+@pytest.mark.parametrize("mode", JSON_MODES)
+def test_json_modes_read_the_content_and_send_a_response_format(
+    server: ReplayServer, transcript: Transcript, mode: StructuredOutput
 ) -> None:
     server.queue(Reply(with_content("openai_json_content", {"questions": ASKED})))
 
-    questions = _extractor(server.base_url, mode=StructuredOutput.JSON_SCHEMA).extract(transcript)
+    questions = _extractor(server.base_url, mode=mode).extract(transcript)
 
     assert len(questions) == 2
     [request] = server.requests
     assert "tools" not in request and "tool_choice" not in request
     response_format = request["response_format"]
-    assert response_format["type"] == "json_schema"
-    assert response_format["json_schema"]["name"] == "record_questions"
-    assert "questions" in response_format["json_schema"]["schema"]["properties"]
+    assert response_format["type"] == str(mode)
+    if mode is StructuredOutput.JSON_SCHEMA:
+        assert response_format["json_schema"]["name"] == "record_questions"
+        schema = response_format["json_schema"]["schema"]
+    else:
+        schema = response_format["schema"]
+    assert schema["properties"]["questions"]["items"]["properties"]["answer"]["maxLength"] == 2000
     assert "one JSON object" in request["messages"][0]["content"]
 
 
