@@ -1,18 +1,30 @@
-# Two commands on a fresh machine: `make demo` and `make test`.
+# Two commands on a fresh machine: `make demo` and `make test`; `make test-llm` adds a real model.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm-server
+# llama.cpp for the CPU only (no BLAS, GPU or Metal back end, no tests or examples), for
+# AVX2 rather than the build machine's CPU: the native AVX-512/AMX build crashes on
+# multi-token batches here.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_BLAS=OFF -DGGML_CUDA=OFF -DGGML_VULKAN=OFF -DGGML_METAL=OFF \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 SAMPLE := samples/interview/interview.mp4
 OUT    := out/demo
 
-.PHONY: demo demo-aws test unit integration lint bench samples clean
+.PHONY: demo demo-aws demo-llm test test-llm unit integration lint bench samples clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,whisper]'
+	$(BIN)/python -m pip install -q -e '.[dev,whisper,llm]'
 	@touch $(STAMP)
+
+# Compiles llama.cpp from source (about 5 to 7 minutes on 2 cores) the first time.
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e '.[dev,whisper,llm,llm-server]'
+	@touch $(LLM_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/ai-interviews --mode single-video $(SAMPLE) --output-dir $(OUT)
@@ -23,7 +35,14 @@ demo-aws: $(STAMP)
 	$(BIN)/python scripts/demo_aws.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not llm"
+
+# The OpenAI-compatible adapters against SmolLM2-135M served by llama.cpp on 127.0.0.1.
+test-llm: $(LLM_STAMP)
+	$(BIN)/python -m pytest -q -m llm tests/llm
+
+demo-llm: $(LLM_STAMP)
+	$(BIN)/python scripts/local_llm.py $(SAMPLE) out/demo-llm
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
@@ -38,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint deploy/template.yaml
 	$(BIN)/hadolint Dockerfile
 
-bench: $(STAMP)
+bench: $(LLM_STAMP)
 	$(BIN)/python -m bench --write BENCHMARKS.md
 
 # Regenerates the committed samples; needs espeak-ng and sox (apt-get install espeak-ng sox).

@@ -22,6 +22,7 @@ MODULES = (
     "bench.chain",
     "bench.aws",
     "bench.worker",
+    "bench.llm",
 )
 
 

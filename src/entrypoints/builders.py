@@ -21,12 +21,16 @@ from interview_core.ports import (
 )
 
 if TYPE_CHECKING:
+    from openai import OpenAI
+
     from adapters.aws.clients import AwsClientFactory
     from adapters.media.audio_target import AudioTarget
+    from adapters.openai_compatible.chat import ChatSettings
     from entrypoints.settings import Settings
     from entrypoints.worker.options import WorkerOptions
     from interview_core.entities import Transcript
     from interview_core.ports import (
+        AnswerSuggester,
         AudioExtractor,
         Clock,
         InPlaceTranscriber,
@@ -190,6 +194,65 @@ def bedrock_extractor(settings: Settings, aws: AwsClientFactory) -> QuestionExtr
         model_id=required(settings.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"),
         max_tokens=settings.bedrock_max_tokens,
         temperature=settings.bedrock_temperature,
+    )
+
+
+def openai_client(settings: Settings) -> OpenAI:
+    """A client of the OpenAI-compatible server at OPENAI_BASE_URL (OpenAI itself when unset).
+
+    Raises ConfigurationError when the `llm` extra is not installed.
+    """
+    from adapters.openai_compatible.client import openai_client as make_client
+
+    key = settings.openai_api_key
+    return make_client(
+        base_url=settings.openai_base_url or None,
+        api_key=key.get_secret_value() if key is not None else None,
+        timeout_seconds=settings.openai_timeout_seconds,
+        max_retries=settings.openai_max_retries,
+    )
+
+
+def openai_chat_settings(settings: Settings) -> ChatSettings:
+    """What every request to the OpenAI-compatible server carries."""
+    from adapters.openai_compatible.chat import ChatSettings, StructuredOutput
+
+    return ChatSettings(
+        model=required(settings.openai_model, "INTERVIEWS_OPENAI_MODEL"),
+        max_tokens=settings.openai_max_tokens,
+        temperature=settings.openai_temperature,
+        structured_output=StructuredOutput(str(settings.openai_structured_output)),
+    )
+
+
+def openai_extractor(client: OpenAI, chat: ChatSettings) -> QuestionExtractor:
+    """Questions from an OpenAI-compatible model (Ollama, vLLM, llama.cpp, OpenAI)."""
+    from adapters.openai_compatible.question_extractor import OpenAIQuestionExtractor
+
+    return OpenAIQuestionExtractor(client=client, settings=chat)
+
+
+def openai_answer_suggester(
+    settings: Settings, client: OpenAI, chat: ChatSettings
+) -> AnswerSuggester:
+    """Suggested answers from an OpenAI-compatible model, one request per interview."""
+    from adapters.openai_compatible.answer_suggester import OpenAIAnswerSuggester
+
+    return OpenAIAnswerSuggester(
+        client=client, settings=chat, max_answer_chars=settings.answer_max_chars
+    )
+
+
+def bedrock_answer_suggester(settings: Settings, aws: AwsClientFactory) -> AnswerSuggester:
+    """Suggested answers from a Bedrock Converse model, one request per interview."""
+    from adapters.aws.bedrock_answer_suggester import BedrockAnswerSuggester
+
+    return BedrockAnswerSuggester(
+        client=aws.bedrock_runtime(),
+        model_id=required(settings.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"),
+        max_tokens=settings.bedrock_max_tokens,
+        temperature=settings.bedrock_temperature,
+        max_answer_chars=settings.answer_max_chars,
     )
 
 

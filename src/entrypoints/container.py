@@ -48,10 +48,23 @@ class Container(containers.DeclarativeContainer):
         off=providers.Object(None),
     )
 
+    openai_client = providers.Singleton(builders.openai_client, settings)
+    openai_chat = providers.Singleton(builders.openai_chat_settings, settings)
+
     question_extractor = providers.Selector(
         settings.provided.question_extractor,
         heuristic=providers.Singleton(builders.heuristic_extractor),
         bedrock=providers.Singleton(builders.bedrock_extractor, settings, aws),
+        openai=providers.Singleton(builders.openai_extractor, openai_client, openai_chat),
+    )
+
+    answer_suggester = providers.Selector(
+        settings.provided.answer_suggester,
+        none=providers.Object(None),
+        openai=providers.Singleton(
+            builders.openai_answer_suggester, settings, openai_client, openai_chat
+        ),
+        bedrock=providers.Singleton(builders.bedrock_answer_suggester, settings, aws),
     )
 
     repository = providers.Selector(
@@ -73,6 +86,7 @@ class Container(containers.DeclarativeContainer):
         audio_extractor=audio_extractor,
         transcriber=transcriber,
         question_extractor=question_extractor,
+        answer_suggester=answer_suggester,
     )
 
     process_interview = providers.Factory(
@@ -84,6 +98,7 @@ class Container(containers.DeclarativeContainer):
         question_extractor=question_extractor,
         lease_seconds=settings.provided.lease_seconds,
         in_place_transcriber=in_place_transcriber,
+        answer_suggester=answer_suggester,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 METRICS_LOGGER = "ai_interviews.metrics"
 # Extra fields a log call may carry; nothing else is copied into JSON lines.
-CONTEXT_FIELDS = ("interview_id", "message_id", "stage", "duration", "outcome", "error_code")
+CONTEXT_FIELDS = (
+    "interview_id",
+    "message_id",
+    "stage",
+    "duration",
+    "outcome",
+    "error_code",
+    "dropped_questions",
+)
 FILE_ONLY = {"file_only": True}
 """Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""
 _STATUS = {"completed": "SUCCESS", "skipped": "SKIPPED", "failed": "FAILED"}
@@ -88,5 +96,15 @@ def log_report(report: ProcessingReport, *, message_id: str | None = None) -> No
             "duration": round(report.duration, 3),
             "outcome": str(report.outcome),
             "error_code": report.error.code if report.error else None,
+            "dropped_questions": report.dropped_question_count,
         },
     )
+    if report.dropped_question_count:
+        logging.getLogger(METRICS_LOGGER).warning(
+            "%d questions the model returned were not found in the transcript; dropped",
+            report.dropped_question_count,
+            extra={
+                "interview_id": report.interview_id,
+                "dropped_questions": report.dropped_question_count,
+            },
+        )

@@ -44,9 +44,11 @@ def summary(result: VideoResult, video: Path) -> str:
     report = result.report
     stages = ", ".join(f"{s.name} {s.seconds:.1f}s" for s in report.stages)
     audio = f"{report.audio_seconds:.1f}s of audio" if report.audio_seconds else "audio"
+    dropped = report.dropped_question_count
     lines = [
         f"{video.name}: {len(result.questions)} questions from {audio} "
         f"in {report.duration:.1f}s ({stages})",
+        *([f"{dropped} more were dropped: not found in the transcript"] if dropped else []),
         "",
     ]
     for position, question in enumerate(result.questions, start=1):

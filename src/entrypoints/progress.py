@@ -19,6 +19,7 @@ _LABELS = {
     "extract_audio": "Extracting audio",
     "transcribe": "Transcribing",
     "extract_questions": "Finding questions",
+    "suggest_answers": "Suggesting answers",
 }
 _STAGE_FORMAT = "{desc}… {elapsed}"
 _TRANSCRIPTION_FORMAT = "{desc} ({percentage:.0f}%) |{bar:10}| {rate_fmt}, {remaining} left"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interview_core.delivery import InvalidMessageAction
@@ -53,6 +53,24 @@ class ExtractorKind(enum.StrEnum):
 
     HEURISTIC = "heuristic"
     BEDROCK = "bedrock"
+    OPENAI = "openai"
+
+
+class AnswerSuggesterKind(enum.StrEnum):
+    """Who rewrites each found question's answer as a suggested one (none: keep the
+    extractor's answer)."""
+
+    NONE = "none"
+    OPENAI = "openai"
+    BEDROCK = "bedrock"
+
+
+class StructuredOutputKind(enum.StrEnum):
+    """How an OpenAI-compatible server is made to answer in the schema."""
+
+    TOOL = "tool"
+    JSON_SCHEMA = "json_schema"
+    JSON_OBJECT = "json_object"
 
 
 class RepositoryKind(enum.StrEnum):
@@ -140,6 +158,9 @@ class Settings(BaseSettings):
     message_source_override: MessageSourceKind | None = Field(
         None, validation_alias=_env("INTERVIEWS_MESSAGE_SOURCE")
     )
+    answer_suggester: AnswerSuggesterKind = Field(
+        AnswerSuggesterKind.NONE, validation_alias=_env("INTERVIEWS_ANSWER_SUGGESTER")
+    )
 
     # --- local adapters ---
     sqlite_path: Path = Field(
@@ -202,6 +223,29 @@ class Settings(BaseSettings):
     )
     bedrock_read_timeout_seconds: float = Field(
         300.0, gt=20, validation_alias=_env("INTERVIEWS_BEDROCK_READ_TIMEOUT_SECONDS")
+    )
+
+    # --- any OpenAI-compatible server (the SDK's own variables, plus ours) ---
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_model: str | None = Field(None, validation_alias=_env("INTERVIEWS_OPENAI_MODEL"))
+    openai_max_tokens: int = Field(
+        4096, gt=0, validation_alias=_env("INTERVIEWS_OPENAI_MAX_TOKENS")
+    )
+    openai_temperature: float = Field(
+        0.2, ge=0, le=2, validation_alias=_env("INTERVIEWS_OPENAI_TEMPERATURE")
+    )
+    openai_timeout_seconds: float = Field(
+        300.0, gt=0, validation_alias=_env("INTERVIEWS_OPENAI_TIMEOUT_SECONDS")
+    )
+    openai_max_retries: int = Field(
+        2, ge=0, le=10, validation_alias=_env("INTERVIEWS_OPENAI_MAX_RETRIES")
+    )
+    openai_structured_output: StructuredOutputKind = Field(
+        StructuredOutputKind.TOOL, validation_alias=_env("INTERVIEWS_OPENAI_STRUCTURED_OUTPUT")
+    )
+    answer_max_chars: int = Field(
+        600, ge=20, le=4000, validation_alias=_env("INTERVIEWS_ANSWER_MAX_CHARS")
     )
 
     # --- processing ---

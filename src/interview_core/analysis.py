@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.entities import ExtractedQuestion, Question, Transcript
+from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from interview_core.ports import (
+        AnswerSuggester,
         AudioExtractor,
         ProgressCallback,
         ProgressListener,
@@ -31,6 +33,7 @@ class Analysis:
     transcript: Transcript
     extracted: tuple[ExtractedQuestion, ...]
     audio_seconds: float | None
+    dropped_count: int = 0  # questions the extractor returned that the transcript lacks
 
 
 class MediaAnalysis:
@@ -41,10 +44,11 @@ class MediaAnalysis:
         audio_extractor: AudioExtractor,
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
+        answer_suggester: AnswerSuggester | None = None,
     ) -> None:
         self._audio_extractor = audio_extractor
         self._transcriber = transcriber
-        self._question_extractor = question_extractor
+        self._questions = QuestionStages(question_extractor, answer_suggester)
 
     def run(
         self,
@@ -66,9 +70,36 @@ class MediaAnalysis:
             with timer.stage("transcribe"):
                 transcript = self._transcriber.transcribe(audio, job_id=job_id, progress=progress)
         _announce(listener, "extract_questions")
+        return self._questions.run(transcript, audio.duration, timer=timer, listener=listener)
+
+
+class QuestionStages:
+    """Finds the questions in a transcript, keeps the grounded ones, then suggests answers."""
+
+    def __init__(
+        self, question_extractor: QuestionExtractor, answer_suggester: AnswerSuggester | None
+    ) -> None:
+        self._question_extractor = question_extractor
+        self._answer_suggester = answer_suggester
+
+    def run(
+        self,
+        transcript: Transcript,
+        audio_seconds: float | None,
+        *,
+        timer: StageTimer,
+        listener: ProgressListener | None = None,
+    ) -> Analysis:
+        """Extract (stage extract_questions), ground, and suggest answers (stage
+        suggest_answers, when a suggester is set and questions were found)."""
         with timer.stage("extract_questions"):
-            extracted = self._question_extractor.extract(transcript)
-        return Analysis(transcript, tuple(extracted), audio.duration)
+            grounded = ground_questions(self._question_extractor.extract(transcript), transcript)
+        questions = grounded.kept
+        if self._answer_suggester is not None and questions:
+            _announce(listener, "suggest_answers")
+            with timer.stage("suggest_answers"):
+                questions = tuple(self._answer_suggester.suggest(transcript, questions))
+        return Analysis(transcript, questions, audio_seconds, grounded.dropped)
 
 
 def _announce(listener: ProgressListener | None, stage: str) -> None:

@@ -98,6 +98,7 @@ class ExtractedQuestion:
     is_global: bool = False
     start_time: float | None = None
     end_time: float | None = None
+    quote: str | None = None  # the transcript words the extractor found it in, for grounding
 
 
 @attrs.frozen

@@ -114,8 +114,26 @@ class QuestionExtractor(Protocol):
     def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
         """The questions in the order they were asked; an empty list when there are none.
 
-        Raises ModelRefused or InvalidModelOutput (the interview's fault) or
-        ExtractionUnavailable (transient).
+        A model-backed extractor sets each question's `quote` (the transcript words it was
+        found in) when it can; the use cases keep only questions the transcript holds.
+        Raises ModelRefused or InvalidModelOutput (the interview's fault),
+        ExtractionUnavailable (transient), or ConfigurationError (the deployment's fault:
+        credentials, an unknown model).
+        """
+        ...
+
+
+class AnswerSuggester(Protocol):
+    """Writes a suggested professional answer for each question already found."""
+
+    def suggest(
+        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+    ) -> list[ExtractedQuestion]:
+        """The same questions in the same order, each with a suggested answer in `answer`.
+
+        One request for all the questions; each answer is capped in length. Raises
+        ModelRefused or InvalidModelOutput (permanent), ExtractionUnavailable (transient),
+        or ConfigurationError (credentials, an unknown model).
         """
         ...
 

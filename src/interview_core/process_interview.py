@@ -6,7 +6,7 @@ import uuid
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from interview_core.analysis import Analysis, MediaAnalysis, build_questions
+from interview_core.analysis import Analysis, MediaAnalysis, QuestionStages, build_questions
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     ErrorKind,
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from interview_core.entities import Interview
     from interview_core.ports import (
+        AnswerSuggester,
         AudioExtractor,
         InPlaceTranscriber,
         InterviewRepository,
@@ -46,13 +47,17 @@ class ProcessInterview:
         *,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         in_place_transcriber: InPlaceTranscriber | None = None,
+        answer_suggester: AnswerSuggester | None = None,
     ) -> None:
-        """`in_place_transcriber`, when given, is tried first so eligible videos never move."""
+        """`in_place_transcriber`, when given, is tried first so eligible videos never move;
+        `answer_suggester`, when given, writes the answers of the questions found."""
         self._repository = repository
         self._in_place = in_place_transcriber
-        self._question_extractor = question_extractor
+        self._questions = QuestionStages(question_extractor, answer_suggester)
         self._video_store = video_store
-        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
+        self._analysis = MediaAnalysis(
+            audio_extractor, transcriber, question_extractor, answer_suggester
+        )
         self._lease_seconds = lease_seconds
 
     def execute(
@@ -104,6 +109,7 @@ class ProcessInterview:
         analysis = self._analyse_in_place(interview, run) or self._analyse_local(interview, run)
         run.segment_count = len(analysis.transcript.segments)
         run.audio_seconds = analysis.audio_seconds
+        run.dropped_count = analysis.dropped_count
         questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
         with run.timer.stage("store"):
             # A fence: renewing the lease fails with LeaseLost, and nothing is written, if
@@ -127,9 +133,7 @@ class ProcessInterview:
             )
         if transcript is None:
             return None
-        with run.timer.stage("extract_questions"):
-            extracted = self._question_extractor.extract(transcript)
-        return Analysis(transcript, tuple(extracted), transcript.duration)
+        return self._questions.run(transcript, transcript.duration, timer=run.timer)
 
     def _settle_failure(
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
@@ -159,6 +163,7 @@ class _Run:
         self.question_count = 0
         self.segment_count = 0
         self.audio_seconds: float | None = None
+        self.dropped_count = 0
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
@@ -170,6 +175,7 @@ class _Run:
             audio_seconds=self.audio_seconds,
             attempts=self.attempts,
             error=_error_info(error) if error is not None else None,
+            dropped_question_count=self.dropped_count,
         )
 
 

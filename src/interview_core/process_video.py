@@ -14,6 +14,7 @@ from interview_core.report import Outcome, ProcessingReport, StageTimer
 if TYPE_CHECKING:
     from interview_core.entities import Question, Transcript
     from interview_core.ports import (
+        AnswerSuggester,
         AudioExtractor,
         ProgressListener,
         QuestionExtractor,
@@ -38,8 +39,12 @@ class ProcessVideo:
         audio_extractor: AudioExtractor,
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
+        answer_suggester: AnswerSuggester | None = None,
     ) -> None:
-        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
+        """`answer_suggester`, when given, writes the answers of the questions found."""
+        self._analysis = MediaAnalysis(
+            audio_extractor, transcriber, question_extractor, answer_suggester
+        )
 
     def execute(
         self,
@@ -61,5 +66,6 @@ class ProcessVideo:
             question_count=len(questions),
             segment_count=len(analysis.transcript.segments),
             audio_seconds=analysis.audio_seconds,
+            dropped_question_count=analysis.dropped_count,
         )
         return VideoResult(analysis.transcript, questions, report)

@@ -65,6 +65,7 @@ class ProcessingReport:
     audio_seconds: float | None = None
     attempts: int | None = None
     error: ErrorInfo | None = None
+    dropped_question_count: int = 0  # returned by the extractor but not found in the transcript
 
     @property
     def duration(self) -> float:

@@ -200,16 +200,18 @@ class RecordingListener:
         self.progress.append((done_seconds, total_seconds))
 
 
+SAMPLE_QUESTIONS_ASKED = 8
+"""How many of the `sample_questions` the `sample_transcript` holds."""
+
+
 def sample_transcript() -> Transcript:
-    """A two-speaker transcript of one question and its answer."""
-    return Transcript(
-        segments=(
-            Segment("Tell me about yourself.", 0.0, 2.0, speaker="interviewer"),
-            Segment("I build data pipelines.", 2.0, 4.5, speaker="candidate"),
-        ),
-        language="en",
-        duration=4.5,
-    )
+    """A two-speaker transcript where each of the first eight `sample_questions` is asked
+    and answered, at the times those questions give."""
+    segments: list[Segment] = []
+    for n in range(SAMPLE_QUESTIONS_ASKED):
+        segments.append(Segment(f"Question number {n}?", 10.0 * n, 10.0 * n + 5, "interviewer"))
+        segments.append(Segment(f"My answer {n}.", 10.0 * n + 5, 10.0 * n + 9, "candidate"))
+    return Transcript(segments=tuple(segments), language="en", duration=80.0)
 
 
 def sample_questions(count: int) -> list[ExtractedQuestion]:

@@ -7,19 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.bedrock_prompt import (
+from adapters.aws.bedrock_errors import REFUSED_STOPS, converse_error
+from adapters.llm.question_prompt import (
     SYSTEM_PROMPT,
-    TranscriptIndex,
     reask_text,
     render_transcript,
     user_prompt,
 )
-from adapters.aws.bedrock_schema import TOOL_DESCRIPTION, TOOL_NAME, read_tool_input, tool_schema
-from adapters.aws.errors import describe, error_codes, http_status, is_transient
-from interview_core.entities import ExtractedQuestion
+from adapters.llm.question_reply import extracted_questions
+from adapters.llm.question_schema import TOOL_DESCRIPTION, TOOL_NAME, read_tool_input, tool_schema
 from interview_core.errors import (
-    ExtractionUnavailable,
-    InterviewError,
     InvalidModelOutput,
     ModelRefused,
 )
@@ -29,20 +26,14 @@ if TYPE_CHECKING:
 
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
-    from adapters.aws.bedrock_schema import QuestionItem
-    from interview_core.entities import Transcript
+    from adapters.llm.question_schema import QuestionItem
+    from interview_core.entities import ExtractedQuestion, Transcript
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_TRANSCRIPT_CHARS = 400_000
 """About 100k tokens of transcript lines: some four hours of conversation."""
 
-_UNAVAILABLE_CODES = frozenset({"ModelTimeoutException", "ServiceQuotaExceededException"})
-_REFUSED_STOPS = {
-    "guardrail_intervened": "a guardrail intervened",
-    "content_filtered": "the content was filtered",
-    "model_context_window_exceeded": "the transcript exceeds the model's context window",
-}
 
 _Message = dict[str, Any]
 
@@ -50,7 +41,7 @@ _Message = dict[str, Any]
 class BedrockQuestionExtractor:
     """Questions from a Bedrock model through Converse, with a forced `record_questions` tool.
 
-    The transcript reaches the model as delimited data (see `bedrock_prompt`); the system
+    The transcript reaches the model as delimited data (see `adapters.llm`); the system
     prompt tells it that instructions inside are to be ignored. The tool input is validated
     (strict types, at most `max_questions` questions, text fields cut to `max_field_chars`);
     a reply without the tool call, cut off at the token limit, or failing validation is
@@ -115,7 +106,7 @@ class BedrockQuestionExtractor:
                 )
                 messages = self._reask(messages, message, transcript, rendered, problem)
                 continue
-            return _questions(items, transcript)
+            return extracted_questions(items, transcript)
         raise InvalidModelOutput(
             f"model {self._model_id} gave no valid {TOOL_NAME} reply in "
             f"{self._max_attempts} attempts; last problem: {problem}"
@@ -145,7 +136,7 @@ class BedrockQuestionExtractor:
         try:
             response: Mapping[str, Any] = self._client.converse(**self._request(messages))
         except (ClientError, BotoCoreError) as exc:
-            raise self._translate(exc) from exc
+            raise converse_error(exc, self._model_id) from exc
         usage = response.get("usage", {})
         logger.info(
             "model replied",
@@ -160,8 +151,8 @@ class BedrockQuestionExtractor:
 
     def _read_reply(self, message: Mapping[str, Any], stop_reason: str) -> list[QuestionItem]:
         """The validated questions of the reply; ValueError says what makes the reply unusable."""
-        if stop_reason in _REFUSED_STOPS:
-            raise ModelRefused(f"model {self._model_id} stopped: {_REFUSED_STOPS[stop_reason]}")
+        if stop_reason in REFUSED_STOPS:
+            raise ModelRefused(f"model {self._model_id} stopped: {REFUSED_STOPS[stop_reason]}")
         if stop_reason == "max_tokens":
             raise ValueError("the reply was cut off at the token limit; keep the answers shorter")
         calls = [
@@ -211,46 +202,6 @@ class BedrockQuestionExtractor:
         followup = [*results, {"text": reask_text(problem)}]
         return [*messages, {"role": "assistant", "content": echoed}, _user(followup)]
 
-    def _translate(self, exc: BaseException) -> InterviewError:
-        status = http_status(exc)
-        if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES or status == 408:
-            return ExtractionUnavailable(
-                f"model {self._model_id} is unavailable now: {describe(exc)}"
-            )
-        if not isinstance(exc, ClientError) or status is None or status < 500:
-            return ModelRefused(f"model {self._model_id} refused the request: {describe(exc)}")
-        return ExtractionUnavailable(f"model {self._model_id} failed: {describe(exc)}")
-
 
 def _user(content: list[dict[str, Any]]) -> _Message:
     return {"role": "user", "content": content}
-
-
-def _questions(items: list[QuestionItem], transcript: Transcript) -> list[ExtractedQuestion]:
-    """Core questions with times: the model's start_time, else where the quote is found."""
-    index = TranscriptIndex.of(transcript.segments)
-    questions: list[ExtractedQuestion] = []
-    for item in items:
-        start: float | None = None
-        end: float | None = None
-        located = index.locate(item.quote) if item.quote else None
-        if item.start_time is not None and index.end_of_line_at(item.start_time) is not None:
-            start = item.start_time
-            quoted_here = located is not None and located[0] - 1.0 <= start <= located[1]
-            end = located[1] if located and quoted_here else index.end_of_line_at(start)
-        elif located is not None:
-            start, end = located
-        questions.append(
-            ExtractedQuestion(
-                question=item.question,
-                answer=item.answer,
-                context=item.context or "",
-                question_context=item.question_context,
-                is_global=item.is_global,
-                start_time=start,
-                end_time=end,
-            )
-        )
-    if all(question.start_time is not None for question in questions):
-        questions.sort(key=lambda question: question.start_time or 0.0)
-    return questions

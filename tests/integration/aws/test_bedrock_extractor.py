@@ -25,6 +25,7 @@ from botocore.model import Shape
 from botocore.stub import Stubber
 
 from adapters.aws.bedrock_extractor import BedrockQuestionExtractor
+from interview_core.analysis import QuestionStages
 from interview_core.entities import ExtractedQuestion, Segment, Transcript
 from interview_core.errors import (
     ExtractionUnavailable,
@@ -32,6 +33,7 @@ from interview_core.errors import (
     InvalidModelOutput,
     ModelRefused,
 )
+from interview_core.report import StageTimer
 from tests.provider_errors import offline_client, raises_core_error
 from tests.provider_errors import stubbed as stubbed_client
 
@@ -100,6 +102,7 @@ EXPECTED = [
         is_global=False,
         start_time=31.0,
         end_time=35.5,
+        quote="How do you design a rate limiter",
     ),
 ]
 
@@ -412,6 +415,31 @@ def test_times_come_from_the_quote_and_bogus_times_are_dropped(
 
     times = [(q.start_time, q.end_time) for q in questions]
     assert times == [(4.5, 9.8), (31.0, 60.0), (None, None)]
+
+
+def test_questions_not_in_the_transcript_are_dropped_and_counted_before_storing(
+    real_fixtures: Path, stubbed: tuple[Any, Stubber, Capture]
+) -> None:
+    client, stubber, capture = stubbed
+    invented = {
+        "question": "What is your favourite programming language?",
+        "answer": "Python.",
+        "context": "",
+        "question_context": "technical",
+        "global": True,
+        "start_time": 31.0,
+        "quote": "What is your favourite programming language",
+    }
+    paraphrased = {**VALID_INPUT["questions"][1], "quote": None, "start_time": 30.0}
+    tool_input = {"questions": [VALID_INPUT["questions"][0], invented, paraphrased]}
+    stubber.add_response("converse", capture.fit(_tool_reply(real_fixtures, tool_input)))
+    stages = QuestionStages(BedrockQuestionExtractor(client, MODEL), None)
+
+    analysis = stages.run(TRANSCRIPT, 60.0, timer=StageTimer())
+
+    assert [q.question for q in analysis.extracted] == [q.question for q in EXPECTED]
+    assert [(q.start_time, q.end_time) for q in analysis.extracted] == [(4.5, 9.8), (31.0, 35.5)]
+    assert analysis.dropped_count == 1
 
 
 def test_questions_with_times_are_put_in_the_order_asked(

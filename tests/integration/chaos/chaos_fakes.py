@@ -123,8 +123,12 @@ class RecordingTranscriber:
         self._log.record("transcribe", job_id, owner)
         time.sleep(random.uniform(*self._seconds))
         self._log.record("transcribed", job_id, owner)
-        segment = Segment(f"{TRANSCRIPT_PREFIX}{job_id}", 0.0, 2.0, speaker="interviewer")
-        return Transcript((segment,), language="en", duration=audio.duration)
+        opening = Segment(f"{TRANSCRIPT_PREFIX}{job_id}", 0.0, 2.0, speaker="interviewer")
+        asked = tuple(  # each question the fake extractor finds is said where it says
+            Segment(q.question, q.start_time or 0.0, q.end_time or 0.0, speaker="interviewer")
+            for q in expected_extracted(job_id)
+        )
+        return Transcript((opening, *asked), language="en", duration=audio.duration)
 
 
 class SlowQuestionExtractor:

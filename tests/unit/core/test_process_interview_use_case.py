@@ -43,6 +43,7 @@ from tests.unit.fakes import (
     SpyTranscriber,
     SpyVideoStore,
     sample_questions,
+    sample_transcript,
 )
 
 ID = "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"
@@ -132,7 +133,7 @@ def test_a_pending_interview_is_completed_with_its_questions(world: World) -> No
     assert report.outcome is Outcome.COMPLETED
     assert report.outcome.acknowledges
     assert report.error is None
-    assert (report.question_count, report.segment_count) == (3, 2)
+    assert (report.question_count, report.segment_count) == (3, len(sample_transcript().segments))
     assert report.audio_seconds == 42.0
     assert report.attempts == 1
     record = world.record()

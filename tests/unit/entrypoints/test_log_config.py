@@ -74,3 +74,21 @@ def test_reconfiguring_replaces_handlers(capsys: pytest.CaptureFixture[str]) -> 
     configure_logging(log_file=None)
     logging.getLogger("t").warning("once")
     assert capsys.readouterr().err.count("once") == 1
+
+
+def test_questions_dropped_by_grounding_are_counted_in_the_log(tmp_path: Path) -> None:
+    log_file = tmp_path / "interview_processing.log"
+    configure_logging(log_file=log_file, log_format=LogFormat.JSON)
+    report = ProcessingReport(
+        interview_id="i-2", outcome=Outcome.COMPLETED, question_count=3, dropped_question_count=2
+    )
+
+    log_report(report)
+    log_report(_report())
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    lines = [json.loads(x) for x in log_file.read_text().splitlines()]
+    assert [line["dropped_questions"] for line in lines] == [2, 2, 0]
+    assert lines[1]["level"] == "WARNING" and lines[1]["interview_id"] == "i-2"
+    assert "2 questions" in lines[1]["message"]
+    configure_logging(log_file=None)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from adapters.aws.bedrock_schema import QUESTION_CATEGORIES, read_tool_input, tool_schema
+from adapters.llm.question_schema import QUESTION_CATEGORIES, read_tool_input, tool_schema
 
 ITEM: dict[str, Any] = {
     "question": "Why this company?",

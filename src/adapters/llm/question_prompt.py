@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from typing import TYPE_CHECKING
 
-import attrs
-
-from adapters.aws.bedrock_schema import QUESTION_CATEGORIES, TOOL_NAME
+from adapters.llm.question_schema import QUESTION_CATEGORIES, TOOL_NAME
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from interview_core.entities import Segment, Transcript
+    from interview_core.entities import Transcript
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +43,9 @@ no interviewer questions, record an empty list."""
 
 _ANGLES = str.maketrans({"<": "‹", ">": "›"})
 _UNSAFE_LABEL = re.compile(r"[^0-9A-Za-z_.-]")
-_WORDS = re.compile(r"\w+")
 
 
-def _clean_text(text: str) -> str:
+def clean_line(text: str) -> str:
     """One line with no angle brackets, so the data can neither close its tag nor add lines."""
     return " ".join(text.split()).translate(_ANGLES)
 
@@ -70,7 +64,7 @@ def render_transcript(transcript: Transcript, max_chars: int) -> str:
     lines: list[str] = []
     used = 0
     for segment in transcript.segments:
-        text = _clean_text(segment.text)
+        text = clean_line(segment.text)
         if not text:
             continue
         line = f"[{segment.start:.1f}] {_label(segment.speaker)}: {text}"
@@ -102,51 +96,3 @@ def reask_text(problem: str) -> str:
         f"Your previous reply was rejected: {problem}. Call {TOOL_NAME} again with the "
         "complete list, following its schema exactly."
     )
-
-
-@attrs.frozen
-class TranscriptIndex:
-    """Finds where words occur in a transcript, ignoring case, punctuation and spacing."""
-
-    segments: tuple[Segment, ...]
-    text: str
-    offsets: tuple[int, ...]
-
-    @classmethod
-    def of(cls, segments: Sequence[Segment]) -> TranscriptIndex:
-        """Index the segments' words."""
-        kept: list[Segment] = []
-        parts: list[str] = []
-        offsets: list[int] = []
-        position = 0
-        for segment in segments:
-            words = " ".join(_WORDS.findall(segment.text.lower()))
-            if not words:
-                continue
-            kept.append(segment)
-            offsets.append(position)
-            parts.append(words)
-            position += len(words) + 1
-        return cls(tuple(kept), " ".join(parts), tuple(offsets))
-
-    def locate(self, quote: str) -> tuple[float, float] | None:
-        """(start, end) of the segments holding `quote`, or of its first eight words; else None."""
-        words = _WORDS.findall(quote.lower())
-        for candidate in (words, words[:8]):
-            if not candidate:
-                continue
-            phrase = " ".join(candidate)
-            at = f" {self.text} ".find(f" {phrase} ")  # whole words only
-            if at >= 0:
-                first = bisect.bisect_right(self.offsets, at) - 1
-                last = bisect.bisect_right(self.offsets, at + len(phrase) - 1) - 1
-                return self.segments[first].start, self.segments[last].end
-        return None
-
-    def end_of_line_at(self, seconds: float) -> float | None:
-        """The end of the segment under way at `seconds`, or None beyond the transcript."""
-        starts = [segment.start for segment in self.segments]
-        index = bisect.bisect_right(starts, seconds + 0.05) - 1
-        if index < 0 or seconds > self.segments[index].end + 1.0:
-            return None
-        return self.segments[index].end

@@ -1,15 +1,14 @@
-"""The transcript as delimited prompt data, and locating quotes in it: pure, no I/O."""
+"""The transcript as delimited prompt data: pure, no I/O."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.aws.bedrock_prompt import (
+from adapters.llm.question_prompt import (
     CLOSE_TAG,
     OPEN_TAG,
     TRUNCATION_NOTE,
-    TranscriptIndex,
     render_transcript,
     user_prompt,
 )
@@ -71,23 +70,3 @@ def test_the_user_prompt_carries_the_facts_outside_the_data_and_the_problem_when
     before, _, after = prompt.partition(rendered)
     assert "Duration: 12 s." in before and "Language: en-US." in before
     assert "rejected: questions.0.answer: missing" in after
-
-
-def test_quotes_are_located_across_punctuation_case_and_lines() -> None:
-    index = TranscriptIndex.of(SEGMENTS)
-
-    assert index.locate("tell me about YOURSELF") == (2.5, 4.0)
-    assert index.locate("then I wrote code. Great, what's your") == (4.5, 12.5)
-    diverging = "Tell me about yourself. I started as a tester, honestly, long ago"
-    assert index.locate(diverging) == (2.5, 9.0)  # by its first eight words
-    assert index.locate("ell me") is None  # whole words only
-    assert index.locate("...") is None
-
-
-def test_the_line_under_way_at_a_time_is_found() -> None:
-    index = TranscriptIndex.of(SEGMENTS)
-
-    assert index.end_of_line_at(2.5) == 4.0
-    assert index.end_of_line_at(9.5) == 9.0
-    assert index.end_of_line_at(100.0) is None
-    assert TranscriptIndex.of(()).end_of_line_at(0.0) is None

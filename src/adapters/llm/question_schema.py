@@ -24,8 +24,10 @@ TOOL_DESCRIPTION = (
 )
 
 
-def tool_schema(max_questions: int) -> dict[str, Any]:
-    """The JSON schema of the tool input: `{"questions": [...]}` with at most `max_questions`."""
+def tool_schema(max_questions: int, max_field_chars: int | None = None) -> dict[str, Any]:
+    """The JSON schema of the tool input: `{"questions": [...]}` with at most `max_questions`,
+    and text fields of at most `max_field_chars` when given (servers that constrain decoding
+    to the schema then cannot run past it)."""
     item = {
         "type": "object",
         "properties": {
@@ -62,6 +64,9 @@ def tool_schema(max_questions: int) -> dict[str, Any]:
         },
         "required": ["question", "answer", "context", "question_context", "global"],
     }
+    if max_field_chars is not None:
+        for name in ("question", "answer", "context", "quote"):
+            item["properties"][name]["maxLength"] = max_field_chars  # type: ignore[index]
     return {
         "type": "object",
         "properties": {"questions": {"type": "array", "maxItems": max_questions, "items": item}},

@@ -1,0 +1,28 @@
+"""Converse errors and stop reasons translated into core errors."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from adapters.aws.errors import describe, error_codes, http_status, is_transient
+from interview_core.errors import ExtractionUnavailable, InterviewError, ModelRefused
+
+_UNAVAILABLE_CODES = frozenset({"ModelTimeoutException", "ServiceQuotaExceededException"})
+
+REFUSED_STOPS = {
+    "guardrail_intervened": "a guardrail intervened",
+    "content_filtered": "the content was filtered",
+    "model_context_window_exceeded": "the transcript exceeds the model's context window",
+}
+"""Stop reasons after which asking again cannot help, with what they mean."""
+
+
+def converse_error(exc: BaseException, model_id: str) -> InterviewError:
+    """Throttling, timeouts, lost connections and 5xx -> ExtractionUnavailable; any other
+    error -> ModelRefused, keeping the service's message."""
+    status = http_status(exc)
+    if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES or status == 408:
+        return ExtractionUnavailable(f"model {model_id} is unavailable now: {describe(exc)}")
+    if not isinstance(exc, ClientError) or status is None or status < 500:
+        return ModelRefused(f"model {model_id} refused the request: {describe(exc)}")
+    return ExtractionUnavailable(f"model {model_id} failed: {describe(exc)}")

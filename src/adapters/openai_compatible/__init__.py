@@ -1,0 +1,1 @@
+"""Adapters for any server that speaks the OpenAI Chat Completions API."""
