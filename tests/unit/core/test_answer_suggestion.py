@@ -89,7 +89,7 @@ def test_no_suggester_call_when_every_question_is_dropped() -> None:
 
 def test_a_transient_suggester_error_releases_the_interview_for_a_retry() -> None:
     repository = InMemoryInterviewRepository(clock=SystemClock())
-    repository.add(Interview(id="i-1", video_key="videos/i-1.mp4"))
+    repository.add(Interview(id="i-1", video_path="videos/i-1.mp4"))
     use_case = ProcessInterview(
         repository,
         SpyVideoStore(),
