@@ -54,6 +54,21 @@ def aws_clients(settings: Settings) -> AwsClientFactory:
     )
 
 
+GIVE_BACK_CONNECT_TIMEOUT_SECONDS = 1.0
+GIVE_BACK_READ_TIMEOUT_SECONDS = 2.0
+GIVE_BACK_MAX_ATTEMPTS = 2
+"""Give-backs at shutdown try twice, each within 3 s, and all share one deadline."""
+
+
+def give_back_aws_clients(aws: AwsClientFactory) -> AwsClientFactory:
+    """Clients with short timeouts, on the same session, for giving work back at shutdown."""
+    return aws.prompt(
+        connect_timeout=GIVE_BACK_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=GIVE_BACK_READ_TIMEOUT_SECONDS,
+        max_attempts=GIVE_BACK_MAX_ATTEMPTS,
+    )
+
+
 # --- video stores --------------------------------------------------------------------------
 
 
@@ -216,6 +231,18 @@ def dynamodb_repository(
     )
 
 
+def dynamodb_give_back_repository(
+    settings: Settings, repository: InterviewRepository, aws: AwsClientFactory, clock: Clock
+) -> InterviewRepository:
+    """The worker's tables through `aws` (short timeouts), for lease releases at shutdown;
+    `repository` itself when it is not the DynamoDB adapter (a test's fake)."""
+    from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
+
+    if not isinstance(repository, DynamoDBInterviewRepository):
+        return repository
+    return dynamodb_repository(settings, aws, clock)
+
+
 # --- message sources -----------------------------------------------------------------------
 
 
@@ -246,6 +273,22 @@ def sqs_message_source(settings: Settings, aws: AwsClientFactory) -> MessageSour
     return SqsMessageSource(
         client=aws.sqs(),
         queue_url=queue_url_for(aws.sqs(), settings.aws_sqs_queue_url, settings.aws_sqs_queue_name),
+        visibility_timeout=settings.worker_visibility_timeout_seconds,
+    )
+
+
+def sqs_give_back_source(
+    settings: Settings, source: MessageSource, aws: AwsClientFactory
+) -> MessageSource:
+    """The worker's SQS queue through `aws` (short timeouts), for releases at shutdown;
+    `source` itself when it is not the SQS adapter (a test's fake)."""
+    from adapters.aws.sqs_message_source import SqsMessageSource
+
+    if not isinstance(source, SqsMessageSource):
+        return source
+    return SqsMessageSource(
+        client=aws.sqs(),
+        queue_url=source.queue_url,
         visibility_timeout=settings.worker_visibility_timeout_seconds,
     )
 

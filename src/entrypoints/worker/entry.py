@@ -51,6 +51,8 @@ def serve(
         container.delivery_handler(),
         options,
         cancel_media=media.cancel_all if media is not None else None,
+        give_back_source=container.give_back_message_source(),
+        give_back_repository=container.give_back_repository(),
     )
     log.info(
         "worker started: concurrency %d, max attempts %d",
