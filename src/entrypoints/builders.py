@@ -7,6 +7,7 @@ mypy here rather than a deployment.
 
 from __future__ import annotations
 
+import atexit
 from typing import TYPE_CHECKING, TypeVar
 
 from interview_core.delivery import DeliveryPolicy
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from adapters.aws.clients import AwsClientFactory
     from adapters.media.audio_target import AudioTarget
     from entrypoints.settings import Settings
+    from entrypoints.work_folder import WorkFolder
     from entrypoints.worker.options import WorkerOptions
     from interview_core.entities import Transcript
     from interview_core.ports import (
@@ -69,6 +71,19 @@ def give_back_aws_clients(aws: AwsClientFactory) -> AwsClientFactory:
     )
 
 
+# --- the process's temporary files ----------------------------------------------------------
+
+
+def work_folder(settings: Settings) -> WorkFolder:
+    """This process's folder under INTERVIEWS_TEMP_DIR (else TMPDIR), removed at exit; the
+    folders of processes that are gone are removed first. Raises ConfigurationError."""
+    from entrypoints.work_folder import WorkFolder
+
+    folder = WorkFolder(settings.temp_dir)
+    atexit.register(folder.remove)
+    return folder
+
+
 # --- video stores --------------------------------------------------------------------------
 
 
@@ -79,14 +94,15 @@ def local_video_store(settings: Settings) -> VideoStore:
     return LocalFileVideoStore(root=settings.local_video_root, max_bytes=settings.max_video_bytes)
 
 
-def s3_video_store(settings: Settings, aws: AwsClientFactory) -> VideoStore:
-    """Videos in the AWS_S3_BUCKET bucket."""
+def s3_video_store(settings: Settings, aws: AwsClientFactory, work: WorkFolder) -> VideoStore:
+    """Videos in the AWS_S3_BUCKET bucket, downloaded into this process's work folder."""
     from adapters.aws.s3_video_store import S3VideoStore
 
     return S3VideoStore(
         client=aws.s3(),
         bucket=required(settings.aws_s3_bucket, "AWS_S3_BUCKET"),
         max_bytes=settings.max_video_bytes,
+        tmp_dir=work.path,
     )
 
 
@@ -100,12 +116,14 @@ def audio_target(name: str) -> AudioTarget:
     return AUDIO_TARGETS[name]
 
 
-def ffmpeg_audio_extractor(settings: Settings) -> AudioExtractor:
-    """ffmpeg with the time, length and format limits of the settings."""
+def ffmpeg_audio_extractor(settings: Settings, work: WorkFolder) -> AudioExtractor:
+    """ffmpeg with the time, length and format limits of the settings, writing its audio in
+    this process's work folder."""
     from adapters.media.ffmpeg_audio_extractor import FfmpegAudioExtractor
 
     return FfmpegAudioExtractor(
         ffmpeg_binary=settings.ffmpeg_binary,
+        temp_dir=work.path,
         timeout_seconds=settings.media_timeout_seconds,
         max_duration_seconds=settings.max_media_seconds,
         target=audio_target(settings.audio_target),

@@ -25,13 +25,16 @@ class Container(containers.DeclarativeContainer):
     aws = providers.Singleton(builders.aws_clients, settings)
     give_back_aws = providers.Singleton(builders.give_back_aws_clients, aws)
 
+    work_folder = providers.Singleton(builders.work_folder, settings)
+    """This process's temporary folder: downloaded videos and extracted audio live in it."""
+
     video_store = providers.Selector(
         settings.provided.video_store,
         local=providers.Singleton(builders.local_video_store, settings),
-        s3=providers.Singleton(builders.s3_video_store, settings, aws),
+        s3=providers.Singleton(builders.s3_video_store, settings, aws, work_folder),
     )
 
-    audio_extractor = providers.Singleton(builders.ffmpeg_audio_extractor, settings)
+    audio_extractor = providers.Singleton(builders.ffmpeg_audio_extractor, settings, work_folder)
     media_work = providers.Callable(builders.cancellable_media_work, audio_extractor)
 
     transcriber = providers.Selector(

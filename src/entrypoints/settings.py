@@ -143,6 +143,7 @@ class Settings(BaseSettings):
     )
 
     # --- media ---
+    temp_dir: Path | None = Field(None, validation_alias=_env("INTERVIEWS_TEMP_DIR"))
     ffmpeg_binary: str | None = Field(None, validation_alias=_env("INTERVIEWS_FFMPEG_BINARY"))
     media_timeout_seconds: float = Field(
         3600.0, gt=0, validation_alias=_env("INTERVIEWS_MEDIA_TIMEOUT_SECONDS")

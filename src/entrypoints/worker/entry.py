@@ -77,6 +77,7 @@ def serve(
         print(f"error: {summary.halted_by.code}: {summary.halted_by.message}", file=sys.stderr)
         code = EXIT_FATAL
     if summary.abandoned:
+        container.work_folder().remove()  # no exit handler runs after exit_now
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,3 +64,53 @@ def kill_all(pids: list[int]) -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+def entries(folder: Path) -> set[Path]:
+    """Every file and folder below `folder`."""
+    return set(folder.rglob("*"))
+
+
+def test_a_restarted_worker_removes_what_a_killed_one_left_and_keeps_a_live_neighbours(
+    make_stack: Callable[..., AwsStack], media: MediaFactory
+) -> None:
+    stack = make_stack()
+    tmp = stack.folder / "tmp"
+    tmp.mkdir()
+
+    def start_transcribing(name: str) -> tuple[subprocess.Popen[str], set[Path]]:
+        interview_id = stack.add_interview(stack.upload(f"videos/{name}.mp4", media.speech_mp4))
+        stack.request(interview_id)
+        started = stack.folder / f"{name}-transcribing"
+        env = stack.env(
+            TEST_TRANSCRIBE_SECONDS="120",
+            TEST_TRANSCRIBE_STARTED=str(started),
+            WORKER_CONCURRENCY="1",
+            TMPDIR=str(tmp),
+        )
+        before = entries(tmp)
+        process = stack.start(env=env, sleepy=True)
+        wait_for(started.exists, 30, f"{name}'s transcription to start")
+        return process, entries(tmp) - before
+
+    killed, killed_files = start_transcribing("killed")
+    neighbour = None
+    try:
+        assert any(path.suffix == ".mp4" for path in killed_files)  # the downloaded video
+        assert any(path.suffix == ".wav" for path in killed_files)  # the extracted audio
+        neighbour, neighbour_files = start_transcribing("neighbour")
+        assert neighbour_files and not neighbour_files & killed_files
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=10)
+        assert all(path.exists() for path in killed_files)  # nobody cleaned up for it
+
+        restarted = stack.run("--idle-exit", "1", env=stack.env(TMPDIR=str(tmp)))
+        assert restarted.returncode == 0, restarted.stderr
+
+        assert [path for path in killed_files if path.exists()] == []
+        assert all(path.exists() for path in neighbour_files)  # a live worker's work stays
+        assert entries(tmp) == neighbour_files  # and the restarted one removed its own
+    finally:
+        stop(killed)
+        if neighbour is not None:
+            stop(neighbour)
