@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from entrypoints.log_lines import TextLineFormatter
 from entrypoints.settings import LogFormat
 
 if TYPE_CHECKING:
@@ -39,7 +40,13 @@ class JsonLineFormatter(logging.Formatter):
                 line[field] = value
         if record.exc_info and record.exc_info[0] is not None:
             line["exception"] = record.exc_info[0].__name__
-        return json.dumps(line, ensure_ascii=False)
+        text = json.dumps(line, ensure_ascii=False)
+        # JSON leaves these unescaped, yet many line readers split on them
+        return (
+            text.replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+            .replace("\x85", "\\u0085")
+        )
 
 
 def configure_logging(
@@ -50,7 +57,7 @@ def configure_logging(
     if log_format is LogFormat.JSON:
         formatter = JsonLineFormatter()
     else:
-        formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        formatter = TextLineFormatter()
     console = logging.StreamHandler(sys.stderr)
     console.addFilter(lambda record: not getattr(record, "file_only", False))
     handlers: list[logging.Handler] = [console]
