@@ -121,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level,
         log_file=args.log_file or settings.log_file,
         log_format=settings.log_format,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
     )
     configure_metrics(enabled=settings.emf_metrics, namespace=settings.metrics_namespace)
     try:

@@ -8,8 +8,9 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from entrypoints.log_files import SharedRotatingFileHandler
 from entrypoints.log_lines import TextLineFormatter
-from entrypoints.settings import LogFormat
+from entrypoints.settings import DEFAULT_LOG_BACKUPS, DEFAULT_LOG_MAX_BYTES, LogFormat
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,9 +51,15 @@ class JsonLineFormatter(logging.Formatter):
 
 
 def configure_logging(
-    *, level: str = "INFO", log_file: Path | None = None, log_format: LogFormat = LogFormat.TEXT
+    *,
+    level: str = "INFO",
+    log_file: Path | None = None,
+    log_format: LogFormat = LogFormat.TEXT,
+    max_bytes: int = DEFAULT_LOG_MAX_BYTES,
+    backups: int = DEFAULT_LOG_BACKUPS,
 ) -> None:
-    """Send log records to stderr and, when given, to `log_file`; replaces earlier handlers."""
+    """Send log records to stderr and, when given, to `log_file`, rotated once it would pass
+    `max_bytes` (0: never) keeping `backups` old files; replaces earlier handlers."""
     formatter: logging.Formatter
     if log_format is LogFormat.JSON:
         formatter = JsonLineFormatter()
@@ -63,7 +70,7 @@ def configure_logging(
     handlers: list[logging.Handler] = [console]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        handlers.append(SharedRotatingFileHandler(log_file, max_bytes=max_bytes, backups=backups))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
