@@ -15,7 +15,7 @@ from adapters.aws.bedrock_prompt import (
     user_prompt,
 )
 from adapters.aws.bedrock_schema import TOOL_DESCRIPTION, TOOL_NAME, read_tool_input, tool_schema
-from adapters.aws.errors import describe, error_codes, http_status, is_transient
+from adapters.aws.errors import describe, describe_safely, error_codes, http_status, is_transient
 from interview_core.entities import ExtractedQuestion
 from interview_core.errors import (
     ExtractionUnavailable,
@@ -212,14 +212,16 @@ class BedrockQuestionExtractor:
         return [*messages, {"role": "assistant", "content": echoed}, _user(followup)]
 
     def _translate(self, exc: BaseException) -> InterviewError:
+        """The core error for `exc`; its message, which may be stored on the interview, names
+        no endpoint or ARN: the log line written here has the whole of it."""
+        logger.warning("Bedrock request to %s failed: %s", self._model_id, describe(exc))
         status = http_status(exc)
+        reason = describe_safely(exc)
         if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES or status == 408:
-            return ExtractionUnavailable(
-                f"model {self._model_id} is unavailable now: {describe(exc)}"
-            )
+            return ExtractionUnavailable(f"model {self._model_id} is unavailable now: {reason}")
         if not isinstance(exc, ClientError) or status is None or status < 500:
-            return ModelRefused(f"model {self._model_id} refused the request: {describe(exc)}")
-        return ExtractionUnavailable(f"model {self._model_id} failed: {describe(exc)}")
+            return ModelRefused(f"model {self._model_id} refused the request: {reason}")
+        return ExtractionUnavailable(f"model {self._model_id} failed: {reason}")
 
 
 def _user(content: list[dict[str, Any]]) -> _Message:
