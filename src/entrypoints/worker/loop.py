@@ -51,12 +51,11 @@ class Worker:
     then acknowledged or released as the handler decided. `run` returns when the worker stops:
     after `request_stop` (a signal) it receives no more, waits up to `grace_seconds` for work
     in flight and the current long poll, then releases unfinished messages (visibility 0) and
-    their leases (through `give_back_source` and `give_back_repository` when given: clients
-    with short timeouts, all within one deadline) and kills media children via
-    `cancel_media`. A transient error on receive
-    is retried with a capped backoff; any other receive error is fatal, and a delivery that
-    runs into a deployment fault keeps its message and halts the worker: both are reported
-    in the summary after the same graceful stop.
+    their leases within one deadline (through `give_back_source` and `give_back_repository`
+    when given, which have short timeouts) and kills media children via `cancel_media`. A
+    transient error on receive is retried with a capped backoff; any other receive error is
+    fatal, and a delivery that runs into a deployment fault keeps its message and halts the
+    worker: both are reported in the summary after the same graceful stop.
     """
 
     def __init__(

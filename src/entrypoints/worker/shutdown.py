@@ -23,12 +23,12 @@ RELEASE_NOW = Decision(Action.RELEASE, 0.0, reason="shutdown")
 """Makes a message visible again at once: work that never started or could not finish."""
 
 
-def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> None:
+def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> bool:
     """Ack or release as decided, or leave a kept message be; never raises. A failure is
     logged, and the message comes back after its visibility timeout (an acked-too-late message
-    finds its work done)."""
+    finds its work done). Returns whether the queue took the ack or release."""
     if decision.halts:
-        return  # kept: it comes back when its visibility lapses, once the setup is fixed
+        return False  # kept: it comes back when its visibility lapses, once the setup is fixed
     try:
         if decision.acknowledges:
             source.ack(message)
@@ -43,6 +43,8 @@ def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> 
             code,
             extra={"message_id": message.message_id, "error_code": code},
         )
+        return False
+    return True
 
 
 GIVE_BACK_SECONDS = 5.0
@@ -110,12 +112,12 @@ def _give_back_one(
     lease = entry.live_lease
     if lease is not None:
         _release_lease(repository, *lease)
-    settle(source, message, RELEASE_NOW)
-    log.warning(
-        "released unfinished message %s at shutdown",
-        message.message_id,
-        extra={"message_id": message.message_id, "interview_id": message.interview_id},
-    )
+    if settle(source, message, RELEASE_NOW):
+        log.warning(
+            "released unfinished message %s at shutdown",
+            message.message_id,
+            extra={"message_id": message.message_id, "interview_id": message.interview_id},
+        )
 
 
 def _release_lease(repository: InterviewRepository, interview_id: str, owner: str) -> None:
