@@ -23,6 +23,7 @@ MODULES = (
     "bench.aws",
     "bench.worker",
     "bench.llm",
+    "bench.shutdown",
 )
 
 

@@ -7,6 +7,7 @@ mypy here rather than a deployment.
 
 from __future__ import annotations
 
+import atexit
 from typing import TYPE_CHECKING, TypeVar
 
 from interview_core.delivery import DeliveryPolicy
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from adapters.media.audio_target import AudioTarget
     from adapters.openai_compatible.chat import ChatSettings
     from entrypoints.settings import Settings
+    from entrypoints.work_folder import WorkFolder
     from entrypoints.worker.options import WorkerOptions
     from interview_core.entities import Transcript
     from interview_core.ports import (
@@ -65,6 +67,34 @@ def aws_clients(settings: Settings) -> AwsClientFactory:
     )
 
 
+GIVE_BACK_CONNECT_TIMEOUT_SECONDS = 1.0
+GIVE_BACK_READ_TIMEOUT_SECONDS = 2.0
+GIVE_BACK_MAX_ATTEMPTS = 2
+"""Give-backs at shutdown try twice, each within 3 s, and all share one deadline."""
+
+
+def give_back_aws_clients(aws: AwsClientFactory) -> AwsClientFactory:
+    """Clients with short timeouts, on the same session, for giving work back at shutdown."""
+    return aws.prompt(
+        connect_timeout=GIVE_BACK_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=GIVE_BACK_READ_TIMEOUT_SECONDS,
+        max_attempts=GIVE_BACK_MAX_ATTEMPTS,
+    )
+
+
+# --- the process's temporary files ----------------------------------------------------------
+
+
+def work_folder(settings: Settings) -> WorkFolder:
+    """This process's folder under INTERVIEWS_TEMP_DIR (else TMPDIR), removed at exit; the
+    folders of processes that are gone are removed first. Raises ConfigurationError."""
+    from entrypoints.work_folder import WorkFolder
+
+    folder = WorkFolder(settings.temp_dir)
+    atexit.register(folder.remove)
+    return folder
+
+
 # --- video stores --------------------------------------------------------------------------
 
 
@@ -75,14 +105,15 @@ def local_video_store(settings: Settings) -> VideoStore:
     return LocalFileVideoStore(root=settings.local_video_root, max_bytes=settings.max_video_bytes)
 
 
-def s3_video_store(settings: Settings, aws: AwsClientFactory) -> VideoStore:
-    """Videos in the AWS_S3_BUCKET bucket."""
+def s3_video_store(settings: Settings, aws: AwsClientFactory, work: WorkFolder) -> VideoStore:
+    """Videos in the AWS_S3_BUCKET bucket, downloaded into this process's work folder."""
     from adapters.aws.s3_video_store import S3VideoStore
 
     return S3VideoStore(
         client=aws.s3(),
         bucket=required(settings.aws_s3_bucket, "AWS_S3_BUCKET"),
         max_bytes=settings.max_video_bytes,
+        tmp_dir=work.path,
     )
 
 
@@ -96,12 +127,14 @@ def audio_target(name: str) -> AudioTarget:
     return AUDIO_TARGETS[name]
 
 
-def ffmpeg_audio_extractor(settings: Settings) -> AudioExtractor:
-    """ffmpeg with the time, length and format limits of the settings."""
+def ffmpeg_audio_extractor(settings: Settings, work: WorkFolder) -> AudioExtractor:
+    """ffmpeg with the time, length and format limits of the settings, writing its audio in
+    this process's work folder."""
     from adapters.media.ffmpeg_audio_extractor import FfmpegAudioExtractor
 
     return FfmpegAudioExtractor(
         ffmpeg_binary=settings.ffmpeg_binary,
+        temp_dir=work.path,
         timeout_seconds=settings.media_timeout_seconds,
         max_duration_seconds=settings.max_media_seconds,
         target=audio_target(settings.audio_target),
@@ -288,6 +321,18 @@ def dynamodb_repository(
     )
 
 
+def dynamodb_give_back_repository(
+    settings: Settings, repository: InterviewRepository, aws: AwsClientFactory, clock: Clock
+) -> InterviewRepository:
+    """The worker's tables through `aws` (short timeouts), for lease releases at shutdown;
+    `repository` itself when it is not the DynamoDB adapter (a test's fake)."""
+    from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
+
+    if not isinstance(repository, DynamoDBInterviewRepository):
+        return repository
+    return dynamodb_repository(settings, aws, clock)
+
+
 # --- message sources -----------------------------------------------------------------------
 
 
@@ -318,6 +363,22 @@ def sqs_message_source(settings: Settings, aws: AwsClientFactory) -> MessageSour
     return SqsMessageSource(
         client=aws.sqs(),
         queue_url=queue_url_for(aws.sqs(), settings.aws_sqs_queue_url, settings.aws_sqs_queue_name),
+        visibility_timeout=settings.worker_visibility_timeout_seconds,
+    )
+
+
+def sqs_give_back_source(
+    settings: Settings, source: MessageSource, aws: AwsClientFactory
+) -> MessageSource:
+    """The worker's SQS queue through `aws` (short timeouts), for releases at shutdown;
+    `source` itself when it is not the SQS adapter (a test's fake)."""
+    from adapters.aws.sqs_message_source import SqsMessageSource
+
+    if not isinstance(source, SqsMessageSource):
+        return source
+    return SqsMessageSource(
+        client=aws.sqs(),
+        queue_url=source.queue_url,
         visibility_timeout=settings.worker_visibility_timeout_seconds,
     )
 

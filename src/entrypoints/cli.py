@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", nargs="?", type=Path, help="the video file (single-video)")
     parser.add_argument("--output-dir", type=Path, help="where single-video writes its JSON")
-    parser.add_argument("--interview-id", help="the interview to process (single-interview)")
+    parser.add_argument(
+        "--interview-id",
+        type=_interview_id,
+        help="the interview to process (single-interview), a UUID",
+    )
     parser.add_argument(
         "--force", action="store_true", help="reprocess an interview that is already completed"
     )
@@ -99,6 +105,21 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
+_HYPHENATED_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def _interview_id(text: str) -> str:
+    """The id as a lower-case hyphenated UUID; the refusal never repeats the text, which
+    could carry a newline that forges a log line."""
+    if not _HYPHENATED_UUID.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000"
+        )
+    return str(uuid.UUID(text))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command and return its exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -121,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level,
         log_file=args.log_file or settings.log_file,
         log_format=settings.log_format,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
     )
     configure_metrics(enabled=settings.emf_metrics, namespace=settings.metrics_namespace)
     try:

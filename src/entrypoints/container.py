@@ -25,14 +25,18 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
 
     aws = providers.Singleton(builders.aws_clients, settings)
+    give_back_aws = providers.Singleton(builders.give_back_aws_clients, aws)
+
+    work_folder = providers.Singleton(builders.work_folder, settings)
+    """This process's temporary folder: downloaded videos and extracted audio live in it."""
 
     video_store = providers.Selector(
         settings.provided.video_store,
         local=providers.Singleton(builders.local_video_store, settings),
-        s3=providers.Singleton(builders.s3_video_store, settings, aws),
+        s3=providers.Singleton(builders.s3_video_store, settings, aws, work_folder),
     )
 
-    audio_extractor = providers.Singleton(builders.ffmpeg_audio_extractor, settings)
+    audio_extractor = providers.Singleton(builders.ffmpeg_audio_extractor, settings, work_folder)
     media_work = providers.Callable(builders.cancellable_media_work, audio_extractor)
 
     transcriber = providers.Selector(
@@ -80,6 +84,26 @@ class Container(containers.DeclarativeContainer):
         sqlite=providers.Singleton(builders.sqlite_message_source, settings, clock),
         sqs=providers.Singleton(builders.sqs_message_source, settings, aws),
     )
+
+    give_back_repository = providers.Selector(
+        settings.provided.repository,
+        memory=repository,
+        sqlite=repository,
+        dynamodb=providers.Singleton(
+            builders.dynamodb_give_back_repository, settings, repository, give_back_aws, clock
+        ),
+    )
+    """The repository a stopping worker releases leases through: short timeouts on AWS."""
+
+    give_back_message_source = providers.Selector(
+        settings.provided.message_source,
+        memory=message_source,
+        sqlite=message_source,
+        sqs=providers.Singleton(
+            builders.sqs_give_back_source, settings, message_source, give_back_aws
+        ),
+    )
+    """The queue a stopping worker releases messages through: short timeouts on AWS."""
 
     process_video = providers.Factory(
         ProcessVideo,

@@ -8,7 +8,9 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from entrypoints.settings import LogFormat
+from entrypoints.log_files import SharedRotatingFileHandler
+from entrypoints.log_lines import TextLineFormatter
+from entrypoints.settings import DEFAULT_LOG_BACKUPS, DEFAULT_LOG_MAX_BYTES, LogFormat
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,24 +49,36 @@ class JsonLineFormatter(logging.Formatter):
                 line[field] = value
         if record.exc_info and record.exc_info[0] is not None:
             line["exception"] = record.exc_info[0].__name__
-        return json.dumps(line, ensure_ascii=False)
+        text = json.dumps(line, ensure_ascii=False)
+        # JSON leaves these unescaped, yet many line readers split on them
+        return (
+            text.replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+            .replace("\x85", "\\u0085")
+        )
 
 
 def configure_logging(
-    *, level: str = "INFO", log_file: Path | None = None, log_format: LogFormat = LogFormat.TEXT
+    *,
+    level: str = "INFO",
+    log_file: Path | None = None,
+    log_format: LogFormat = LogFormat.TEXT,
+    max_bytes: int = DEFAULT_LOG_MAX_BYTES,
+    backups: int = DEFAULT_LOG_BACKUPS,
 ) -> None:
-    """Send log records to stderr and, when given, to `log_file`; replaces earlier handlers."""
+    """Send log records to stderr and, when given, to `log_file`, rotated once it would pass
+    `max_bytes` (0: never) keeping `backups` old files; replaces earlier handlers."""
     formatter: logging.Formatter
     if log_format is LogFormat.JSON:
         formatter = JsonLineFormatter()
     else:
-        formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        formatter = TextLineFormatter()
     console = logging.StreamHandler(sys.stderr)
     console.addFilter(lambda record: not getattr(record, "file_only", False))
     handlers: list[logging.Handler] = [console]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        handlers.append(SharedRotatingFileHandler(log_file, max_bytes=max_bytes, backups=backups))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -17,6 +17,11 @@ from interview_core.limits import (
     WORKER_VISIBILITY_SECONDS,
 )
 
+DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
+"""The size past which the log file is rotated."""
+DEFAULT_LOG_BACKUPS = 5
+"""How many rotated log files are kept beside the current one."""
+
 
 class Backend(enum.StrEnum):
     """A preset of adapters: everything local and offline, or everything on AWS."""
@@ -172,6 +177,7 @@ class Settings(BaseSettings):
     )
 
     # --- media ---
+    temp_dir: Path | None = Field(None, validation_alias=_env("INTERVIEWS_TEMP_DIR"))
     ffmpeg_binary: str | None = Field(None, validation_alias=_env("INTERVIEWS_FFMPEG_BINARY"))
     media_timeout_seconds: float = Field(
         3600.0, gt=0, validation_alias=_env("INTERVIEWS_MEDIA_TIMEOUT_SECONDS")
@@ -290,6 +296,12 @@ class Settings(BaseSettings):
     # --- logging ---
     log_file: Path | None = Field(
         Path("interview_processing.log"), validation_alias=_env("INTERVIEWS_LOG_FILE")
+    )
+    log_max_bytes: int = Field(
+        DEFAULT_LOG_MAX_BYTES, ge=0, validation_alias=_env("INTERVIEWS_LOG_MAX_BYTES")
+    )
+    log_backups: int = Field(
+        DEFAULT_LOG_BACKUPS, ge=1, validation_alias=_env("INTERVIEWS_LOG_BACKUPS")
     )
     log_level: str = Field("INFO", validation_alias=_env("INTERVIEWS_LOG_LEVEL"))
     log_format: LogFormat = Field(LogFormat.TEXT, validation_alias=_env("INTERVIEWS_LOG_FORMAT"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from botocore.exceptions import ClientError
 
-from adapters.aws.errors import describe, error_codes, http_status, is_transient
+from adapters.aws.errors import describe, describe_safely, error_codes, http_status, is_transient
 from interview_core.errors import ExtractionUnavailable, InterviewError, ModelRefused
+
+logger = logging.getLogger(__name__)
 
 _UNAVAILABLE_CODES = frozenset({"ModelTimeoutException", "ServiceQuotaExceededException"})
 
@@ -19,10 +23,13 @@ REFUSED_STOPS = {
 
 def converse_error(exc: BaseException, model_id: str) -> InterviewError:
     """Throttling, timeouts, lost connections and 5xx -> ExtractionUnavailable; any other
-    error -> ModelRefused, keeping the service's message."""
+    error -> ModelRefused. The message, which may be stored on the interview, names no
+    endpoint or ARN; the log line written here has the whole of the service's reply."""
+    logger.warning("Bedrock request to %s failed: %s", model_id, describe(exc))
     status = http_status(exc)
+    reason = describe_safely(exc)
     if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES or status == 408:
-        return ExtractionUnavailable(f"model {model_id} is unavailable now: {describe(exc)}")
+        return ExtractionUnavailable(f"model {model_id} is unavailable now: {reason}")
     if not isinstance(exc, ClientError) or status is None or status < 500:
-        return ModelRefused(f"model {model_id} refused the request: {describe(exc)}")
-    return ExtractionUnavailable(f"model {model_id} failed: {describe(exc)}")
+        return ModelRefused(f"model {model_id} refused the request: {reason}")
+    return ExtractionUnavailable(f"model {model_id} failed: {reason}")

@@ -41,7 +41,8 @@ class AwsClientFactory:
     `endpoint_url`, when given, points every client at one endpoint (a local emulator); when
     None, boto3 still honours `AWS_ENDPOINT_URL`.
     Constructing the factory does no I/O; the session is created with the first client.
-    Clients are thread-safe and shared; the session is only touched under a lock.
+    Clients are thread-safe and shared; the session is only touched under a lock. `prompt`
+    gives a sibling factory with short timeouts on the same session.
     """
 
     def __init__(
@@ -54,22 +55,27 @@ class AwsClientFactory:
         max_attempts: int = 3,
         max_pool_connections: int = 20,
         read_timeouts: Mapping[str, float] | None = None,
+        long_polls: bool = True,
     ) -> None:
         """Raise ConfigurationError for an empty region, a read timeout that does not outlast
-        the SQS long poll, or non-positive timeouts, attempts or pool size.
+        the SQS long poll (when `long_polls`), or non-positive timeouts, attempts or pool size.
 
         `read_timeouts` overrides the read timeout per service name (e.g. a longer one for
         "bedrock-runtime", whose replies can take minutes); each must also outlast the poll.
+        With `long_polls` False the clients are for calls that answer at once (never a
+        receive), and any positive read timeout is accepted.
         """
         if not region:
             raise ConfigurationError("an AWS region is required")
         overrides = dict(read_timeouts or {})
         for name, timeout in {"default": read_timeout, **overrides}.items():
-            if timeout <= SQS_LONG_POLL_SECONDS:
+            if long_polls and timeout <= SQS_LONG_POLL_SECONDS:
                 raise ConfigurationError(
                     f"read timeout {timeout} s for {name} must exceed the "
                     f"{SQS_LONG_POLL_SECONDS} s SQS long poll"
                 )
+            if timeout <= 0:
+                raise ConfigurationError(f"read timeout {timeout} s for {name} must be positive")
         if connect_timeout <= 0 or max_attempts < 1 or max_pool_connections < 1:
             raise ConfigurationError(
                 "connect timeout, max attempts and max pool connections must be positive"
@@ -84,6 +90,27 @@ class AwsClientFactory:
         self._lock = threading.Lock()
         self._session: boto3.session.Session | None = None
         self._clients: dict[str, object] = {}
+        self._session_owner: AwsClientFactory = self
+
+    def prompt(
+        self, *, connect_timeout: float, read_timeout: float, max_attempts: int
+    ) -> AwsClientFactory:
+        """A factory of clients with short timeouts that shares this one's session (and so
+        its credentials), for calls that must answer at once or give up, such as giving work
+        back at shutdown. Its clients never long-poll. Raises ConfigurationError like the
+        constructor."""
+        sibling = AwsClientFactory(
+            self.region,
+            self.endpoint_url,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_attempts=max_attempts,
+            max_pool_connections=self._max_pool_connections,
+            long_polls=False,
+        )
+        sibling._session_owner = self._session_owner
+        sibling._lock = self._lock  # one lock guards the shared session and every cache
+        return sibling
 
     def config_for(self, service_name: str) -> Config:
         """The botocore configuration a client of `service_name` is created with."""
@@ -123,11 +150,16 @@ class AwsClientFactory:
         Whether they are accepted shows on the first call to a service.
         """
         with self._lock:
-            if self._session is None:
-                self._session = boto3.session.Session(region_name=self.region)
-            credentials = self._session.get_credentials()
+            credentials = self._shared_session().get_credentials()
         if credentials is None:
             raise ConfigurationError(NO_CREDENTIALS)
+
+    def _shared_session(self) -> boto3.session.Session:
+        """The one session of this factory and its prompt siblings; call holding the lock."""
+        owner = self._session_owner
+        if owner._session is None:
+            owner._session = boto3.session.Session(region_name=owner.region)
+        return owner._session
 
     def _options(self, service_name: str) -> _ClientOptions:
         return {"endpoint_url": self.endpoint_url, "config": self.config_for(service_name)}
@@ -138,8 +170,6 @@ class AwsClientFactory:
         with self._lock:
             client = self._clients.get(service_name)
             if client is None:
-                if self._session is None:
-                    self._session = boto3.session.Session(region_name=self.region)
-                client = create(self._session)
+                client = create(self._shared_session())
                 self._clients[service_name] = client
             return cast("_Client", client)

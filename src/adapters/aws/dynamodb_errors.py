@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
@@ -10,6 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from adapters.aws.errors import (
     NO_CREDENTIALS,
     describe,
+    describe_safely,
     error_code,
     error_message,
     is_access_denied,
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
     from interview_core.errors import InterviewError
+
+logger = logging.getLogger(__name__)
 
 _SCHEMA_WORDS = ("index", "key", "schema")
 """Words of a ValidationException about the table's layout rather than an item's content."""
@@ -64,7 +68,14 @@ def translated_errors(table: str) -> Iterator[None]:
             raise ConfigurationError(NO_CREDENTIALS) from exc
         if not is_transient(exc):
             raise
-        raise RepositoryUnavailable(f"DynamoDB table {table}: {describe(exc)}") from exc
+        raise _unavailable(exc, table) from exc
+
+
+def _unavailable(exc: BaseException, table: str) -> RepositoryUnavailable:
+    """A transient failure, whose message may be stored on an interview: no endpoint or table
+    in it (the log line written here has them)."""
+    logger.warning("DynamoDB request on table %s failed: %s", table, describe(exc))
+    return RepositoryUnavailable(f"DynamoDB could not answer now: {describe_safely(exc, table)}")
 
 
 def _translate(exc: ClientError, table: str) -> InterviewError:
@@ -77,5 +88,8 @@ def _translate(exc: ClientError, table: str) -> InterviewError:
     if code == "ValidationException":
         if any(word in error_message(exc).lower() for word in _SCHEMA_WORDS):
             return ConfigurationError(f"DynamoDB table {table}: {describe(exc)}")
-        return InvalidInterviewRecord(f"DynamoDB rejected a request on {table}: {describe(exc)}")
-    return RepositoryUnavailable(f"DynamoDB table {table}: {describe(exc)}")
+        logger.warning("DynamoDB rejected a request on table %s: %s", table, describe(exc))
+        return InvalidInterviewRecord(
+            f"DynamoDB rejected the record: {describe_safely(exc, table)}"
+        )
+    return _unavailable(exc, table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -121,6 +123,24 @@ def describe(exc: BaseException) -> str:
     status_text = f" (HTTP {status})" if status is not None else ""
     message = error_message(exc)
     return f"{error_code(exc)}{status_text}" + (f": {message}" if message else "")
+
+
+_LOCATIONS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\barn:aws[a-z-]*:)[^\s\"'<>]*", re.IGNORECASE)
+
+
+def redact_locations(text: str, *names: str) -> str:
+    """`text` without URLs, `s3://` URIs, ARNs or any of `names` (a bucket, a key), each
+    replaced by `<redacted>`: for messages stored on an interview, which must not say where
+    things live. The full text belongs in a log line."""
+    text = _LOCATIONS.sub("<redacted>", text)
+    for name in sorted({name for name in names if len(name) >= 3}, key=len, reverse=True):
+        text = text.replace(name, "<redacted>")
+    return text
+
+
+def describe_safely(exc: BaseException, *names: str) -> str:
+    """`describe(exc)` with every location and each of `names` redacted (`redact_locations`)."""
+    return redact_locations(describe(exc), *names)
 
 
 def is_throttling(exc: BaseException) -> bool:

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from adapters.aws.errors import (
     NO_CREDENTIALS,
     describe,
+    describe_safely,
     error_codes,
     http_status,
     is_access_denied,
@@ -110,7 +111,7 @@ class S3VideoStore:
         """
         key = self._validate(location)
         size, etag = self._head(key)
-        self._check_size(key, size)
+        self._check_size(size)
         try:
             folder = Path(tempfile.mkdtemp(prefix="interview-video-", dir=self._tmp_dir))
         except OSError as exc:
@@ -189,9 +190,9 @@ class S3VideoStore:
     def _validate(self, location: str) -> str:
         return object_key(location, self._bucket, allowed_extensions=self._allowed_extensions)
 
-    def _check_size(self, key: str, size: int) -> None:
+    def _check_size(self, size: int) -> None:
         if size > self._max_bytes:
-            raise VideoTooLarge(f"video {key!r} is {size} bytes; the limit is {self._max_bytes}")
+            raise VideoTooLarge(f"the video is {size} bytes; the limit is {self._max_bytes}")
 
     def _head(self, key: str) -> tuple[int, str | None]:
         try:
@@ -215,34 +216,40 @@ class S3VideoStore:
             with target.open("xb") as out:
                 for chunk in body.iter_chunks(self._chunk_size):
                     written += len(chunk)
-                    self._check_size(key, written)
+                    self._check_size(written)
                     out.write(chunk)
         except (ClientError, BotoCoreError) as exc:
             raise self._translate(exc, key) from exc
         except OSError as exc:
-            raise StorageUnavailable(f"cannot write the copy of {key!r}: {exc.strerror}") from exc
+            raise StorageUnavailable(f"cannot write the copy of the video: {exc.strerror}") from exc
         finally:
             body.close()
         if written != size:
-            raise StorageUnavailable(f"download of {key!r} ended after {written} of {size} bytes")
+            raise StorageUnavailable(f"the download ended after {written} of {size} bytes")
         logger.debug(
             "video downloaded",
             extra={"bytes": written, "duration": round(time.monotonic() - started, 3)},
         )
 
     def _translate(self, exc: BaseException, key: str) -> InterviewError:
+        """The core error for `exc`; its message, which may be stored on the interview, names
+        neither the bucket, the key nor the endpoint: the log line written here does."""
         if is_missing_credentials(exc):
             return ConfigurationError(NO_CREDENTIALS)
+        logger.warning(
+            "S3 request for %r in bucket %s failed: %s", key, self._bucket, describe(exc)
+        )
         codes = error_codes(exc)
         status = http_status(exc)
+        reason = describe_safely(exc, self._bucket, key)
         if is_transient(exc):
-            return StorageUnavailable(f"S3 could not serve {key!r} now: {describe(exc)}")
+            return StorageUnavailable(f"S3 could not serve the video now: {reason}")
         if codes & _NOT_FOUND_CODES or status == 404:
-            return VideoNotFound(f"no video at {key!r} in bucket {self._bucket}")
+            return VideoNotFound("no video at the interview's video_path in the bucket")
         if is_access_denied(exc) or status == 403:
-            return VideoAccessDenied(f"access to {key!r} was refused: {describe(exc)}")
+            return VideoAccessDenied(f"access to the video was refused: {reason}")
         if codes & _NOT_READABLE_CODES:
-            return VideoAccessDenied(f"{key!r} is archived and cannot be read: {describe(exc)}")
+            return VideoAccessDenied(f"the video is archived and cannot be read: {reason}")
         if codes & _CHANGED_CODES or status == 412:
-            return StorageUnavailable(f"{key!r} changed while it was being fetched")
-        return StorageUnavailable(f"S3 failed to serve {key!r}: {describe(exc)}")
+            return StorageUnavailable("the video changed while it was being fetched")
+        return StorageUnavailable(f"S3 failed to serve the video: {reason}")

@@ -11,6 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from adapters.aws.errors import (
     NO_CREDENTIALS,
     describe,
+    describe_safely,
     error_codes,
     error_message,
     is_access_denied,
@@ -202,13 +203,19 @@ class SqsMessageSource:
         raise self._translate(exc, operation) from exc
 
     def _translate(self, exc: BaseException, operation: str) -> InterviewError:
+        """The core error for `exc`. A transient one's message names no endpoint or queue
+        URL (the log line written here does); a configuration error keeps the detail for
+        whoever fixes the deployment."""
         if is_missing_credentials(exc):
             return ConfigurationError(NO_CREDENTIALS)
-        if is_transient(exc):
-            return QueueUnavailable(f"SQS {operation} failed, retry later: {describe(exc)}")
         if error_codes(exc) & _CONFIGURATION_CODES or is_access_denied(exc):
-            return ConfigurationError(f"SQS {operation} refused for the queue: {describe(exc)}")
-        return QueueUnavailable(f"SQS {operation} failed: {describe(exc)}")
+            if not is_transient(exc):
+                return ConfigurationError(f"SQS {operation} refused for the queue: {describe(exc)}")
+        logger.warning("SQS %s on %s failed: %s", operation, self._queue_url, describe(exc))
+        reason = describe_safely(exc, self._queue_url)
+        if is_transient(exc):
+            return QueueUnavailable(f"SQS {operation} failed, retry later: {reason}")
+        return QueueUnavailable(f"SQS {operation} failed: {reason}")
 
     # --- the RequestSender and DeadLetterQueue roles --------------------------------------
 
@@ -255,7 +262,8 @@ def queue_url_for(client: SQSClient, url: str | None, name: str) -> str:
         if is_missing_credentials(exc):
             raise ConfigurationError(NO_CREDENTIALS) from exc
         if is_transient(exc):
-            raise QueueUnavailable(f"SQS GetQueueUrl failed, retry later: {describe(exc)}") from exc
+            reason = describe_safely(exc)
+            raise QueueUnavailable(f"SQS GetQueueUrl failed, retry later: {reason}") from exc
         if error_codes(exc) & _CONFIGURATION_CODES:
             raise ConfigurationError(
                 f"queue {name} does not exist: create it, or set AWS_SQS_QUEUE_URL "

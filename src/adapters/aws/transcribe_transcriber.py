@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import describe, error_codes, http_status, is_access_denied, is_transient
+from adapters.aws.errors import (
+    describe,
+    describe_safely,
+    error_codes,
+    http_status,
+    is_access_denied,
+    is_transient,
+    redact_locations,
+)
 from adapters.aws.transcribe_jobs import (
     accepts_directly,
     attempt_of,
@@ -183,8 +191,10 @@ class TranscribeTranscriber:
             job = self._await(name, deadline)
             if job["TranscriptionJobStatus"] == "COMPLETED":
                 return self._read_transcript(job, output_key)
-            reason = str(job.get("FailureReason") or "no reason given")
-            if is_media_failure(reason):
+            failure = str(job.get("FailureReason") or "no reason given")
+            reason = redact_locations(failure, self._bucket)  # it may quote the media's URI
+            logger.warning("transcription job %s failed: %s", name, failure)
+            if is_media_failure(failure):
                 raise TranscriptionFailed(
                     f"Amazon Transcribe cannot use the media of {name}: {reason}"
                 )
@@ -260,7 +270,7 @@ class TranscribeTranscriber:
         except OSError as exc:
             raise TranscriptionFailed(f"cannot read the audio file: {exc.strerror}") from exc
         except (ClientError, BotoCoreError) as exc:
-            raise _storage_error(exc, f"upload of the audio to {self._bucket}") from exc
+            raise _storage_error(exc, "the upload of the audio", self._bucket, key) from exc
 
     def _read_transcript(self, job: Mapping[str, Any], output_key: str) -> Transcript:
         uri = str(job.get("Transcript", {}).get("TranscriptFileUri") or "")
@@ -271,33 +281,40 @@ class TranscribeTranscriber:
             try:
                 if response.get("ContentLength", 0) > self._max_transcript_bytes:
                     raise TranscriptionFailed(
-                        f"the transcript at s3://{bucket}/{key} exceeds "
-                        f"{self._max_transcript_bytes} bytes"
+                        f"the transcript exceeds {self._max_transcript_bytes} bytes"
                     )
                 data = body.read()
             finally:
                 body.close()
         except (ClientError, BotoCoreError) as exc:
-            raise _storage_error(exc, f"the transcript at s3://{bucket}/{key}") from exc
+            raise _storage_error(exc, "the transcript", bucket, key) from exc
         return parse_transcribe_output(data)
 
 
 def _transcribe_error(exc: BaseException, name: str) -> InterviewError:
+    """The core error for `exc`; its message, which may be stored on the interview, names no
+    endpoint, bucket or key: the log line written here has the whole of it."""
+    logger.warning("Amazon Transcribe request failed (job %s): %s", name or "-", describe(exc))
     job = f" for job {name}" if name else ""
     status = http_status(exc)
+    reason = describe_safely(exc)
     if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES:
-        return TranscriptionUnavailable(f"Amazon Transcribe is unavailable{job}: {describe(exc)}")
+        return TranscriptionUnavailable(f"Amazon Transcribe is unavailable{job}: {reason}")
     if (
         error_codes(exc) & _REFUSED_CODES
         or is_access_denied(exc)
         or (status is not None and 400 <= status < 500)
         or not isinstance(exc, ClientError)
     ):
-        return TranscriptionFailed(f"Amazon Transcribe refused the request{job}: {describe(exc)}")
-    return TranscriptionUnavailable(f"Amazon Transcribe failed{job}: {describe(exc)}")
+        return TranscriptionFailed(f"Amazon Transcribe refused the request{job}: {reason}")
+    return TranscriptionUnavailable(f"Amazon Transcribe failed{job}: {reason}")
 
 
-def _storage_error(exc: BaseException, what: str) -> InterviewError:
+def _storage_error(exc: BaseException, what: str, bucket: str, key: str) -> InterviewError:
+    """The core error for an S3 failure on `what`, naming neither `bucket` nor `key` (the log
+    line written here does)."""
+    logger.warning("S3 request for %r in bucket %s failed: %s", key, bucket, describe(exc))
+    reason = describe_safely(exc, bucket, key)
     if is_transient(exc):
-        return TranscriptionUnavailable(f"S3 could not serve {what} now: {describe(exc)}")
-    return TranscriptionFailed(f"S3 refused {what}: {describe(exc)}")
+        return TranscriptionUnavailable(f"S3 could not serve {what} now: {reason}")
+    return TranscriptionFailed(f"S3 refused {what}: {reason}")

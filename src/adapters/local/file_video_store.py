@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import shutil
 import stat
 import uuid
@@ -23,6 +24,8 @@ from interview_core.errors import (
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
+
+logger = logging.getLogger(__name__)
 
 
 class LocalFileVideoStore:
@@ -64,11 +67,10 @@ class LocalFileVideoStore:
         except OSError as exc:
             raise _translate(key, exc) from exc
         if not stat.S_ISREG(info.st_mode):
-            raise VideoNotFound(f"no video file at key {key!r}")
+            logger.warning("no regular file at video key %r", key)
+            raise VideoNotFound("no video file at the interview's video_path")
         if self._max_bytes is not None and info.st_size > self._max_bytes:
-            raise VideoTooLarge(
-                f"video at key {key!r} has {info.st_size} bytes, above {self._max_bytes}"
-            )
+            raise VideoTooLarge(f"the video has {info.st_size} bytes, above {self._max_bytes}")
         return nullcontext(path)
 
     def _resolve_inside_root(self, key: str) -> Path:
@@ -113,11 +115,13 @@ class LocalFileVideoStore:
 
 
 def _translate(key: str, exc: OSError) -> InterviewError:
-    """The core error for a file system failure on `key`."""
+    """The core error for a file system failure on `key`; its message, which may be stored on
+    the interview, does not name the key: the log line written here does."""
+    logger.warning("reading video key %r failed: %s", key, exc.strerror or type(exc).__name__)
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
-        return VideoNotFound(f"no video at key {key!r}")
+        return VideoNotFound("no video at the interview's video_path")
     if isinstance(exc, PermissionError):
-        return VideoAccessDenied(f"access to key {key!r} was refused")
+        return VideoAccessDenied("access to the video was refused")
     if exc.errno in (errno.ELOOP, errno.ENAMETOOLONG):
         return InvalidVideoLocation("video key leads into a symbolic link loop or too long a path")
-    return StorageUnavailable(f"could not read key {key!r}: {exc.strerror or 'I/O error'}")
+    return StorageUnavailable(f"could not read the video: {exc.strerror or 'I/O error'}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from adapters.media.ffmpeg_binary import FFMPEG_BINARY_SETTING
+from adapters.media.parent_death import die_with_parent_hook
 from interview_core.errors import MediaTimeout, MediaUnavailable, ToolMissing
 
 if TYPE_CHECKING:
@@ -40,9 +41,10 @@ class FfmpegResult:
 class FfmpegRunner:
     """Starts ffmpeg children, reads their output as it comes and can kill them all at once.
 
-    Each child runs in its own process group with no stdin; its log (stderr) and its
-    `-progress` report (stdout) are read incrementally, line by line, keeping only a bounded
-    tail, so memory does not grow with the input. Thread-safe.
+    Each child runs in its own process group with no stdin and, on Linux, gets SIGKILL when
+    this process dies (even by SIGKILL), so no ffmpeg outlives its worker. Its log (stderr)
+    and its `-progress` report (stdout) are read incrementally, line by line, keeping only a
+    bounded tail, so memory does not grow with the input. Thread-safe.
     """
 
     def __init__(self, *, tail_lines: int = 40) -> None:
@@ -130,6 +132,7 @@ class FfmpegRunner:
                     stderr=subprocess.PIPE,
                     bufsize=0,
                     start_new_session=True,
+                    preexec_fn=die_with_parent_hook(),  # takes no lock in the child
                 )
             except OSError as exc:
                 raise ToolMissing(

@@ -51,6 +51,8 @@ def serve(
         container.delivery_handler(),
         options,
         cancel_media=media.cancel_all if media is not None else None,
+        give_back_source=container.give_back_message_source(),
+        give_back_repository=container.give_back_repository(),
     )
     log.info(
         "worker started: concurrency %d, max attempts %d",
@@ -75,6 +77,7 @@ def serve(
         print(f"error: {summary.halted_by.code}: {summary.halted_by.message}", file=sys.stderr)
         code = EXIT_FATAL
     if summary.abandoned:
+        container.work_folder().remove()  # no exit handler runs after exit_now
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

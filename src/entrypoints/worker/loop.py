@@ -51,10 +51,11 @@ class Worker:
     then acknowledged or released as the handler decided. `run` returns when the worker stops:
     after `request_stop` (a signal) it receives no more, waits up to `grace_seconds` for work
     in flight and the current long poll, then releases unfinished messages (visibility 0) and
-    their leases and kills media children via `cancel_media`. A transient error on receive
-    is retried with a capped backoff; any other receive error is fatal, and a delivery that
-    runs into a deployment fault keeps its message and halts the worker: both are reported
-    in the summary after the same graceful stop.
+    their leases within one deadline (through `give_back_source` and `give_back_repository`
+    when given, which have short timeouts) and kills media children via `cancel_media`. A
+    transient error on receive is retried with a capped backoff; any other receive error is
+    fatal, and a delivery that runs into a deployment fault keeps its message and halts the
+    worker: both are reported in the summary after the same graceful stop.
     """
 
     def __init__(
@@ -65,6 +66,8 @@ class Worker:
         options: WorkerOptions,
         *,
         cancel_media: Callable[[], object] | None = None,
+        give_back_source: MessageSource | None = None,
+        give_back_repository: InterviewRepository | None = None,
     ) -> None:
         if options.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -73,6 +76,10 @@ class Worker:
         self._handler = handler
         self._options = options
         self._cancel_media = cancel_media
+        self._give_back_to = (
+            source if give_back_source is None else give_back_source,
+            repository if give_back_repository is None else give_back_repository,
+        )
         self._cond = threading.Condition()
         self._in_flight: dict[int, _Work] = {}
         self._next_key = 0
@@ -117,7 +124,7 @@ class Worker:
             unfinished = [work for work in self._in_flight.values() if not work[0].settling]
             for entry, _ in unfinished:
                 entry.abandoned = True
-        give_back(self._source, self._repository, unfinished, self._cancel_media)
+        give_back(*self._give_back_to, unfinished, self._cancel_media)
         self._let_unwind(UNWIND_SECONDS)
         return self._summary(len(unfinished))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from interview_core.delivery import Action, Decision
@@ -21,12 +23,12 @@ RELEASE_NOW = Decision(Action.RELEASE, 0.0, reason="shutdown")
 """Makes a message visible again at once: work that never started or could not finish."""
 
 
-def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> None:
+def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> bool:
     """Ack or release as decided, or leave a kept message be; never raises. A failure is
     logged, and the message comes back after its visibility timeout (an acked-too-late message
-    finds its work done)."""
+    finds its work done). Returns whether the queue took the ack or release."""
     if decision.halts:
-        return  # kept: it comes back when its visibility lapses, once the setup is fixed
+        return False  # kept: it comes back when its visibility lapses, once the setup is fixed
     try:
         if decision.acknowledges:
             source.ack(message)
@@ -41,6 +43,12 @@ def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> 
             code,
             extra={"message_id": message.message_id, "error_code": code},
         )
+        return False
+    return True
+
+
+GIVE_BACK_SECONDS = 5.0
+"""How long all give-backs at shutdown may take together, whatever the network does."""
 
 
 def give_back(
@@ -48,28 +56,68 @@ def give_back(
     repository: InterviewRepository,
     unfinished: Sequence[tuple[InFlight, DeliveryHeartbeat]],
     cancel_media: Callable[[], object] | None,
-) -> None:
-    """Return work that could not finish: stop its heartbeats, release its leases (so the
-    abandoned work can store nothing more), make its messages visible, then kill media
-    children. Never raises."""
-    for _, heartbeat in unfinished:
-        heartbeat.stop()
-    for entry, _ in unfinished:
-        message = entry.message
-        lease = entry.live_lease
-        if lease is not None:
-            _release_lease(repository, *lease)
-        settle(source, message, RELEASE_NOW)
+    *,
+    deadline_seconds: float = GIVE_BACK_SECONDS,
+) -> int:
+    """Return work that could not finish, within `deadline_seconds` for all of it: for each
+    delivery, stop its heartbeat, release its lease (so the abandoned work can store nothing
+    more) and make its message visible, each delivery in a daemon thread of its own, all
+    joined against one deadline; then kill media children. A give-back still waiting on the
+    network when the deadline passes is left behind (its message and lease lapse by
+    themselves). Returns how many deliveries were given back in time. Never raises."""
+    deadline = time.monotonic() + deadline_seconds
+    threads = [
+        threading.Thread(
+            target=_give_back_one,
+            args=(source, repository, entry, heartbeat),
+            name=f"give-back-{entry.message.message_id[:8]}",
+            daemon=True,
+        )
+        for entry, heartbeat in unfinished
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(deadline - time.monotonic(), 0.0))
+    late = [
+        entry for thread, (entry, _) in zip(threads, unfinished, strict=True) if thread.is_alive()
+    ]
+    for entry in late:
         log.warning(
-            "released unfinished message %s at shutdown",
-            message.message_id,
-            extra={"message_id": message.message_id, "interview_id": message.interview_id},
+            "could not give back message %s within %.0f s; it comes back when its "
+            "visibility lapses",
+            entry.message.message_id,
+            deadline_seconds,
+            extra={
+                "message_id": entry.message.message_id,
+                "interview_id": entry.message.interview_id,
+            },
         )
     if unfinished and cancel_media is not None:
         try:
             log.info("killed %s media processes", cancel_media())
         except Exception:
             log.exception("killing media processes failed")
+    return len(unfinished) - len(late)
+
+
+def _give_back_one(
+    source: MessageSource,
+    repository: InterviewRepository,
+    entry: InFlight,
+    heartbeat: DeliveryHeartbeat,
+) -> None:
+    heartbeat.stop()
+    message = entry.message
+    lease = entry.live_lease
+    if lease is not None:
+        _release_lease(repository, *lease)
+    if settle(source, message, RELEASE_NOW):
+        log.warning(
+            "released unfinished message %s at shutdown",
+            message.message_id,
+            extra={"message_id": message.message_id, "interview_id": message.interview_id},
+        )
 
 
 def _release_lease(repository: InterviewRepository, interview_id: str, owner: str) -> None:

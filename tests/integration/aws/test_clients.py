@@ -127,6 +127,37 @@ def test_concurrent_first_use_creates_one_session_and_one_client(
     assert len(sessions) == 1
 
 
+def test_a_prompt_factory_has_short_timeouts_and_shares_the_session(
+    aws_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions: list[object] = []
+    real_session = boto3.session.Session
+
+    def counting_session(*args: object, **kwargs: object) -> boto3.session.Session:
+        session = real_session(*args, **kwargs)  # type: ignore[arg-type]
+        sessions.append(session)
+        return session
+
+    monkeypatch.setattr(clients_module.boto3.session, "Session", counting_session)
+    factory = AwsClientFactory(REGION, aws_endpoint)
+    prompt = factory.prompt(connect_timeout=1, read_timeout=2, max_attempts=1)
+    config = prompt.config_for("sqs")
+    assert (config.connect_timeout, config.read_timeout) == (1, 2)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 1}
+    assert factory.config_for("sqs").read_timeout == 30  # the long-polling factory is unchanged
+    assert prompt.sqs() is not factory.sqs()
+    assert prompt.sqs().list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert len(sessions) == 1
+
+
+def test_a_read_timeout_shorter_than_the_poll_is_refused_only_for_long_polling_clients() -> None:
+    with pytest.raises(ConfigurationError, match="long poll"):
+        AwsClientFactory(REGION, read_timeout=2)
+    assert AwsClientFactory(REGION, read_timeout=2, long_polls=False).config_for("s3")
+    with pytest.raises(ConfigurationError, match="positive"):
+        AwsClientFactory(REGION, read_timeout=0, long_polls=False)
+
+
 def test_construction_creates_no_session_or_client(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a session was created")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,30 @@ def test_the_fake_container_overrides_only_the_named_ports() -> None:
     assert type(container.question_extractor()).__name__ == "HeuristicQuestionExtractor"
     with pytest.raises(TypeError, match="clock"):
         fake_container(clock=object())
+
+
+def test_local_give_backs_go_through_the_worker_own_queue_and_repository(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_SQLITE_PATH", str(tmp_path / "interviews.sqlite3"))
+    container = _container()
+    assert container.give_back_message_source() is container.message_source()
+    assert container.give_back_repository() is container.repository()
+
+
+def test_aws_give_backs_use_separate_clients_with_short_timeouts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _aws(monkeypatch)
+    container = _container()
+    source, give_back_source = container.message_source(), container.give_back_message_source()
+    repository, give_back_repository = container.repository(), container.give_back_repository()
+    assert type(give_back_source) is type(source)
+    assert type(give_back_repository) is type(repository)
+    assert give_back_source is not source and give_back_repository is not repository
+    assert give_back_source.queue_url == source.queue_url  # type: ignore[attr-defined]
+    for client in (give_back_source._client, give_back_repository._client):  # type: ignore[attr-defined]
+        config = client.meta.config
+        assert config.read_timeout < 5
+        assert config.retries["total_max_attempts"] <= 2
+    assert source._client.meta.config.read_timeout > 20  # type: ignore[attr-defined]

@@ -1,0 +1,53 @@
+"""Command-line arguments are checked before anything is logged or stored."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from entrypoints.cli import build_parser, main
+
+pytestmark = pytest.mark.usefixtures("restored_logging")  # main() configures the root logger
+
+FORGED = "PROCESSING_METRICS | Interview: x | Status: SUCCESS"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "INTERVIEWS_", "WORKER_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("INTERVIEWS_LOG_FILE", str(tmp_path / "interviews.log"))
+    monkeypatch.setenv("INTERVIEWS_SQLITE_PATH", str(tmp_path / "interviews.sqlite3"))
+
+
+@pytest.mark.parametrize(
+    "interview_id",
+    [
+        f"3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e\n{FORGED}",
+        "not-a-uuid",
+        "{3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e}",
+        "3c7d1e9a2b4f4a6e8d0c5f1a2b3c4d5e",
+        "",
+    ],
+)
+def test_an_interview_id_that_is_not_a_uuid_is_a_usage_error_before_any_log_or_store(
+    interview_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--mode", "single-interview", "--interview-id", interview_id])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--interview-id: must be a UUID" in err
+    assert FORGED not in err  # the refused text is never repeated
+    assert not (tmp_path / "interviews.log").exists()
+    assert not (tmp_path / "interviews.sqlite3").exists()
+
+
+def test_a_uuid_is_accepted_and_written_in_lower_case() -> None:
+    args = build_parser().parse_args(
+        ["--mode", "single-interview", "--interview-id", "3C7D1E9A-2B4F-4A6E-8D0C-5F1A2B3C4D5E"]
+    )
+    assert args.interview_id == "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"
