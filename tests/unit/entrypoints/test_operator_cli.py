@@ -27,7 +27,13 @@ def test_the_top_help_names_every_operator_command() -> None:
     "argv",
     [
         ["--mode", "single-video", "a.mp4", "--output-dir", "out"],
-        ["--mode", "single-interview", "--interview-id", "i-1", "--force"],
+        [
+            "--mode",
+            "single-interview",
+            "--interview-id",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "--force",
+        ],
         ["--mode", "sqs", "--max-messages", "3", "--idle-exit", "5"],
     ],
 )
