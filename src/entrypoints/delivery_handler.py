@@ -89,10 +89,12 @@ class DeliveryHandler:
             message.interview_id,
             owner=owner,
             final_attempt=self._policy.is_final_attempt(message),
+            max_attempts=self._policy.max_attempts,
             on_claimed=claimed,
         )
         decision = self._policy.decide(message, report, self._jitter)
         log_report(report, message_id=message.message_id)
+        _log_settle_error(message, report)
         _log_decision(message, decision, report)
         return HandledMessage(message, decision, report, owner)
 
@@ -143,5 +145,23 @@ def _log_decision(message: QueueMessage, decision: Decision, report: ProcessingR
             "message_id": message.message_id,
             "outcome": str(report.outcome),
             "error_code": code,
+        },
+    )
+
+
+def _log_settle_error(message: QueueMessage, report: ProcessingReport) -> None:
+    """Warn when the attempt could not release its lease or store its failure."""
+    if report.settle_error is None:
+        return
+    log.warning(
+        "interview %s: could not end the attempt in the repository (%s: %s); its lease "
+        "runs out by itself",
+        report.interview_id,
+        report.settle_error.code,
+        report.settle_error.message,
+        extra={
+            "interview_id": report.interview_id,
+            "message_id": message.message_id,
+            "error_code": report.settle_error.code,
         },
     )

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 MAX_DELAY_SECONDS = float(MAX_VISIBILITY_SECONDS)
 """The longest a released message can stay hidden: the queue's ceiling on visibility."""
 
+BUSY_MARGIN_SECONDS = 1.0
+"""Added to the time a lease held elsewhere has left before its message comes back."""
+
 _MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
 
 
@@ -71,14 +74,16 @@ def _not_negative(_: object, attribute: attrs.Attribute[float], value: float) ->
 class DeliveryPolicy:
     """Retry rules for interview requests delivered at least once.
 
-    `max_attempts` is the number of receives a message gets; it must equal the queue's redrive
-    `maxReceiveCount`, so that the last receive before the dead-letter queue is the final
-    attempt, on which a transient error marks the interview failed instead of retrying.
+    `max_attempts` is how often an interview is attempted: the receive (or the claim, which
+    counts attempts on the record) that reaches it is the final attempt, on which a transient
+    error marks the interview failed instead of retrying, and a claim after it marks the
+    interview failed (ATTEMPTS_EXHAUSTED). The queue's redrive `maxReceiveCount` must be
+    larger, so that this last look happens before the dead-letter queue takes the message.
     A transient error releases the message after a delay drawn with full jitter from
     [0, min(backoff_max_seconds, backoff_base_seconds * 2 ** (receive_count - 1))]; an
-    interview leased by another worker releases it after `busy_delay_seconds`, which should
-    be at least the lease duration so that a crashed holder's lease has expired by then.
-    Every delay is capped at MAX_DELAY_SECONDS.
+    interview leased by another worker releases it for the time that lease has left (see
+    `busy_delay`), at most `busy_delay_seconds`, which should be the lease duration so that
+    a crashed holder's lease has expired by then. Every delay is capped at MAX_DELAY_SECONDS.
     """
 
     max_attempts: int = attrs.field(default=5)
@@ -108,6 +113,15 @@ class DeliveryPolicy:
         fraction = min(max(jitter(), 0.0), 1.0)
         return fraction * self.backoff_ceiling(receive_count)
 
+    def busy_delay(self, lease_remaining_seconds: float | None) -> float:
+        """How long a message waits when its interview is leased elsewhere: the time the
+        lease has left plus BUSY_MARGIN_SECONDS (for clocks that differ a little), at most
+        `busy_delay_seconds`; the whole `busy_delay_seconds` when the time left is unknown."""
+        ceiling = min(self.busy_delay_seconds, MAX_DELAY_SECONDS)
+        if lease_remaining_seconds is None:
+            return ceiling
+        return min(max(lease_remaining_seconds, 0.0) + BUSY_MARGIN_SECONDS, ceiling)
+
     def decide(
         self,
         message: QueueMessage,
@@ -126,7 +140,7 @@ class DeliveryPolicy:
         if report.outcome is Outcome.HALTED:
             return Decision(Action.KEEP, reason=str(report.outcome))
         if report.outcome is Outcome.BUSY:
-            delay = min(self.busy_delay_seconds, MAX_DELAY_SECONDS)
+            delay = self.busy_delay(report.lease_remaining_seconds)
             return Decision(Action.RELEASE, delay, reason=str(report.outcome))
         delay = self.retry_delay(message.receive_count, jitter)
         return Decision(Action.RELEASE, delay, reason=str(report.outcome))
@@ -137,13 +151,14 @@ class DeliveryPolicy:
         """What to do with a message whose body is not a request (`interview_id` is None).
 
         DELETE acknowledges it. DEAD_LETTER releases it at once, so that the redrive policy
-        moves it to the dead-letter queue on the receive after `max_attempts`; a message
-        received more often than that (the queue has no redrive policy, or a larger limit)
-        is released with the retry backoff instead, so it cannot keep a worker busy.
+        moves it to the dead-letter queue after `max_attempts + 1` receives (the smallest
+        `maxReceiveCount` allowed); a message received more often than that (a queue with a
+        larger limit) is released with the retry backoff instead, so it cannot keep a worker
+        busy.
         """
         if self.invalid_messages is InvalidMessageAction.DELETE:
             return Decision(Action.ACK, reason="invalid-deleted")
-        if message.receive_count <= self.max_attempts:
+        if message.receive_count <= self.max_attempts + 1:
             return Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
         delay = self.retry_delay(message.receive_count, jitter)
         return Decision(Action.RELEASE, delay, reason="invalid-past-redrive-limit")

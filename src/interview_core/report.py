@@ -65,6 +65,11 @@ class ProcessingReport:
     audio_seconds: float | None = None
     attempts: int | None = None
     error: ErrorInfo | None = None
+    settle_error: ErrorInfo | None = None
+    """Why the write that should have ended the attempt (releasing its lease, marking it
+    failed) did not happen after its retries: the lease then runs out by itself."""
+    lease_remaining_seconds: float | None = None
+    """For a busy outcome: how long the lease held elsewhere has left, when known."""
 
     @property
     def duration(self) -> float:

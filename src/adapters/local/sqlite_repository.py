@@ -10,6 +10,7 @@ from interview_core import records
 from interview_core.clock import SystemClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
+    AttemptsExhausted,
     InterviewNotFound,
     RepositoryUnavailable,
 )
@@ -167,25 +168,33 @@ class SqliteInterviewRepository:
             return _existing(connection, interview_id)
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
         """Move the interview to processing under a lease held by `owner` for `lease_seconds`.
 
         Refused with InterviewAlreadyCompleted when completed and not `force`, then with
-        LeaseHeld while any live lease exists (the caller's own included). On success the
-        attempt counter goes up by one and earlier error fields are cleared. Raises
-        InterviewNotFound for an unknown id, ValueError for a lease that is not positive.
+        LeaseHeld while any live lease exists (the caller's own included). An interview still
+        processing after `max_attempts` attempts is marked failed, in the same transaction,
+        and AttemptsExhausted raised. On success the attempt counter goes up by one and
+        earlier error fields are cleared. Raises InterviewNotFound for an unknown id,
+        ValueError for a lease that is not positive.
         """
         records.require_positive_lease(lease_seconds)
         with self._database.write() as connection:
-            record = records.claimed(
-                _existing(connection, interview_id),
-                owner,
-                lease_seconds,
-                self._clock.now(),
-                force=force,
-            )
-            _put(connection, record)
+            record = _existing(connection, interview_id)
+            now = self._clock.now()
+            ended = records.exhausted(record, now, max_attempts, force=force)
+            if ended is None:
+                record = records.claimed(record, owner, lease_seconds, now, force=force)
+            _put(connection, ended or record)
+        if ended is not None:
+            raise AttemptsExhausted(interview_id, record.attempts)
         return record
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:

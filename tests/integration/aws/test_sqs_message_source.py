@@ -502,3 +502,51 @@ def test_bad_construction_is_refused(arguments: dict[str, object]) -> None:
     options: dict[str, object] = {"queue_url": QUEUE_URL, **arguments}
     with pytest.raises(ValueError):
         SqsMessageSource(object(), **options)  # type: ignore[arg-type]
+
+
+# --- the redrive limit the worker needs ---------------------------------------------------
+
+
+def queue_with_redrive(sqs: SQSClient, max_receive_count: int | None) -> str:
+    attributes: dict[str, str] = {}
+    if max_receive_count is not None:
+        dlq_url = sqs.create_queue(QueueName="interviews-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}
+        attributes["RedrivePolicy"] = json.dumps(redrive)
+    return sqs.create_queue(QueueName="interviews", Attributes=attributes)["QueueUrl"]
+
+
+@pytest.mark.parametrize("max_receive_count", [6, 20])
+def test_a_redrive_limit_above_the_attempts_is_ready(
+    sqs: SQSClient, max_receive_count: int
+) -> None:
+    queue_url = queue_with_redrive(sqs, max_receive_count)
+
+    SqsMessageSource(sqs, queue_url, max_attempts=5).check_ready()
+
+
+@pytest.mark.parametrize(
+    ("max_receive_count", "expected"),
+    [
+        (None, "no redrive policy"),
+        (5, "maxReceiveCount is 5, not above WORKER_MAX_ATTEMPTS"),
+        (2, "maxReceiveCount is 2"),
+    ],
+)
+def test_a_queue_whose_redrive_limit_does_not_exceed_the_attempts_is_refused(
+    sqs: SQSClient, max_receive_count: int | None, expected: str
+) -> None:
+    queue_url = queue_with_redrive(sqs, max_receive_count)
+    source = SqsMessageSource(sqs, queue_url, max_attempts=5)
+
+    with pytest.raises(ConfigurationError, match=expected) as refused:
+        source.check_ready()
+
+    assert "maxReceiveCount to at least 6" in str(refused.value)
+
+
+def test_without_a_limit_to_keep_any_queue_is_ready(sqs: SQSClient) -> None:
+    SqsMessageSource(sqs, queue_with_redrive(sqs, None)).check_ready()

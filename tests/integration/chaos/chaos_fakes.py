@@ -80,9 +80,17 @@ class ClaimTrackingRepository:
         self._local = threading.local()
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
-        interview = self._inner.claim(interview_id, owner, lease_seconds, force=force)
+        interview = self._inner.claim(
+            interview_id, owner, lease_seconds, force=force, max_attempts=max_attempts
+        )
         self._local.owner = owner
         self._log.record("claim", interview_id, owner)
         return interview

@@ -141,7 +141,7 @@ def _worker_settings(url: str, queue_url: str) -> dict[str, str]:
         # the lease lapses before the message reappears, so a killed holder costs one receive
         "INTERVIEWS_LEASE_SECONDS": "4",
         "WORKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
-        "WORKER_MAX_ATTEMPTS": str(REDRIVE_LIMIT),
+        "WORKER_MAX_ATTEMPTS": str(REDRIVE_LIMIT - 1),
         "WORKER_CONCURRENCY": "4",
         "WORKER_WAIT_SECONDS": "2",
         "WORKER_BACKOFF_BASE_SECONDS": "0.5",

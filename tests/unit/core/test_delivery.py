@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -148,6 +149,19 @@ def test_busy_releases_after_the_busy_delay_whatever_the_receive_count() -> None
         assert (decision.action, decision.delay_seconds) == (Action.RELEASE, 120.0)
 
 
+@pytest.mark.parametrize(
+    ("remaining", "delay"), [(0.2, 1.2), (30.0, 31.0), (119.5, 120.0), (5_000.0, 120.0)]
+)
+def test_busy_waits_for_the_time_the_lease_has_left_at_most_the_busy_delay(
+    remaining: float, delay: float
+) -> None:
+    busy = attrs.evolve(report(Outcome.BUSY), lease_remaining_seconds=remaining)
+
+    decision = POLICY.decide(message(2), busy)
+
+    assert (decision.action, decision.delay_seconds) == (Action.RELEASE, pytest.approx(delay))
+
+
 def test_a_busy_delay_past_the_sqs_limit_is_capped() -> None:
     policy = DeliveryPolicy(busy_delay_seconds=100_000.0)
     assert policy.decide(message(), report(Outcome.BUSY)).delay_seconds == MAX_DELAY_SECONDS
@@ -161,16 +175,16 @@ def test_an_invalid_body_is_deleted_when_the_setting_says_delete() -> None:
     assert policy.decide_invalid(message(1, None)).action is Action.ACK
 
 
-@pytest.mark.parametrize("receive_count", [1, 3, 5])
+@pytest.mark.parametrize("receive_count", [1, 3, 5, 6])
 def test_an_invalid_body_is_released_at_once_for_the_dead_letter_queue(receive_count: int) -> None:
     decision = POLICY.decide_invalid(message(receive_count, None))
     assert decision == Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
 
 
 def test_an_invalid_body_seen_past_the_redrive_limit_backs_off_instead_of_spinning() -> None:
-    decision = POLICY.decide_invalid(message(6, None), lambda: 0.5)
+    decision = POLICY.decide_invalid(message(7, None), lambda: 0.5)
     assert decision.action is Action.RELEASE
-    assert decision.delay_seconds == pytest.approx(0.5 * POLICY.backoff_ceiling(6))
+    assert decision.delay_seconds == pytest.approx(0.5 * POLICY.backoff_ceiling(7))
     assert decision.reason == "invalid-past-redrive-limit"
 
 

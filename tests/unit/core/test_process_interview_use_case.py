@@ -32,7 +32,7 @@ from interview_core.errors import (
     VideoNotFound,
 )
 from interview_core.ids import question_id
-from interview_core.process_interview import ProcessInterview
+from interview_core.process_interview import SETTLE_PAUSES, ProcessInterview
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
 from tests.unit.fakes import (
@@ -71,6 +71,7 @@ class World:
         self.audio = SpyAudioExtractor(duration=42.0)
         self.transcriber = SpyTranscriber()
         self.extractor = SpyQuestionExtractor(sample_questions(3))
+        self.pauses: list[float] = []
         self.use_case = ProcessInterview(
             self.repo,
             self.videos,
@@ -78,6 +79,7 @@ class World:
             self.transcriber,
             self.extractor,
             lease_seconds=LEASE,
+            sleep=self.pauses.append,
         )
 
     def record(self) -> Interview:
@@ -499,14 +501,98 @@ def test_losing_the_lease_before_settling_a_failure_is_busy(
 
 def test_a_repository_outage_while_settling_leaves_the_message_for_a_retry(world: World) -> None:
     world.transcriber.faults.fail(TranscriptionFailed("bad audio"))
-    world.repo.faults["mark_failed"].fail(RepositoryUnavailable("down"))
+    world.repo.faults["mark_failed"].fail(RepositoryUnavailable("down"), times=None)
 
     report = world.use_case.execute(ID)
 
     assert report.outcome is Outcome.RETRY
     assert report.error is not None
     assert report.error.code == "TRANSCRIPTION_FAILED"
+    assert report.settle_error is not None
+    assert report.settle_error.code == "REPOSITORY_UNAVAILABLE"
+    assert world.repo.calls.count("mark_failed") == 3
+    assert world.pauses == list(SETTLE_PAUSES)
     assert world.record().state is InterviewState.PROCESSING
+
+
+def test_a_release_that_fails_for_a_moment_is_tried_again_and_frees_the_lease(
+    world: World,
+) -> None:
+    world.transcriber.faults.fail(TranscriptionUnavailable("throttled"))
+    world.repo.faults["release"].fail(RepositoryUnavailable("throttled"), times=2)
+
+    report = world.use_case.execute(ID, final_attempt=False)
+
+    assert report.outcome is Outcome.RETRY
+    assert report.settle_error is None
+    assert world.repo.calls.count("release") == 3
+    assert (world.record().lease_owner, world.record().lease_expires_at) == (None, None)
+
+
+def test_a_release_that_keeps_failing_is_reported_not_swallowed(world: World) -> None:
+    world.transcriber.faults.fail(TranscriptionUnavailable("throttled"))
+    world.repo.faults["release"].fail(RepositoryUnavailable("throttled"), times=None)
+
+    report = world.use_case.execute(ID, final_attempt=False)
+
+    assert report.outcome is Outcome.RETRY
+    assert report.settle_error is not None
+    assert report.settle_error.code == "REPOSITORY_UNAVAILABLE"
+    assert world.record().lease_owner is not None  # it runs out by itself
+
+
+# --- attempts -----------------------------------------------------------------------------
+
+
+def test_the_claim_past_max_attempts_fails_the_interview_without_work(world: World) -> None:
+    for n in range(3):
+        world.store.claim(ID, f"crashed-{n}", LEASE)
+        world.clock.advance(LEASE)
+
+    report = world.use_case.execute(ID, final_attempt=False, max_attempts=3)
+
+    assert report.outcome is Outcome.FAILED
+    assert report.error is not None
+    assert report.error.code == "ATTEMPTS_EXHAUSTED"
+    record = world.record()
+    assert (record.state, record.error_code, record.attempts) == (
+        InterviewState.FAILED,
+        "ATTEMPTS_EXHAUSTED",
+        3,
+    )
+    assert record.lease_owner is None
+    assert world.work_done() == 0
+
+
+def test_the_last_allowed_attempt_fails_on_a_transient_error(world: World) -> None:
+    world.store.claim(ID, "crashed", LEASE)
+    world.clock.advance(LEASE)
+    world.transcriber.faults.fail(TranscriptionUnavailable("down"))
+
+    report = world.use_case.execute(ID, final_attempt=False, max_attempts=2)
+
+    assert report.outcome is Outcome.FAILED
+    assert world.record().error_code == "TRANSCRIPTION_UNAVAILABLE"
+
+
+def test_attempts_left_are_worked_on(world: World) -> None:
+    world.store.claim(ID, "crashed", LEASE)
+    world.clock.advance(LEASE)
+
+    report = world.use_case.execute(ID, final_attempt=False, max_attempts=3)
+
+    assert report.outcome is Outcome.COMPLETED
+    assert report.attempts == 2
+
+
+def test_a_busy_report_says_how_long_the_lease_has_left(world: World) -> None:
+    world.store.claim(ID, "someone-else", LEASE)
+    world.clock.advance(LEASE - 12.5)
+
+    report = world.use_case.execute(ID)
+
+    assert report.outcome is Outcome.BUSY
+    assert report.lease_remaining_seconds == pytest.approx(12.5)
 
 
 def test_an_error_in_on_claimed_releases_the_lease_for_a_retry(world: World) -> None:
