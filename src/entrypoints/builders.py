@@ -16,6 +16,7 @@ from interview_core.ports import CancellableMediaWork
 if TYPE_CHECKING:
     from adapters.aws.clients import AwsClientFactory
     from adapters.media.audio_target import AudioTarget
+    from entrypoints.lambda_handler import QueueVisibility
     from entrypoints.settings import Settings
     from entrypoints.worker.options import WorkerOptions
     from interview_core.entities import Transcript
@@ -252,6 +253,13 @@ def sqs_message_source(settings: Settings, aws: AwsClientFactory) -> MessageSour
         visibility_timeout=settings.worker_visibility_timeout_seconds,
         max_attempts=settings.worker_max_attempts,
     )
+
+
+def sqs_queue_visibility(aws: AwsClientFactory) -> QueueVisibility:
+    """Changes the visibility of messages an SQS event source delivered to the Lambda."""
+    from adapters.aws.sqs_visibility import SqsQueueVisibility
+
+    return SqsQueueVisibility(aws.sqs())
 
 
 # --- delivery and the worker ---------------------------------------------------------------

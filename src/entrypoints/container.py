@@ -66,6 +66,9 @@ class Container(containers.DeclarativeContainer):
         sqs=providers.Singleton(builders.sqs_message_source, settings, aws),
     )
 
+    queue_visibility = providers.Singleton(builders.sqs_queue_visibility, aws)
+    """For the Lambda handler: releases delivered messages with the retry delay."""
+
     process_video = providers.Factory(
         ProcessVideo,
         audio_extractor=audio_extractor,
