@@ -20,6 +20,7 @@ MODULES = (
     "bench.whisper",
     "bench.aws",
     "bench.worker",
+    "bench.recovery",
 )
 
 
