@@ -162,3 +162,18 @@ def test_a_hung_job_is_given_up_after_the_job_timeout_and_done_by_the_next_worke
     assert finished.returncode == 0, finished.stderr
     assert stack.record(interview_id).state is InterviewState.COMPLETED
     assert stack.queue_counts() == (0, 0)
+
+
+def test_a_queue_that_would_dead_letter_the_last_look_is_refused_at_start(
+    make_stack: Callable[..., AwsStack], media: MediaFactory
+) -> None:
+    stack = make_stack(max_receive_count=3)
+    interview_id = requested_interview(stack, media)
+
+    process = stack.run("--idle-exit", "3", env=stack.env(WORKER_MAX_ATTEMPTS="3"))
+
+    assert process.returncode == 2
+    assert "maxReceiveCount is 3" in process.stderr
+    assert "WORKER_MAX_ATTEMPTS" in process.stderr
+    assert stack.queue_counts() == (1, 0)  # nothing received
+    assert stack.record(interview_id).state is InterviewState.PENDING
