@@ -157,6 +157,18 @@ class LeaseLost(TransientError):
         self.owner = owner
 
 
+class JobTimedOut(TransientError):
+    """One attempt at an interview ran past its wall-clock limit and was abandoned: transient,
+    the interview is released for another attempt."""
+
+    code = "JOB_TIMED_OUT"
+
+    def __init__(self, interview_id: str, seconds: float) -> None:
+        super().__init__(f"interview {interview_id} was still in work after {seconds:.0f} s")
+        self.interview_id = interview_id
+        self.seconds = seconds
+
+
 # --- Video ----------------------------------------------------------------------------
 
 
@@ -221,18 +233,6 @@ class MediaUnavailable(TransientError):
     """Audio extraction could not run now: cancelled at shutdown, or no disk space left."""
 
     code = "MEDIA_UNAVAILABLE"
-
-
-class JobTimedOut(TransientError):
-    """One attempt at an interview ran past its wall-clock limit and was abandoned: transient,
-    the interview is released for another attempt."""
-
-    code = "JOB_TIMED_OUT"
-
-    def __init__(self, interview_id: str, seconds: float) -> None:
-        super().__init__(f"interview {interview_id} was still in work after {seconds:.0f} s")
-        self.interview_id = interview_id
-        self.seconds = seconds
 
 
 class ToolMissing(DeploymentFault):

@@ -8,7 +8,9 @@ Interview items (table keyed by `id`):
 - `video_path` (S): an object key such as `videos/<uuid>/<uuid>/<file>.mkv`, or
   `s3://<bucket>/<key>`. Older records may name it `video_key`, `s3_key` or `video_s3_key`;
   reading takes the first of those present. A record whose video location is missing or not
-  a string still reads, with `record_problem` saying so, so that it can be marked failed.
+  a string still reads, with `record_problem` saying so, so that it can be marked failed;
+  so does one whose `attempts` or `lease_expires_at` is not a number (read as 0 and no
+  lease).
 - `state` (S): `processing`, `completed`, `failed`, or any value the upstream writes (such
   as `pending`), which reads as pending.
 - `created_at`, `updated_at` (S): ISO 8601 UTC with microseconds and a `Z`, for example
