@@ -124,7 +124,7 @@ def _describe(decision: Decision) -> str:
     if decision.reason == "invalid-past-redrive-limit":
         return (
             f"released for {decision.delay_seconds:.0f} s; received more often than "
-            "WORKER_MAX_ATTEMPTS: check the queue's redrive policy"
+            "WORKER_MAX_ATTEMPTS + 1: check the queue's redrive policy"
         )
     return f"released for {decision.delay_seconds:.1f} s"
 

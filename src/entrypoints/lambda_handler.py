@@ -68,8 +68,9 @@ class SqsBatchHandler:
     and deployment faults (outcome halted): after one, the rest of the batch is handed back
     unstarted, since it would meet the same fault. Completed, failed, already completed and
     unknown interviews are left out, so SQS deletes them. The receive whose
-    `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (the queue's redrive limit) is the
-    final attempt: a transient failure then marks the interview failed.
+    `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (below the queue's redrive limit)
+    is the final attempt: a transient failure then marks the interview failed, and a claim
+    past that many attempts marks it failed with ATTEMPTS_EXHAUSTED.
 
     Records run sequentially: Lambda scales by running more environments, the event source
     mapping's batch size bounds the work of one invocation, and a record is not started with

@@ -55,7 +55,9 @@ class Worker:
     their leases and kills media children via `cancel_media`. A transient error on receive
     is retried with a capped backoff; any other receive error is fatal, and a delivery that
     runs into a deployment fault keeps its message and halts the worker: both are reported
-    in the summary after the same graceful stop.
+    in the summary after the same graceful stop. A delivery still in work after
+    `job_timeout_seconds` is given up (see `job_timeout`) but keeps its slot until its thread
+    ends; while every slot is so taken, the liveness file is no longer touched.
     """
 
     def __init__(
