@@ -23,6 +23,10 @@ MAX_DELAY_SECONDS = float(MAX_VISIBILITY_SECONDS)
 BUSY_MARGIN_SECONDS = 1.0
 """Added to the time a lease held elsewhere has left before its message comes back."""
 
+BUSY_WAIT_SECONDS = 10.0
+"""A lease held elsewhere that runs out within this (margin included) is waited out in place
+and the claim tried once more, so that a crashed holder's lease costs no receive."""
+
 _MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
 
 
@@ -101,6 +105,13 @@ class DeliveryPolicy:
         """Whether this receive is the last one the message gets before the dead-letter queue."""
         return message.receive_count >= self.max_attempts
 
+    def is_last_look(self, message: QueueMessage) -> bool:
+        """Whether this receive comes after the last attempt: it starts no work, and ends an
+        unfinished interview (ATTEMPTS_EXHAUSTED) before the dead-letter queue takes the
+        message. Receives count what claims cannot: a worker killed between a receive and its
+        claim, or a delivery that found the interview busy."""
+        return message.receive_count > self.max_attempts
+
     def backoff_ceiling(self, receive_count: int) -> float:
         """The longest retry delay after the `receive_count`-th receive failed transiently."""
         exponent = min(max(receive_count, 1) - 1, _MAX_EXPONENT)
@@ -121,6 +132,16 @@ class DeliveryPolicy:
         if lease_remaining_seconds is None:
             return ceiling
         return min(max(lease_remaining_seconds, 0.0) + BUSY_MARGIN_SECONDS, ceiling)
+
+    def busy_wait(self, report: ProcessingReport) -> float | None:
+        """Seconds to wait in place before claiming again, for a busy outcome whose lease
+        runs out within BUSY_WAIT_SECONDS; None to decide at once. Every release costs a
+        receive of the message's redrive budget, so a short wait is better spent in place."""
+        remaining = report.lease_remaining_seconds
+        if report.outcome is not Outcome.BUSY or remaining is None:
+            return None
+        wait = max(remaining, 0.0) + BUSY_MARGIN_SECONDS
+        return wait if wait <= BUSY_WAIT_SECONDS else None
 
     def decide(
         self,

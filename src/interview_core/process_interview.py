@@ -12,6 +12,7 @@ import attrs
 from interview_core.analysis import Analysis, MediaAnalysis, build_questions
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
+    AttemptsExhausted,
     ErrorKind,
     InterviewAlreadyCompleted,
     InterviewError,
@@ -21,6 +22,7 @@ from interview_core.errors import (
 )
 from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
+from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -79,6 +81,7 @@ class ProcessInterview:
         final_attempt: bool = True,
         force: bool = False,
         max_attempts: int | None = None,
+        last_look: bool = False,
         on_claimed: Callable[[Interview], None] | None = None,
     ) -> ProcessingReport:
         """Process one interview and report how it ended; never raises a core error.
@@ -87,13 +90,17 @@ class ProcessInterview:
         failed on a transient error instead of leaving it for a retry, as does reaching
         `max_attempts` claims, past which the claim itself marks it failed
         (ATTEMPTS_EXHAUSTED); `on_claimed` runs once the lease is held, for example to start
-        a heartbeat.
+        a heartbeat. `last_look` (the message's last receive before the dead-letter queue)
+        starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
+        failed one is left as it is.
         """
         lease_owner = owner or uuid.uuid4().hex
         run = _Run(interview_id, StageTimer())
         try:
             with run.timer.stage("load"):
                 loaded = self._repository.get(interview_id)
+            if last_look:
+                return self._last_look(run, loaded, lease_owner, force=force)
             with run.timer.stage("claim"):
                 interview = self._repository.claim(
                     interview_id,
@@ -126,6 +133,24 @@ class ProcessInterview:
         except Exception as exc:  # noqa: BLE001 - classified below
             return self._settle_failure(run, lease_owner, exc, final_attempt=final_attempt)
         return run.report(Outcome.COMPLETED)
+
+    def _last_look(
+        self, run: _Run, loaded: Interview, owner: str, *, force: bool
+    ) -> ProcessingReport:
+        """End the interview without work: no receive is left after this one."""
+        if loaded.state is InterviewState.FAILED:
+            return run.report(Outcome.FAILED, error=AttemptsExhausted(loaded.id, loaded.attempts))
+        with run.timer.stage("claim"):
+            # no attempts left: an unfinished run is marked failed by the claim itself
+            interview = self._repository.claim(
+                loaded.id, owner, self._lease_seconds, force=force, max_attempts=0
+            )
+        run.attempts = interview.attempts
+        error = AttemptsExhausted(loaded.id, loaded.attempts)
+        self._with_retries(
+            lambda: self._repository.mark_failed(loaded.id, owner, error.code, error.message)
+        )
+        return run.report(Outcome.FAILED, error=error)
 
     def _process(self, interview: Interview, owner: str, run: _Run) -> None:
         if interview.record_problem is not None:

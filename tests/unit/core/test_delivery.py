@@ -162,6 +162,25 @@ def test_busy_waits_for_the_time_the_lease_has_left_at_most_the_busy_delay(
     assert (decision.action, decision.delay_seconds) == (Action.RELEASE, pytest.approx(delay))
 
 
+@pytest.mark.parametrize(("remaining", "wait"), [(0.0, 1.0), (2.5, 3.5), (9.0, 10.0)])
+def test_a_lease_that_runs_out_within_seconds_is_waited_for_in_place(
+    remaining: float, wait: float
+) -> None:
+    busy = attrs.evolve(report(Outcome.BUSY), lease_remaining_seconds=remaining)
+    assert POLICY.busy_wait(busy) == pytest.approx(wait)
+
+
+@pytest.mark.parametrize("remaining", [9.5, 60.0, None])
+def test_a_longer_or_unknown_lease_is_not_waited_for(remaining: float | None) -> None:
+    busy = attrs.evolve(report(Outcome.BUSY), lease_remaining_seconds=remaining)
+    assert POLICY.busy_wait(busy) is None
+    assert POLICY.busy_wait(report(Outcome.RETRY)) is None
+
+
+def test_the_receive_after_the_last_attempt_is_the_last_look() -> None:
+    assert [POLICY.is_last_look(message(n)) for n in (1, 5, 6, 9)] == [False, False, True, True]
+
+
 def test_a_busy_delay_past_the_sqs_limit_is_capped() -> None:
     policy = DeliveryPolicy(busy_delay_seconds=100_000.0)
     assert policy.decide(message(), report(Outcome.BUSY)).delay_seconds == MAX_DELAY_SECONDS

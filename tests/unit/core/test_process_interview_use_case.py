@@ -682,3 +682,49 @@ def test_a_record_whose_video_path_cannot_be_read_is_claimed_and_failed_with_the
     assert record.error_code == InvalidInterviewRecord.code
     assert record.error_message == f"interview {ID} has no video_path"
     assert world.videos.fetched == []
+
+
+@pytest.mark.parametrize("state", [InterviewState.PENDING, InterviewState.PROCESSING])
+def test_the_last_look_ends_an_unfinished_interview_without_work(
+    world: World, state: InterviewState
+) -> None:
+    if state is InterviewState.PROCESSING:
+        world.store.claim(ID, "crashed", LEASE)
+        world.clock.advance(LEASE)
+
+    report = world.use_case.execute(ID, max_attempts=5, last_look=True)
+
+    assert report.outcome is Outcome.FAILED
+    assert report.error is not None and report.error.code == "ATTEMPTS_EXHAUSTED"
+    record = world.record()
+    assert (record.state, record.error_code, record.lease_owner) == (
+        InterviewState.FAILED,
+        "ATTEMPTS_EXHAUSTED",
+        None,
+    )
+    assert world.work_done() == 0
+
+
+def test_the_last_look_leaves_a_failed_interview_and_skips_a_completed_one(
+    world: World,
+) -> None:
+    world.store.claim(ID, "earlier", LEASE)
+    world.store.mark_failed(ID, "earlier", "VIDEO_NOT_FOUND", "no video")
+
+    failed = world.use_case.execute(ID, max_attempts=5, last_look=True)
+
+    assert failed.outcome is Outcome.FAILED
+    assert world.record().error_code == "VIDEO_NOT_FOUND"  # its reason is kept
+    world.store.claim(ID, "later", LEASE)
+    world.store.mark_completed(ID, "later", 2)
+    assert world.use_case.execute(ID, last_look=True).outcome is Outcome.SKIPPED
+    assert world.work_done() == 0
+
+
+def test_the_last_look_waits_for_a_live_lease_elsewhere(world: World) -> None:
+    world.store.claim(ID, "live", LEASE)
+
+    report = world.use_case.execute(ID, max_attempts=5, last_look=True)
+
+    assert report.outcome is Outcome.BUSY
+    assert world.record().lease_owner == "live"
