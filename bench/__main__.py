@@ -24,6 +24,7 @@ MODULES = (
     "bench.worker",
     "bench.llm",
     "bench.shutdown",
+    "bench.recovery",
 )
 
 

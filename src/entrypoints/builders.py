@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from adapters.aws.clients import AwsClientFactory
     from adapters.media.audio_target import AudioTarget
     from adapters.openai_compatible.chat import ChatSettings
+    from entrypoints.lambda_handler import QueueVisibility
     from entrypoints.settings import Settings
     from entrypoints.work_folder import WorkFolder
     from entrypoints.worker.options import WorkerOptions
@@ -344,26 +345,30 @@ def memory_message_source(clock: Clock) -> MessageSource:
 
 
 def sqlite_message_source(settings: Settings, clock: Clock) -> MessageSource:
-    """The queue in the INTERVIEWS_SQLITE_PATH file; its redrive limit is the worker's."""
+    """The queue in the INTERVIEWS_SQLITE_PATH file. Its redrive limit is one receive more
+    than WORKER_MAX_ATTEMPTS, so that the receive after the last attempt still marks a
+    crashed interview failed before the message moves to the dead letters."""
     from adapters.local.sqlite_message_source import SqliteMessageSource
 
     return SqliteMessageSource(
         path=settings.sqlite_path,
         clock=clock,
         visibility_timeout=settings.worker_visibility_timeout_seconds,
-        max_receive_count=settings.worker_max_attempts,
+        max_receive_count=settings.worker_max_attempts + 1,
         long_poll=True,
     )
 
 
 def sqs_message_source(settings: Settings, aws: AwsClientFactory) -> MessageSource:
-    """The AWS_SQS_QUEUE_URL queue, else the one named AWS_SQS_QUEUE_NAME (GetQueueUrl)."""
+    """The AWS_SQS_QUEUE_URL queue, else the one named AWS_SQS_QUEUE_NAME (GetQueueUrl); its
+    readiness check refuses a redrive limit that WORKER_MAX_ATTEMPTS does not stay below."""
     from adapters.aws.sqs_message_source import SqsMessageSource, queue_url_for
 
     return SqsMessageSource(
         client=aws.sqs(),
         queue_url=queue_url_for(aws.sqs(), settings.aws_sqs_queue_url, settings.aws_sqs_queue_name),
         visibility_timeout=settings.worker_visibility_timeout_seconds,
+        max_attempts=settings.worker_max_attempts,
     )
 
 
@@ -383,11 +388,18 @@ def sqs_give_back_source(
     )
 
 
+def sqs_queue_visibility(aws: AwsClientFactory) -> QueueVisibility:
+    """Changes the visibility of messages an SQS event source delivered to the Lambda."""
+    from adapters.aws.sqs_visibility import SqsQueueVisibility
+
+    return SqsQueueVisibility(aws.sqs())
+
+
 # --- delivery and the worker ---------------------------------------------------------------
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
-    """The retry rules from the WORKER_* settings; the busy delay defaults to the lease."""
+    """The retry rules from the WORKER_* settings; the busy delay is at most the lease."""
     busy = settings.worker_busy_delay_seconds
     return DeliveryPolicy(
         max_attempts=settings.worker_max_attempts,
@@ -421,6 +433,7 @@ def worker_options(
         max_messages=max_messages,
         idle_exit_seconds=idle_exit_seconds,
         heartbeat_file=settings.worker_heartbeat_file,
+        job_timeout_seconds=settings.job_timeout_seconds,
     )
 
 

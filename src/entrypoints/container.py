@@ -105,6 +105,9 @@ class Container(containers.DeclarativeContainer):
     )
     """The queue a stopping worker releases messages through: short timeouts on AWS."""
 
+    queue_visibility = providers.Singleton(builders.sqs_queue_visibility, aws)
+    """For the Lambda handler: releases delivered messages with the retry delay."""
+
     process_video = providers.Factory(
         ProcessVideo,
         audio_extractor=audio_extractor,

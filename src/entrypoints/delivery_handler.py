@@ -6,6 +6,7 @@ import logging
 import os
 import random
 import socket
+import time
 import uuid
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,9 @@ class DeliveryHandler:
 
     Each delivery gets a lease owner of its own (`<identity>/<random hex>`), so two deliveries
     of one interview never share a lease, even in one process. `final_attempt` follows the
-    policy (the receive count against `max_attempts`). Logs the seed's PROCESSING_METRICS line
+    policy (the receive count against `max_attempts`). An interview leased elsewhere for a
+    few seconds more (DeliveryPolicy.busy_wait) is waited for through `sleep` and claimed
+    once more, instead of costing the message a receive. Logs the seed's PROCESSING_METRICS line
     for every request and one line per decision, with ids and error codes only: never the
     body, transcript text or answers. Safe to share between threads.
     """
@@ -57,7 +60,9 @@ class DeliveryHandler:
         *,
         identity: str | None = None,
         jitter: Callable[[], float] = random.random,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self._sleep = sleep
         self._process = process
         self._policy = policy
         self._identity = identity or worker_identity()
@@ -77,7 +82,8 @@ class DeliveryHandler:
         """Process the message's interview and decide; `on_claimed(interview_id, owner)` runs
         once the lease is held (to start extending it). Returns without raising a core error.
         """
-        if message.interview_id is None:
+        interview_id = message.interview_id
+        if interview_id is None:
             return self._invalid(message)
         owner = f"{self._identity}/{uuid.uuid4().hex}"
 
@@ -85,14 +91,30 @@ class DeliveryHandler:
             if on_claimed is not None:
                 on_claimed(interview.id, owner)
 
-        report = self._process.execute(
-            message.interview_id,
-            owner=owner,
-            final_attempt=self._policy.is_final_attempt(message),
-            on_claimed=claimed,
-        )
+        def attempt() -> ProcessingReport:
+            return self._process.execute(
+                interview_id,
+                owner=owner,
+                final_attempt=self._policy.is_final_attempt(message),
+                max_attempts=self._policy.max_attempts,
+                last_look=self._policy.is_last_look(message),
+                on_claimed=claimed,
+            )
+
+        report = attempt()
+        wait = self._policy.busy_wait(report)
+        if wait is not None:
+            log.info(
+                "interview %s is leased elsewhere for %.1f s more; waiting for it",
+                report.interview_id,
+                wait,
+                extra={"interview_id": report.interview_id, "message_id": message.message_id},
+            )
+            self._sleep(wait)
+            report = attempt()
         decision = self._policy.decide(message, report, self._jitter)
         log_report(report, message_id=message.message_id)
+        _log_settle_error(message, report)
         _log_decision(message, decision, report)
         return HandledMessage(message, decision, report, owner)
 
@@ -122,7 +144,7 @@ def _describe(decision: Decision) -> str:
     if decision.reason == "invalid-past-redrive-limit":
         return (
             f"released for {decision.delay_seconds:.0f} s; received more often than "
-            "WORKER_MAX_ATTEMPTS: check the queue's redrive policy"
+            "WORKER_MAX_ATTEMPTS + 1: check the queue's redrive policy"
         )
     return f"released for {decision.delay_seconds:.1f} s"
 
@@ -143,5 +165,23 @@ def _log_decision(message: QueueMessage, decision: Decision, report: ProcessingR
             "message_id": message.message_id,
             "outcome": str(report.outcome),
             "error_code": code,
+        },
+    )
+
+
+def _log_settle_error(message: QueueMessage, report: ProcessingReport) -> None:
+    """Warn when the attempt could not release its lease or store its failure."""
+    if report.settle_error is None:
+        return
+    log.warning(
+        "interview %s: could not end the attempt in the repository (%s: %s); its lease "
+        "runs out by itself",
+        report.interview_id,
+        report.settle_error.code,
+        report.settle_error.message,
+        extra={
+            "interview_id": report.interview_id,
+            "message_id": message.message_id,
+            "error_code": report.settle_error.code,
         },
     )

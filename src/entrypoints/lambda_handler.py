@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from adapters.messages import queue_message_from_body
 from entrypoints.log_config import configure_logging
 from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.settings import Settings
 from interview_core.delivery import Action, Decision
-from interview_core.errors import ConfigurationError
+from interview_core.errors import ConfigurationError, InterviewError
 
 if TYPE_CHECKING:
     from entrypoints.container import Container
@@ -27,6 +27,16 @@ START_MARGIN_MS = 30_000
 BatchResponse = dict[str, list[dict[str, str]]]
 
 _HAND_BACK = Decision(Action.RELEASE, reason="error")
+
+
+class QueueVisibility(Protocol):
+    """Changes when a message an SQS event source delivered comes back."""
+
+    def release(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        """Make `message` of the queue `queue_arn` visible again after `delay_seconds`.
+
+        Raises a core error when the queue cannot be reached or named."""
+        ...
 
 
 def build_container() -> Container:
@@ -58,15 +68,18 @@ class SqsBatchHandler:
     and deployment faults (outcome halted): after one, the rest of the batch is handed back
     unstarted, since it would meet the same fault. Completed, failed, already completed and
     unknown interviews are left out, so SQS deletes them. The receive whose
-    `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (the queue's redrive limit) is the
-    final attempt: a transient failure then marks the interview failed.
+    `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (below the queue's redrive limit)
+    is the final attempt: a transient failure then marks the interview failed, and a claim
+    past that many attempts marks it failed with ATTEMPTS_EXHAUSTED.
 
     Records run sequentially: Lambda scales by running more environments, the event source
     mapping's batch size bounds the work of one invocation, and a record is not started with
-    less than START_MARGIN_MS left (it is handed back instead). A released record comes back
-    when the queue's visibility timeout ends, which serves as the retry delay. No heartbeat
-    runs: the queue's visibility timeout and INTERVIEWS_LEASE_SECONDS must both be at least
-    the function timeout.
+    less than START_MARGIN_MS left (it is handed back instead). A record released by the
+    policy gets the worker's delay (the jittered backoff, or the time a lease held elsewhere
+    has left) through ChangeMessageVisibility before it is handed back; records handed back
+    unstarted come back when the queue's visibility timeout ends. No heartbeat runs: the
+    queue's visibility timeout and INTERVIEWS_LEASE_SECONDS must both be at least the
+    function timeout.
     """
 
     def __init__(self, build: Callable[[], Container] = build_container) -> None:
@@ -115,8 +128,29 @@ class SqsBatchHandler:
                 if decision.acknowledges:
                     continue
                 halted = decision.halts
+                if decision.action is Action.RELEASE:
+                    self._delay(record, message, decision.delay_seconds)
             failures.append({"itemIdentifier": message.message_id})
         return {"batchItemFailures": failures}
+
+    def _delay(self, record: Mapping[str, Any], message: QueueMessage, seconds: float) -> None:
+        """Set the released record's visibility to the policy's delay; on failure it comes
+        back after the queue's visibility timeout instead."""
+        queue_arn = record.get("eventSourceARN")
+        try:
+            if not isinstance(queue_arn, str):
+                raise ConfigurationError("the SQS record has no eventSourceARN")
+            self.container.queue_visibility().release(queue_arn, message, seconds)
+        except Exception as exc:
+            code = exc.code if isinstance(exc, InterviewError) else type(exc).__name__
+            log.warning(
+                "message %s: could not delay its return by %.0f s (%s); it comes back after "
+                "the queue's visibility timeout",
+                message.message_id,
+                seconds,
+                code,
+                extra={"message_id": message.message_id, "error_code": code},
+            )
 
     def _cold_start(self) -> tuple[Container, DeliveryHandler]:
         with self._lock:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interview_core.delivery import InvalidMessageAction
 from interview_core.errors import ConfigurationError
 from interview_core.limits import (
+    DEFAULT_JOB_TIMEOUT_SECONDS,
     DEFAULT_LEASE_SECONDS,
     MAX_VISIBILITY_SECONDS,
     MAX_WAIT_SECONDS,
@@ -258,10 +259,13 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(
         DEFAULT_LEASE_SECONDS, gt=0, validation_alias=_env("INTERVIEWS_LEASE_SECONDS")
     )
+    job_timeout_seconds: float = Field(  # must exceed INTERVIEWS_MEDIA_TIMEOUT_SECONDS
+        DEFAULT_JOB_TIMEOUT_SECONDS, gt=0, validation_alias=_env("INTERVIEWS_JOB_TIMEOUT_SECONDS")
+    )
 
     # --- the queue worker (--mode sqs) ---
     worker_concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("WORKER_CONCURRENCY"))
-    worker_max_attempts: int = Field(  # must equal the queue's redrive maxReceiveCount
+    worker_max_attempts: int = Field(  # the queue's maxReceiveCount must be larger
         5, ge=1, validation_alias=_env("WORKER_MAX_ATTEMPTS")
     )
     worker_backoff_base_seconds: float = Field(
@@ -312,6 +316,15 @@ class Settings(BaseSettings):
         max_length=255,
         validation_alias=_env("INTERVIEWS_METRICS_NAMESPACE"),
     )
+
+    @model_validator(mode="after")
+    def _job_outlasts_media(self) -> Settings:
+        if self.job_timeout_seconds <= self.media_timeout_seconds:
+            raise ValueError(
+                "INTERVIEWS_JOB_TIMEOUT_SECONDS must be larger than "
+                "INTERVIEWS_MEDIA_TIMEOUT_SECONDS, which limits one ffmpeg run of the job"
+            )
+        return self
 
     def check_worker_storage(self) -> None:
         """Raise ConfigurationError unless the queue and the repository outlive the process.

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
 MAX_DELAY_SECONDS = float(MAX_VISIBILITY_SECONDS)
 """The longest a released message can stay hidden: the queue's ceiling on visibility."""
 
+BUSY_MARGIN_SECONDS = 1.0
+"""Added to the time a lease held elsewhere has left before its message comes back."""
+
+BUSY_WAIT_SECONDS = 10.0
+"""A lease held elsewhere that runs out within this (margin included) is waited out in place
+and the claim tried once more, so that a crashed holder's lease costs no receive."""
+
 _MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
 
 
@@ -71,14 +78,16 @@ def _not_negative(_: object, attribute: attrs.Attribute[float], value: float) ->
 class DeliveryPolicy:
     """Retry rules for interview requests delivered at least once.
 
-    `max_attempts` is the number of receives a message gets; it must equal the queue's redrive
-    `maxReceiveCount`, so that the last receive before the dead-letter queue is the final
-    attempt, on which a transient error marks the interview failed instead of retrying.
+    `max_attempts` is how often an interview is attempted: the receive (or the claim, which
+    counts attempts on the record) that reaches it is the final attempt, on which a transient
+    error marks the interview failed instead of retrying, and a claim after it marks the
+    interview failed (ATTEMPTS_EXHAUSTED). The queue's redrive `maxReceiveCount` must be
+    larger, so that this last look happens before the dead-letter queue takes the message.
     A transient error releases the message after a delay drawn with full jitter from
     [0, min(backoff_max_seconds, backoff_base_seconds * 2 ** (receive_count - 1))]; an
-    interview leased by another worker releases it after `busy_delay_seconds`, which should
-    be at least the lease duration so that a crashed holder's lease has expired by then.
-    Every delay is capped at MAX_DELAY_SECONDS.
+    interview leased by another worker releases it for the time that lease has left (see
+    `busy_delay`), at most `busy_delay_seconds`, which should be the lease duration so that
+    a crashed holder's lease has expired by then. Every delay is capped at MAX_DELAY_SECONDS.
     """
 
     max_attempts: int = attrs.field(default=5)
@@ -96,6 +105,13 @@ class DeliveryPolicy:
         """Whether this receive is the last one the message gets before the dead-letter queue."""
         return message.receive_count >= self.max_attempts
 
+    def is_last_look(self, message: QueueMessage) -> bool:
+        """Whether this receive comes after the last attempt: it starts no work, and ends an
+        unfinished interview (ATTEMPTS_EXHAUSTED) before the dead-letter queue takes the
+        message. Receives count what claims cannot: a worker killed between a receive and its
+        claim, or a delivery that found the interview busy."""
+        return message.receive_count > self.max_attempts
+
     def backoff_ceiling(self, receive_count: int) -> float:
         """The longest retry delay after the `receive_count`-th receive failed transiently."""
         exponent = min(max(receive_count, 1) - 1, _MAX_EXPONENT)
@@ -107,6 +123,25 @@ class DeliveryPolicy:
         """A delay with full jitter: `jitter()` (a number in [0, 1)) times the ceiling."""
         fraction = min(max(jitter(), 0.0), 1.0)
         return fraction * self.backoff_ceiling(receive_count)
+
+    def busy_delay(self, lease_remaining_seconds: float | None) -> float:
+        """How long a message waits when its interview is leased elsewhere: the time the
+        lease has left plus BUSY_MARGIN_SECONDS (for clocks that differ a little), at most
+        `busy_delay_seconds`; the whole `busy_delay_seconds` when the time left is unknown."""
+        ceiling = min(self.busy_delay_seconds, MAX_DELAY_SECONDS)
+        if lease_remaining_seconds is None:
+            return ceiling
+        return min(max(lease_remaining_seconds, 0.0) + BUSY_MARGIN_SECONDS, ceiling)
+
+    def busy_wait(self, report: ProcessingReport) -> float | None:
+        """Seconds to wait in place before claiming again, for a busy outcome whose lease
+        runs out within BUSY_WAIT_SECONDS; None to decide at once. Every release costs a
+        receive of the message's redrive budget, so a short wait is better spent in place."""
+        remaining = report.lease_remaining_seconds
+        if report.outcome is not Outcome.BUSY or remaining is None:
+            return None
+        wait = max(remaining, 0.0) + BUSY_MARGIN_SECONDS
+        return wait if wait <= BUSY_WAIT_SECONDS else None
 
     def decide(
         self,
@@ -126,7 +161,7 @@ class DeliveryPolicy:
         if report.outcome is Outcome.HALTED:
             return Decision(Action.KEEP, reason=str(report.outcome))
         if report.outcome is Outcome.BUSY:
-            delay = min(self.busy_delay_seconds, MAX_DELAY_SECONDS)
+            delay = self.busy_delay(report.lease_remaining_seconds)
             return Decision(Action.RELEASE, delay, reason=str(report.outcome))
         delay = self.retry_delay(message.receive_count, jitter)
         return Decision(Action.RELEASE, delay, reason=str(report.outcome))
@@ -137,13 +172,14 @@ class DeliveryPolicy:
         """What to do with a message whose body is not a request (`interview_id` is None).
 
         DELETE acknowledges it. DEAD_LETTER releases it at once, so that the redrive policy
-        moves it to the dead-letter queue on the receive after `max_attempts`; a message
-        received more often than that (the queue has no redrive policy, or a larger limit)
-        is released with the retry backoff instead, so it cannot keep a worker busy.
+        moves it to the dead-letter queue after `max_attempts + 1` receives (the smallest
+        `maxReceiveCount` allowed); a message received more often than that (a queue with a
+        larger limit) is released with the retry backoff instead, so it cannot keep a worker
+        busy.
         """
         if self.invalid_messages is InvalidMessageAction.DELETE:
             return Decision(Action.ACK, reason="invalid-deleted")
-        if message.receive_count <= self.max_attempts:
+        if message.receive_count <= self.max_attempts + 1:
             return Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
         delay = self.retry_delay(message.receive_count, jitter)
         return Decision(Action.RELEASE, delay, reason="invalid-past-redrive-limit")

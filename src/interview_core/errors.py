@@ -120,13 +120,29 @@ class InterviewAlreadyCompleted(InterviewFault):
 
 class LeaseHeld(TransientError):
     """Another worker holds a live lease on the interview: transient, the message comes back
-    after the busy delay, when a crashed holder's lease has expired."""
+    when that lease has run out. `remaining_seconds` is how long the lease has left, when the
+    repository knows it, so that a crashed holder's lease is waited out, not a whole lease."""
 
     code = "LEASE_HELD"
 
-    def __init__(self, interview_id: str) -> None:
+    def __init__(self, interview_id: str, remaining_seconds: float | None = None) -> None:
         super().__init__(f"interview {interview_id} is being processed by another worker")
         self.interview_id = interview_id
+        self.remaining_seconds = remaining_seconds
+
+
+class AttemptsExhausted(InterviewFault):
+    """The interview was claimed as often as allowed without finishing (every attempt crashed
+    or timed out): the claim that would pass the limit marks it failed instead."""
+
+    code = "ATTEMPTS_EXHAUSTED"
+
+    def __init__(self, interview_id: str, attempts: int) -> None:
+        super().__init__(
+            f"interview {interview_id} was attempted {attempts} times without finishing"
+        )
+        self.interview_id = interview_id
+        self.attempts = attempts
 
 
 class LeaseLost(TransientError):
@@ -139,6 +155,18 @@ class LeaseLost(TransientError):
         super().__init__(f"lease on interview {interview_id} is no longer held by {owner}")
         self.interview_id = interview_id
         self.owner = owner
+
+
+class JobTimedOut(TransientError):
+    """One attempt at an interview ran past its wall-clock limit and was abandoned: transient,
+    the interview is released for another attempt."""
+
+    code = "JOB_TIMED_OUT"
+
+    def __init__(self, interview_id: str, seconds: float) -> None:
+        super().__init__(f"interview {interview_id} was still in work after {seconds:.0f} s")
+        self.interview_id = interview_id
+        self.seconds = seconds
 
 
 # --- Video ----------------------------------------------------------------------------

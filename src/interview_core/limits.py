@@ -17,8 +17,14 @@ MAX_SEND_DELAY_SECONDS = 900
 QUEUE_VISIBILITY_SECONDS = 30.0
 """A queue's own visibility timeout when none is configured (SQS's default)."""
 
-WORKER_VISIBILITY_SECONDS = 60
-"""How long the worker hides each message it receives, renewed by its heartbeat."""
+WORKER_VISIBILITY_SECONDS = 90
+"""How long the worker hides each message it receives, renewed by its heartbeat. Longer than
+the lease, so that the message of a worker killed mid-job comes back after its lease has run
+out and the next delivery claims the interview at once."""
 
-DEFAULT_LEASE_SECONDS = 900.0
-"""How long a claim on an interview lasts without a heartbeat."""
+DEFAULT_LEASE_SECONDS = 60.0
+"""How long a claim on an interview lasts without a heartbeat. Short, since the heartbeat
+renews it (every third of it): a crashed worker's interview is free again within a minute."""
+
+DEFAULT_JOB_TIMEOUT_SECONDS = 4 * 3600.0
+"""The wall-clock limit on one attempt at an interview, after which it is abandoned."""

@@ -146,13 +146,24 @@ class InterviewRepository(Protocol):
         ...
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
         """Atomically move the interview to processing under a lease held by `owner`.
 
         Succeeds only when the interview is not completed (unless `force`) and no live lease
-        is held; increments its attempt counter and returns the updated record. Raises
-        InterviewNotFound, InterviewAlreadyCompleted, LeaseHeld or RepositoryUnavailable.
+        is held; increments its attempt counter and returns the updated record. An interview
+        still processing after `max_attempts` attempts is instead marked failed with
+        ATTEMPTS_EXHAUSTED in the same atomic write, and AttemptsExhausted raised. Raises
+        InterviewNotFound, InterviewAlreadyCompleted, LeaseHeld (with the seconds the lease
+        has left when known), AttemptsExhausted, InvalidInterviewRecord (a record that
+        cannot be claimed as stored: it is marked failed with the reason) or
+        RepositoryUnavailable.
         """
         ...
 

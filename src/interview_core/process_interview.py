@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
+import attrs
+
 from interview_core.analysis import Analysis, MediaAnalysis, QuestionStages, build_questions
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
+    AttemptsExhausted,
     ErrorKind,
     InterviewAlreadyCompleted,
     InterviewError,
@@ -18,9 +22,10 @@ from interview_core.errors import (
 )
 from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
+from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from interview_core.entities import Interview
     from interview_core.ports import (
@@ -32,6 +37,10 @@ if TYPE_CHECKING:
         Transcriber,
         VideoStore,
     )
+
+
+SETTLE_PAUSES = (0.5, 2.0)
+"""Seconds between the tries of a write that ends an attempt: three tries within 3 s."""
 
 
 class ProcessInterview:
@@ -48,9 +57,18 @@ class ProcessInterview:
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         in_place_transcriber: InPlaceTranscriber | None = None,
         answer_suggester: AnswerSuggester | None = None,
+        settle_pauses: Sequence[float] = SETTLE_PAUSES,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """`in_place_transcriber`, when given, is tried first so eligible videos never move;
-        `answer_suggester`, when given, writes the answers of the questions found."""
+        `answer_suggester`, when given, writes the answers of the questions found.
+
+        A failed write that ends an attempt (marking it failed, releasing its lease) is tried
+        again after each of `settle_pauses` seconds (through `sleep`) before the report
+        carries it as `settle_error`.
+        """
+        self._settle_pauses = tuple(settle_pauses)
+        self._sleep = sleep
         self._repository = repository
         self._in_place = in_place_transcriber
         self._questions = QuestionStages(question_extractor, answer_suggester)
@@ -67,22 +85,34 @@ class ProcessInterview:
         owner: str | None = None,
         final_attempt: bool = True,
         force: bool = False,
+        max_attempts: int | None = None,
+        last_look: bool = False,
         on_claimed: Callable[[Interview], None] | None = None,
     ) -> ProcessingReport:
         """Process one interview and report how it ended; never raises a core error.
 
         `owner` names the lease (a fresh id by default); `final_attempt` marks the interview
-        failed on a transient error instead of leaving it for a retry; `on_claimed` runs once
-        the lease is held, for example to start a heartbeat.
+        failed on a transient error instead of leaving it for a retry, as does reaching
+        `max_attempts` claims, past which the claim itself marks it failed
+        (ATTEMPTS_EXHAUSTED); `on_claimed` runs once the lease is held, for example to start
+        a heartbeat. `last_look` (the message's last receive before the dead-letter queue)
+        starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
+        failed one is left as it is.
         """
         lease_owner = owner or uuid.uuid4().hex
         run = _Run(interview_id, StageTimer())
         try:
             with run.timer.stage("load"):
-                self._repository.get(interview_id)
+                loaded = self._repository.get(interview_id)
+            if last_look:
+                return self._last_look(run, loaded, lease_owner, force=force)
             with run.timer.stage("claim"):
                 interview = self._repository.claim(
-                    interview_id, lease_owner, self._lease_seconds, force=force
+                    interview_id,
+                    lease_owner,
+                    self._lease_seconds,
+                    force=force,
+                    max_attempts=max_attempts,
                 )
         except InterviewAlreadyCompleted:
             return run.report(Outcome.SKIPPED)
@@ -91,6 +121,12 @@ class ProcessInterview:
         except Exception as exc:  # noqa: BLE001 - classified by its kind
             return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
+        if max_attempts is not None and interview.attempts >= max_attempts:
+            final_attempt = True
+        if interview.record_problem is None and loaded.record_problem is not None:
+            # the claim rewrote what made the record unreadable (a lease expiry of the wrong
+            # type): the record as the upstream left it still decides
+            interview = attrs.evolve(interview, record_problem=loaded.record_problem)
         try:
             if on_claimed is not None:
                 on_claimed(interview)
@@ -102,6 +138,24 @@ class ProcessInterview:
         except Exception as exc:  # noqa: BLE001 - classified below
             return self._settle_failure(run, lease_owner, exc, final_attempt=final_attempt)
         return run.report(Outcome.COMPLETED)
+
+    def _last_look(
+        self, run: _Run, loaded: Interview, owner: str, *, force: bool
+    ) -> ProcessingReport:
+        """End the interview without work: no receive is left after this one."""
+        if loaded.state is InterviewState.FAILED:
+            return run.report(Outcome.FAILED, error=AttemptsExhausted(loaded.id, loaded.attempts))
+        with run.timer.stage("claim"):
+            # no attempts left: an unfinished run is marked failed by the claim itself
+            interview = self._repository.claim(
+                loaded.id, owner, self._lease_seconds, force=force, max_attempts=0
+            )
+        run.attempts = interview.attempts
+        error = AttemptsExhausted(loaded.id, loaded.attempts)
+        self._with_retries(
+            lambda: self._repository.mark_failed(loaded.id, owner, error.code, error.message)
+        )
+        return run.report(Outcome.FAILED, error=error)
 
     def _process(self, interview: Interview, owner: str, run: _Run) -> None:
         if interview.record_problem is not None:
@@ -139,18 +193,38 @@ class ProcessInterview:
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
     ) -> ProcessingReport:
         kind = _kind(exc)
+        fails = kind is ErrorKind.INTERVIEW or (kind is ErrorKind.TRANSIENT and final_attempt)
+        info = _error_info(exc)
         try:
-            if kind is ErrorKind.INTERVIEW or (kind is ErrorKind.TRANSIENT and final_attempt):
-                info = _error_info(exc)
-                self._repository.mark_failed(run.interview_id, owner, info.code, info.message)
+            if fails:
+                self._with_retries(
+                    lambda: self._repository.mark_failed(
+                        run.interview_id, owner, info.code, info.message
+                    )
+                )
                 return run.report(Outcome.FAILED, error=exc)
-            self._repository.release(run.interview_id, owner)
+            self._with_retries(lambda: self._repository.release(run.interview_id, owner))
         except LeaseLost as lost:
             return run.report(Outcome.BUSY, error=lost)
-        except Exception:  # noqa: BLE001 - the message comes back and is retried
-            pass
+        except Exception as unsettled:  # noqa: BLE001 - reported; the message comes back
+            run.settle_error = _error_info(unsettled)
         outcome = Outcome.HALTED if kind is ErrorKind.DEPLOYMENT else Outcome.RETRY
         return run.report(outcome, error=exc)
+
+    def _with_retries(self, write: Callable[[], None]) -> None:
+        """Run a write that ends the attempt, again after short pauses while it fails
+        transiently (a lease left behind would hold the next delivery back); LeaseLost and
+        the last error raise."""
+        for pause in (*self._settle_pauses, None):
+            try:
+                write()
+                return
+            except LeaseLost:
+                raise
+            except Exception as exc:
+                if pause is None or _kind(exc) is not ErrorKind.TRANSIENT:
+                    raise
+            self._sleep(pause)
 
 
 class _Run:
@@ -164,6 +238,7 @@ class _Run:
         self.segment_count = 0
         self.audio_seconds: float | None = None
         self.dropped_count = 0
+        self.settle_error: ErrorInfo | None = None
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
@@ -176,6 +251,10 @@ class _Run:
             attempts=self.attempts,
             error=_error_info(error) if error is not None else None,
             dropped_question_count=self.dropped_count,
+            settle_error=self.settle_error,
+            lease_remaining_seconds=error.remaining_seconds
+            if isinstance(error, LeaseHeld)
+            else None,
         )
 
 

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.entities import Interview
-from interview_core.errors import InterviewAlreadyCompleted, LeaseHeld, LeaseLost
+from interview_core.errors import (
+    AttemptsExhausted,
+    InterviewAlreadyCompleted,
+    LeaseHeld,
+    LeaseLost,
+)
 from interview_core.state import InterviewState, check_transition
 
 if TYPE_CHECKING:
@@ -29,19 +34,48 @@ def require_positive_lease(lease_seconds: float) -> None:
         raise ValueError("lease_seconds must be positive")
 
 
-def claimed(
-    record: Interview, owner: str, lease_seconds: float, now: datetime, *, force: bool = False
-) -> Interview:
-    """The record once `owner` holds it: processing, a new lease, one more attempt.
-
-    Refused with InterviewAlreadyCompleted when completed and not `force`, then with LeaseHeld
-    while any live lease exists (the caller's own included); earlier errors are cleared.
-    """
-    require_positive_lease(lease_seconds)
+def check_claimable(record: Interview, now: datetime, *, force: bool = False) -> None:
+    """Raise InterviewAlreadyCompleted when completed and not `force`, then LeaseHeld (with
+    the seconds the lease has left) while any live lease exists, the caller's own included."""
     if record.state is InterviewState.COMPLETED and not force:
         raise InterviewAlreadyCompleted(record.id)
     if record.has_live_lease(now):
-        raise LeaseHeld(record.id)
+        assert record.lease_expires_at is not None  # a live lease has an expiry
+        raise LeaseHeld(record.id, (record.lease_expires_at - now).total_seconds())
+
+
+def exhausted(
+    record: Interview, now: datetime, max_attempts: int | None, *, force: bool = False
+) -> Interview | None:
+    """The record as a claim past `max_attempts` leaves it, or None while attempts are left.
+
+    A claimable record (see `check_claimable`, whose refusals come first) still processing
+    after `max_attempts` attempts (each of them crashed, timed out or was given back) ends
+    failed with ATTEMPTS_EXHAUSTED. A pending, failed or completed record starts a new run and
+    is claimed as usual. None when `max_attempts` is None (no limit).
+    """
+    check_claimable(record, now, force=force)
+    unfinished = record.state is InterviewState.PROCESSING
+    if max_attempts is None or not unfinished or record.attempts < max_attempts:
+        return None
+    error = AttemptsExhausted(record.id, record.attempts)
+    return failed(record, error.code, error.message, now)
+
+
+def claimed(
+    record: Interview,
+    owner: str,
+    lease_seconds: float,
+    now: datetime,
+    *,
+    force: bool = False,
+) -> Interview:
+    """The record once `owner` holds it: processing, a new lease, one more attempt.
+
+    Refused as `check_claimable` says; earlier errors are cleared.
+    """
+    require_positive_lease(lease_seconds)
+    check_claimable(record, now, force=force)
     check_transition(record.state, InterviewState.PROCESSING, force=force)
     return attrs.evolve(
         record,

@@ -66,6 +66,11 @@ class ProcessingReport:
     attempts: int | None = None
     error: ErrorInfo | None = None
     dropped_question_count: int = 0  # returned by the extractor but not found in the transcript
+    settle_error: ErrorInfo | None = None
+    """Why the write that should have ended the attempt (releasing its lease, marking it
+    failed) did not happen after its retries: the lease then runs out by itself."""
+    lease_remaining_seconds: float | None = None
+    """For a busy outcome: how long the lease held elsewhere has left, when known."""
 
     @property
     def duration(self) -> float:

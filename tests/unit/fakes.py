@@ -156,10 +156,18 @@ class FaultyInterviewRepository:
         return self.inner.get(interview_id)
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
         self._enter("claim")
-        return self.inner.claim(interview_id, owner, lease_seconds, force=force)
+        return self.inner.claim(
+            interview_id, owner, lease_seconds, force=force, max_attempts=max_attempts
+        )
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
         self._enter("extend_lease")

@@ -8,7 +8,9 @@ Interview items (table keyed by `id`):
 - `video_path` (S): an object key such as `videos/<uuid>/<uuid>/<file>.mkv`, or
   `s3://<bucket>/<key>`. Older records may name it `video_key`, `s3_key` or `video_s3_key`;
   reading takes the first of those present. A record whose video location is missing or not
-  a string still reads, with `record_problem` saying so, so that it can be marked failed.
+  a string still reads, with `record_problem` saying so, so that it can be marked failed;
+  so does one whose `attempts` or `lease_expires_at` is not a number (read as 0 and no
+  lease).
 - `state` (S): `processing`, `completed`, `failed`, or any value the upstream writes (such
   as `pending`), which reads as pending.
 - `created_at`, `updated_at` (S): ISO 8601 UTC with microseconds and a `Z`, for example
@@ -65,6 +67,11 @@ def epoch_number(moment: datetime) -> AttributeValueTypeDef:
     """`moment` as an exact DynamoDB number of epoch seconds with microseconds."""
     micros = (moment.astimezone(UTC) - _EPOCH) // _MICROSECOND
     return {"N": str(Decimal(micros).scaleb(-6))}
+
+
+def epoch_seconds(moment: datetime) -> float:
+    """`moment` as seconds since the Unix epoch."""
+    return (moment.astimezone(UTC) - _EPOCH).total_seconds()
 
 
 def string_value(text: str) -> AttributeValueTypeDef:
@@ -149,21 +156,44 @@ def interview_from_item(item: Item) -> Interview:
     if not interview_id:
         raise InvalidInterviewRecord("interview record has no id")
     video_path, problem = _video_path(item, interview_id)
+    attempts, attempts_problem = _own_number(item, "attempts", interview_id)
+    expiry, expiry_problem = _own_number(item, "lease_expires_at", interview_id)
     return Interview(
         id=interview_id,
         video_path=video_path,
         user_id=read_string(item, "user_id"),
         state=stored_state(item),
-        attempts=_read_int(item, "attempts") or 0,
+        attempts=int(attempts) if attempts is not None else 0,
         lease_owner=read_string(item, "lease_owner"),
-        lease_expires_at=_read_epoch(item, "lease_expires_at"),
+        lease_expires_at=_EPOCH + timedelta(microseconds=int(expiry.scaleb(6)))
+        if expiry is not None
+        else None,
         error_code=read_string(item, "error_code"),
         error_message=read_string(item, "error_message"),
         question_count=_read_int(item, "question_count"),
         created_at=read_timestamp(item, "created_at"),
         updated_at=read_timestamp(item, "updated_at"),
-        record_problem=problem,
+        record_problem=problem or attempts_problem or expiry_problem,
     )
+
+
+def _own_number(item: Item, name: str, interview_id: str) -> tuple[Decimal | None, str | None]:
+    """A number attribute this project writes, or None and the reason it cannot be read.
+
+    Only a DynamoDB number counts: conditions compare these attributes as numbers, so a
+    value of another type would never match them.
+    """
+    value = item.get(name)
+    if value is None or "NULL" in value:
+        return None, None
+    text = value.get("N")
+    if text is None:
+        kind = next(iter(value), "?")
+        return None, f"interview {interview_id}: {name} is not a number (DynamoDB type {kind})"
+    try:
+        return Decimal(text), None
+    except InvalidOperation:
+        return None, f"interview {interview_id}: {name} is not a number: {text[:40]!r}"
 
 
 def _video_path(item: Item, interview_id: str) -> tuple[str, str | None]:

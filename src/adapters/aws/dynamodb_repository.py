@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from adapters.aws import dynamodb_catalog
 from adapters.aws.dynamodb_batches import BatchWriter
+from adapters.aws.dynamodb_claims import EndRun, claim_request, failure_request, refusal
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
 from adapters.aws.dynamodb_items import (
     STATE_ATTRIBUTE,
@@ -27,17 +28,19 @@ from adapters.aws.dynamodb_items import (
 from interview_core.clock import SystemClock
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
+    AttemptsExhausted,
     ConfigurationError,
-    InterviewAlreadyCompleted,
     InterviewNotFound,
+    InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
 )
 from interview_core.records import check_question_set, stamped
-from interview_core.state import InterviewState, check_transition, is_legal
+from interview_core.state import InterviewState, check_transition
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
+    from datetime import datetime
 
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import (
@@ -52,16 +55,6 @@ if TYPE_CHECKING:
     from interview_core.ports import Clock
 
 MAX_ERROR_CODE_CHARS = 100
-
-_CLAIMABLE = (
-    "attribute_exists(#id) AND (attribute_not_exists(lease_owner)"
-    " OR attribute_not_exists(lease_expires_at) OR lease_expires_at <= :now)"
-)
-_CLAIM_UPDATE = (
-    "SET #state = :processing, lease_owner = :owner, lease_expires_at = :expires,"
-    " created_at = if_not_exists(created_at, :now_text), updated_at = :now_text"
-    " ADD attempts :one REMOVE error_code, error_message"
-)
 
 
 class DynamoDBInterviewRepository:
@@ -135,42 +128,43 @@ class DynamoDBInterviewRepository:
         return interview_from_item(item)
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
         """Move the interview to processing under `owner`'s lease in one conditional write.
 
-        Succeeds when the interview exists, is not completed (unless `force`) and has no live
-        lease; increments `attempts`, clears any earlier error and returns the new record.
-        Raises InterviewNotFound, InterviewAlreadyCompleted, LeaseHeld, RepositoryUnavailable
-        or ConfigurationError; ValueError for a non-positive `lease_seconds`.
+        Succeeds when the interview exists, is not completed (unless `force`), has no live
+        lease (an expiry that is not a number counts as none) and, with `max_attempts`, has
+        attempts left; increments `attempts`, clears any earlier error and returns the new
+        record. A run out of attempts, or an item whose `attempts` is not a number, is marked
+        failed by one more conditional write, and AttemptsExhausted or InvalidInterviewRecord
+        raised. Raises InterviewNotFound, InterviewAlreadyCompleted, LeaseHeld (with the
+        seconds left), RepositoryUnavailable or ConfigurationError; ValueError for a
+        non-positive `lease_seconds`.
         """
         _check_lease_seconds(lease_seconds)
         now = self._clock.now()
-        condition = _CLAIMABLE if force else f"{_CLAIMABLE} AND #state <> :completed"
-        values: dict[str, AttributeValueTypeDef] = {
-            ":now": epoch_number(now),
-            ":now_text": string_value(format_timestamp(now)),
-            ":processing": string_value(InterviewState.PROCESSING),
-            ":owner": string_value(owner),
-            ":expires": epoch_number(now + timedelta(seconds=lease_seconds)),
-            ":one": number_value(1),
-        }
-        if not force:
-            values[":completed"] = string_value(InterviewState.COMPLETED)
+        request = claim_request(
+            self._interviews,
+            interview_id,
+            owner,
+            lease_seconds,
+            now,
+            force=force,
+            max_attempts=max_attempts,
+        )
         try:
             with translated_errors(self._interviews):
-                response = self._client.update_item(
-                    TableName=self._interviews,
-                    Key=key(interview_id),
-                    UpdateExpression=_CLAIM_UPDATE,
-                    ConditionExpression=condition,
-                    ExpressionAttributeNames={"#id": "id", "#state": STATE_ATTRIBUTE},
-                    ExpressionAttributeValues=values,
-                    ReturnValues="ALL_NEW",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                )
+                response = self._client.update_item(**request)
         except ConditionFailed as refused:
-            raise self._claim_refusal(interview_id, refused.item, force=force) from None
+            raise self._claim_refusal(
+                interview_id, refused.item, now, force=force, max_attempts=max_attempts
+            ) from None
         return interview_from_item(response["Attributes"])
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
@@ -328,8 +322,10 @@ class DynamoDBInterviewRepository:
         self,
         interview_id: str,
         item: Mapping[str, AttributeValueTypeDef] | None,
+        now: datetime,
         *,
         force: bool,
+        max_attempts: int | None,
     ) -> InterviewError:
         if item is None:
             # AWS returns no item for a missing key; an endpoint that ignores
@@ -337,9 +333,20 @@ class DynamoDBInterviewRepository:
             item = self._get_item(interview_id)
             if item is None:
                 return InterviewNotFound(interview_id)
-        if not is_legal(stored_state(item), InterviewState.PROCESSING, force=force):
-            return InterviewAlreadyCompleted(interview_id)
-        return LeaseHeld(interview_id)
+        reason = refusal(item, now, force=force, max_attempts=max_attempts)
+        if not isinstance(reason, EndRun):
+            return reason
+        try:
+            with translated_errors(self._interviews):
+                self._client.update_item(
+                    **failure_request(self._interviews, interview_id, reason, now)
+                )
+        except ConditionFailed:
+            return LeaseHeld(interview_id)  # changed meanwhile: another delivery took it
+        if reason.code == AttemptsExhausted.code:
+            attempts = interview_from_item(item).attempts
+            return AttemptsExhausted(interview_id, attempts)
+        return InvalidInterviewRecord(reason.message)
 
     def _query_questions(
         self, interview_id: str, *, ids_only: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from typing import TYPE_CHECKING
@@ -78,8 +79,13 @@ class SqsMessageSource:
         wait_seconds: float = MAX_WAIT_SECONDS,
         visibility_timeout: int | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
+        max_attempts: int | None = None,
     ) -> None:
-        """Raise ValueError for an empty queue URL or a non-positive body limit."""
+        """Raise ValueError for an empty queue URL or a non-positive body limit.
+
+        `max_attempts`, when given, is the consumer's WORKER_MAX_ATTEMPTS, which the queue's
+        redrive limit must exceed (see `check_ready`).
+        """
         if not queue_url:
             raise ValueError("a queue URL is required")
         if max_body_bytes < 1:
@@ -91,6 +97,7 @@ class SqsMessageSource:
             None if visibility_timeout is None else _clamp_seconds(visibility_timeout)
         )
         self._max_body_bytes = max_body_bytes
+        self._max_attempts = max_attempts
 
     @property
     def queue_url(self) -> str:
@@ -99,11 +106,21 @@ class SqsMessageSource:
 
     def check_ready(self) -> None:
         """Read the queue's attributes once: raises ConfigurationError for a missing queue or
-        refused credentials, QueueUnavailable (transient) when SQS cannot answer now."""
+        refused credentials, QueueUnavailable (transient) when SQS cannot answer now.
+
+        With `max_attempts`, also raises ConfigurationError for a queue without a redrive
+        policy or with a `maxReceiveCount` not above `max_attempts`: the receive after the
+        last attempt must still reach a worker, which then marks the interview failed, or a
+        crashed interview would sit in the dead-letter queue with its record processing.
+        """
         try:
-            self._client.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=["QueueArn"])
+            attributes = self._client.get_queue_attributes(
+                QueueUrl=self._queue_url, AttributeNames=["QueueArn", "RedrivePolicy"]
+            ).get("Attributes", {})
         except (ClientError, BotoCoreError) as exc:
             raise self._translate(exc, "GetQueueAttributes") from exc
+        if self._max_attempts is not None:
+            check_redrive_limit(attributes.get("RedrivePolicy"), self._max_attempts)
 
     def receive(
         self, max_messages: int = MAX_RECEIVE_BATCH, wait_seconds: float | None = None
@@ -270,6 +287,26 @@ def queue_url_for(client: SQSClient, url: str | None, name: str) -> str:
                 "or AWS_SQS_QUEUE_NAME"
             ) from exc
         raise ConfigurationError(f"SQS GetQueueUrl refused for {name}: {describe(exc)}") from exc
+
+
+def check_redrive_limit(policy: str | None, max_attempts: int) -> None:
+    """Raise ConfigurationError unless the RedrivePolicy `policy` (JSON) has a
+    maxReceiveCount larger than `max_attempts`, naming the setting to change."""
+    wanted = f"set the queue's redrive maxReceiveCount to at least {max_attempts + 1}"
+    if not policy:
+        raise ConfigurationError(
+            "the queue has no redrive policy: give it a dead-letter queue and "
+            f"{wanted} (WORKER_MAX_ATTEMPTS is {max_attempts})"
+        )
+    try:
+        limit = int(json.loads(policy)["maxReceiveCount"])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ConfigurationError(f"the queue's redrive policy cannot be read: {wanted}") from exc
+    if limit <= max_attempts:
+        raise ConfigurationError(
+            f"the queue's redrive maxReceiveCount is {limit}, not above WORKER_MAX_ATTEMPTS "
+            f"({max_attempts}): {wanted}, or lower WORKER_MAX_ATTEMPTS below {limit}"
+        )
 
 
 def _is_stale_receipt(exc: BaseException) -> bool:

@@ -9,10 +9,7 @@ import attrs
 
 from interview_core import records
 from interview_core.clock import SystemClock
-from interview_core.errors import (
-    InterviewExists,
-    InterviewNotFound,
-)
+from interview_core.errors import AttemptsExhausted, InterviewExists, InterviewNotFound
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -64,20 +61,31 @@ class InMemoryInterviewRepository:
             return attrs.evolve(self._existing(interview_id))
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
         """Move the interview to processing under a lease held by `owner` for `lease_seconds`.
 
         Refused with InterviewAlreadyCompleted when completed and not `force`, then with
-        LeaseHeld while any live lease exists (the caller's own included). On success the
-        attempt counter goes up by one and earlier error fields are cleared. Raises
-        InterviewNotFound for an unknown id.
+        LeaseHeld while any live lease exists (the caller's own included). An interview still
+        processing after `max_attempts` attempts is marked failed (AttemptsExhausted). On
+        success the attempt counter goes up by one and earlier error fields are cleared.
+        Raises InterviewNotFound for an unknown id.
         """
         records.require_positive_lease(lease_seconds)
         with self._lock:
-            record = records.claimed(
-                self._existing(interview_id), owner, lease_seconds, self._clock.now(), force=force
-            )
+            record = self._existing(interview_id)
+            now = self._clock.now()
+            ended = records.exhausted(record, now, max_attempts, force=force)
+            if ended is not None:
+                self._interviews[interview_id] = ended
+                raise AttemptsExhausted(interview_id, record.attempts)
+            record = records.claimed(record, owner, lease_seconds, now, force=force)
             self._interviews[interview_id] = record
         return attrs.evolve(record)
 

@@ -10,6 +10,7 @@ from interview_core import records
 from interview_core.clock import SystemClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
+    AttemptsExhausted,
     InterviewExists,
     InterviewNotFound,
     RepositoryUnavailable,
@@ -168,25 +169,33 @@ class SqliteInterviewRepository:
             return _existing(connection, interview_id)
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
         """Move the interview to processing under a lease held by `owner` for `lease_seconds`.
 
         Refused with InterviewAlreadyCompleted when completed and not `force`, then with
-        LeaseHeld while any live lease exists (the caller's own included). On success the
-        attempt counter goes up by one and earlier error fields are cleared. Raises
-        InterviewNotFound for an unknown id, ValueError for a lease that is not positive.
+        LeaseHeld while any live lease exists (the caller's own included). An interview still
+        processing after `max_attempts` attempts is marked failed, in the same transaction,
+        and AttemptsExhausted raised. On success the attempt counter goes up by one and
+        earlier error fields are cleared. Raises InterviewNotFound for an unknown id,
+        ValueError for a lease that is not positive.
         """
         records.require_positive_lease(lease_seconds)
         with self._database.write() as connection:
-            record = records.claimed(
-                _existing(connection, interview_id),
-                owner,
-                lease_seconds,
-                self._clock.now(),
-                force=force,
-            )
-            _put(connection, record)
+            record = _existing(connection, interview_id)
+            now = self._clock.now()
+            ended = records.exhausted(record, now, max_attempts, force=force)
+            if ended is None:
+                record = records.claimed(record, owner, lease_seconds, now, force=force)
+            _put(connection, ended or record)
+        if ended is not None:
+            raise AttemptsExhausted(interview_id, record.attempts)
         return record
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
@@ -346,20 +355,44 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
 
 
 def _interview(row: Sequence[Any]) -> Interview:
+    attempts, attempts_problem = _counter(row[0], row[4])
+    expiry, expiry_problem = _expiry(row[0], row[6])
     return Interview(
         id=row[0],
         video_path=row[1],
         user_id=row[2],
         state=InterviewState.from_stored(row[3]),
-        attempts=row[4],
+        attempts=attempts,
         lease_owner=row[5],
-        lease_expires_at=_from_text(row[6]),
+        lease_expires_at=expiry,
+        record_problem=attempts_problem or expiry_problem,
         error_code=row[7],
         error_message=row[8],
         question_count=row[9],
         created_at=_from_text(row[10]),
         updated_at=_from_text(row[11]),
     )
+
+
+def _counter(interview_id: str, value: object) -> tuple[int, str | None]:
+    """The attempts column, or 0 and the reason when another writer stored something else
+    (SQLite keeps any type in any column). A claim writes a number over it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    return 0, f"interview {interview_id}: attempts is not a number: {str(value)[:40]!r}"
+
+
+def _expiry(interview_id: str, value: object) -> tuple[datetime | None, str | None]:
+    """The lease expiry column, or None (no live lease, so it never blocks a claim) and the
+    reason when it is not a time of ours."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value), None
+        except ValueError:
+            pass
+    return None, f"interview {interview_id}: lease_expires_at is not a time: {str(value)[:40]!r}"
 
 
 def _question_row(question: Question) -> tuple[object, ...]:

@@ -22,13 +22,15 @@ class InFlight:
 
     The lease is set by the delivery's thread when the claim succeeds and read by its
     heartbeat and, at shutdown, by the worker that gives it back; `lose_lease` records that
-    someone else holds it now. `abandoned` and `settling` are guarded by the worker's lock.
+    someone else holds it now. `abandoned`, `settling` and `timed_out` (abandoned because it
+    ran past the job timeout, its thread still running) are guarded by the worker's lock.
     """
 
     def __init__(self, message: QueueMessage) -> None:
         self.message = message
         self.abandoned = False
         self.settling = False
+        self.timed_out = False
         self._lock = threading.Lock()
         self._lease: Lease | None = None
         self._lease_lost = False

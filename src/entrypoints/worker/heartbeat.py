@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from interview_core.errors import InterviewError, LeaseLost
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from entrypoints.worker.delivery import InFlight
     from interview_core.ports import InterviewRepository, MessageSource
 
@@ -29,6 +32,9 @@ class DeliveryHeartbeat:
     LeaseLost marks the entry's lease lost for good (the use case finds out when it
     completes). Once `stop` returns, no extension happens any more, so a release that
     follows cannot be undone by a late beat.
+
+    It is also the delivery's watchdog: `job_timeout_seconds` after `start`, it stops
+    beating and calls `on_timeout` (from its own thread) so that the hung work is given up.
     """
 
     def __init__(
@@ -40,7 +46,12 @@ class DeliveryHeartbeat:
         visibility_seconds: float,
         lease_seconds: float,
         interval_seconds: float | None = None,
+        job_timeout_seconds: float | None = None,
+        on_timeout: Callable[[], None] | None = None,
     ) -> None:
+        self._job_timeout = job_timeout_seconds
+        self._on_timeout = on_timeout
+        self._started = time.monotonic()
         self._source = source
         self._repository = repository
         self._entry = entry
@@ -55,6 +66,7 @@ class DeliveryHeartbeat:
     def start(self) -> None:
         """Begin beating in a daemon thread."""
         name = f"heartbeat-{self._entry.message.message_id[:8]}"
+        self._started = time.monotonic()
         threading.Thread(target=self._run, name=name, daemon=True).start()
 
     def stop(self) -> None:
@@ -75,8 +87,34 @@ class DeliveryHeartbeat:
                 self._extend_lease(*lease)
 
     def _run(self) -> None:
-        while not self._stopped.wait(self._interval):
+        while not self._stopped.wait(self._next_wait()):
+            if self._past_deadline():
+                self._time_out()
+                return
             self.beat()
+
+    def _next_wait(self) -> float:
+        if self._job_timeout is None:
+            return self._interval
+        left = self._started + self._job_timeout - time.monotonic()
+        return min(self._interval, max(left, 0.0))
+
+    def _past_deadline(self) -> bool:
+        if self._job_timeout is None:
+            return False
+        return time.monotonic() >= self._started + self._job_timeout
+
+    def _time_out(self) -> None:
+        with self._lock:
+            if not self._active:
+                return  # stopped meanwhile: the work ended on time
+            self._active = False
+        self._stopped.set()
+        if self._on_timeout is not None:
+            try:
+                self._on_timeout()
+            except Exception:
+                log.exception("giving up a timed-out delivery failed", extra=self._ids())
 
     def _extend_visibility(self) -> None:
         message_id = self._entry.message.message_id

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from entrypoints.metrics import emit_report_metrics
 from entrypoints.worker.delivery import InFlight, run_delivery
 from entrypoints.worker.heartbeat import DeliveryHeartbeat
+from entrypoints.worker.job_timeout import give_up
 from entrypoints.worker.liveness import LivenessFile
 from entrypoints.worker.options import WorkerOptions, WorkerSummary
 from entrypoints.worker.shutdown import RELEASE_NOW, give_back, settle
@@ -55,7 +56,10 @@ class Worker:
     when given, which have short timeouts) and kills media children via `cancel_media`. A
     transient error on receive is retried with a capped backoff; any other receive error is
     fatal, and a delivery that runs into a deployment fault keeps its message and halts the
-    worker: both are reported in the summary after the same graceful stop.
+    worker: both are reported in the summary after the same graceful stop. A delivery still
+    in work after `job_timeout_seconds` is given up (see `job_timeout`) but keeps its slot
+    until its thread ends; while every slot is so taken, the liveness file is no longer
+    touched.
     """
 
     def __init__(
@@ -121,12 +125,17 @@ class Worker:
         with self._cond:
             while (self._in_flight or receiver.is_alive()) and time.monotonic() < deadline:
                 self._cond.wait(min(_TICK, max(deadline - time.monotonic(), 0.0)))
-            unfinished = [work for work in self._in_flight.values() if not work[0].settling]
+            unfinished = [
+                work
+                for work in self._in_flight.values()
+                if not work[0].settling and not work[0].timed_out  # timed out: given back
+            ]
+            hung = len(self._in_flight) - len(unfinished)
             for entry, _ in unfinished:
                 entry.abandoned = True
         give_back(*self._give_back_to, unfinished, self._cancel_media)
         self._let_unwind(UNWIND_SECONDS)
-        return self._summary(len(unfinished))
+        return self._summary(len(unfinished) + hung)
 
     # --- receiving ------------------------------------------------------------------------
 
@@ -134,7 +143,8 @@ class Worker:
         failures = 0
         try:
             while not self._stop_requested:
-                self._liveness.touch()
+                if not self._every_slot_hung():
+                    self._liveness.touch()
                 budget = self._budget()
                 if budget == 0:
                     self._finish("max-messages")
@@ -240,7 +250,31 @@ class Worker:
             entry,
             visibility_seconds=self._options.visibility_seconds,
             lease_seconds=self._options.lease_seconds,
+            job_timeout_seconds=self._options.job_timeout_seconds,
+            on_timeout=lambda: self._time_out(entry),
         )
+
+    # --- hung deliveries (see job_timeout) -------------------------------------------------
+
+    def _time_out(self, entry: InFlight) -> None:
+        """Give up a delivery past the job timeout; its thread keeps its slot until it ends."""
+        with self._cond:
+            if entry.settling or entry.abandoned:
+                return
+            entry.abandoned = entry.timed_out = True
+        give_up(
+            entry,
+            self._source,
+            self._repository,
+            self._handler.policy,
+            self._options.job_timeout_seconds,
+        )
+
+    def _every_slot_hung(self) -> bool:
+        """Whether every slot holds a timed-out delivery: the liveness file then goes stale."""
+        with self._cond:
+            works = list(self._in_flight.values())
+        return len(works) >= self._options.concurrency and all(e.timed_out for e, _ in works)
 
     def _deliver(self, key: int, entry: InFlight, heartbeat: DeliveryHeartbeat) -> None:
         handled = run_delivery(entry, heartbeat, self._handler)

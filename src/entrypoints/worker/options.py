@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.limits import (
+    DEFAULT_JOB_TIMEOUT_SECONDS,
     DEFAULT_LEASE_SECONDS,
     MAX_WAIT_SECONDS,
     WORKER_VISIBILITY_SECONDS,
@@ -30,6 +31,7 @@ class WorkerOptions:
     max_messages: int | None = None
     idle_exit_seconds: float | None = None
     heartbeat_file: Path | None = None
+    job_timeout_seconds: float = DEFAULT_JOB_TIMEOUT_SECONDS
 
 
 @attrs.frozen

@@ -529,16 +529,72 @@ def test_timestamps_in_other_forms_are_read_or_ignored(
     assert (interview.created_at, interview.updated_at, interview.attempts) == (START, None, 3)
 
 
-def test_a_non_numeric_counter_makes_the_record_invalid(
+@pytest.mark.parametrize("attempts", [{"S": "many"}, {"S": "3"}, {"BOOL": True}])
+def test_a_counter_that_is_not_a_number_fails_the_record_at_its_claim(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, attempts: Any
+) -> None:
+    dynamodb.put_item(
+        TableName=INTERVIEWS,
+        Item={"id": {"S": "iv-1"}, "video_path": {"S": "v.mp4"}, "attempts": attempts},
+    )
+    loaded = repository.get("iv-1")
+    assert loaded.record_problem is not None and "attempts is not a number" in loaded.record_problem
+
+    with pytest.raises(InvalidInterviewRecord, match="attempts is not a number"):
+        repository.claim("iv-1", "worker-a", 60, max_attempts=5)
+
+    item = raw_interview(dynamodb, "iv-1")
+    assert item["state"] == {"S": "failed"}
+    assert item["error_code"] == {"S": "INVALID_INTERVIEW_RECORD"}
+    assert "attempts is not a number" in item["error_message"]["S"]
+    assert "lease_owner" not in item
+    assert item["attempts"] == attempts  # the upstream's data is left for a person to see
+
+
+@pytest.mark.parametrize("expiry", [{"S": "2026-01-01T13:00:00Z"}, {"S": "soon"}, {"NULL": True}])
+def test_a_lease_expiry_that_is_not_a_number_never_blocks_a_claim(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, expiry: Any
+) -> None:
+    dynamodb.put_item(
+        TableName=INTERVIEWS,
+        Item={
+            "id": {"S": "iv-1"},
+            "video_path": {"S": "v.mp4"},
+            "state": {"S": "processing"},
+            "attempts": {"N": "1"},
+            "lease_owner": {"S": "long-gone"},
+            "lease_expires_at": expiry,
+        },
+    )
+
+    claimed = repository.claim("iv-1", "worker-a", 60, max_attempts=5)
+
+    assert (claimed.lease_owner, claimed.attempts) == ("worker-a", 2)
+    assert raw_interview(dynamodb, "iv-1")["lease_expires_at"] == {
+        "N": str(int(START.timestamp()) + 60) + ".000000"
+    }
+    problem = repository.get("iv-1").record_problem
+    assert problem is None
+
+
+def test_a_lease_expiry_of_the_wrong_type_is_named_as_the_record_problem(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
 ) -> None:
     dynamodb.put_item(
         TableName=INTERVIEWS,
-        Item={"id": {"S": "iv-1"}, "video_path": {"S": "v.mp4"}, "attempts": {"S": "many"}},
+        Item={
+            "id": {"S": "iv-1"},
+            "video_path": {"S": "v.mp4"},
+            "lease_owner": {"S": "long-gone"},
+            "lease_expires_at": {"S": "soon"},
+        },
     )
 
-    with pytest.raises(InvalidInterviewRecord, match="attempts"):
-        repository.get("iv-1")
+    loaded = repository.get("iv-1")
+
+    assert loaded.lease_expires_at is None
+    assert loaded.record_problem is not None
+    assert "lease_expires_at is not a number (DynamoDB type S)" in loaded.record_problem
 
 
 def test_a_question_item_without_position_is_invalid(

@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from mypy_boto3_sqs import SQSClient
 
 from adapters.aws.sqs_message_source import SqsMessageSource
+from adapters.aws.sqs_visibility import SqsQueueVisibility
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
 from interview_core.ports import QueueMessage
 from tests.provider_errors import offline_client, raises_core_error
@@ -502,3 +503,84 @@ def test_bad_construction_is_refused(arguments: dict[str, object]) -> None:
     options: dict[str, object] = {"queue_url": QUEUE_URL, **arguments}
     with pytest.raises(ValueError):
         SqsMessageSource(object(), **options)  # type: ignore[arg-type]
+
+
+# --- the redrive limit the worker needs ---------------------------------------------------
+
+
+def queue_with_redrive(sqs: SQSClient, max_receive_count: int | None) -> str:
+    attributes: dict[str, str] = {}
+    if max_receive_count is not None:
+        dlq_url = sqs.create_queue(QueueName="interviews-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}
+        attributes["RedrivePolicy"] = json.dumps(redrive)
+    return sqs.create_queue(QueueName="interviews", Attributes=attributes)["QueueUrl"]
+
+
+@pytest.mark.parametrize("max_receive_count", [6, 20])
+def test_a_redrive_limit_above_the_attempts_is_ready(
+    sqs: SQSClient, max_receive_count: int
+) -> None:
+    queue_url = queue_with_redrive(sqs, max_receive_count)
+
+    SqsMessageSource(sqs, queue_url, max_attempts=5).check_ready()
+
+
+@pytest.mark.parametrize(
+    ("max_receive_count", "expected"),
+    [
+        (None, "no redrive policy"),
+        (5, "maxReceiveCount is 5, not above WORKER_MAX_ATTEMPTS"),
+        (2, "maxReceiveCount is 2"),
+    ],
+)
+def test_a_queue_whose_redrive_limit_does_not_exceed_the_attempts_is_refused(
+    sqs: SQSClient, max_receive_count: int | None, expected: str
+) -> None:
+    queue_url = queue_with_redrive(sqs, max_receive_count)
+    source = SqsMessageSource(sqs, queue_url, max_attempts=5)
+
+    with pytest.raises(ConfigurationError, match=expected) as refused:
+        source.check_ready()
+
+    assert "maxReceiveCount to at least 6" in str(refused.value)
+
+
+def test_without_a_limit_to_keep_any_queue_is_ready(sqs: SQSClient) -> None:
+    SqsMessageSource(sqs, queue_with_redrive(sqs, None)).check_ready()
+
+
+# --- releases for the Lambda handler ------------------------------------------------------
+
+
+def test_a_message_of_the_event_sources_queue_is_released_by_its_arn(
+    sqs: SQSClient, queue_url: str, source: SqsMessageSource
+) -> None:
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sqs.send_message(QueueUrl=queue_url, MessageBody=request_body(str(uuid.uuid4())))
+    [message] = source.receive(1, 0)
+    assert queue_counts(sqs, queue_url) == (0, 1)
+    visibility = SqsQueueVisibility(sqs)
+
+    visibility.release(arn, message, 0)
+
+    assert queue_counts(sqs, queue_url) == (1, 0)
+    [again] = source.receive(1, 0)
+    visibility.release(arn, again, 120)  # the URL is looked up once, then reused
+    assert queue_counts(sqs, queue_url) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "arn", ["not-an-arn", "arn:aws:s3:us-east-1:123456789012:bucket", "arn:aws:sqs:::"]
+)
+def test_an_event_source_arn_that_names_no_queue_is_a_configuration_error(
+    sqs: SQSClient, arn: str
+) -> None:
+    message = QueueMessage("m-1", "r-1", 1, None)
+    with pytest.raises(ConfigurationError):
+        SqsQueueVisibility(sqs).release(arn, message, 10)

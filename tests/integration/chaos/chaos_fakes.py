@@ -17,6 +17,8 @@ from interview_core.errors import ExtractionUnavailable
 from interview_core.ports import InterviewRepository, ProgressCallback
 
 TRANSCRIPT_PREFIX = "Interview "
+EXIT_CRASHED = 137
+"""The exit code of a worker a poison interview crashed (as after SIGKILL)."""
 
 
 def expected_extracted(interview_id: str) -> list[ExtractedQuestion]:
@@ -80,9 +82,17 @@ class ClaimTrackingRepository:
         self._local = threading.local()
 
     def claim(
-        self, interview_id: str, owner: str, lease_seconds: float, *, force: bool = False
+        self,
+        interview_id: str,
+        owner: str,
+        lease_seconds: float,
+        *,
+        force: bool = False,
+        max_attempts: int | None = None,
     ) -> Interview:
-        interview = self._inner.claim(interview_id, owner, lease_seconds, force=force)
+        interview = self._inner.claim(
+            interview_id, owner, lease_seconds, force=force, max_attempts=max_attempts
+        )
         self._local.owner = owner
         self._log.record("claim", interview_id, owner)
         return interview
@@ -110,11 +120,18 @@ class RecordingTranscriber:
     """Takes a random time and records each transcription with its lease owner and pid."""
 
     def __init__(
-        self, repository: ClaimTrackingRepository, log: EventLog, seconds: tuple[float, float]
+        self,
+        repository: ClaimTrackingRepository,
+        log: EventLog,
+        seconds: tuple[float, float],
+        crash_on: frozenset[str] = frozenset(),
     ) -> None:
+        """`crash_on`: interviews whose transcription kills the whole process at once, as a
+        video that makes the speech model run out of memory would."""
         self._repository = repository
         self._log = log
         self._seconds = seconds
+        self._crash_on = crash_on
 
     def transcribe(
         self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
@@ -122,6 +139,8 @@ class RecordingTranscriber:
         owner = self._repository.current_owner()
         self._log.record("transcribe", job_id, owner)
         time.sleep(random.uniform(*self._seconds))
+        if job_id in self._crash_on:
+            os._exit(EXIT_CRASHED)
         self._log.record("transcribed", job_id, owner)
         opening = Segment(f"{TRANSCRIPT_PREFIX}{job_id}", 0.0, 2.0, speaker="interviewer")
         asked = tuple(  # each question the fake extractor finds is said where it says

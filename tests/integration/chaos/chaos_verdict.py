@@ -19,6 +19,7 @@ class Verdict:
     interviews: int = 0
     completed: int = 0
     failed_seeded: int = 0
+    failed_poison: int = 0  # crashed every attempt: failed with ATTEMPTS_EXHAUSTED
     failed_unexpected: list[str] = field(default_factory=list)
     seeded_not_failed: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # never reached completed or failed
@@ -38,7 +39,7 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return (
-            self.completed + self.failed_seeded == self.interviews
+            self.completed + self.failed_seeded + self.failed_poison == self.interviews
             and not self.failed_unexpected
             and not self.seeded_not_failed
             and not self.lost
@@ -55,7 +56,8 @@ class Verdict:
             "chaos verdict: " + ("OK" if self.ok else "FAILED"),
             f"  run: {self.run}",
             f"  interviews {self.interviews}: completed {self.completed}, "
-            f"failed (seeded bad) {self.failed_seeded}, failed unexpectedly "
+            f"failed (seeded bad) {self.failed_seeded}, failed (poison, attempts "
+            f"exhausted) {self.failed_poison}, failed unexpectedly "
             f"{len(self.failed_unexpected)}, seeded bad but not failed "
             f"{len(self.seeded_not_failed)}, lost {len(self.lost)}, "
             f"left processing {self.left_processing}",
@@ -82,8 +84,11 @@ def check_interviews(
     records: dict[str, Interview],
     questions: dict[str, list[Question]],
     seeded_bad: set[str],
+    poison: frozenset[str] = frozenset(),
 ) -> None:
-    """Final states and stored questions against what the fakes extracted."""
+    """Final states and stored questions against what the fakes extracted; `seeded_bad`
+    interviews (no video) must fail with VIDEO_NOT_FOUND, `poison` ones (their every attempt
+    crashes its worker) with ATTEMPTS_EXHAUSTED."""
     verdict.interviews = len(records)
     for interview_id, record in records.items():
         state = record.state
@@ -95,16 +100,18 @@ def check_interviews(
                 verdict.questions_exact += 1
             else:
                 verdict.questions_wrong.append(interview_id)
-            if interview_id in seeded_bad:
+            if interview_id in seeded_bad or interview_id in poison:
                 verdict.seeded_not_failed.append(interview_id)
         elif state is InterviewState.FAILED:
             if interview_id in seeded_bad and record.error_code == "VIDEO_NOT_FOUND":
                 verdict.failed_seeded += 1
+            elif interview_id in poison and record.error_code == "ATTEMPTS_EXHAUSTED":
+                verdict.failed_poison += 1
             else:
                 verdict.failed_unexpected.append(f"{interview_id}:{record.error_code}")
         else:
             verdict.lost.append(f"{interview_id}:{state}")
-            if interview_id in seeded_bad:
+            if interview_id in seeded_bad or interview_id in poison:
                 verdict.seeded_not_failed.append(interview_id)
         if state is InterviewState.PROCESSING:
             verdict.left_processing += 1

@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--media-seconds", type=float, nargs=2, default=(0.05, 0.3))
     parser.add_argument("--transcribe-seconds", type=float, nargs=2, default=(0.3, 1.5))
     parser.add_argument("--extract-seconds", type=float, nargs=2, default=(0.05, 0.3))
+    parser.add_argument("--crash-on", default="", help="comma-separated poison interview ids")
     args = parser.parse_args(argv)
     threading.Thread(target=_exit_when_parent_goes, name="orphan-watch", daemon=True).start()
 
@@ -57,7 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         settings,
         repository=repository,
         audio_extractor=SlowAudioExtractor(tuple(args.media_seconds)),
-        transcriber=RecordingTranscriber(repository, log, tuple(args.transcribe_seconds)),
+        transcriber=RecordingTranscriber(
+            repository,
+            log,
+            tuple(args.transcribe_seconds),
+            crash_on=frozenset(filter(None, args.crash_on.split(","))),
+        ),
         question_extractor=SlowQuestionExtractor(tuple(args.extract_seconds), args.transient_rate),
     )
     return serve(container)

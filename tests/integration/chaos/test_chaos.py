@@ -1,10 +1,13 @@
 """Chaos: four workers, one SIGKILLed every few seconds, until the queue drains.
 
 A moto server runs in its own process (so it survives the kills) with a queue whose
-visibility timeout is 5 s and a dead-letter queue after 5 receives. 100 interviews are
-seeded, 5 of them without a video, 10 with questions left from an earlier run; 110 messages
-are sent (10 interviews twice). The fake stages take random time (transcription 0.5 to 3 s)
-and the fake extractor is throttled on 3% of calls (a transient error). The verdict counts
+visibility timeout is 5 s and a dead-letter queue after 9 receives, one more than the
+workers' 8 attempts. 100 interviews are seeded, 5 of them without a video, 2 poison ones
+whose transcription crashes its worker every time, 10 with questions left from an earlier
+run; 110 messages are sent (10 interviews twice). The fake stages take random time
+(transcription 0.5 to 3 s) and the fake extractor is throttled on 3% of calls (a transient
+error). Poison interviews must end failed with ATTEMPTS_EXHAUSTED, never left processing
+nor in the dead-letter queue, and no other interview may fail. The verdict counts
 every interview, message and recorded transcription; it is printed (`pytest -s`) and
 repeated in the assertion message. CHAOS_SEED=<n> replays a run's seeding and kill timing.
 """
@@ -47,7 +50,9 @@ SENT_TWICE = 10
 SEEDED_BAD = 5
 WITH_LEFTOVERS = 10
 VISIBILITY_SECONDS = 5
-REDRIVE_LIMIT = 5
+POISON = 2
+MAX_ATTEMPTS = 8  # enough that random kills and poison crashes never exhaust a good one
+REDRIVE_LIMIT = MAX_ATTEMPTS + 1
 WORKERS = 4
 KILL_EVERY = (2.0, 4.0)
 MIN_KILLS = 3
@@ -141,7 +146,7 @@ def _worker_settings(url: str, queue_url: str) -> dict[str, str]:
         # the lease lapses before the message reappears, so a killed holder costs one receive
         "INTERVIEWS_LEASE_SECONDS": "4",
         "WORKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
-        "WORKER_MAX_ATTEMPTS": str(REDRIVE_LIMIT),
+        "WORKER_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
         "WORKER_CONCURRENCY": "4",
         "WORKER_WAIT_SECONDS": "2",
         "WORKER_BACKOFF_BASE_SECONDS": "0.5",
@@ -167,6 +172,7 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
         )
         queue_url, dead_url = _queues(sqs)
         ids, bad = _seed(rng, s3, dynamodb, repository)
+        poison = frozenset(rng.sample(sorted(set(ids) - bad), POISON))
         sent = _send(rng, sqs, queue_url, ids)
 
         pool = WorkerPool(
@@ -176,6 +182,7 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
             worker_args=(
                 *("--transient-rate", str(TRANSIENT_RATE)),
                 *("--transcribe-seconds", "0.5", "3.0"),
+                *("--crash-on", ",".join(sorted(poison))),
             ),
         )
         try:
@@ -202,7 +209,7 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
         }
         records = {interview_id: repository.get(interview_id) for interview_id in ids}
         questions = {interview_id: repository.list_questions(interview_id) for interview_id in ids}
-        check_interviews(verdict, records, questions, bad)
+        check_interviews(verdict, records, questions, bad, poison)
         verdict.messages_left = _message_count(sqs, queue_url)
         verdict.dead_lettered = _message_count(sqs, dead_url)
     check_events(verdict, read_events(events_dir))

@@ -21,6 +21,7 @@ from adapters.local.sqlite_repository import SqliteInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
+    AttemptsExhausted,
     IllegalTransition,
     InterviewAlreadyCompleted,
     InterviewExists,
@@ -164,6 +165,53 @@ def test_force_reclaims_a_completed_interview(subject: Subject) -> None:
 
     assert again.state is InterviewState.PROCESSING
     assert (again.attempts, again.lease_owner, again.question_count) == (2, "worker-b", 4)
+
+
+def test_a_lease_held_elsewhere_says_how_long_it_has_left(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.clock.advance(LEASE - 12.5)
+
+    with pytest.raises(LeaseHeld) as held:
+        subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    assert held.value.remaining_seconds == pytest.approx(12.5)
+
+
+def test_the_claim_past_max_attempts_marks_the_unfinished_run_failed(subject: Subject) -> None:
+    subject.seed()
+    for owner in ("crashed-1", "crashed-2"):
+        subject.repository.claim("iv-1", owner, LEASE, max_attempts=2)
+        subject.clock.advance(LEASE)  # each attempt died with its lease
+
+    with pytest.raises(AttemptsExhausted) as exhausted:
+        subject.repository.claim("iv-1", "worker-c", LEASE, max_attempts=2)
+
+    assert exhausted.value.attempts == 2
+    record = subject.repository.get("iv-1")
+    assert (record.state, record.error_code, record.attempts) == (
+        InterviewState.FAILED,
+        "ATTEMPTS_EXHAUSTED",
+        2,
+    )
+    assert record.error_message is not None and "2 times" in record.error_message
+    assert (record.lease_owner, record.lease_expires_at) == (None, None)
+    assert record.updated_at == START + timedelta(seconds=2 * LEASE)
+
+
+def test_attempts_exhaust_only_an_unfinished_run_without_a_live_lease(subject: Subject) -> None:
+    subject.seed("again", state=InterviewState.FAILED, attempts=4)
+    subject.seed("pending", attempts=9)
+    subject.seed("held")
+    subject.repository.claim("held", "worker-a", LEASE, max_attempts=1)
+
+    with pytest.raises(LeaseHeld):
+        subject.repository.claim("held", "worker-b", LEASE, max_attempts=1)
+    assert subject.repository.claim("again", "worker-b", LEASE, max_attempts=3).attempts == 5
+    assert subject.repository.claim("pending", "worker-b", LEASE, max_attempts=3).attempts == 10
+    assert subject.repository.get("held").state is InterviewState.PROCESSING
+    subject.clock.advance(LEASE)
+    assert subject.repository.claim("held", "worker-b", LEASE).attempts == 2  # no limit
 
 
 def claim_race(repository: InterviewRepository, interview_id: str) -> dict[str, object]:

@@ -59,7 +59,14 @@ class Upstream:
         self.sqs = session.client("sqs", endpoint_url=url)
         self.s3.create_bucket(Bucket=BUCKET)
         create_interview_tables(self.dynamodb)
-        self.queue_url = self.sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
+        dead_letters = self.sqs.create_queue(QueueName=f"{QUEUE}-dlq")["QueueUrl"]
+        dead_arn = self.sqs.get_queue_attributes(
+            QueueUrl=dead_letters, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": "6"}
+        self.queue_url = self.sqs.create_queue(
+            QueueName=QUEUE, Attributes={"RedrivePolicy": json.dumps(redrive)}
+        )["QueueUrl"]
 
     def write_interview(self, video_path: Any = "default", *, upload: bool = True) -> str:
         """A record as the upstream writes it; `video_path` None leaves the attribute out."""

@@ -18,7 +18,10 @@ from interview_core.clock import ManualClock
 from interview_core.entities import Interview, Question
 from interview_core.errors import ConfigurationError, LeaseHeld, RepositoryUnavailable
 from interview_core.ids import question_id
+from interview_core.process_interview import ProcessInterview
+from interview_core.report import Outcome
 from interview_core.state import InterviewState
+from tests.unit.fakes import SpyAudioExtractor, SpyQuestionExtractor, SpyTranscriber, SpyVideoStore
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 LEASE = 60.0
@@ -291,3 +294,38 @@ def test_stored_records_use_the_upstream_field_names(tmp_path: Path) -> None:
         "updated_at",
     } <= set(question)
     assert question["created_at"] == question["updated_at"] is not None
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("attempts", "many"), ("lease_expires_at", "soon"), ("lease_expires_at", 12.5)],
+)
+def test_a_row_another_writer_damaged_ends_failed_with_the_reason(
+    tmp_path: Path, column: str, value: object
+) -> None:
+    path = tmp_path / "interviews.db"
+    repository = seeded(path, "iv-1")
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            f"UPDATE interviews SET {column} = ?, lease_owner = 'long-gone' WHERE id = 'iv-1'",
+            (value,),
+        )
+    use_case = ProcessInterview(
+        repository,
+        SpyVideoStore(),
+        SpyAudioExtractor(),
+        SpyTranscriber(),
+        SpyQuestionExtractor(),
+        lease_seconds=60,
+    )
+
+    report = use_case.execute("iv-1", max_attempts=5)
+
+    assert report.outcome is Outcome.FAILED
+    record = repository.get("iv-1")
+    assert (record.state, record.error_code) == (
+        InterviewState.FAILED,
+        "INVALID_INTERVIEW_RECORD",
+    )
+    assert record.error_message is not None and column in record.error_message
+    assert record.lease_owner is None

@@ -58,6 +58,8 @@ class AwsStack:
     """The AWS side of one test, on a freshly reset moto server, and the worker command."""
 
     def __init__(self, url: str, folder: Path, *, max_receive_count: int) -> None:
+        """A queue whose redrive limit is `max_receive_count`; the worker's
+        WORKER_MAX_ATTEMPTS is one less, the most the worker accepts."""
         request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
@@ -163,7 +165,7 @@ class AwsStack:
             "INTERVIEWS_LOG_FILE": str(self.log_file),
             "INTERVIEWS_LOG_FORMAT": "json",
             "INTERVIEWS_LEASE_SECONDS": "20",
-            "WORKER_MAX_ATTEMPTS": str(self.max_receive_count),
+            "WORKER_MAX_ATTEMPTS": str(self.max_receive_count - 1),
             "WORKER_CONCURRENCY": "4",
             "WORKER_WAIT_SECONDS": "1",
             "WORKER_VISIBILITY_TIMEOUT_SECONDS": "20",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -148,6 +149,38 @@ def test_busy_releases_after_the_busy_delay_whatever_the_receive_count() -> None
         assert (decision.action, decision.delay_seconds) == (Action.RELEASE, 120.0)
 
 
+@pytest.mark.parametrize(
+    ("remaining", "delay"), [(0.2, 1.2), (30.0, 31.0), (119.5, 120.0), (5_000.0, 120.0)]
+)
+def test_busy_waits_for_the_time_the_lease_has_left_at_most_the_busy_delay(
+    remaining: float, delay: float
+) -> None:
+    busy = attrs.evolve(report(Outcome.BUSY), lease_remaining_seconds=remaining)
+
+    decision = POLICY.decide(message(2), busy)
+
+    assert (decision.action, decision.delay_seconds) == (Action.RELEASE, pytest.approx(delay))
+
+
+@pytest.mark.parametrize(("remaining", "wait"), [(0.0, 1.0), (2.5, 3.5), (9.0, 10.0)])
+def test_a_lease_that_runs_out_within_seconds_is_waited_for_in_place(
+    remaining: float, wait: float
+) -> None:
+    busy = attrs.evolve(report(Outcome.BUSY), lease_remaining_seconds=remaining)
+    assert POLICY.busy_wait(busy) == pytest.approx(wait)
+
+
+@pytest.mark.parametrize("remaining", [9.5, 60.0, None])
+def test_a_longer_or_unknown_lease_is_not_waited_for(remaining: float | None) -> None:
+    busy = attrs.evolve(report(Outcome.BUSY), lease_remaining_seconds=remaining)
+    assert POLICY.busy_wait(busy) is None
+    assert POLICY.busy_wait(report(Outcome.RETRY)) is None
+
+
+def test_the_receive_after_the_last_attempt_is_the_last_look() -> None:
+    assert [POLICY.is_last_look(message(n)) for n in (1, 5, 6, 9)] == [False, False, True, True]
+
+
 def test_a_busy_delay_past_the_sqs_limit_is_capped() -> None:
     policy = DeliveryPolicy(busy_delay_seconds=100_000.0)
     assert policy.decide(message(), report(Outcome.BUSY)).delay_seconds == MAX_DELAY_SECONDS
@@ -161,16 +194,16 @@ def test_an_invalid_body_is_deleted_when_the_setting_says_delete() -> None:
     assert policy.decide_invalid(message(1, None)).action is Action.ACK
 
 
-@pytest.mark.parametrize("receive_count", [1, 3, 5])
+@pytest.mark.parametrize("receive_count", [1, 3, 5, 6])
 def test_an_invalid_body_is_released_at_once_for_the_dead_letter_queue(receive_count: int) -> None:
     decision = POLICY.decide_invalid(message(receive_count, None))
     assert decision == Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
 
 
 def test_an_invalid_body_seen_past_the_redrive_limit_backs_off_instead_of_spinning() -> None:
-    decision = POLICY.decide_invalid(message(6, None), lambda: 0.5)
+    decision = POLICY.decide_invalid(message(7, None), lambda: 0.5)
     assert decision.action is Action.RELEASE
-    assert decision.delay_seconds == pytest.approx(0.5 * POLICY.backoff_ceiling(6))
+    assert decision.delay_seconds == pytest.approx(0.5 * POLICY.backoff_ceiling(7))
     assert decision.reason == "invalid-past-redrive-limit"
 
 

@@ -123,7 +123,7 @@ class DeliveryMachine(RuleBasedStateMachine):
         self.source = InMemoryMessageSource(
             self.clock,
             visibility_timeout=VISIBILITY,
-            max_receive_count=MAX_ATTEMPTS,
+            max_receive_count=MAX_ATTEMPTS + 1,
             long_poll=False,
         )
         self.transcriber = ScriptedTranscriber(self)
@@ -134,6 +134,7 @@ class DeliveryMachine(RuleBasedStateMachine):
             self.transcriber,
             RunTaggedExtractor(),
             lease_seconds=LEASE,
+            sleep=self.clock.advance,
         )
         self.policy = DeliveryPolicy(max_attempts=MAX_ATTEMPTS)
         self.jitter: Callable[[], float] = random.Random(7).random

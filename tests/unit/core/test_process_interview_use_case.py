@@ -32,7 +32,7 @@ from interview_core.errors import (
     VideoNotFound,
 )
 from interview_core.ids import question_id
-from interview_core.process_interview import ProcessInterview
+from interview_core.process_interview import SETTLE_PAUSES, ProcessInterview
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
 from tests.unit.fakes import (
@@ -72,6 +72,7 @@ class World:
         self.audio = SpyAudioExtractor(duration=42.0)
         self.transcriber = SpyTranscriber()
         self.extractor = SpyQuestionExtractor(sample_questions(3))
+        self.pauses: list[float] = []
         self.use_case = ProcessInterview(
             self.repo,
             self.videos,
@@ -79,6 +80,7 @@ class World:
             self.transcriber,
             self.extractor,
             lease_seconds=LEASE,
+            sleep=self.pauses.append,
         )
 
     def record(self) -> Interview:
@@ -500,14 +502,98 @@ def test_losing_the_lease_before_settling_a_failure_is_busy(
 
 def test_a_repository_outage_while_settling_leaves_the_message_for_a_retry(world: World) -> None:
     world.transcriber.faults.fail(TranscriptionFailed("bad audio"))
-    world.repo.faults["mark_failed"].fail(RepositoryUnavailable("down"))
+    world.repo.faults["mark_failed"].fail(RepositoryUnavailable("down"), times=None)
 
     report = world.use_case.execute(ID)
 
     assert report.outcome is Outcome.RETRY
     assert report.error is not None
     assert report.error.code == "TRANSCRIPTION_FAILED"
+    assert report.settle_error is not None
+    assert report.settle_error.code == "REPOSITORY_UNAVAILABLE"
+    assert world.repo.calls.count("mark_failed") == 3
+    assert world.pauses == list(SETTLE_PAUSES)
     assert world.record().state is InterviewState.PROCESSING
+
+
+def test_a_release_that_fails_for_a_moment_is_tried_again_and_frees_the_lease(
+    world: World,
+) -> None:
+    world.transcriber.faults.fail(TranscriptionUnavailable("throttled"))
+    world.repo.faults["release"].fail(RepositoryUnavailable("throttled"), times=2)
+
+    report = world.use_case.execute(ID, final_attempt=False)
+
+    assert report.outcome is Outcome.RETRY
+    assert report.settle_error is None
+    assert world.repo.calls.count("release") == 3
+    assert (world.record().lease_owner, world.record().lease_expires_at) == (None, None)
+
+
+def test_a_release_that_keeps_failing_is_reported_not_swallowed(world: World) -> None:
+    world.transcriber.faults.fail(TranscriptionUnavailable("throttled"))
+    world.repo.faults["release"].fail(RepositoryUnavailable("throttled"), times=None)
+
+    report = world.use_case.execute(ID, final_attempt=False)
+
+    assert report.outcome is Outcome.RETRY
+    assert report.settle_error is not None
+    assert report.settle_error.code == "REPOSITORY_UNAVAILABLE"
+    assert world.record().lease_owner is not None  # it runs out by itself
+
+
+# --- attempts -----------------------------------------------------------------------------
+
+
+def test_the_claim_past_max_attempts_fails_the_interview_without_work(world: World) -> None:
+    for n in range(3):
+        world.store.claim(ID, f"crashed-{n}", LEASE)
+        world.clock.advance(LEASE)
+
+    report = world.use_case.execute(ID, final_attempt=False, max_attempts=3)
+
+    assert report.outcome is Outcome.FAILED
+    assert report.error is not None
+    assert report.error.code == "ATTEMPTS_EXHAUSTED"
+    record = world.record()
+    assert (record.state, record.error_code, record.attempts) == (
+        InterviewState.FAILED,
+        "ATTEMPTS_EXHAUSTED",
+        3,
+    )
+    assert record.lease_owner is None
+    assert world.work_done() == 0
+
+
+def test_the_last_allowed_attempt_fails_on_a_transient_error(world: World) -> None:
+    world.store.claim(ID, "crashed", LEASE)
+    world.clock.advance(LEASE)
+    world.transcriber.faults.fail(TranscriptionUnavailable("down"))
+
+    report = world.use_case.execute(ID, final_attempt=False, max_attempts=2)
+
+    assert report.outcome is Outcome.FAILED
+    assert world.record().error_code == "TRANSCRIPTION_UNAVAILABLE"
+
+
+def test_attempts_left_are_worked_on(world: World) -> None:
+    world.store.claim(ID, "crashed", LEASE)
+    world.clock.advance(LEASE)
+
+    report = world.use_case.execute(ID, final_attempt=False, max_attempts=3)
+
+    assert report.outcome is Outcome.COMPLETED
+    assert report.attempts == 2
+
+
+def test_a_busy_report_says_how_long_the_lease_has_left(world: World) -> None:
+    world.store.claim(ID, "someone-else", LEASE)
+    world.clock.advance(LEASE - 12.5)
+
+    report = world.use_case.execute(ID)
+
+    assert report.outcome is Outcome.BUSY
+    assert report.lease_remaining_seconds == pytest.approx(12.5)
 
 
 def test_an_error_in_on_claimed_releases_the_lease_for_a_retry(world: World) -> None:
@@ -597,3 +683,49 @@ def test_a_record_whose_video_path_cannot_be_read_is_claimed_and_failed_with_the
     assert record.error_code == InvalidInterviewRecord.code
     assert record.error_message == f"interview {ID} has no video_path"
     assert world.videos.fetched == []
+
+
+@pytest.mark.parametrize("state", [InterviewState.PENDING, InterviewState.PROCESSING])
+def test_the_last_look_ends_an_unfinished_interview_without_work(
+    world: World, state: InterviewState
+) -> None:
+    if state is InterviewState.PROCESSING:
+        world.store.claim(ID, "crashed", LEASE)
+        world.clock.advance(LEASE)
+
+    report = world.use_case.execute(ID, max_attempts=5, last_look=True)
+
+    assert report.outcome is Outcome.FAILED
+    assert report.error is not None and report.error.code == "ATTEMPTS_EXHAUSTED"
+    record = world.record()
+    assert (record.state, record.error_code, record.lease_owner) == (
+        InterviewState.FAILED,
+        "ATTEMPTS_EXHAUSTED",
+        None,
+    )
+    assert world.work_done() == 0
+
+
+def test_the_last_look_leaves_a_failed_interview_and_skips_a_completed_one(
+    world: World,
+) -> None:
+    world.store.claim(ID, "earlier", LEASE)
+    world.store.mark_failed(ID, "earlier", "VIDEO_NOT_FOUND", "no video")
+
+    failed = world.use_case.execute(ID, max_attempts=5, last_look=True)
+
+    assert failed.outcome is Outcome.FAILED
+    assert world.record().error_code == "VIDEO_NOT_FOUND"  # its reason is kept
+    world.store.claim(ID, "later", LEASE)
+    world.store.mark_completed(ID, "later", 2)
+    assert world.use_case.execute(ID, last_look=True).outcome is Outcome.SKIPPED
+    assert world.work_done() == 0
+
+
+def test_the_last_look_waits_for_a_live_lease_elsewhere(world: World) -> None:
+    world.store.claim(ID, "live", LEASE)
+
+    report = world.use_case.execute(ID, max_attempts=5, last_look=True)
+
+    assert report.outcome is Outcome.BUSY
+    assert world.record().lease_owner == "live"

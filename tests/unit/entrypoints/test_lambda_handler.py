@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from entrypoints import lambda_handler
@@ -22,10 +23,12 @@ from interview_core.clock import ManualClock
 from interview_core.entities import Interview
 from interview_core.errors import (
     ConfigurationError,
+    QueueUnavailable,
     StorageUnavailable,
     ToolMissing,
     VideoNotFound,
 )
+from interview_core.ports import QueueMessage
 from interview_core.report import Outcome, ProcessingReport
 from interview_core.state import InterviewState
 from tests.container_fakes import fake_container
@@ -66,6 +69,19 @@ class LambdaContext:
         return self.remaining_ms
 
 
+class RecordingVisibility:
+    """Records each release the handler asks for; fails while `error` is set."""
+
+    def __init__(self) -> None:
+        self.released: dict[str, tuple[str, float]] = {}  # message id -> (queue ARN, delay)
+        self.error: Exception | None = None
+
+    def release(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        if self.error is not None:
+            raise self.error
+        self.released[message.message_id] = (queue_arn, delay_seconds)
+
+
 class World:
     """A container whose ports are in-memory fakes, seeded with one interview per case."""
 
@@ -90,6 +106,7 @@ class World:
         done = self.repository.claim(IDS["done"], "earlier-run", 600.0)
         self.repository.mark_completed(done.id, "earlier-run", 0)
         self.builds = 0
+        self.visibility = RecordingVisibility()
         self.settings = Settings(
             INTERVIEWS_BACKEND="local",
             WORKER_MAX_ATTEMPTS=MAX_ATTEMPTS,
@@ -99,7 +116,7 @@ class World:
 
     def build(self) -> Container:
         self.builds += 1
-        return fake_container(
+        container = fake_container(
             self.settings,
             repository=self.repository,
             video_store=self.video_store,
@@ -107,6 +124,8 @@ class World:
             transcriber=self.transcriber,
             question_extractor=self.extractor,
         )
+        container.queue_visibility.override(providers.Object(self.visibility))
+        return container
 
     def state(self, name: str) -> InterviewState:
         return self.repository.get(IDS[name]).state
@@ -155,6 +174,34 @@ def test_only_transient_and_busy_records_are_returned(real_event: dict[str, Any]
     response = SqsBatchHandler(world.build)(real_event, LambdaContext())
     assert _failures(response) == {"msg-1-flaky", "msg-5-busy"}
     assert all(set(item) == {"itemIdentifier"} for item in response["batchItemFailures"])
+
+
+def test_released_records_get_the_workers_delay_not_the_queues_timeout(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    real_event["Records"] = _records(real_event, MIXED)
+
+    SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    queue = real_event["Records"][0]["eventSourceARN"]
+    policy = world.build().delivery_policy()
+    assert set(world.visibility.released) == {"msg-1-flaky", "msg-5-busy"}
+    arn, flaky_delay = world.visibility.released["msg-1-flaky"]
+    assert arn == queue
+    assert 0 <= flaky_delay <= policy.backoff_ceiling(1)
+    _, busy_delay = world.visibility.released["msg-5-busy"]
+    assert busy_delay == pytest.approx(600.0 + 1.0)  # the lease's time left, plus a margin
+
+
+def test_a_release_that_fails_still_hands_the_record_back(real_event: dict[str, Any]) -> None:
+    world = World()
+    world.visibility.error = QueueUnavailable("throttled")
+    real_event["Records"] = _records(real_event, [("flaky", 1)])
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    assert _failures(response) == {"msg-0-flaky"}
 
 
 def test_each_record_ends_in_the_state_its_outcome_requires(real_event: dict[str, Any]) -> None:

@@ -12,11 +12,14 @@ from pydantic import ValidationError
 
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
-from entrypoints.builders import delivery_policy, worker_options
+from adapters.local.sqlite_message_source import SqliteMessageSource
+from entrypoints.builders import delivery_policy, sqlite_message_source, worker_options
 from entrypoints.cli import main
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 from entrypoints.worker import serve
+from entrypoints.worker.heartbeat import heartbeat_interval
+from interview_core.clock import SystemClock
 from interview_core.delivery import InvalidMessageAction
 from interview_core.entities import AudioFile, Interview
 from interview_core.errors import ConfigurationError, ToolMissing
@@ -50,6 +53,44 @@ def test_worker_defaults() -> None:
     assert settings.worker_invalid_messages is InvalidMessageAction.DEAD_LETTER
     assert settings.worker_heartbeat_file is None
     assert delivery_policy(settings).busy_delay_seconds == settings.lease_seconds
+
+
+def test_the_defaults_renew_a_short_lease_and_outlast_it_with_the_visibility() -> None:
+    settings = Settings()
+    options = worker_options(settings)
+    beat = heartbeat_interval(options.visibility_seconds, options.lease_seconds)
+    assert options.lease_seconds <= 120
+    assert beat <= options.lease_seconds / 3
+    assert options.visibility_seconds > options.lease_seconds  # a killed holder's lease is out
+    assert options.job_timeout_seconds == settings.job_timeout_seconds == 4 * 3600
+    assert options.job_timeout_seconds > settings.media_timeout_seconds
+
+
+@pytest.mark.parametrize(("job", "media"), [("3600", "3600"), ("100", "600")])
+def test_a_job_timeout_not_above_the_media_timeout_is_refused(
+    monkeypatch: pytest.MonkeyPatch, job: str, media: str
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_JOB_TIMEOUT_SECONDS", job)
+    monkeypatch.setenv("INTERVIEWS_MEDIA_TIMEOUT_SECONDS", media)
+    with pytest.raises(ValidationError, match="INTERVIEWS_JOB_TIMEOUT_SECONDS"):
+        Settings()
+
+
+def test_the_sqlite_queue_dead_letters_one_receive_after_the_last_attempt(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(INTERVIEWS_SQLITE_PATH=tmp_path / "q.sqlite3", WORKER_MAX_ATTEMPTS=2)
+    source = sqlite_message_source(settings, SystemClock())
+    assert isinstance(source, SqliteMessageSource)
+    source.send(json.dumps({"interview_id": ID}))
+
+    for receive in (1, 2, 3):
+        [message] = source.receive(1, 0)
+        assert message.receive_count == receive
+        source.release(message, 0)
+
+    assert source.receive(1, 0) == []
+    assert [dead.receive_count for dead in source.dead_letters] == [3]
 
 
 def test_worker_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -107,3 +108,38 @@ def test_the_identity_names_the_host_and_process() -> None:
 def test_the_handler_exposes_its_policy() -> None:
     world = WorkerWorld()
     assert DeliveryHandler(world.use_case, world.policy).policy is world.policy
+
+
+def test_a_lease_elsewhere_that_runs_out_in_seconds_is_waited_for_in_place() -> None:
+    world = WorkerWorld()
+    slept: list[float] = []
+    handler = DeliveryHandler(
+        world.use_case,
+        world.policy,
+        identity="test-worker",
+        sleep=lambda seconds: (slept.append(seconds), time.sleep(seconds))[0],
+    )
+    interview_id = world.add_interview()
+    world.store.claim(interview_id, "crashed-worker", 0.3)
+    world.send(interview_id)
+
+    handled = handler.handle(received(world))
+
+    assert handled.decision.action is Action.ACK  # no receive spent on the dead lease
+    assert len(slept) == 1 and 1.0 < slept[0] <= 1.3
+    assert world.state(interview_id).state is InterviewState.COMPLETED
+
+
+def test_a_lease_elsewhere_with_long_to_go_releases_the_message_at_once() -> None:
+    world = WorkerWorld()
+    slept: list[float] = []
+    handler = DeliveryHandler(world.use_case, world.policy, sleep=slept.append)
+    interview_id = world.add_interview()
+    world.store.claim(interview_id, "live-worker", 45.0)
+    world.send(interview_id)
+
+    handled = handler.handle(received(world))
+
+    assert slept == []
+    assert handled.decision.action is Action.RELEASE
+    assert handled.decision.delay_seconds == pytest.approx(46.0, abs=0.5)

@@ -148,3 +148,51 @@ def test_the_thread_beats_on_its_interval_until_stopped(rig: Rig) -> None:
     assert beats >= 3
     time.sleep(0.06)
     assert heartbeat.beats == beats
+
+
+def test_past_the_job_timeout_it_stops_beating_and_calls_on_timeout_once(rig: Rig) -> None:
+    timed_out = threading.Event()
+    calls: list[int] = []
+
+    def on_timeout() -> None:
+        calls.append(rig.heartbeat.beats)
+        timed_out.set()
+
+    rig.heartbeat = DeliveryHeartbeat(
+        rig.source,
+        rig.repo,
+        rig.entry,
+        visibility_seconds=30.0,
+        lease_seconds=60.0,
+        interval_seconds=0.05,
+        job_timeout_seconds=0.3,
+        on_timeout=on_timeout,
+    )
+    rig.heartbeat.start()
+    assert timed_out.wait(5)
+    beats = rig.heartbeat.beats
+    time.sleep(0.2)
+
+    assert calls == [beats] and beats >= 2  # beat until the deadline, then never again
+    assert rig.heartbeat.beats == beats
+    rig.heartbeat.stop()
+
+
+def test_work_that_stops_before_the_job_timeout_never_times_out(rig: Rig) -> None:
+    calls: list[str] = []
+    rig.heartbeat = DeliveryHeartbeat(
+        rig.source,
+        rig.repo,
+        rig.entry,
+        visibility_seconds=30.0,
+        lease_seconds=60.0,
+        interval_seconds=0.05,
+        job_timeout_seconds=0.3,
+        on_timeout=lambda: calls.append("timeout"),
+    )
+    rig.heartbeat.start()
+    time.sleep(0.1)
+    rig.heartbeat.stop()
+    time.sleep(0.4)
+
+    assert calls == []

@@ -125,6 +125,7 @@ class WorkerWorld:
         self.transcriber = SlowTranscriber(transcribe_seconds)
         self.extractor = SpyQuestionExtractor(sample_questions(2))
         self.lease_seconds = lease_seconds
+        self.settle_pauses: list[float] = []
         self.use_case = ProcessInterview(
             self.repo,
             SpyVideoStore(),
@@ -132,6 +133,7 @@ class WorkerWorld:
             self.transcriber,
             self.extractor,
             lease_seconds=lease_seconds,
+            sleep=self.settle_pauses.append,
         )
         self.policy = policy or DeliveryPolicy(
             max_attempts=3, backoff_base_seconds=10.0, backoff_max_seconds=100.0

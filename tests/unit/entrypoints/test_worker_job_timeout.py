@@ -1,0 +1,121 @@
+"""The job timeout with in-memory fakes: a hung delivery is given back, fenced, and makes the
+liveness file go stale once every slot hangs."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from interview_core.state import InterviewState
+from tests.unit.entrypoints.worker_fakes import WorkerWorld
+
+JOB_TIMEOUT = 0.4
+
+
+def wait_until(condition: object, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.01)
+    pytest.fail("condition not met in time")
+
+
+@pytest.fixture
+def hung() -> WorkerWorld:
+    world = WorkerWorld()
+    world.transcriber.gate = threading.Event()  # transcription hangs until the gate opens
+    return world
+
+
+def test_a_hung_delivery_is_given_back_as_transient_and_its_late_writes_are_fenced(
+    hung: WorkerWorld, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    [interview_id] = hung.send_new(1)
+    worker = hung.worker(concurrency=1, idle_exit_seconds=None, job_timeout_seconds=JOB_TIMEOUT)
+    runner = threading.Thread(target=worker.run, daemon=True)
+    runner.start()
+    try:
+        wait_until(lambda: hung.source.releases)
+        [(_, delay)] = hung.source.releases
+        record = hung.state(interview_id)
+        assert (record.state, record.lease_owner) == (InterviewState.PROCESSING, None)
+        assert 0 <= delay <= hung.policy.backoff_ceiling(1)
+        assert "JOB_TIMED_OUT" in caplog.text
+        assert worker.in_flight == 1  # the hung thread keeps its slot
+
+        assert hung.transcriber.gate is not None
+        hung.transcriber.gate.set()  # the hung work wakes up late
+        wait_until(lambda: worker.in_flight == 0)
+    finally:
+        worker.request_stop()
+        runner.join(10)
+    assert hung.store.list_questions(interview_id) == []  # fenced by the released lease
+    assert hung.state(interview_id).state is InterviewState.PROCESSING
+    assert hung.source.acks == []
+    assert len(hung.source.releases) == 1  # its result was discarded, not settled again
+
+
+def test_the_liveness_file_goes_stale_when_every_slot_hangs(
+    hung: WorkerWorld, tmp_path: Path
+) -> None:
+    hung.send_new(2)
+    alive = tmp_path / "alive"
+    worker = hung.worker(
+        concurrency=2,
+        idle_exit_seconds=None,
+        job_timeout_seconds=JOB_TIMEOUT,
+        heartbeat_file=alive,
+    )
+    runner = threading.Thread(target=worker.run, daemon=True)
+    runner.start()
+    try:
+        wait_until(lambda: len(hung.source.releases) == 2)
+        time.sleep(0.1)  # a loop that was touching the file meanwhile has finished
+        touched = alive.stat().st_mtime_ns
+        time.sleep(1.5)  # the receiver loops at least once a second
+        assert alive.stat().st_mtime_ns == touched
+    finally:
+        assert hung.transcriber.gate is not None
+        hung.transcriber.gate.set()
+        worker.request_stop()
+        runner.join(10)
+
+
+def test_a_slot_free_of_hung_work_keeps_the_liveness_file_fresh(
+    hung: WorkerWorld, tmp_path: Path
+) -> None:
+    hung.send_new(1)
+    alive = tmp_path / "alive"
+    worker = hung.worker(
+        concurrency=2,
+        idle_exit_seconds=None,
+        job_timeout_seconds=JOB_TIMEOUT,
+        heartbeat_file=alive,
+    )
+    runner = threading.Thread(target=worker.run, daemon=True)
+    runner.start()
+    try:
+        wait_until(lambda: len(hung.source.releases) == 1)
+        os.utime(alive, (0, 0))
+        wait_until(lambda: alive.stat().st_mtime > 0, timeout=3)
+    finally:
+        assert hung.transcriber.gate is not None
+        hung.transcriber.gate.set()
+        worker.request_stop()
+        runner.join(10)
+
+
+def test_work_that_ends_in_time_is_not_timed_out(tmp_path: Path) -> None:
+    world = WorkerWorld(transcribe_seconds=0.05)
+    [interview_id] = world.send_new(1)
+
+    summary = world.run(idle_exit_seconds=0.5, job_timeout_seconds=5.0)
+
+    assert summary.handled == 1
+    assert world.state(interview_id).state is InterviewState.COMPLETED
+    assert world.source.releases == []
