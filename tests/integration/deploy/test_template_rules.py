@@ -106,7 +106,9 @@ def test_the_default_limits_fit_together_and_match_the_worker() -> None:
     assert default("WorkerVisibilityTimeoutSeconds") == DEFAULTS.worker_visibility_timeout_seconds
     assert default("QueueVisibilityTimeoutSeconds") > default("WorkerVisibilityTimeoutSeconds")
     assert default("QueueVisibilityTimeoutSeconds") >= default("LambdaTimeoutSeconds")
-    assert default("LeaseSeconds") >= default("LambdaTimeoutSeconds")
+    assert default("LeaseSeconds") == DEFAULTS.lease_seconds
+    lambda_environment = properties("Function")["Environment"]["Variables"]
+    assert lambda_environment["INTERVIEWS_LEASE_SECONDS"] == {"Ref": "LambdaTimeoutSeconds"}
     assert default("DeadLetterRetentionSeconds") > default("QueueRetentionSeconds")
     assert default("WorkerWaitSeconds") == DEFAULTS.worker_wait_seconds
     assert default("WorkerShutdownGraceSeconds") == DEFAULTS.worker_shutdown_grace_seconds
