@@ -21,6 +21,7 @@ from interview_core.errors import (
     LeaseLost,
 )
 from interview_core.limits import DEFAULT_LEASE_SECONDS
+from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 from interview_core.state import InterviewState
 
@@ -275,5 +276,5 @@ def _error_info(exc: Exception) -> ErrorInfo:
     """Core errors keep their code; anything else is an unexpected, retryable error."""
     if isinstance(exc, InterviewError):
         return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
-    message = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_MESSAGE]
+    message = redact_locations(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_MESSAGE]
     return ErrorInfo("UNEXPECTED_ERROR", message, ErrorKind.TRANSIENT)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -12,6 +10,8 @@ from botocore.exceptions import (
     NoCredentialsError,
 )
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
+
+from interview_core.redaction import redact_locations
 
 THROTTLING_CODES: frozenset[str] = frozenset(
     {
@@ -123,19 +123,6 @@ def describe(exc: BaseException) -> str:
     status_text = f" (HTTP {status})" if status is not None else ""
     message = error_message(exc)
     return f"{error_code(exc)}{status_text}" + (f": {message}" if message else "")
-
-
-_LOCATIONS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\barn:aws[a-z-]*:)[^\s\"'<>]*", re.IGNORECASE)
-
-
-def redact_locations(text: str, *names: str) -> str:
-    """`text` without URLs, `s3://` URIs, ARNs or any of `names` (a bucket, a key), each
-    replaced by `<redacted>`: for messages stored on an interview, which must not say where
-    things live. The full text belongs in a log line."""
-    text = _LOCATIONS.sub("<redacted>", text)
-    for name in sorted({name for name in names if len(name) >= 3}, key=len, reverse=True):
-        text = text.replace(name, "<redacted>")
-    return text
 
 
 def describe_safely(exc: BaseException, *names: str) -> str:

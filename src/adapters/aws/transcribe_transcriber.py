@@ -16,7 +16,6 @@ from adapters.aws.errors import (
     http_status,
     is_access_denied,
     is_transient,
-    redact_locations,
 )
 from adapters.aws.transcribe_jobs import (
     accepts_directly,
@@ -37,6 +36,7 @@ from interview_core.errors import (
     TranscriptionFailed,
     TranscriptionUnavailable,
 )
+from interview_core.redaction import redact_locations
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.aws.errors import redact_locations
+from interview_core.redaction import redact_locations
 
 
 @pytest.mark.parametrize(

@@ -429,6 +429,18 @@ def test_an_unexpected_exception_is_treated_as_retryable(world: World, final_att
         assert world.record().lease_owner is None
 
 
+def test_an_unexpected_exception_is_stored_without_the_places_it_names(world: World) -> None:
+    world.transcriber.faults.fail(
+        OSError("cannot reach https://s3.example.test/bucket/key.mp4 for arn:aws:s3:::bucket")
+    )
+
+    world.use_case.execute(ID, final_attempt=True)
+
+    stored = world.record().error_message or ""
+    assert stored.startswith("OSError: cannot reach <redacted> for <redacted>")
+    assert "example.test" not in stored and "arn:" not in stored
+
+
 def test_an_unexpected_exception_before_the_claim_is_retried(world: World) -> None:
     world.repo.faults["claim"].fail(ConnectionResetError("reset by peer"))
 
