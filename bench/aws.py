@@ -211,10 +211,11 @@ class InstantAudioExtractor:
 
 
 class FixedTranscriber:
-    """A one-segment transcript, at once."""
+    """A transcript in which the interviewer asks "Question 0?" to "Question 99?", at once."""
 
     def transcribe(self, audio: AudioFile, *, job_id: str, progress: Any = None) -> Transcript:
-        return Transcript((Segment("Tell me about yourself?", 0.0, 2.0, "spk_0"),), "en", 60.0)
+        segments = tuple(Segment(f"Question {n}?", n, n + 0.5, "spk_0") for n in range(100))
+        return Transcript(segments, "en", 100.0)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Recovery after kill -9: how long an interview waits once the worker on it is killed.
+"""Recovery after kill -9 or a 60 s throttle: how long an interview waits once the fault ends.
 
 Two real `--mode sqs` worker processes against a moto server in its own process, with every
 timing setting at its default (lease, visibility, long poll, backoff, busy delay): the first
@@ -6,7 +6,9 @@ worker's transcription hangs, and it is killed with SIGKILL once it transcribes;
 worker is already polling the queue. Measured: from the kill until the interview is stored
 completed. Only the transcriber is a stand-in (the sample's transcript, INTERVIEWS_TRANSCRIBER
 =stub, which a user can set too; the killed worker's copy never answers); the video goes
-through S3 and ffmpeg as in production.
+through S3 and ffmpeg as in production. The throttle puts a proxy between the worker and
+moto that answers every request with 503 ThrottlingException for 60 s, starting while the
+interview is being transcribed; measured from the end of the throttle.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from adapters.aws.dynamodb_tables import (
 )
 from bench.aws import FAKE_CREDENTIALS, fake_credentials, moto_server_process
 from bench.rows import BenchRow
+from bench.throttling_proxy import ThrottlingProxy
 from entrypoints.settings import Settings
 from interview_core.entities import Interview
 from interview_core.state import InterviewState
@@ -42,6 +45,8 @@ SAMPLE = REPO_ROOT / "samples" / "interview"
 HANGING_WORKER = REPO_ROOT / "tests" / "integration" / "worker" / "sleepy_worker.py"
 COMMAND = str(Path(sys.executable).with_name("ai-interviews"))
 TARGET_SECONDS = 180.0
+THROTTLE_SECONDS = 60.0
+TRANSCRIBE_SECONDS = 10.0
 GIVE_UP_SECONDS = 600.0
 
 
@@ -154,6 +159,38 @@ def measure_recovery(deployment: Deployment, folder: Path) -> tuple[float, int]:
     return seconds, deployment.repository.get(interview_id).attempts
 
 
+def measure_throttle_recovery(deployment: Deployment, folder: Path) -> tuple[float, int]:
+    """Seconds from the end of a 60 s throttle that began during transcription until the
+    interview is completed, and the attempts it took (one worker, default settings)."""
+    interview_id = deployment.request_interview()
+    started = folder / "transcribing-under-throttle"
+    with ThrottlingProxy(deployment.endpoint) as proxy:
+        env = {
+            **deployment.worker_env(folder),
+            "AWS_ENDPOINT_URL": proxy.url,
+            "TEST_TRANSCRIBE_SECONDS": str(TRANSCRIBE_SECONDS),
+            "TEST_TRANSCRIBE_STARTED": str(started),
+        }
+        worker = _start([sys.executable, str(HANGING_WORKER)], env, folder)
+        try:
+            _wait(started.exists, 120, "the worker to transcribe")
+            proxy.throttle(True)
+            time.sleep(THROTTLE_SECONDS)
+            proxy.throttle(False)
+            ended = time.monotonic()
+            _wait(
+                lambda: deployment.repository.get(interview_id).state is InterviewState.COMPLETED,
+                GIVE_UP_SECONDS,
+                "the interview to complete after the throttle",
+            )
+            seconds = time.monotonic() - ended
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait(timeout=10)
+    return seconds, deployment.repository.get(interview_id).attempts
+
+
 def run(quick: bool) -> list[BenchRow]:
     """One kill -9 with default settings (the quick run measures the same: defaults only)."""
     defaults = Settings()
@@ -162,8 +199,22 @@ def run(quick: bool) -> list[BenchRow]:
         moto_server_process() as endpoint,
         tempfile.TemporaryDirectory() as folder,
     ):
-        seconds, attempts = measure_recovery(Deployment(endpoint), Path(folder))
+        deployment = Deployment(endpoint)
+        seconds, attempts = measure_recovery(deployment, Path(folder))
+        try:
+            throttled, throttled_attempts = measure_throttle_recovery(deployment, Path(folder))
+        except RuntimeError:  # the interview never completed: a missed target, not a crash
+            throttled, throttled_attempts = float("inf"), 0
     return [
+        BenchRow(
+            "Recovery after a 60 s AWS throttle during an interview, default settings",
+            f"{throttled:.0f} s",
+            f"<= {TARGET_SECONDS:.0f} s",
+            throttled <= TARGET_SECONDS,
+            "from the end of the throttle (every request answered 503 ThrottlingException by "
+            "a proxy, starting during transcription) until the interview is completed; "
+            f"{throttled_attempts} attempts; one real worker process",
+        ),
         BenchRow(
             "Recovery after kill -9 of the worker on an interview, default settings",
             f"{seconds:.0f} s",
@@ -174,5 +225,5 @@ def run(quick: bool) -> list[BenchRow]:
             f"{defaults.worker_visibility_timeout_seconds} s, long poll "
             f"{defaults.worker_wait_seconds:.0f} s; {attempts} attempts; two real worker "
             "processes, moto server on 127.0.0.1, sample video through S3 and ffmpeg",
-        )
+        ),
     ]
