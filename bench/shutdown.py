@@ -40,10 +40,17 @@ EXIT_TIMEOUT_SECONDS = 300.0
 
 
 def _queued_interview(setup: AwsClientFactory) -> str:
-    """A fresh queue holding one request for a new interview with the sample video."""
-    queue_url = setup.sqs().create_queue(QueueName=f"bench-shutdown-{uuid.uuid4().hex[:12]}")[
-        "QueueUrl"
-    ]
+    """A fresh queue (with the dead-letter queue a worker requires) holding one request for a
+    new interview with the sample video."""
+    name = f"bench-shutdown-{uuid.uuid4().hex[:12]}"
+    dead = setup.sqs().create_queue(QueueName=f"{name}-dead")["QueueUrl"]
+    dead_arn = setup.sqs().get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": "10"}
+    queue_url = setup.sqs().create_queue(
+        QueueName=name, Attributes={"RedrivePolicy": json.dumps(redrive)}
+    )["QueueUrl"]
     interview_id = str(uuid.uuid4())
     key = f"videos/{interview_id}.mp4"
     setup.s3().put_object(Bucket=BUCKET, Key=key, Body=SAMPLE.read_bytes())
