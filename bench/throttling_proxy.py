@@ -54,11 +54,11 @@ class ThrottlingProxy:
                     upstream.request(self.command, self.path, body=body, headers=headers)
                     reply = upstream.getresponse()
                     content = reply.read()
-                    kept = {
-                        k: v
-                        for k, v in reply.getheaders()
-                        if k.lower() not in _HOP_BY_HOP and k.lower() != "content-length"
-                    }
+                    # a HEAD reply keeps its Content-Length: the size of what a GET would send
+                    dropped = (
+                        _HOP_BY_HOP if self.command == "HEAD" else {*_HOP_BY_HOP, "content-length"}
+                    )
+                    kept = {k: v for k, v in reply.getheaders() if k.lower() not in dropped}
                     self._answer(reply.status, kept, content)
                 finally:
                     upstream.close()
@@ -67,7 +67,8 @@ class ThrottlingProxy:
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(content)))
+                if self.command != "HEAD" or "content-length" not in map(str.lower, headers):
+                    self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(content)
