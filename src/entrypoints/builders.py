@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from interview_core.delivery import DeliveryPolicy
 from interview_core.errors import ConfigurationError
+from interview_core.limits import SPARE_RECEIVES
 from interview_core.ports import (
     CancellableMediaWork,
     DeadLetterQueue,
@@ -354,7 +355,7 @@ def sqlite_message_source(settings: Settings, clock: Clock) -> MessageSource:
         path=settings.sqlite_path,
         clock=clock,
         visibility_timeout=settings.worker_visibility_timeout_seconds,
-        max_receive_count=settings.worker_max_attempts + 1,
+        max_receive_count=settings.worker_max_attempts + SPARE_RECEIVES,
         long_poll=True,
     )
 

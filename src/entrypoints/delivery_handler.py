@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from entrypoints.log_config import log_report
+from interview_core.delivery import LAST_LOOK_RETRIES
+from interview_core.report import Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,9 +50,9 @@ class DeliveryHandler:
     of one interview never share a lease, even in one process. `final_attempt` follows the
     policy (the receive count against `max_attempts`). An interview leased elsewhere for a
     few seconds more (DeliveryPolicy.busy_wait) is waited for through `sleep` and claimed
-    once more, instead of costing the message a receive. Logs the seed's PROCESSING_METRICS line
-    for every request and one line per decision, with ids and error codes only: never the
-    body, transcript text or answers. Safe to share between threads.
+    once more, instead of costing the message a receive. Logs the upstream's
+    PROCESSING_METRICS line for every request and one line per decision, with ids and error
+    codes only: never the body, transcript text or answers. Safe to share between threads.
     """
 
     def __init__(
@@ -112,11 +114,49 @@ class DeliveryHandler:
             )
             self._sleep(wait)
             report = attempt()
+        report = self._retry_last_look(message, report, attempt)
         decision = self._policy.decide(message, report, self._jitter)
         log_report(report, message_id=message.message_id)
         _log_settle_error(message, report)
         _log_decision(message, decision, report)
         return HandledMessage(message, decision, report, owner)
+
+    def _retry_last_look(
+        self,
+        message: QueueMessage,
+        report: ProcessingReport,
+        attempt: Callable[[], ProcessingReport],
+    ) -> ProcessingReport:
+        """Try a last look that met a transient error again in place (DeliveryPolicy.
+        last_look_retry), so that it is not the dead-letter queue that ends it."""
+        tries = 0
+        while (
+            pause := self._policy.last_look_retry(message, report, tries, self._jitter)
+        ) is not None:
+            tries += 1
+            log.warning(
+                "interview %s: its last look met %s; trying again in %.1f s (try %d of %d) "
+                "rather than giving the message back to the dead-letter queue",
+                report.interview_id,
+                report.error.code if report.error is not None else "a transient error",
+                pause,
+                tries,
+                LAST_LOOK_RETRIES,
+                extra={"interview_id": report.interview_id, "message_id": message.message_id},
+            )
+            self._sleep(pause)
+            report = attempt()
+        if report.outcome is Outcome.RETRY and self._policy.is_last_look(message):
+            log.error(
+                "interview %s: its last look could not end it after %d tries; the queue's "
+                "redrive policy may move message %s to the dead-letter queue (see "
+                "`ai-interviews dead-letters`)",
+                report.interview_id,
+                tries,
+                message.message_id,
+                extra={"interview_id": report.interview_id, "message_id": message.message_id},
+            )
+        return report
 
     def _invalid(self, message: QueueMessage) -> HandledMessage:
         decision = self._policy.decide_invalid(message, self._jitter)

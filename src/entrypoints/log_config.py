@@ -92,7 +92,7 @@ def configure_logging(
 
 
 def metrics_line(report: ProcessingReport) -> str:
-    """The seed's one-line summary of a processed interview or video."""
+    """The upstream's one-line summary of a processed interview or video."""
     status = _STATUS.get(str(report.outcome), str(report.outcome).upper())
     return (
         f"PROCESSING_METRICS | Interview: {report.interview_id} | Status: {status} | "

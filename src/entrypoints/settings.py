@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interview_core.delivery import InvalidMessageAction
@@ -316,6 +316,12 @@ class Settings(BaseSettings):
         max_length=255,
         validation_alias=_env("INTERVIEWS_METRICS_NAMESPACE"),
     )
+
+    @field_validator("log_file", mode="before")
+    @classmethod
+    def _blank_log_file_means_none(cls, value: object) -> object:
+        """An empty INTERVIEWS_LOG_FILE turns the log file off (standard error only)."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _job_outlasts_media(self) -> Settings:

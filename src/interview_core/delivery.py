@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.limits import DEFAULT_LEASE_SECONDS, MAX_VISIBILITY_SECONDS
+from interview_core.limits import DEFAULT_LEASE_SECONDS, MAX_VISIBILITY_SECONDS, SPARE_RECEIVES
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -26,6 +26,12 @@ BUSY_MARGIN_SECONDS = 1.0
 BUSY_WAIT_SECONDS = 10.0
 """A lease held elsewhere that runs out within this (margin included) is waited out in place
 and the claim tried once more, so that a crashed holder's lease costs no receive."""
+
+LAST_LOOK_RETRIES = 6
+"""How often a last look that met a transient error is tried again in place."""
+
+LAST_LOOK_MAX_DELAY_SECONDS = 16.0
+"""The longest pause between two of those tries (about a minute in all)."""
 
 _MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
 
@@ -82,7 +88,8 @@ class DeliveryPolicy:
     counts attempts on the record) that reaches it is the final attempt, on which a transient
     error marks the interview failed instead of retrying, and a claim after it marks the
     interview failed (ATTEMPTS_EXHAUSTED). The queue's redrive `maxReceiveCount` must be
-    larger, so that this last look happens before the dead-letter queue takes the message.
+    larger, so that this last look happens before the dead-letter queue takes the message,
+    and should be larger by SPARE_RECEIVES, so that a receive lost to a kill cannot cost it.
     A transient error releases the message after a delay drawn with full jitter from
     [0, min(backoff_max_seconds, backoff_base_seconds * 2 ** (receive_count - 1))]; an
     interview leased by another worker releases it for the time that lease has left (see
@@ -111,6 +118,28 @@ class DeliveryPolicy:
         message. Receives count what claims cannot: a worker killed between a receive and its
         claim, or a delivery that found the interview busy."""
         return message.receive_count > self.max_attempts
+
+    def last_look_retry(
+        self,
+        message: QueueMessage,
+        report: ProcessingReport,
+        tries: int,
+        jitter: Callable[[], float] = random.random,
+    ) -> float | None:
+        """Seconds to wait in place before the last look is tried again; None to decide.
+
+        A last look that met a transient error (the store throttled, say) is not released:
+        the queue's next receive of it may be the one that moves it to the dead-letter queue
+        and leaves the interview unfinished for good. It is tried again in place, while its
+        message stays hidden, up to LAST_LOOK_RETRIES times after pauses of 1, 2, 4, ... s
+        (at most LAST_LOOK_MAX_DELAY_SECONDS, the upper half jittered).
+        """
+        if report.outcome is not Outcome.RETRY or not self.is_last_look(message):
+            return None
+        if tries >= LAST_LOOK_RETRIES:
+            return None
+        ceiling = min(2.0 ** min(tries, _MAX_EXPONENT), LAST_LOOK_MAX_DELAY_SECONDS)
+        return ceiling * (0.5 + 0.5 * min(max(jitter(), 0.0), 1.0))
 
     def backoff_ceiling(self, receive_count: int) -> float:
         """The longest retry delay after the `receive_count`-th receive failed transiently."""
@@ -172,14 +201,14 @@ class DeliveryPolicy:
         """What to do with a message whose body is not a request (`interview_id` is None).
 
         DELETE acknowledges it. DEAD_LETTER releases it at once, so that the redrive policy
-        moves it to the dead-letter queue after `max_attempts + 1` receives (the smallest
-        `maxReceiveCount` allowed); a message received more often than that (a queue with a
-        larger limit) is released with the retry backoff instead, so it cannot keep a worker
-        busy.
+        moves it to the dead-letter queue after `max_attempts + SPARE_RECEIVES` receives (the
+        `maxReceiveCount` advised) or fewer; a message received more often than that (a
+        queue with a larger limit) is released with the retry backoff instead, so it cannot
+        keep a worker busy.
         """
         if self.invalid_messages is InvalidMessageAction.DELETE:
             return Decision(Action.ACK, reason="invalid-deleted")
-        if message.receive_count <= self.max_attempts + 1:
+        if message.receive_count <= self.max_attempts + SPARE_RECEIVES:
             return Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
         delay = self.retry_delay(message.receive_count, jitter)
         return Decision(Action.RELEASE, delay, reason="invalid-past-redrive-limit")

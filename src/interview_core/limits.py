@@ -28,3 +28,9 @@ renews it (every third of it): a crashed worker's interview is free again within
 
 DEFAULT_JOB_TIMEOUT_SECONDS = 4 * 3600.0
 """The wall-clock limit on one attempt at an interview, after which it is abandoned."""
+
+SPARE_RECEIVES = 3
+"""Receives a queue should allow past WORKER_MAX_ATTEMPTS before its dead-letter queue takes a
+message (maxReceiveCount = WORKER_MAX_ATTEMPTS + 3): each is a last look that marks an
+unfinished interview failed, and a receive can be lost without one (a worker killed
+between its receive and its claim), so one spare receive is not always enough."""

@@ -22,7 +22,12 @@ from adapters.aws.errors import (
 from adapters.aws.sqs_dead_letters import SqsDeadLetters
 from adapters.messages import MAX_BODY_BYTES, queue_message_from_body, request_body
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
-from interview_core.limits import MAX_RECEIVE_BATCH, MAX_VISIBILITY_SECONDS, MAX_WAIT_SECONDS
+from interview_core.limits import (
+    MAX_RECEIVE_BATCH,
+    MAX_VISIBILITY_SECONDS,
+    MAX_WAIT_SECONDS,
+    SPARE_RECEIVES,
+)
 from interview_core.ports import QueueMessage
 
 if TYPE_CHECKING:
@@ -289,9 +294,10 @@ def queue_url_for(client: SQSClient, url: str | None, name: str) -> str:
         raise ConfigurationError(f"SQS GetQueueUrl refused for {name}: {describe(exc)}") from exc
 
 
-def check_redrive_limit(policy: str | None, max_attempts: int) -> None:
-    """Raise ConfigurationError unless the RedrivePolicy `policy` (JSON) has a
-    maxReceiveCount larger than `max_attempts`, naming the setting to change."""
+def check_redrive_limit(policy: str | None, max_attempts: int) -> int:
+    """The maxReceiveCount of the RedrivePolicy `policy` (JSON); ConfigurationError unless it
+    is larger than `max_attempts`, naming the setting to change. A limit with fewer than
+    SPARE_RECEIVES receives to spare is accepted with a warning."""
     wanted = f"set the queue's redrive maxReceiveCount to at least {max_attempts + 1}"
     if not policy:
         raise ConfigurationError(
@@ -307,6 +313,18 @@ def check_redrive_limit(policy: str | None, max_attempts: int) -> None:
             f"the queue's redrive maxReceiveCount is {limit}, not above WORKER_MAX_ATTEMPTS "
             f"({max_attempts}): {wanted}, or lower WORKER_MAX_ATTEMPTS below {limit}"
         )
+    if limit < max_attempts + SPARE_RECEIVES:
+        logger.warning(
+            "the queue's redrive maxReceiveCount (%d) leaves %d receive(s) past "
+            "WORKER_MAX_ATTEMPTS (%d) for the last look; a receive lost to a worker killed "
+            "before its claim could send an unfinished interview to the dead-letter queue: "
+            "%d is advised",
+            limit,
+            limit - max_attempts,
+            max_attempts,
+            max_attempts + SPARE_RECEIVES,
+        )
+    return limit
 
 
 def _is_stale_receipt(exc: BaseException) -> bool:

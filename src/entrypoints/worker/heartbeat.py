@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -33,6 +34,12 @@ class DeliveryHeartbeat:
     completes). Once `stop` returns, no extension happens any more, so a release that
     follows cannot be undone by a late beat.
 
+    The first beat comes after a random part of the interval (`first_beat_fraction`, drawn
+    from 0.1 to 1 when not given), so that messages received together do not stay in step:
+    after a crash they reappear at different times and go to different receives, and an
+    interview that crashes its worker every time does not keep taking the same neighbours
+    down with it until their attempts run out too.
+
     It is also the delivery's watchdog: `job_timeout_seconds` after `start`, it stops
     beating and calls `on_timeout` (from its own thread) so that the hung work is given up.
     """
@@ -48,6 +55,7 @@ class DeliveryHeartbeat:
         interval_seconds: float | None = None,
         job_timeout_seconds: float | None = None,
         on_timeout: Callable[[], None] | None = None,
+        first_beat_fraction: float | None = None,
     ) -> None:
         self._job_timeout = job_timeout_seconds
         self._on_timeout = on_timeout
@@ -58,6 +66,8 @@ class DeliveryHeartbeat:
         self._visibility = visibility_seconds
         self._lease_seconds = lease_seconds
         self._interval = interval_seconds or heartbeat_interval(visibility_seconds, lease_seconds)
+        fraction = random.uniform(0.1, 1.0) if first_beat_fraction is None else first_beat_fraction
+        self.first_beat_seconds = self._interval * fraction
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._active = True
@@ -87,17 +97,19 @@ class DeliveryHeartbeat:
                 self._extend_lease(*lease)
 
     def _run(self) -> None:
-        while not self._stopped.wait(self._next_wait()):
+        wait = self._next_wait(self.first_beat_seconds)
+        while not self._stopped.wait(wait):
             if self._past_deadline():
                 self._time_out()
                 return
             self.beat()
+            wait = self._next_wait(self._interval)
 
-    def _next_wait(self) -> float:
+    def _next_wait(self, interval: float) -> float:
         if self._job_timeout is None:
-            return self._interval
+            return interval
         left = self._started + self._job_timeout - time.monotonic()
-        return min(self._interval, max(left, 0.0))
+        return min(interval, max(left, 0.0))
 
     def _past_deadline(self) -> bool:
         if self._job_timeout is None:

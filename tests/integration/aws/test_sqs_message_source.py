@@ -549,6 +549,18 @@ def test_a_queue_whose_redrive_limit_does_not_exceed_the_attempts_is_refused(
     assert "maxReceiveCount to at least 6" in str(refused.value)
 
 
+@pytest.mark.parametrize(("max_receive_count", "warned"), [(6, True), (7, True), (8, False)])
+def test_a_redrive_limit_with_fewer_than_three_spare_receives_is_warned_about(
+    sqs: SQSClient, caplog: pytest.LogCaptureFixture, max_receive_count: int, warned: bool
+) -> None:
+    queue_url = queue_with_redrive(sqs, max_receive_count)
+
+    with caplog.at_level(logging.WARNING):
+        SqsMessageSource(sqs, queue_url, max_attempts=5).check_ready()
+
+    assert ("8 is advised" in caplog.text) is warned
+
+
 def test_without_a_limit_to_keep_any_queue_is_ready(sqs: SQSClient) -> None:
     SqsMessageSource(sqs, queue_with_redrive(sqs, None)).check_ready()
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from interview_core.delivery import (
+    LAST_LOOK_RETRIES,
     MAX_DELAY_SECONDS,
     Action,
     Decision,
@@ -194,16 +195,16 @@ def test_an_invalid_body_is_deleted_when_the_setting_says_delete() -> None:
     assert policy.decide_invalid(message(1, None)).action is Action.ACK
 
 
-@pytest.mark.parametrize("receive_count", [1, 3, 5, 6])
+@pytest.mark.parametrize("receive_count", [1, 3, 5, 6, 8])  # max_attempts 5, 3 spare
 def test_an_invalid_body_is_released_at_once_for_the_dead_letter_queue(receive_count: int) -> None:
     decision = POLICY.decide_invalid(message(receive_count, None))
     assert decision == Decision(Action.RELEASE, 0.0, reason="invalid-for-dead-letter")
 
 
 def test_an_invalid_body_seen_past_the_redrive_limit_backs_off_instead_of_spinning() -> None:
-    decision = POLICY.decide_invalid(message(7, None), lambda: 0.5)
+    decision = POLICY.decide_invalid(message(9, None), lambda: 0.5)
     assert decision.action is Action.RELEASE
-    assert decision.delay_seconds == pytest.approx(0.5 * POLICY.backoff_ceiling(7))
+    assert decision.delay_seconds == pytest.approx(0.5 * POLICY.backoff_ceiling(9))
     assert decision.reason == "invalid-past-redrive-limit"
 
 
@@ -227,3 +228,19 @@ def test_dead_letter_is_the_default_for_invalid_bodies() -> None:
 def test_nonsense_numbers_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must"):
         DeliveryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_only_a_last_look_that_met_a_transient_error_is_retried_in_place() -> None:
+    policy = DeliveryPolicy(max_attempts=2)
+
+    def pause(receive_count: int, outcome: Outcome, tries: int = 0) -> float | None:
+        message = QueueMessage("m", "h", receive_count, "i")
+        report = ProcessingReport(interview_id="i", outcome=outcome)
+        return policy.last_look_retry(message, report, tries, jitter=lambda: 0.5)
+
+    assert pause(3, Outcome.RETRY) == 0.75
+    assert pause(3, Outcome.RETRY, tries=3) == 6.0
+    assert pause(3, Outcome.RETRY, tries=LAST_LOOK_RETRIES) is None
+    assert pause(2, Outcome.RETRY) is None  # the final attempt releases as before
+    assert pause(3, Outcome.FAILED) is None
+    assert pause(3, Outcome.BUSY) is None

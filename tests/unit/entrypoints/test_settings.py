@@ -1,4 +1,4 @@
-"""Settings: the seed's variable names, presets and per-port overrides."""
+"""Settings: the upstream's variable names, presets and per-port overrides."""
 
 from __future__ import annotations
 
@@ -134,3 +134,15 @@ def test_bad_recogniser_settings_are_refused(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError):
         Settings()
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_log_file_setting_turns_the_log_file_off(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_LOG_FILE", value)
+    assert Settings().log_file is None
+
+
+def test_the_log_file_defaults_to_the_upstreams_name() -> None:
+    assert str(Settings().log_file) == "interview_processing.log"

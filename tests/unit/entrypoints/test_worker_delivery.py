@@ -9,8 +9,13 @@ import time
 import pytest
 
 from entrypoints.delivery_handler import DeliveryHandler, worker_identity
-from interview_core.delivery import Action, DeliveryPolicy
-from interview_core.errors import TranscriptionUnavailable
+from interview_core.delivery import (
+    LAST_LOOK_MAX_DELAY_SECONDS,
+    LAST_LOOK_RETRIES,
+    Action,
+    DeliveryPolicy,
+)
+from interview_core.errors import RepositoryUnavailable, TranscriptionUnavailable
 from interview_core.ports import QueueMessage
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
@@ -143,3 +148,63 @@ def test_a_lease_elsewhere_with_long_to_go_releases_the_message_at_once() -> Non
     assert slept == []
     assert handled.decision.action is Action.RELEASE
     assert handled.decision.delay_seconds == pytest.approx(46.0, abs=0.5)
+
+
+def last_look_of_a_crashed_attempt(world: WorkerWorld) -> QueueMessage:
+    """A message received once more than max_attempts=1 allows, its interview left
+    processing by a worker that died with the lease."""
+    interview_id = world.add_interview()
+    world.store.claim(interview_id, "crashed-worker", 0.01)
+    world.send(interview_id)
+    world.queue.release(received(world), 0)
+    time.sleep(0.02)  # the dead worker's lease has run out
+    message = received(world)
+    assert message.receive_count == 2
+    return message
+
+
+def test_a_last_look_that_meets_a_transient_error_is_tried_again_in_place() -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=1))
+    slept: list[float] = []
+    handler = DeliveryHandler(world.use_case, world.policy, sleep=slept.append, jitter=lambda: 1)
+    message = last_look_of_a_crashed_attempt(world)
+    world.repo.faults["claim"].fail(RepositoryUnavailable("throttled"), times=2)
+
+    handled = handler.handle(message)
+
+    assert slept == [1.0, 2.0]  # in place: the message is never given back to the queue
+    assert handled.decision.action is Action.ACK
+    record = world.state(message.interview_id or "")
+    assert (record.state, record.error_code) == (InterviewState.FAILED, "ATTEMPTS_EXHAUSTED")
+
+
+def test_a_last_look_that_never_gets_through_is_released_and_logged_as_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=1))
+    slept: list[float] = []
+    handler = DeliveryHandler(world.use_case, world.policy, sleep=slept.append, jitter=lambda: 0)
+    message = last_look_of_a_crashed_attempt(world)
+    world.repo.faults["get"].fail(RepositoryUnavailable("throttled"), times=None)
+
+    handled = handler.handle(message)
+
+    assert len(slept) == LAST_LOOK_RETRIES
+    assert slept[:5] == [0.5, 1.0, 2.0, 4.0, 8.0]
+    assert max(slept) <= LAST_LOOK_MAX_DELAY_SECONDS
+    assert handled.decision.action is Action.RELEASE
+    assert "dead-letter queue" in caplog.text and "ERROR" in caplog.text
+
+
+def test_an_earlier_receive_that_meets_a_transient_error_is_released_without_waiting() -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=3))
+    slept: list[float] = []
+    handler = DeliveryHandler(world.use_case, world.policy, sleep=slept.append)
+    [interview_id] = world.send_new(1)
+    world.repo.faults["claim"].fail(RepositoryUnavailable("throttled"))
+
+    handled = handler.handle(received(world))
+
+    assert slept == []
+    assert handled.decision.action is Action.RELEASE
+    assert world.state(interview_id).state is InterviewState.PENDING

@@ -196,3 +196,35 @@ def test_work_that_stops_before_the_job_timeout_never_times_out(rig: Rig) -> Non
     time.sleep(0.4)
 
     assert calls == []
+
+
+def test_heartbeats_of_messages_received_together_start_out_of_step(rig: Rig) -> None:
+    firsts = [
+        DeliveryHeartbeat(
+            rig.source, rig.repo, rig.entry, visibility_seconds=30.0, lease_seconds=60.0
+        ).first_beat_seconds
+        for _ in range(50)
+    ]
+    assert all(1.0 <= first <= 10.0 for first in firsts)  # within one 10 s interval
+    assert max(firsts) - min(firsts) > 5.0  # spread over it, not all at once
+
+
+def test_the_first_beat_comes_after_its_part_of_the_interval(rig: Rig) -> None:
+    def heartbeat(fraction: float) -> DeliveryHeartbeat:
+        return DeliveryHeartbeat(
+            rig.source,
+            rig.repo,
+            rig.entry,
+            visibility_seconds=30.0,
+            lease_seconds=60.0,
+            interval_seconds=2.0,
+            first_beat_fraction=fraction,
+        )
+
+    early, late = heartbeat(0.1), heartbeat(1.0)
+    early.start()
+    late.start()
+    time.sleep(1.0)  # the early one beat at 0.2 s; the late one beats at 2 s
+    early.stop()
+    late.stop()
+    assert (early.beats, late.beats) == (1, 0)
