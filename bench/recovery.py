@@ -33,10 +33,11 @@ from adapters.aws.dynamodb_tables import (
 )
 from bench.aws import FAKE_CREDENTIALS, fake_credentials, moto_server_process
 from bench.rows import BenchRow
-from bench.throttling_proxy import ThrottlingProxy
 from entrypoints.settings import Settings
 from interview_core.entities import Interview
+from interview_core.limits import SPARE_RECEIVES
 from interview_core.state import InterviewState
+from tests.throttling_proxy import ThrottlingProxy
 
 REGION = "us-east-1"
 BUCKET = "bench-recovery-videos"
@@ -63,7 +64,7 @@ class Deployment:
         dead_arn = self.sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])[
             "Attributes"
         ]["QueueArn"]
-        limit = Settings().worker_max_attempts + 1  # the smallest redrive limit accepted
+        limit = Settings().worker_max_attempts + SPARE_RECEIVES  # the redrive limit advised
         redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(limit)}
         self.queue_url = self.sqs.create_queue(
             QueueName="bench-recovery", Attributes={"RedrivePolicy": json.dumps(redrive)}

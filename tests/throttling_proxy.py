@@ -28,7 +28,9 @@ class ThrottlingProxy:
         if parts.hostname is None or parts.port is None:
             raise ValueError(f"the target needs a host and a port: {target_url}")
         self._throttling = threading.Event()
+        self._count_lock = threading.Lock()
         self.throttled_requests = 0
+        self.forwarded_requests = 0
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,8 +42,8 @@ class ThrottlingProxy:
             def _relay(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                if proxy.throttling:
-                    proxy.throttled_requests += 1
+                throttled = proxy._count(throttled=proxy.throttling)
+                if throttled:
                     self._answer(503, {"Content-Type": "application/x-amz-json-1.0",
                                        "x-amzn-ErrorType": "ThrottlingException"},
                                  _THROTTLED_BODY)  # fmt: skip
@@ -63,6 +65,12 @@ class ThrottlingProxy:
                 finally:
                     upstream.close()
 
+            def handle_one_request(self) -> None:
+                try:
+                    super().handle_one_request()
+                except (BrokenPipeError, ConnectionResetError):  # the client went away
+                    self.close_connection = True
+
             def _answer(self, status: int, headers: dict[str, str], content: bytes) -> None:
                 self.send_response(status)
                 for name, value in headers.items():
@@ -78,6 +86,14 @@ class ThrottlingProxy:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def _count(self, *, throttled: bool) -> bool:
+        with self._count_lock:
+            if throttled:
+                self.throttled_requests += 1
+            else:
+                self.forwarded_requests += 1
+        return throttled
 
     @property
     def url(self) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from interview_core.entities import AudioFile, ExtractedQuestion, Interview, Segment, Transcript
-from interview_core.errors import ExtractionUnavailable
+from interview_core.errors import AttemptsExhausted, ExtractionUnavailable
 from interview_core.ports import InterviewRepository, ProgressCallback
 
 TRANSCRIPT_PREFIX = "Interview "
@@ -73,7 +73,8 @@ class ClaimTrackingRepository:
     """Wraps the real repository; remembers, per thread, the owner of the latest claim.
 
     The use case claims and transcribes in one thread, so the transcriber can tell under
-    which lease it runs. Every successful claim is recorded.
+    which lease it runs. Every successful claim, release and final mark (`end`) is recorded,
+    after the store has taken it.
     """
 
     def __init__(self, inner: InterviewRepository, log: EventLog) -> None:
@@ -90,12 +91,28 @@ class ClaimTrackingRepository:
         force: bool = False,
         max_attempts: int | None = None,
     ) -> Interview:
-        interview = self._inner.claim(
-            interview_id, owner, lease_seconds, force=force, max_attempts=max_attempts
-        )
+        try:
+            interview = self._inner.claim(
+                interview_id, owner, lease_seconds, force=force, max_attempts=max_attempts
+            )
+        except AttemptsExhausted:  # the claim itself stored it failed
+            self._log.record("end", interview_id, owner)
+            raise
         self._local.owner = owner
         self._log.record("claim", interview_id, owner)
         return interview
+
+    def release(self, interview_id: str, owner: str) -> None:
+        self._inner.release(interview_id, owner)
+        self._log.record("release", interview_id, owner)
+
+    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
+        self._inner.mark_completed(interview_id, owner, question_count)
+        self._log.record("end", interview_id, owner)
+
+    def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
+        self._inner.mark_failed(interview_id, owner, error_code, message)
+        self._log.record("end", interview_id, owner)
 
     def current_owner(self) -> str | None:
         return getattr(self._local, "owner", None)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from interview_core.analysis import build_questions
 from interview_core.entities import Interview, Question
 from interview_core.state import InterviewState
+from tests.integration.chaos.chaos_controller import Interruption
 from tests.integration.chaos.chaos_fakes import expected_extracted
 
 
@@ -34,6 +36,12 @@ class Verdict:
     transcribed_twice_under_one_lease: list[str] = field(default_factory=list)
     transcribed_without_lease: int = 0
     interviews_transcribed_again: int = 0  # after a kill or a retry: allowed, each on a new lease
+    most_attempts_completed: tuple[int, str] = (0, "")  # attempts, interview
+    # by signal: (seconds until it ended, interview) for each interview an interrupted worker held
+    recoveries: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    # held when interrupted, no end recorded after: the store took the final write but the
+    # worker was killed before it heard so (the final states are checked all the same)
+    recoveries_unmeasured: list[str] = field(default_factory=list)
     run: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -50,6 +58,12 @@ class Verdict:
             and not self.transcribed_twice_under_one_lease
             and self.transcribed_without_lease == 0
         )
+
+    def slowest_recovery(self, signal: str) -> float | None:
+        """The longest wait, after an interruption by `signal`, for an interview the
+        interrupted worker held to end (completed or failed) on another worker."""
+        seconds = self.recoveries.get(signal, [])
+        return max(seconds)[0] if seconds else None
 
     def summary(self) -> str:
         lines = [
@@ -68,8 +82,20 @@ class Verdict:
             f"  claims {self.claims}; transcriptions {self.transcriptions}, twice under one "
             f"lease {len(self.transcribed_twice_under_one_lease)}, without a lease "
             f"{self.transcribed_without_lease}, interviews transcribed again on a new lease "
-            f"{self.interviews_transcribed_again}",
+            f"{self.interviews_transcribed_again}; most attempts of a completed interview "
+            f"{self.most_attempts_completed[0]} ({self.most_attempts_completed[1]})",
         ]
+        for signal, recoveries in sorted(self.recoveries.items()):
+            if not recoveries:
+                lines.append(f"  recovery after {signal}: no interrupted worker held an interview")
+                continue
+            slowest, interview_id = max(recoveries)
+            lines.append(
+                f"  recovery after {signal}: {len(recoveries)} interviews held by the interrupted "
+                f"worker, slowest ended {slowest:.1f} s later ({interview_id})"
+            )
+        if self.recoveries_unmeasured:
+            lines.append(f"  recoveries not measured: {self.recoveries_unmeasured[:10]}")
         for name in ("failed_unexpected", "seeded_not_failed", "lost", "questions_wrong"):
             ids = getattr(self, name)
             if ids:
@@ -94,6 +120,9 @@ def check_interviews(
         state = record.state
         if state is InterviewState.COMPLETED:
             verdict.completed += 1
+            verdict.most_attempts_completed = max(
+                verdict.most_attempts_completed, (record.attempts, interview_id)
+            )
             expected = list(build_questions(interview_id, expected_extracted(interview_id)))
             stored = questions[interview_id]
             if stored == expected and record.question_count == len(expected):
@@ -129,3 +158,41 @@ def check_events(verdict: Verdict, events: list[dict[str, Any]]) -> None:
     verdict.transcribed_without_lease = sum(1 for event in transcriptions if not event["owner"])
     per_interview = Counter(event["interview"] for event in transcriptions)
     verdict.interviews_transcribed_again = sum(1 for n in per_interview.values() if n > 1)
+
+
+def check_recoveries(
+    verdict: Verdict,
+    events: list[dict[str, Any]],
+    interruptions: Sequence[Interruption],
+    poison: frozenset[str] = frozenset(),
+) -> None:
+    """For each interruption, the interviews its worker held then (claimed by it, not yet
+    released or ended) and how long each took to end on another worker. `poison` interviews
+    are left out: they crash every worker that takes them until their attempts run out."""
+    by_interview: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in sorted(events, key=lambda event: float(event["t"])):
+        if event["event"] in ("claim", "release", "end"):
+            by_interview[event["interview"]].append(event)
+    for interruption in interruptions:
+        recoveries = verdict.recoveries.setdefault(interruption.signal, [])
+        for interview_id, history in by_interview.items():
+            if interview_id in poison or _holder_at(history, interruption.at) != interruption.pid:
+                continue
+            ended = [e["t"] for e in history if e["event"] == "end" and e["t"] > interruption.at]
+            if ended:
+                recoveries.append((min(ended) - interruption.at, interview_id))
+            else:
+                verdict.recoveries_unmeasured.append(f"{interview_id}:{interruption.signal}")
+
+
+def _holder_at(history: list[dict[str, Any]], moment: float) -> int | None:
+    """The pid holding the interview's lease at `moment` by its claim, release and end events."""
+    holder: int | None = None
+    for event in history:
+        if event["t"] > moment:
+            break
+        if event["event"] == "claim":
+            holder = event["pid"]
+        elif event["pid"] == holder:
+            holder = None
+    return holder

@@ -1,15 +1,21 @@
-"""Chaos: four workers, one SIGKILLed every few seconds, until the queue drains.
+"""Chaos: four workers, one SIGKILLed or SIGTERMed every few seconds and AWS throttling now
+and then, until the queue drains.
 
 A moto server runs in its own process (so it survives the kills) with a queue whose
-visibility timeout is 5 s and a dead-letter queue after 9 receives, one more than the
-workers' 8 attempts. 100 interviews are seeded, 5 of them without a video, 2 poison ones
-whose transcription crashes its worker every time, 10 with questions left from an earlier
-run; 110 messages are sent (10 interviews twice). The fake stages take random time
-(transcription 0.5 to 3 s) and the fake extractor is throttled on 3% of calls (a transient
-error). Poison interviews must end failed with ATTEMPTS_EXHAUSTED, never left processing
-nor in the dead-letter queue, and no other interview may fail. The verdict counts
-every interview, message and recorded transcription; it is printed (`pytest -s`) and
-repeated in the assertion message. CHAOS_SEED=<n> replays a run's seeding and kill timing.
+visibility timeout is 5 s and a dead-letter queue after 13 receives, three more than the
+workers' 10 attempts (the spare receives the worker advises). The workers reach it through a
+proxy that, every 8 to 16 s, answers every request with 503 ThrottlingException for 1 to 3
+s. Every 2 to 4 s a random worker is sent SIGKILL or (one time in three) SIGTERM, and a
+replacement starts; a stopped worker must exit by itself within its grace period and 10 s.
+100 interviews are seeded, 5 of them without a video, 2 poison ones whose transcription
+crashes its worker every time, 10 with questions left from an earlier run; 110 messages are
+sent (10 interviews twice). The fake stages take random time (transcription 0.5 to 3 s) and
+the fake extractor is throttled on 3% of calls (a transient error). Poison interviews must
+end failed with ATTEMPTS_EXHAUSTED, never left processing nor in the dead-letter queue, and
+no other interview may fail. The verdict counts every interview, message and recorded
+transcription, and how long the interviews an interrupted worker held took to end elsewhere
+(the slowest recovery after a kill); it is printed (`pytest -s`) and repeated in the
+assertion message. CHAOS_SEED=<n> replays a run's seeding, interruptions and throttles.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import json
 import os
 import random
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +41,22 @@ from adapters.aws.dynamodb_tables import (
 )
 from interview_core.analysis import build_questions
 from interview_core.entities import ExtractedQuestion, Interview
+from interview_core.limits import SPARE_RECEIVES
 from tests.integration.chaos.chaos_controller import (
+    Chaos,
     WorkerPool,
     moto_server_process,
     run_chaos,
     worker_environment,
 )
 from tests.integration.chaos.chaos_fakes import read_events
-from tests.integration.chaos.chaos_verdict import Verdict, check_events, check_interviews
+from tests.integration.chaos.chaos_verdict import (
+    Verdict,
+    check_events,
+    check_interviews,
+    check_recoveries,
+)
+from tests.throttling_proxy import ThrottlingProxy
 
 REGION = "us-east-1"
 BUCKET = "chaos-videos"
@@ -51,11 +66,26 @@ SEEDED_BAD = 5
 WITH_LEFTOVERS = 10
 VISIBILITY_SECONDS = 5
 POISON = 2
-MAX_ATTEMPTS = 8  # enough that random kills and poison crashes never exhaust a good one
-REDRIVE_LIMIT = MAX_ATTEMPTS + 1
+# enough that random kills and the crashes of poison neighbours never exhaust a good one:
+# in trial runs a completed interview took at most 8 attempts
+MAX_ATTEMPTS = 10
+REDRIVE_LIMIT = MAX_ATTEMPTS + SPARE_RECEIVES  # the limit the worker advises
 WORKERS = 4
-KILL_EVERY = (2.0, 4.0)
+CHAOS = Chaos(
+    interrupt_every=(2.0, 4.0),
+    sigterm_share=1 / 3,
+    throttle_every=(8.0, 16.0),
+    throttle_for=(1.0, 3.0),
+)
 MIN_KILLS = 3
+MIN_TERMINATIONS = 1
+MIN_THROTTLES = 2
+SHUTDOWN_GRACE_SECONDS = 3
+STOP_LIMIT_SECONDS = SHUTDOWN_GRACE_SECONDS + 10
+# a killed worker's interviews come back after the 5 s visibility timeout, once its 4 s
+# lease has lapsed; repeated kills and throttles may add a few rounds, not a whole lease of
+# the default 900 s kind
+RECOVERY_LIMIT_SECONDS = 60.0
 TRANSIENT_RATE = 0.03  # the fake extractor throttles now and then: retries with backoff
 DEADLINE_SECONDS = 150.0
 CREDENTIALS = {
@@ -151,7 +181,7 @@ def _worker_settings(url: str, queue_url: str) -> dict[str, str]:
         "WORKER_WAIT_SECONDS": "2",
         "WORKER_BACKOFF_BASE_SECONDS": "0.5",
         "WORKER_BACKOFF_MAX_SECONDS": "2",
-        "WORKER_SHUTDOWN_GRACE_SECONDS": "3",
+        "WORKER_SHUTDOWN_GRACE_SECONDS": str(SHUTDOWN_GRACE_SECONDS),
         "INTERVIEWS_LOG_FORMAT": "json",
         "INTERVIEWS_LOG_LEVEL": "INFO",
     }
@@ -164,7 +194,10 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
     rng = random.Random(seed)
     events_dir, logs_dir = tmp_path / "events", tmp_path / "logs"
     logs_dir.mkdir()
-    with moto_server_process(logs_dir / "moto.log") as url:
+    with (
+        moto_server_process(logs_dir / "moto.log") as url,
+        ThrottlingProxy(url) as proxy,
+    ):
         sqs, s3, dynamodb = _clients(url)
         create_interview_tables(dynamodb)
         repository = DynamoDBInterviewRepository(
@@ -176,7 +209,7 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
         sent = _send(rng, sqs, queue_url, ids)
 
         pool = WorkerPool(
-            env=worker_environment(os.environ, _worker_settings(url, queue_url)),
+            env=worker_environment(os.environ, _worker_settings(proxy.url, queue_url)),
             events_dir=events_dir,
             logs_dir=logs_dir,
             worker_args=(
@@ -184,14 +217,16 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
                 *("--transcribe-seconds", "0.5", "3.0"),
                 *("--crash-on", ",".join(sorted(poison))),
             ),
+            stop_limit=STOP_LIMIT_SECONDS,
         )
         try:
             run = run_chaos(
                 pool,
                 lambda: _message_count(sqs, queue_url) == 0,
+                CHAOS,
                 workers=WORKERS,
-                kill_every=KILL_EVERY,
                 deadline_seconds=DEADLINE_SECONDS,
+                throttle=proxy.throttle,
                 seed=rng.randrange(2**32),
             )
         finally:
@@ -203,8 +238,14 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
             "drained": run.drained,
             "seconds": round(run.seconds, 1),
             "kills": run.kills,
+            "terminations": run.terminations,
+            "slowest exit after SIGTERM": round(max(pool.stop_seconds, default=0.0), 1),
+            "stopped workers killed past the limit": pool.stop_overran,
+            "throttles": run.throttles,
+            "seconds throttled": round(run.throttled_seconds, 1),
+            "requests throttled": proxy.throttled_requests,
             "workers started": run.workers_started,
-            "workers that exited by themselves": run.workers_exited_by_themselves,
+            "workers that exited by themselves, by exit code": dict(Counter(pool.exited)),
             "exit codes at the end": exit_codes,
         }
         records = {interview_id: repository.get(interview_id) for interview_id in ids}
@@ -212,9 +253,16 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
         check_interviews(verdict, records, questions, bad, poison)
         verdict.messages_left = _message_count(sqs, queue_url)
         verdict.dead_lettered = _message_count(sqs, dead_url)
-    check_events(verdict, read_events(events_dir))
+    events = read_events(events_dir)
+    check_events(verdict, events)
+    check_recoveries(verdict, events, pool.interruptions, poison)
 
     print("\n" + verdict.summary())
     assert run.drained, verdict.summary()
     assert run.kills >= MIN_KILLS, verdict.summary()
+    assert run.terminations >= MIN_TERMINATIONS, verdict.summary()
+    assert run.throttles >= MIN_THROTTLES and proxy.throttled_requests > 0, verdict.summary()
+    assert pool.stop_overran == 0, verdict.summary()
     assert verdict.ok, verdict.summary()
+    slowest = verdict.slowest_recovery("SIGKILL")
+    assert slowest is None or slowest <= RECOVERY_LIMIT_SECONDS, verdict.summary()

@@ -174,6 +174,12 @@ class AwsStack:
         }
         return {**base, **settings, **overrides}
 
+    def env_with_default_timing(self, **overrides: str) -> dict[str, str]:
+        """`env` without the shortened lease, visibility, poll, backoff and attempts: every
+        timing setting at the worker's default."""
+        env = {name: value for name, value in self.env().items() if name not in _TIMING}
+        return {**env, **overrides}
+
     def run(
         self, *args: str, timeout: float = 40, env: Mapping[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
@@ -201,6 +207,19 @@ class AwsStack:
             stderr=subprocess.PIPE,
             text=True,
         )
+
+
+_TIMING = frozenset(
+    {
+        "INTERVIEWS_LEASE_SECONDS",
+        "WORKER_MAX_ATTEMPTS",
+        "WORKER_CONCURRENCY",
+        "WORKER_WAIT_SECONDS",
+        "WORKER_VISIBILITY_TIMEOUT_SECONDS",
+        "WORKER_BACKOFF_BASE_SECONDS",
+        "WORKER_BACKOFF_MAX_SECONDS",
+    }
+)
 
 
 def _session_credentials() -> dict[str, str]:

@@ -1,0 +1,61 @@
+"""The chaos verdict's recovery count: which interviews an interrupted worker held, and when
+they ended elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.chaos.chaos_controller import Interruption
+from tests.integration.chaos.chaos_verdict import Verdict, check_recoveries
+
+
+def event(kind: str, interview: str, pid: int, t: float) -> dict[str, Any]:
+    return {"event": kind, "interview": interview, "owner": f"vm:{pid}/x", "pid": pid, "t": t}
+
+
+def test_an_interview_held_at_a_kill_counts_until_another_worker_ends_it() -> None:
+    events = [
+        event("claim", "a", 1, 10.0),
+        event("claim", "a", 2, 17.0),
+        event("end", "a", 2, 19.5),
+    ]
+    verdict = Verdict()
+
+    check_recoveries(verdict, events, [Interruption(1, 12.0, "SIGKILL")])
+
+    assert verdict.recoveries == {"SIGKILL": [(7.5, "a")]}
+    assert verdict.slowest_recovery("SIGKILL") == 7.5
+
+
+def test_interviews_released_ended_or_held_by_another_worker_are_not_counted() -> None:
+    events = [
+        event("claim", "released", 1, 1.0),
+        event("release", "released", 1, 2.0),
+        event("claim", "ended", 1, 1.0),
+        event("end", "ended", 1, 3.0),
+        event("claim", "elsewhere", 2, 1.0),
+        event("claim", "later", 1, 9.0),
+        *(event("end", name, 3, 20.0) for name in ("released", "elsewhere", "later")),
+    ]
+    verdict = Verdict()
+
+    check_recoveries(verdict, events, [Interruption(1, 5.0, "SIGTERM")])
+
+    assert verdict.recoveries == {"SIGTERM": []}
+    assert verdict.slowest_recovery("SIGTERM") is None
+
+
+def test_poison_interviews_are_left_out_and_unended_ones_are_listed() -> None:
+    events = [
+        event("claim", "poison", 1, 1.0),
+        event("end", "poison", 4, 90.0),
+        event("claim", "quiet", 1, 1.0),
+    ]
+    verdict = Verdict()
+
+    check_recoveries(
+        verdict, events, [Interruption(1, 2.0, "SIGKILL")], poison=frozenset({"poison"})
+    )
+
+    assert verdict.recoveries == {"SIGKILL": []}
+    assert verdict.recoveries_unmeasured == ["quiet:SIGKILL"]
