@@ -46,6 +46,9 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 
+READ_CHECK_KEY = "ai-interviews-read-check"
+"""The key the start-up check reads the head of; it need not exist (and is never written)."""
+
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "NotFound", "NoSuchBucket", "NoSuchVersion", "404"})
 _NOT_READABLE_CODES = frozenset({"InvalidObjectState"})
 _CHANGED_CODES = frozenset({"PreconditionFailed"})
@@ -140,22 +143,42 @@ class S3VideoStore:
         return f"s3://{self._bucket}/{self._validate(location)}"
 
     def check_ready(self) -> None:
-        """One HeadBucket: raises ConfigurationError for a missing bucket, refused access or
-        no credentials, StorageUnavailable (transient) when S3 cannot answer now."""
+        """HeadBucket, then HeadObject of a key that need not exist: raises
+        ConfigurationError for a missing bucket, refused access (to the bucket, or to its
+        objects: s3:GetObject) or no credentials, StorageUnavailable (transient) when S3
+        cannot answer now.
+
+        Once the bucket may be listed, S3 answers a missing key 404 and a role that may not
+        read objects 403: a deployment without s3:GetObject stops here instead of failing
+        every interview as VIDEO_ACCESS_DENIED.
+        """
         try:
             self._client.head_bucket(Bucket=self._bucket)
         except (ClientError, BotoCoreError) as exc:
-            if is_missing_credentials(exc):
-                raise ConfigurationError(NO_CREDENTIALS) from exc
-            if is_transient(exc):
-                raise StorageUnavailable(f"S3 could not answer now: {describe(exc)}") from exc
-            if http_status(exc) == 404 or error_codes(exc) & {"NoSuchBucket", "404"}:
+            raise self._bucket_error(exc) from exc
+        try:
+            self._client.head_object(Bucket=self._bucket, Key=READ_CHECK_KEY)
+        except (ClientError, BotoCoreError) as exc:
+            if http_status(exc) == 404 or error_codes(exc) & _NOT_FOUND_CODES:
+                return  # readable: the key is merely missing
+            if is_access_denied(exc) or http_status(exc) == 403:
                 raise ConfigurationError(
-                    f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
+                    f"S3 lets these credentials list bucket {self._bucket} but not read its "
+                    f"objects: grant s3:GetObject on arn:aws:s3:::{self._bucket}/*"
                 ) from exc
-            raise ConfigurationError(
-                f"S3 refused access to bucket {self._bucket}: {describe(exc)}"
-            ) from exc
+            raise self._bucket_error(exc) from exc
+
+    def _bucket_error(self, exc: ClientError | BotoCoreError) -> InterviewError:
+        """The core error for a failed start-up check of the bucket."""
+        if is_missing_credentials(exc):
+            return ConfigurationError(NO_CREDENTIALS)
+        if is_transient(exc):
+            return StorageUnavailable(f"S3 could not answer now: {describe(exc)}")
+        if http_status(exc) == 404 or error_codes(exc) & {"NoSuchBucket", "404"}:
+            return ConfigurationError(
+                f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
+            )
+        return ConfigurationError(f"S3 refused access to bucket {self._bucket}: {describe(exc)}")
 
     def upload(self, source: Path, key: str) -> str:
         """Upload the file `source` to `key` in the bucket (multipart for large files),

@@ -17,8 +17,9 @@ from botocore.stub import Stubber
 from mypy_boto3_s3 import S3Client
 from urllib3.exceptions import ProtocolError
 
-from adapters.aws.s3_video_store import S3VideoStore
+from adapters.aws.s3_video_store import READ_CHECK_KEY, S3VideoStore
 from interview_core.errors import (
+    ConfigurationError,
     InterviewError,
     InvalidVideoLocation,
     StorageUnavailable,
@@ -480,3 +481,45 @@ def test_bad_construction_is_refused(arguments: dict[str, object]) -> None:
     options: dict[str, object] = {"bucket": BUCKET, **arguments}
     with pytest.raises(ValueError):
         S3VideoStore(object(), **options)  # type: ignore[arg-type]
+
+
+# --- the start-up check ---------------------------------------------------------------------
+
+
+def test_a_readable_bucket_is_ready(s3: S3Client, calls: list[str]) -> None:
+    S3VideoStore(s3, BUCKET).check_ready()
+    assert calls == ["HeadBucket", "HeadObject"]  # the read check's key need not exist
+
+
+def test_a_bucket_whose_objects_may_not_be_read_is_a_configuration_error(
+    stubbed: tuple[S3Client, Stubber],
+) -> None:
+    client, stubber = stubbed
+    stubber.add_response("head_bucket", {}, {"Bucket": BUCKET})
+    stubber.add_client_error(
+        "head_object",
+        "403",
+        "Forbidden",
+        403,
+        expected_params={"Bucket": BUCKET, "Key": READ_CHECK_KEY},
+    )
+
+    with pytest.raises(ConfigurationError, match="s3:GetObject") as refused:
+        S3VideoStore(client, BUCKET).check_ready()
+
+    assert f"arn:aws:s3:::{BUCKET}/*" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [("SlowDown", 503, StorageUnavailable), ("InternalError", 500, StorageUnavailable)],
+)
+def test_a_read_check_s3_cannot_answer_now_is_transient(
+    stubbed: tuple[S3Client, Stubber], code: str, status: int, expected: type[Exception]
+) -> None:
+    client, stubber = stubbed
+    stubber.add_response("head_bucket", {}, {"Bucket": BUCKET})
+    stubber.add_client_error("head_object", code, code, status)
+
+    with pytest.raises(expected):
+        S3VideoStore(client, BUCKET).check_ready()
