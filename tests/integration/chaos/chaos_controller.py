@@ -213,7 +213,6 @@ class ChaosRun:
     throttles: int
     throttled_seconds: float
     workers_started: int
-    workers_exited_by_themselves: int
 
 
 def run_chaos(
@@ -278,7 +277,6 @@ def run_chaos(
         throttles=throttles,
         throttled_seconds=throttled,
         workers_started=pool.started,
-        workers_exited_by_themselves=len(pool.exited),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -36,8 +37,19 @@ class Rig:
         [self.message] = self.queue.receive(1, 0)
         self.store.claim(ID, "me", 60.0)
         self.entry = InFlight(self.message)
-        self.heartbeat = DeliveryHeartbeat(
-            self.source, self.repo, self.entry, visibility_seconds=30.0, lease_seconds=60.0
+        self.heartbeat = self.new_heartbeat()
+
+    def new_heartbeat(
+        self, source: RecordingMessageSource | None = None, **options: Any
+    ) -> DeliveryHeartbeat:
+        """A heartbeat over this rig's message (30 s visibility, 60 s lease) and `options`."""
+        return DeliveryHeartbeat(
+            source or self.source,
+            self.repo,
+            self.entry,
+            visibility_seconds=30.0,
+            lease_seconds=60.0,
+            **options,
         )
 
     def lease_expiry_in(self) -> float:
@@ -119,9 +131,7 @@ def test_stop_waits_for_a_beat_in_progress(rig: Rig) -> None:
             finish.wait(5)
             order.append("extended")
 
-    heartbeat = DeliveryHeartbeat(
-        SlowSource(rig.queue), rig.repo, rig.entry, visibility_seconds=30.0, lease_seconds=60.0
-    )
+    heartbeat = rig.new_heartbeat(SlowSource(rig.queue))
     beating = threading.Thread(target=heartbeat.beat)
     beating.start()
     entered.wait(5)
@@ -133,14 +143,7 @@ def test_stop_waits_for_a_beat_in_progress(rig: Rig) -> None:
 
 
 def test_the_thread_beats_on_its_interval_until_stopped(rig: Rig) -> None:
-    heartbeat = DeliveryHeartbeat(
-        rig.source,
-        rig.repo,
-        rig.entry,
-        visibility_seconds=30.0,
-        lease_seconds=60.0,
-        interval_seconds=0.02,
-    )
+    heartbeat = rig.new_heartbeat(interval_seconds=0.02)
     heartbeat.start()
     time.sleep(0.15)
     heartbeat.stop()
@@ -158,15 +161,8 @@ def test_past_the_job_timeout_it_stops_beating_and_calls_on_timeout_once(rig: Ri
         calls.append(rig.heartbeat.beats)
         timed_out.set()
 
-    rig.heartbeat = DeliveryHeartbeat(
-        rig.source,
-        rig.repo,
-        rig.entry,
-        visibility_seconds=30.0,
-        lease_seconds=60.0,
-        interval_seconds=0.05,
-        job_timeout_seconds=0.3,
-        on_timeout=on_timeout,
+    rig.heartbeat = rig.new_heartbeat(
+        interval_seconds=0.05, job_timeout_seconds=0.3, on_timeout=on_timeout
     )
     rig.heartbeat.start()
     assert timed_out.wait(5)
@@ -180,15 +176,8 @@ def test_past_the_job_timeout_it_stops_beating_and_calls_on_timeout_once(rig: Ri
 
 def test_work_that_stops_before_the_job_timeout_never_times_out(rig: Rig) -> None:
     calls: list[str] = []
-    rig.heartbeat = DeliveryHeartbeat(
-        rig.source,
-        rig.repo,
-        rig.entry,
-        visibility_seconds=30.0,
-        lease_seconds=60.0,
-        interval_seconds=0.05,
-        job_timeout_seconds=0.3,
-        on_timeout=lambda: calls.append("timeout"),
+    rig.heartbeat = rig.new_heartbeat(
+        interval_seconds=0.05, job_timeout_seconds=0.3, on_timeout=lambda: calls.append("timeout")
     )
     rig.heartbeat.start()
     time.sleep(0.1)
@@ -199,29 +188,16 @@ def test_work_that_stops_before_the_job_timeout_never_times_out(rig: Rig) -> Non
 
 
 def test_heartbeats_of_messages_received_together_start_out_of_step(rig: Rig) -> None:
-    firsts = [
-        DeliveryHeartbeat(
-            rig.source, rig.repo, rig.entry, visibility_seconds=30.0, lease_seconds=60.0
-        ).first_beat_seconds
-        for _ in range(50)
-    ]
+    firsts = [rig.new_heartbeat().first_beat_seconds for _ in range(50)]
     assert all(1.0 <= first <= 10.0 for first in firsts)  # within one 10 s interval
     assert max(firsts) - min(firsts) > 5.0  # spread over it, not all at once
 
 
 def test_the_first_beat_comes_after_its_part_of_the_interval(rig: Rig) -> None:
-    def heartbeat(fraction: float) -> DeliveryHeartbeat:
-        return DeliveryHeartbeat(
-            rig.source,
-            rig.repo,
-            rig.entry,
-            visibility_seconds=30.0,
-            lease_seconds=60.0,
-            interval_seconds=2.0,
-            first_beat_fraction=fraction,
-        )
-
-    early, late = heartbeat(0.1), heartbeat(1.0)
+    early, late = (
+        rig.new_heartbeat(interval_seconds=2.0, first_beat_fraction=fraction)
+        for fraction in (0.1, 1.0)
+    )
     early.start()
     late.start()
     time.sleep(1.0)  # the early one beat at 0.2 s; the late one beats at 2 s

@@ -6,10 +6,14 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from entrypoints.worker.loop import Worker
 from interview_core.state import InterviewState
 from tests.unit.entrypoints.worker_fakes import WorkerWorld
 
@@ -25,6 +29,22 @@ def wait_until(condition: object, timeout: float = 5.0) -> None:
     pytest.fail("condition not met in time")
 
 
+@contextmanager
+def running(world: WorkerWorld, **options: Any) -> Iterator[Worker]:
+    """The world's worker running in a thread; on leaving, the hung work is let go, the
+    worker stopped and its thread joined."""
+    worker = world.worker(idle_exit_seconds=None, job_timeout_seconds=JOB_TIMEOUT, **options)
+    runner = threading.Thread(target=worker.run, daemon=True)
+    runner.start()
+    try:
+        yield worker
+    finally:
+        assert world.transcriber.gate is not None
+        world.transcriber.gate.set()
+        worker.request_stop()
+        runner.join(10)
+
+
 @pytest.fixture
 def hung() -> WorkerWorld:
     world = WorkerWorld()
@@ -36,10 +56,7 @@ def test_a_hung_delivery_is_given_back_as_transient_and_its_late_writes_are_fenc
     hung: WorkerWorld, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     [interview_id] = hung.send_new(1)
-    worker = hung.worker(concurrency=1, idle_exit_seconds=None, job_timeout_seconds=JOB_TIMEOUT)
-    runner = threading.Thread(target=worker.run, daemon=True)
-    runner.start()
-    try:
+    with running(hung, concurrency=1) as worker:
         wait_until(lambda: hung.source.releases)
         [(_, delay)] = hung.source.releases
         record = hung.state(interview_id)
@@ -51,9 +68,6 @@ def test_a_hung_delivery_is_given_back_as_transient_and_its_late_writes_are_fenc
         assert hung.transcriber.gate is not None
         hung.transcriber.gate.set()  # the hung work wakes up late
         wait_until(lambda: worker.in_flight == 0)
-    finally:
-        worker.request_stop()
-        runner.join(10)
     assert hung.store.list_questions(interview_id) == []  # fenced by the released lease
     assert hung.state(interview_id).state is InterviewState.PROCESSING
     assert hung.source.acks == []
@@ -65,25 +79,12 @@ def test_the_liveness_file_goes_stale_when_every_slot_hangs(
 ) -> None:
     hung.send_new(2)
     alive = tmp_path / "alive"
-    worker = hung.worker(
-        concurrency=2,
-        idle_exit_seconds=None,
-        job_timeout_seconds=JOB_TIMEOUT,
-        heartbeat_file=alive,
-    )
-    runner = threading.Thread(target=worker.run, daemon=True)
-    runner.start()
-    try:
+    with running(hung, concurrency=2, heartbeat_file=alive):
         wait_until(lambda: len(hung.source.releases) == 2)
         time.sleep(0.1)  # a loop that was touching the file meanwhile has finished
         touched = alive.stat().st_mtime_ns
         time.sleep(1.5)  # the receiver loops at least once a second
         assert alive.stat().st_mtime_ns == touched
-    finally:
-        assert hung.transcriber.gate is not None
-        hung.transcriber.gate.set()
-        worker.request_stop()
-        runner.join(10)
 
 
 def test_a_slot_free_of_hung_work_keeps_the_liveness_file_fresh(
@@ -91,23 +92,10 @@ def test_a_slot_free_of_hung_work_keeps_the_liveness_file_fresh(
 ) -> None:
     hung.send_new(1)
     alive = tmp_path / "alive"
-    worker = hung.worker(
-        concurrency=2,
-        idle_exit_seconds=None,
-        job_timeout_seconds=JOB_TIMEOUT,
-        heartbeat_file=alive,
-    )
-    runner = threading.Thread(target=worker.run, daemon=True)
-    runner.start()
-    try:
+    with running(hung, concurrency=2, heartbeat_file=alive):
         wait_until(lambda: len(hung.source.releases) == 1)
         os.utime(alive, (0, 0))
         wait_until(lambda: alive.stat().st_mtime > 0, timeout=3)
-    finally:
-        assert hung.transcriber.gate is not None
-        hung.transcriber.gate.set()
-        worker.request_stop()
-        runner.join(10)
 
 
 def test_work_that_ends_in_time_is_not_timed_out(tmp_path: Path) -> None:
