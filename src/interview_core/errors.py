@@ -55,6 +55,17 @@ class TransientError(InterviewError):
     code = "TRANSIENT_ERROR"
     kind = ErrorKind.TRANSIENT
 
+    def __init__(
+        self, message: str, *, throttled: bool = False, retry_after_seconds: float | None = None
+    ) -> None:
+        """`throttled`: the service refused for a rate or a quota (throttling, HTTP 429, a
+        concurrency limit), which is the world's doing and spends no attempt of the
+        interview's; `retry_after_seconds`: how long the service asked the caller to wait,
+        when it said."""
+        super().__init__(message)
+        self.throttled = throttled
+        self.retry_after_seconds = retry_after_seconds
+
 
 class DeploymentFault(InterviewError):
     """The deployment's fault (configuration, credentials, a missing tool, model, queue or
