@@ -8,6 +8,7 @@ mypy here rather than a deployment.
 from __future__ import annotations
 
 import atexit
+import logging
 from typing import TYPE_CHECKING, TypeVar
 
 from interview_core.delivery import DeliveryPolicy
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     )
 
 _T = TypeVar("_T")
+logger = logging.getLogger(__name__)
 
 
 def required(value: _T | None, variable: str) -> _T:
@@ -185,9 +187,17 @@ def _stub_transcript(settings: Settings) -> Transcript | None:
 
 
 def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcriber:
-    """Amazon Transcribe, staging audio and transcripts in the videos' bucket."""
+    """Amazon Transcribe, staging audio and transcripts in the videos' bucket; its jobs wait
+    in Transcribe's queue beyond the concurrency quota when a data access role is set, and
+    the log says once, as the transcriber is built, when none is."""
     from adapters.aws.transcribe_transcriber import TranscribeTranscriber
 
+    role = settings.transcribe_data_access_role_arn
+    if role is None:
+        logger.info(
+            "Transcribe jobs are not deferred: INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN is "
+            "unset, so jobs beyond the account's concurrency quota are refused and retried later"
+        )
     return TranscribeTranscriber(
         transcribe_client=aws.transcribe(),
         s3_client=aws.s3(),
@@ -196,6 +206,7 @@ def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcr
         max_speakers=settings.transcribe_max_speakers,
         language=settings.transcribe_language or None,
         deadline_seconds=settings.transcribe_deadline_seconds,
+        data_access_role_arn=role,
     )
 
 

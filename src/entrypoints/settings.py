@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.aws.transcribe_jobs import is_role_arn
 from interview_core.delivery import InvalidMessageAction
 from interview_core.errors import ConfigurationError
 from interview_core.limits import (
@@ -219,6 +220,9 @@ class Settings(BaseSettings):
     transcribe_deadline_seconds: float = Field(
         3600.0, gt=0, validation_alias=_env("INTERVIEWS_TRANSCRIBE_DEADLINE_SECONDS")
     )
+    transcribe_data_access_role_arn: str | None = Field(  # None: jobs are not deferred
+        None, validation_alias=_env("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN")
+    )
 
     # --- Amazon Bedrock ---
     bedrock_model_id: str | None = Field(None, validation_alias=_env("INTERVIEWS_BEDROCK_MODEL_ID"))
@@ -322,6 +326,19 @@ class Settings(BaseSettings):
     def _blank_log_file_means_none(cls, value: object) -> object:
         """An empty INTERVIEWS_LOG_FILE turns the log file off (standard error only)."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("transcribe_data_access_role_arn", mode="before")
+    @classmethod
+    def _role_arn(cls, value: object) -> object:
+        """The role Transcribe assumes for deferred jobs: an IAM role ARN, or blank for none."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not is_role_arn(value.strip()):
+            raise ValueError(
+                "INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN must be an IAM role ARN "
+                "(arn:aws:iam::<account>:role/<name>)"
+            )
+        return value.strip() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _job_outlasts_media(self) -> Settings:

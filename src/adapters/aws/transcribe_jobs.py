@@ -35,6 +35,7 @@ _UNSAFE_CHARS = re.compile(r"[^0-9A-Za-z._-]")
 _RETRY_TAIL = re.compile(r"-r[0-9]+$")
 _KEY_PREFIX = re.compile(r"[A-Za-z0-9\-_.!*'()/]*")
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}", re.ASCII)
 _MEDIA_FAILURE = re.compile(
     r"media format|sample rate|file size|number of channels|unsupported|corrupt|"
     r"not a valid|invalid (?:audio|media|file)|audio (?:file|stream)|no audio|no speech|"
@@ -157,3 +158,9 @@ def transcript_location(uri: str) -> tuple[str, str] | None:
 def is_media_failure(reason: str) -> bool:
     """Whether a job's FailureReason blames the media (format, sample rate, size, channels)."""
     return bool(_MEDIA_FAILURE.search(reason))
+
+
+def is_role_arn(arn: str) -> bool:
+    """Whether `arn` has the form of an IAM role ARN, as Transcribe's DataAccessRoleArn must:
+    `arn:<partition>:iam::<account>:role/<path and name>`."""
+    return bool(_ROLE_ARN.fullmatch(arn))

@@ -9,18 +9,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import (
-    describe,
-    describe_safely,
-    error_codes,
-    http_status,
-    is_access_denied,
-    is_transient,
-)
+from adapters.aws.errors import error_codes
+from adapters.aws.transcribe_errors import still_waiting, storage_error, transcribe_error
 from adapters.aws.transcribe_jobs import (
     accepts_directly,
     attempt_of,
     is_media_failure,
+    is_role_arn,
     job_name,
     job_token,
     media_format,
@@ -30,12 +25,7 @@ from adapters.aws.transcribe_jobs import (
 )
 from adapters.transcripts.aws_transcribe import parse_transcribe_output
 from adapters.video_keys import validate_video_key
-from interview_core.errors import (
-    InterviewError,
-    InvalidVideoLocation,
-    TranscriptionFailed,
-    TranscriptionUnavailable,
-)
+from interview_core.errors import InvalidVideoLocation, TranscriptionFailed
 from interview_core.redaction import redact_locations
 
 if TYPE_CHECKING:
@@ -52,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE_SECONDS = 3600.0
 DEFAULT_MAX_TRANSCRIPT_BYTES = 256 * 1024**2
-_UNAVAILABLE_CODES = frozenset({"LimitExceededException", "InternalFailureException"})
-_REFUSED_CODES = frozenset({"BadRequestException", "NotFoundException"})
 _FINISHED = frozenset({"COMPLETED", "FAILED"})
 _MAX_LIST_PAGES = 10
 
@@ -78,10 +66,17 @@ class TranscribeTranscriber:
     seconds and gives up at `deadline_seconds` with a transient error, so a later retry finds
     the same job again.
 
-    Errors: throttling (including LimitExceededException), InternalFailureException, 5xx,
-    timeouts and lost connections -> TranscriptionUnavailable (transient); BadRequestException,
-    refused access, a failed job, unreadable media and an unusable transcript ->
-    TranscriptionFailed (permanent).
+    With `data_access_role_arn` a job is started with deferred execution: beyond the account's
+    concurrent-job quota Transcribe queues it (status QUEUED, reading the media and writing
+    the transcript as that role) instead of refusing it with LimitExceededException. Without
+    it, jobs read and write with the caller's own permissions and are refused over the quota.
+
+    Errors: throttling and quotas (ThrottlingException, LimitExceededException, HTTP 429, S3
+    SlowDown) and a job still QUEUED at the deadline -> TranscriptionUnavailable with
+    `throttled` (no attempt spent); InternalFailureException, 5xx, timeouts, lost connections
+    and a job still IN_PROGRESS at the deadline -> TranscriptionUnavailable (transient);
+    BadRequestException, refused access, a failed job, unreadable media and an unusable
+    transcript -> TranscriptionFailed (permanent).
     """
 
     def __init__(
@@ -98,17 +93,21 @@ class TranscribeTranscriber:
         deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
         job_attempts: int = 2,
         max_transcript_bytes: int = DEFAULT_MAX_TRANSCRIPT_BYTES,
+        data_access_role_arn: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Raise ValueError for an empty bucket, a key prefix Transcribe refuses, a speaker
-        count outside 2..30, or non-positive polling, deadline, attempts or size limits."""
+        count outside 2..30, non-positive polling, deadline, attempts or size limits, or a
+        data access role that is not an IAM role ARN."""
         if not bucket:
             raise ValueError("a bucket name is required")
         if not 2 <= max_speakers <= 30:
             raise ValueError("max_speakers must be between 2 and 30")
         if min(poll_initial, poll_max, deadline_seconds, job_attempts, max_transcript_bytes) <= 0:
             raise ValueError("polling, deadline, attempts and size limits must be positive")
+        if data_access_role_arn is not None and not is_role_arn(data_access_role_arn):
+            raise ValueError("the data access role must be an IAM role ARN")
         self._transcribe = transcribe_client
         self._s3 = s3_client
         self._bucket = bucket
@@ -120,6 +119,7 @@ class TranscribeTranscriber:
         self._deadline_seconds = deadline_seconds
         self._job_attempts = job_attempts
         self._max_transcript_bytes = max_transcript_bytes
+        self._data_access_role_arn = data_access_role_arn
         self._sleep = sleep
         self._clock = clock
 
@@ -170,6 +170,11 @@ class TranscribeTranscriber:
     ) -> bool:
         """Whether `transcribe_stored` can take the object at `key` as it is (format and limits)."""
         return accepts_directly(key, size_bytes, duration_seconds)
+
+    @property
+    def defers_jobs(self) -> bool:
+        """Whether jobs start with deferred execution (queued beyond the concurrency quota)."""
+        return self._data_access_role_arn is not None
 
     def job_name(self, job_id: str) -> str:
         """The name of the first Transcribe job for `job_id` (later attempts add `-r<n>`)."""
@@ -231,11 +236,16 @@ class TranscribeTranscriber:
             request["LanguageCode"] = self._language
         else:
             request["IdentifyLanguage"] = True
+        if self._data_access_role_arn is not None:
+            request["JobExecutionSettings"] = {
+                "AllowDeferredExecution": True,
+                "DataAccessRoleArn": self._data_access_role_arn,
+            }
         try:
             self._transcribe.start_transcription_job(**request)
         except ClientError as exc:
             if "ConflictException" not in error_codes(exc):
-                raise _transcribe_error(exc, name) from exc
+                raise transcribe_error(exc, name) from exc
             logger.info("transcription job already started elsewhere", extra={"job": name})
         else:
             logger.info("transcription job started", extra={"job": name})
@@ -250,10 +260,7 @@ class TranscribeTranscriber:
                 return job
             remaining = deadline - self._clock()
             if remaining <= 0:
-                raise TranscriptionUnavailable(
-                    f"transcription job {name} is still {status} after "
-                    f"{self._deadline_seconds:g} s; a later attempt will pick it up"
-                )
+                raise still_waiting(name, status, self._deadline_seconds)
             self._sleep(min(delay, remaining))
             delay = min(delay * 2, self._poll_max)
 
@@ -261,7 +268,7 @@ class TranscribeTranscriber:
         try:
             return operation(**request)
         except (ClientError, BotoCoreError) as exc:
-            raise _transcribe_error(exc, str(request.get("TranscriptionJobName", ""))) from exc
+            raise transcribe_error(exc, str(request.get("TranscriptionJobName", ""))) from exc
 
     def _upload(self, path: Path, key: str) -> None:
         try:
@@ -270,7 +277,7 @@ class TranscribeTranscriber:
         except OSError as exc:
             raise TranscriptionFailed(f"cannot read the audio file: {exc.strerror}") from exc
         except (ClientError, BotoCoreError) as exc:
-            raise _storage_error(exc, "the upload of the audio", self._bucket, key) from exc
+            raise storage_error(exc, "the upload of the audio", self._bucket, key) from exc
 
     def _read_transcript(self, job: Mapping[str, Any], output_key: str) -> Transcript:
         uri = str(job.get("Transcript", {}).get("TranscriptFileUri") or "")
@@ -287,34 +294,5 @@ class TranscribeTranscriber:
             finally:
                 body.close()
         except (ClientError, BotoCoreError) as exc:
-            raise _storage_error(exc, "the transcript", bucket, key) from exc
+            raise storage_error(exc, "the transcript", bucket, key) from exc
         return parse_transcribe_output(data)
-
-
-def _transcribe_error(exc: BaseException, name: str) -> InterviewError:
-    """The core error for `exc`; its message, which may be stored on the interview, names no
-    endpoint, bucket or key: the log line written here has the whole of it."""
-    logger.warning("Amazon Transcribe request failed (job %s): %s", name or "-", describe(exc))
-    job = f" for job {name}" if name else ""
-    status = http_status(exc)
-    reason = describe_safely(exc)
-    if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES:
-        return TranscriptionUnavailable(f"Amazon Transcribe is unavailable{job}: {reason}")
-    if (
-        error_codes(exc) & _REFUSED_CODES
-        or is_access_denied(exc)
-        or (status is not None and 400 <= status < 500)
-        or not isinstance(exc, ClientError)
-    ):
-        return TranscriptionFailed(f"Amazon Transcribe refused the request{job}: {reason}")
-    return TranscriptionUnavailable(f"Amazon Transcribe failed{job}: {reason}")
-
-
-def _storage_error(exc: BaseException, what: str, bucket: str, key: str) -> InterviewError:
-    """The core error for an S3 failure on `what`, naming neither `bucket` nor `key` (the log
-    line written here does)."""
-    logger.warning("S3 request for %r in bucket %s failed: %s", key, bucket, describe(exc))
-    reason = describe_safely(exc, bucket, key)
-    if is_transient(exc):
-        return TranscriptionUnavailable(f"S3 could not serve {what} now: {reason}")
-    return TranscriptionFailed(f"S3 refused {what}: {reason}")

@@ -1,8 +1,10 @@
 """The IAM permissions an AWS call needs, and whether a role's policies allow them.
 
-The evaluation covers what the worker's policy uses: Allow statements with actions and
-resources, `*` and `?` wildcards, and explicit Deny; a statement with a Condition is left out
-(none of the worker's grants has one).
+The evaluation covers what the stack's policies use: Allow statements with actions and
+resources, `*` and `?` wildcards, explicit Deny, and Conditions of the string operators
+(StringEquals, StringLike and their negations, ArnEquals, ArnLike) on the keys a call brings
+in its context (`iam:PassedToService` for PassRole). A key the call does not bring fails its
+condition, as in IAM; any other operator makes the statement not apply.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True, order=True)
 class Permission:
-    """One IAM action on one resource ARN."""
+    """One IAM action on one resource ARN, with the condition keys the request carries."""
 
     action: str
     resource: str
+    context: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,12 @@ def required(call: Call, region: str, account: str) -> list[Permission]:
         arn = f"arn:aws:s3:::{params['Bucket']}" + (f"/{params['Key']}" if on_object else "")
         return [Permission(action, arn)]
     if call.service == "transcribe":
-        return [Permission(f"transcribe:{_TRANSCRIBE[call.operation]}", "*")]
+        own = [Permission(f"transcribe:{_TRANSCRIBE[call.operation]}", "*")]
+        role = params.get("DataAccessRoleArn")
+        if call.operation == "StartTranscriptionJob" and role:
+            passed = (("iam:PassedToService", "transcribe.amazonaws.com"),)
+            own.append(Permission("iam:PassRole", role, passed))
+        return own
     if call.service == "bedrock-runtime":
         model = params["modelId"]
         arn = (
@@ -60,6 +68,21 @@ def required(call: Call, region: str, account: str) -> list[Permission]:
         )
         return [Permission(f"bedrock:{_BEDROCK[call.operation]}", arn)]
     raise KeyError(f"{call.service}:{call.operation}")
+
+
+def delegated(call: Call) -> list[Permission]:
+    """What Amazon Transcribe does as the job's data access role, for a StartTranscriptionJob
+    that names one: read the media, write the transcript at the output key. Nothing for other
+    calls, or for a job without a role (Transcribe then uses the caller's permissions)."""
+    params = call.params
+    if call.operation != "StartTranscriptionJob" or not params.get("DataAccessRoleArn"):
+        return []
+    media = params["MediaFileUri"].removeprefix("s3://")
+    output = f"{params['OutputBucketName']}/{params['OutputKey']}"
+    return [
+        Permission("s3:GetObject", f"arn:aws:s3:::{media}"),
+        Permission("s3:PutObject", f"arn:aws:s3:::{output}"),
+    ]
 
 
 def _dynamodb(call: Call, region: str, account: str) -> list[Permission]:
@@ -114,21 +137,50 @@ def _statements(documents: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str,
         yield from [statements] if isinstance(statements, Mapping) else statements
 
 
+_STRING_OPERATORS = {
+    "StringEquals": (lambda pattern, value: pattern == value, False),
+    "StringNotEquals": (lambda pattern, value: pattern == value, True),
+    "StringLike": (_matches, False),
+    "StringNotLike": (_matches, True),
+    "ArnEquals": (lambda pattern, value: pattern == value, False),
+    "ArnLike": (_matches, False),
+}
+
+
+def _conditions_hold(statement: Mapping[str, Any], permission: Permission) -> bool:
+    context = dict(permission.context)
+    for operator, tests in statement.get("Condition", {}).items():
+        if operator not in _STRING_OPERATORS:
+            return False
+        match, negated = _STRING_OPERATORS[operator]
+        for key, patterns in tests.items():
+            value = context.get(key)
+            if value is None:
+                return False
+            if any(match(pattern, value) for pattern in _as_list(patterns)) is negated:
+                return False
+    return True
+
+
 def _covers(statement: Mapping[str, Any], permission: Permission) -> bool:
-    return any(
-        _matches(action.lower(), permission.action.lower())
-        for action in _as_list(statement["Action"])
-    ) and any(
-        _matches(resource, permission.resource) for resource in _as_list(statement["Resource"])
+    return (
+        _conditions_hold(statement, permission)
+        and any(
+            _matches(action.lower(), permission.action.lower())
+            for action in _as_list(statement["Action"])
+        )
+        and any(
+            _matches(resource, permission.resource) for resource in _as_list(statement["Resource"])
+        )
     )
 
 
 def allows(documents: list[Mapping[str, Any]], permission: Permission) -> bool:
     """Whether the policies allow `permission` (an Allow covers it and no Deny does)."""
-    plain = [s for s in _statements(documents) if "Condition" not in s]
-    if any(s["Effect"] == "Deny" and _covers(s, permission) for s in plain):
+    statements = list(_statements(documents))
+    if any(s["Effect"] == "Deny" and _covers(s, permission) for s in statements):
         return False
-    return any(s["Effect"] == "Allow" and _covers(s, permission) for s in plain)
+    return any(s["Effect"] == "Allow" and _covers(s, permission) for s in statements)
 
 
 def granted_actions(documents: list[Mapping[str, Any]]) -> set[str]:

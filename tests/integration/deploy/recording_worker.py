@@ -1,7 +1,8 @@
 """Runs the `ai-interviews` command and records every AWS operation it calls.
 
 Each call appends one JSON line to the file TEST_AWS_CALL_RECORD: the service, the operation
-and the parameters that name its resource (table, index, queue, bucket, key, model). The
+and the parameters that name its resource (table, index, queue, bucket, key, model; for a
+Transcribe job also its media, its output and the role it runs as). The
 hook is botocore's `before-parameter-build` event on every boto3 session the command makes,
 so it sees each call once, before retries. Everything else is the real command.
 """
@@ -28,6 +29,8 @@ RESOURCE_PARAMETERS = (
     "Bucket",
     "Key",
     "TranscriptionJobName",
+    "OutputBucketName",
+    "OutputKey",
     "modelId",
 )
 
@@ -40,6 +43,10 @@ def record(params: dict[str, Any], model: Any, **_: Any) -> None:
     named = {key: params[key] for key in RESOURCE_PARAMETERS if isinstance(params.get(key), str)}
     if isinstance(params.get("RequestItems"), dict):
         named["RequestItems"] = sorted(params["RequestItems"])
+    if isinstance(params.get("Media"), dict):  # Transcribe: the media the job reads
+        named["MediaFileUri"] = params["Media"]["MediaFileUri"]
+    if isinstance(params.get("JobExecutionSettings"), dict):  # the role the job runs as
+        named["DataAccessRoleArn"] = params["JobExecutionSettings"]["DataAccessRoleArn"]
     line = json.dumps(
         {"service": model.service_model.service_name, "operation": model.name, "params": named}
     )

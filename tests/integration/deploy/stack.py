@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import urllib.request
 from pathlib import Path
@@ -120,5 +121,12 @@ class Stack:
 
 
 def _document(raw: Any) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    """A policy document as IAM returns it: JSON text, or already parsed. moto keeps the inline
+    policies of a role created from a template's `Policies` as Python's repr of the dict."""
+    if not isinstance(raw, str):
+        return dict(raw)
+    try:
+        document: dict[str, Any] = json.loads(raw)
+    except json.JSONDecodeError:
+        document = ast.literal_eval(raw)
     return document

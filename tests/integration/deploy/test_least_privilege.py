@@ -1,6 +1,8 @@
 """Least privilege, proven: the worker runs end to end against the stack in moto while every
 AWS operation it calls is recorded, and the stack's task role allows each recorded call on its
-resource and grants nothing the code does not call.
+resource and grants nothing the code does not call. Its Transcribe jobs run deferred as the
+stack's data access role: that role allows what Transcribe does for each recorded job (read its
+media, write its transcript) and nothing else, and the task role may pass it to Transcribe only.
 
 Two runs cover every path: the task definition's own environment, with Transcribe reading the
 video in place; then the queue found by name (GetQueueUrl) and the audio uploaded for
@@ -26,6 +28,7 @@ from tests.integration.deploy.iam_check import (
     Call,
     Permission,
     allows,
+    delegated,
     granted_actions,
     required,
 )
@@ -165,6 +168,9 @@ class RecordedRun:
     def role(self) -> list[dict[str, Any]]:
         return self.stack.role_policies(self.stack.outputs["TaskRoleArn"])
 
+    def data_access_role(self) -> list[dict[str, Any]]:
+        return self.stack.role_policies(self.stack.outputs["TranscribeDataAccessRoleArn"])
+
 
 @pytest.fixture(scope="module")
 def recorded(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> RecordedRun:
@@ -175,9 +181,10 @@ def known_calls(run: RecordedRun) -> list[Permission]:
     """What the code does that moto cannot exercise, from the adapters' code.
 
     BedrockQuestionExtractor (adapters/aws/bedrock_extractor.py) calls Converse on the
-    configured model. Amazon Transcribe reads the media and writes the transcript with the
-    caller's permissions (StartTranscriptionJob in adapters/aws/transcribe_transcriber.py
-    names both), so the role needs them though the worker makes no such call itself.
+    configured model. Without INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN, Amazon Transcribe
+    reads the media and writes the transcript with the caller's permissions
+    (StartTranscriptionJob in adapters/aws/transcribe_transcriber.py names both), so the role
+    needs them though the worker makes no such call itself.
     """
     model = run.stack.task_environment()["INTERVIEWS_BEDROCK_MODEL_ID"]
     converse = Call("bedrock-runtime", "Converse", {"modelId": model})
@@ -258,10 +265,10 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
         assert not allows(role, permission), permission
 
 
-def readme_actions() -> list[str]:
-    """The IAM actions the README's deployment section lists, in its order."""
+def readme_actions(heading: str = "### The worker's permissions") -> list[str]:
+    """The IAM actions the README's section under `heading` lists, in its order."""
     text = README.read_text(encoding="utf-8")
-    section = text.split("### The worker's permissions", 1)[1].split("\n#", 1)[0]
+    section = text.split(heading, 1)[1].split("\n#", 1)[0]
     return re.findall(r"^\| `([a-z0-9-]+:[A-Za-z]+)` \|", section, flags=re.MULTILINE)
 
 
@@ -270,3 +277,110 @@ def test_the_readme_lists_exactly_the_actions_the_role_grants(recorded: Recorded
 
     assert len(listed) == len(set(listed))
     assert set(listed) == granted_actions(recorded.role())
+
+
+# --- the data access role Transcribe runs the jobs as ---------------------------------------
+
+
+def started_jobs(run: RecordedRun) -> list[Call]:
+    return [call for call in run.calls() if call.operation == "StartTranscriptionJob"]
+
+
+def test_every_job_was_started_deferred_as_the_stacks_data_access_role(
+    recorded: RecordedRun,
+) -> None:
+    role = recorded.stack.outputs["TranscribeDataAccessRoleArn"]
+
+    jobs = started_jobs(recorded)
+
+    assert len(jobs) == 2  # one per interview: in place, then uploaded
+    assert [job.params["DataAccessRoleArn"] for job in jobs] == [role, role]
+    assert recorded.stack.task_environment()["INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN"] == role
+
+
+def test_the_data_access_role_allows_what_transcribe_does_for_each_job(
+    recorded: RecordedRun,
+) -> None:
+    needed = [p for job in started_jobs(recorded) for p in delegated(job)]
+    media = {p.resource.rsplit("/", 1)[-1] for p in needed if p.action == "s3:GetObject"}
+
+    refused = [p for p in needed if not allows(recorded.data_access_role(), p)]
+
+    assert len(needed) == 4
+    assert media == {"interview.mp4", "audio.m4a"}  # the video in place, the uploaded audio
+    assert refused == []
+
+
+def test_the_data_access_role_grants_no_action_transcribe_does_not_need(
+    recorded: RecordedRun,
+) -> None:
+    needed = {p.action for job in started_jobs(recorded) for p in delegated(job)}
+
+    assert (
+        granted_actions(recorded.data_access_role())
+        == needed
+        == {
+            "s3:GetObject",
+            "s3:PutObject",
+        }
+    )
+
+
+def test_the_data_access_role_refuses_what_transcribe_has_no_business_doing(
+    recorded: RecordedRun,
+) -> None:
+    role = recorded.data_access_role()
+    bucket = f"arn:aws:s3:::{recorded.bucket}"
+
+    for permission in [
+        Permission("s3:PutObject", f"{bucket}/videos/u/i/interview.mp4"),
+        Permission("s3:PutObject", f"{bucket}/transcript.json"),
+        Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/transcript.json"),
+        Permission("s3:GetObject", "arn:aws:s3:::another-bucket/videos/x.mp4"),
+        Permission("s3:PutObject", f"arn:aws:s3:::another-bucket/{recorded.prefix}x.json"),
+        Permission("s3:ListBucket", bucket),
+        Permission("dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/x"),
+    ]:
+        assert not allows(role, permission), permission
+
+
+def test_only_transcribe_acting_for_this_account_may_assume_the_data_access_role(
+    recorded: RecordedRun,
+) -> None:
+    name = recorded.stack.outputs["TranscribeDataAccessRoleArn"].rsplit("/", 1)[1]
+    trust = recorded.stack.client("iam").get_role(RoleName=name)["Role"]
+    document = trust["AssumeRolePolicyDocument"]
+
+    (statement,) = document["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Service": "transcribe.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:transcribe:{REGION}:{ACCOUNT}:*"},
+    }
+
+
+def test_the_worker_may_pass_the_data_access_role_to_transcribe_and_nothing_else(
+    recorded: RecordedRun,
+) -> None:
+    role = recorded.role()
+    data_access = recorded.stack.outputs["TranscribeDataAccessRoleArn"]
+    to = (("iam:PassedToService", "transcribe.amazonaws.com"),)
+
+    assert allows(role, Permission("iam:PassRole", data_access, to))
+    for permission in [
+        Permission("iam:PassRole", data_access),
+        Permission("iam:PassRole", data_access, (("iam:PassedToService", "ec2.amazonaws.com"),)),
+        Permission("iam:PassRole", recorded.stack.outputs["TaskRoleArn"], to),
+        Permission("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/Admin", to),
+    ]:
+        assert not allows(role, permission), permission
+
+
+def test_the_readme_lists_exactly_the_actions_the_data_access_role_grants(
+    recorded: RecordedRun,
+) -> None:
+    listed = readme_actions("### Transcribe's data access role")
+
+    assert sorted(listed) == sorted(granted_actions(recorded.data_access_role()))

@@ -19,13 +19,18 @@ SETTING_NAMES = {
 }
 
 
-def expected_resources(compute: str) -> dict[str, str]:
-    """Logical id -> type of the template's resources for `compute`, as CloudFormation makes."""
-    condition = {"ecs": "OnEcs", "lambda": "OnLambda"}[compute]
+def expected_resources(compute: str, transcriber: str = "transcribe") -> dict[str, str]:
+    """Logical id -> type of the template's resources for `compute` and `transcriber`, as
+    CloudFormation makes them."""
+    holding = {
+        None,
+        {"ecs": "OnEcs", "lambda": "OnLambda"}[compute],
+        {"transcribe": "UseTranscribe", "whisper": "UseWhisper"}[transcriber],
+    }
     return {
         name: resource["Type"]
         for name, resource in load_template()["Resources"].items()
-        if resource.get("Condition") in (None, condition)
+        if resource.get("Condition") in holding
     }
 
 

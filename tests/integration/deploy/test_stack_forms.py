@@ -72,3 +72,56 @@ def test_every_name_is_a_parameter_and_the_outputs_follow_it(
     assert outputs["DeadLetterQueueName"] == "my-requests-dlq"
     assert (outputs["ClusterName"], outputs["ServiceName"]) == ("my-cluster", "my-worker")
     assert stack.task_environment()["AWS_DYNAMODB_QUESTIONS_INDEX"] == "by-interview"
+
+
+@pytest.mark.parametrize("compute", ["ecs", "lambda"])
+def test_the_whisper_form_recognises_speech_in_the_worker_without_any_transcribe_grant(
+    make_stack: Callable[..., Stack], compute: str
+) -> None:
+    from entrypoints.settings import Settings
+    from tests.integration.deploy.iam_check import Permission, allows, granted_actions
+
+    stack = make_stack(Compute=compute, Transcriber="whisper")
+    outputs = stack.outputs
+    created = stack.created()
+    role = stack.role_policies(outputs["TaskRoleArn"])
+
+    assert stack.status == "CREATE_COMPLETE"
+    expected = expected_resources(compute, "whisper")
+    assert "TranscribeDataAccessRole" not in expected
+    assert {name: expected[name] for name in created} == created
+    assert "TranscribeDataAccessRoleArn" not in outputs
+    assert not {a for a in granted_actions(role) if a.startswith(("transcribe:", "iam:"))}
+    assert not allows(role, Permission("transcribe:StartTranscriptionJob", "*"))
+    if compute == "ecs":
+        environment = stack.task_environment()
+        definition = stack.client("ecs").describe_task_definition(
+            taskDefinition=outputs["TaskDefinitionArn"]
+        )["taskDefinition"]
+        assert definition["memory"] == "8192"  # WhisperTaskMemory, not TaskMemory
+    else:
+        function = stack.client("lambda").get_function(FunctionName=outputs["FunctionName"])
+        environment = function["Configuration"]["Environment"]["Variables"]
+    settings = Settings.model_validate({"INTERVIEWS_BACKEND": "aws", **environment})
+    assert environment["INTERVIEWS_TRANSCRIBER"] == settings.transcriber == "whisper"
+    assert settings.transcribe_data_access_role_arn is None
+    assert settings.in_place_transcription == "off"
+
+
+def test_the_lambda_form_runs_transcribe_jobs_deferred_as_the_data_access_role(
+    make_stack: Callable[..., Stack],
+) -> None:
+    from tests.integration.deploy.iam_check import Permission, allows
+
+    stack = make_stack(Compute="lambda")
+    outputs = stack.outputs
+    function = stack.client("lambda").get_function(FunctionName=outputs["FunctionName"])
+    variables = function["Configuration"]["Environment"]["Variables"]
+    passed = (("iam:PassedToService", "transcribe.amazonaws.com"),)
+    data_access = outputs["TranscribeDataAccessRoleArn"]
+
+    assert variables["INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN"] == data_access
+    assert variables["INTERVIEWS_TRANSCRIBER"] == "transcribe"
+    role = stack.role_policies(outputs["TaskRoleArn"])
+    assert allows(role, Permission("iam:PassRole", data_access, passed))
+    assert not allows(role, Permission("iam:PassRole", data_access))

@@ -185,3 +185,78 @@ def test_the_readme_names_every_output_of_the_template() -> None:
     unnamed = [key for key in TEMPLATE_DATA["Outputs"] if f"`{key}`" not in section]
 
     assert unnamed == []
+
+
+# --- the transcriber: Amazon Transcribe with its data access role, or Whisper in the worker --
+
+FARGATE_MEMORY = {  # CPU units -> the task memory sizes (MiB) Fargate accepts with them
+    "1024": range(2048, 8192 + 1, 1024),
+    "2048": range(4096, 16384 + 1, 1024),
+    "4096": range(8192, 30720 + 1, 1024),
+    "8192": range(16384, 61440 + 1, 4096),
+    "16384": range(32768, 122880 + 1, 8192),
+}
+
+
+def test_the_transcriber_is_a_choice_of_the_workers_own_and_transcribe_by_default() -> None:
+    from entrypoints.settings import TranscriberKind
+
+    parameter = PARAMETERS["Transcriber"]
+
+    assert parameter["Default"] == "transcribe"
+    assert parameter["AllowedValues"] == ["transcribe", "whisper"]
+    assert set(parameter["AllowedValues"]) <= {kind.value for kind in TranscriberKind}
+    assert environment_refs()["INTERVIEWS_TRANSCRIBER"] == {"Ref": "Transcriber"}
+    lambda_environment = properties("Function")["Environment"]["Variables"]
+    assert lambda_environment["INTERVIEWS_TRANSCRIBER"] == {"Ref": "Transcriber"}
+
+
+def test_whisper_tasks_get_their_own_cpu_and_memory_that_fargate_accepts() -> None:
+    task = properties("TaskDefinition")
+
+    assert task["Cpu"] == {"Fn::If": ["UseWhisper", {"Ref": "WhisperTaskCpu"}, {"Ref": "TaskCpu"}]}
+    assert task["Memory"] == {
+        "Fn::If": ["UseWhisper", {"Ref": "WhisperTaskMemory"}, {"Ref": "TaskMemory"}]
+    }
+    assert int(default("WhisperTaskMemory")) in FARGATE_MEMORY[default("WhisperTaskCpu")]
+    assert int(default("TaskMemory")) in FARGATE_MEMORY[default("TaskCpu")]
+    assert int(default("WhisperTaskCpu")) > int(default("TaskCpu"))
+    assert TEMPLATE_DATA["Conditions"]["UseWhisper"] == {
+        "Fn::Equals": [{"Ref": "Transcriber"}, "whisper"]
+    }
+
+
+def test_only_the_transcribe_choice_makes_the_data_access_role_and_its_grants() -> None:
+    role = RESOURCES["TranscribeDataAccessRole"]
+    grants = properties("TaskRole")["Policies"]["Fn::If"]
+    output = TEMPLATE_DATA["Outputs"]["TranscribeDataAccessRoleArn"]
+    arn = {"Fn::GetAtt": ["TranscribeDataAccessRole", "Arn"]}
+
+    assert role["Condition"] == output["Condition"] == grants[0] == "UseTranscribe"
+    assert grants[2] == {"Ref": "AWS::NoValue"}
+    (inline,) = grants[1]
+    transcribe, pass_role = inline["PolicyDocument"]["Statement"]
+    assert {action.split(":")[0] for action in transcribe["Action"]} == {"transcribe"}
+    assert pass_role["Action"] == "iam:PassRole"
+    assert pass_role["Resource"] == arn
+    assert pass_role["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "transcribe.amazonaws.com"}
+    }
+    worker_policy = properties("WorkerPolicy")["PolicyDocument"]["Statement"]
+    assert not [s for s in worker_policy if "transcribe" in str(s.get("Action")).lower()]
+    assert environment_refs()["INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN"] == {
+        "Fn::If": ["UseTranscribe", arn, ""]
+    }
+    lambda_environment = properties("Function")["Environment"]["Variables"]
+    assert lambda_environment["INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN"] == {
+        "Fn::If": ["UseTranscribe", arn, {"Ref": "AWS::NoValue"}]
+    }
+
+
+def test_the_data_access_role_needs_no_key_since_the_bucket_uses_s3_managed_keys() -> None:
+    (rule,) = properties("VideoBucket")["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    policies = properties("TranscribeDataAccessRole")["Policies"]
+
+    assert rule["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert "kms" not in str(policies).lower()
+    assert not [name for name, r in RESOURCES.items() if r["Type"].startswith("AWS::KMS::")]

@@ -222,3 +222,24 @@ def test_aws_give_backs_use_separate_clients_with_short_timeouts(
         assert config.read_timeout < 5
         assert config.retries["total_max_attempts"] <= 2
     assert source._client.meta.config.read_timeout > 20  # type: ignore[attr-defined]
+
+
+def test_transcribe_jobs_are_deferred_with_the_data_access_role_and_say_so_once_when_not(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _aws(monkeypatch)
+    caplog.set_level("INFO", logger="entrypoints.builders")
+    container = _container()
+    transcriber = container.transcriber()
+    container.transcriber()
+    container.in_place_transcriber()
+    notes = [r.getMessage() for r in caplog.records if "not deferred" in r.getMessage()]
+    assert not transcriber.defers_jobs
+    assert len(notes) == 1
+    assert "INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN" in notes[0]
+
+    caplog.clear()
+    role = "arn:aws:iam::123456789012:role/ai-interviews-transcribe"
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN", role)
+    assert _container().transcriber().defers_jobs
+    assert not [r for r in caplog.records if "not deferred" in r.getMessage()]

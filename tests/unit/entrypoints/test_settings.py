@@ -146,3 +146,25 @@ def test_an_empty_log_file_setting_turns_the_log_file_off(
 
 def test_the_log_file_defaults_to_the_upstreams_name() -> None:
     assert str(Settings().log_file) == "interview_processing.log"
+
+
+def test_transcribe_jobs_are_not_deferred_unless_a_data_access_role_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    role = "arn:aws:iam::123456789012:role/ai-interviews-transcribe"
+    assert Settings().transcribe_data_access_role_arn is None
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN", f" {role} ")
+    assert Settings().transcribe_data_access_role_arn == role
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN", "  ")
+    assert Settings().transcribe_data_access_role_arn is None
+
+
+@pytest.mark.parametrize(
+    "value", ["ai-interviews-transcribe", "arn:aws:iam::123456789012:user/me", "arn:aws:s3:::b"]
+)
+def test_a_data_access_role_that_is_not_a_role_arn_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN", value)
+    with pytest.raises(ValidationError, match="INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN"):
+        Settings()

@@ -1,0 +1,87 @@
+"""Amazon Transcribe's and S3's errors, as the transcriber's core errors."""
+
+from __future__ import annotations
+
+import logging
+
+from botocore.exceptions import ClientError
+
+from adapters.aws.errors import (
+    describe,
+    describe_safely,
+    error_codes,
+    http_status,
+    is_access_denied,
+    is_throttling,
+    is_transient,
+)
+from interview_core.errors import (
+    InterviewError,
+    TranscriptionFailed,
+    TranscriptionUnavailable,
+)
+
+logger = logging.getLogger("adapters.aws.transcribe_transcriber")
+
+_UNAVAILABLE_CODES = frozenset({"InternalFailureException"})
+_REFUSED_CODES = frozenset({"BadRequestException", "NotFoundException"})
+
+
+def transcribe_error(exc: BaseException, name: str) -> InterviewError:
+    """The core error for a failed Transcribe request on the job `name` ("" for none).
+
+    Throttling and quotas (ThrottlingException, LimitExceededException: too many requests
+    or concurrent jobs, HTTP 429) -> TranscriptionUnavailable with `throttled`, which spends
+    no attempt of the interview's; InternalFailureException, 5xx, timeouts and lost
+    connections -> TranscriptionUnavailable; BadRequestException, NotFoundException, refused
+    access, any other 4xx and client-side errors -> TranscriptionFailed. Its message, which
+    may be stored on the interview, names no endpoint, bucket or key: the log line written
+    here has the whole of it.
+    """
+    logger.warning("Amazon Transcribe request failed (job %s): %s", name or "-", describe(exc))
+    job = f" for job {name}" if name else ""
+    status = http_status(exc)
+    reason = describe_safely(exc)
+    if is_throttling(exc):
+        return TranscriptionUnavailable(
+            f"Amazon Transcribe is throttling{job}: {reason}", throttled=True
+        )
+    if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES:
+        return TranscriptionUnavailable(f"Amazon Transcribe is unavailable{job}: {reason}")
+    if (
+        error_codes(exc) & _REFUSED_CODES
+        or is_access_denied(exc)
+        or (status is not None and 400 <= status < 500)
+        or not isinstance(exc, ClientError)
+    ):
+        return TranscriptionFailed(f"Amazon Transcribe refused the request{job}: {reason}")
+    return TranscriptionUnavailable(f"Amazon Transcribe failed{job}: {reason}")
+
+
+def storage_error(exc: BaseException, what: str, bucket: str, key: str) -> InterviewError:
+    """The core error for an S3 failure on `what`, naming neither `bucket` nor `key` (the log
+    line written here does): throttling (SlowDown, 503) is transient and `throttled`, other
+    transient failures transient, the rest permanent."""
+    logger.warning("S3 request for %r in bucket %s failed: %s", key, bucket, describe(exc))
+    reason = describe_safely(exc, bucket, key)
+    if is_transient(exc):
+        return TranscriptionUnavailable(
+            f"S3 could not serve {what} now: {reason}", throttled=is_throttling(exc)
+        )
+    return TranscriptionFailed(f"S3 refused {what}: {reason}")
+
+
+def still_waiting(name: str, status: object, waited_seconds: float) -> TranscriptionUnavailable:
+    """The error for a job not finished by the deadline; a later attempt finds it by its name.
+
+    A job still QUEUED waits for the account's concurrent-job quota (deferred execution, or
+    the service's own queue): the world's doing, so the error is `throttled`. A job still
+    IN_PROGRESS is an ordinary transient failure.
+    """
+    queued = status == "QUEUED"
+    because = ": Transcribe's concurrent-job quota is full" if queued else ""
+    return TranscriptionUnavailable(
+        f"transcription job {name} is still {status} after {waited_seconds:g} s{because}; "
+        "a later attempt will pick it up",
+        throttled=queued,
+    )
