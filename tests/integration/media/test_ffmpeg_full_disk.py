@@ -109,23 +109,28 @@ def test_one_job_meeting_a_full_disk_leaves_the_others_running(media, workdir, m
     assert list(workdir.iterdir()) == []
 
 
-FULL_DISK_FFMPEG = """#!/bin/sh
-# answers -version as ffmpeg does; any conversion fails writing its output, as on a full disk
-case "$*" in *-version*) echo "ffmpeg version 7.0-full-disk"; exit 0;; esac
+FAILING_OUTPUT_FFMPEG = """#!/bin/sh
+# answers -version as ffmpeg does; any conversion reads its input, then fails on its output
+case "$*" in *-version*) echo "ffmpeg version 7.0-failing-output"; exit 0;; esac
 echo "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:video.mp4':" >&2
 echo "  Duration: 00:00:05.00, start: 0.000000, bitrate: 140 kb/s" >&2
 echo "  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, mono" >&2
 echo "Stream mapping:" >&2
-echo "[out#0/wav @ 0x55ee80d66740] Error writing trailer: No space left on device" >&2
+echo "[out#0/wav @ 0x55ee80d66740] %s" >&2
 echo "Conversion failed!" >&2
 exit 228
 """
 
 
-def test_ffmpeg_running_out_of_disk_while_writing_is_throttling(media, workdir, tmp_path):
-    fake = tmp_path / "ffmpeg"
-    fake.write_text(FULL_DISK_FFMPEG, encoding="utf-8")
+def failing_output_ffmpeg(folder: Path, line: str) -> Path:
+    fake = folder / "ffmpeg"
+    fake.write_text(FAILING_OUTPUT_FFMPEG % line, encoding="utf-8")
     fake.chmod(0o755)
+    return fake
+
+
+def test_ffmpeg_running_out_of_disk_while_writing_is_throttling(media, workdir, tmp_path):
+    fake = failing_output_ffmpeg(tmp_path, "Error writing trailer: No space left on device")
     extractor = FfmpegAudioExtractor(ffmpeg_binary=fake, temp_dir=workdir)
 
     with pytest.raises(MediaUnavailable, match="no disk space left") as caught:
@@ -133,3 +138,24 @@ def test_ffmpeg_running_out_of_disk_while_writing_is_throttling(media, workdir, 
 
     assert caught.value.throttled
     assert list(workdir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Error writing trailer: Input/output error",
+        "Error opening output file:/gone/audio.wav: No such file or directory",
+        "Error opening output file:/ro/audio.wav: Read-only file system",
+    ],
+)
+def test_an_audio_file_the_system_will_not_write_is_transient_not_the_videos_fault(
+    media, workdir, tmp_path, line
+):
+    fake = failing_output_ffmpeg(tmp_path, line)
+    extractor = FfmpegAudioExtractor(ffmpeg_binary=fake, temp_dir=workdir)
+
+    with pytest.raises(MediaUnavailable, match="audio file could not be written") as caught:
+        extract_and_close(extractor, media.speech_mp4)
+
+    assert caught.value.kind is ErrorKind.TRANSIENT
+    assert not caught.value.throttled
