@@ -146,6 +146,15 @@ def test_the_tasks_disk_holds_every_job_at_once_with_the_default_limits(transcri
     assert environment_refs()["WORKER_CONCURRENCY"] == {"Ref": "WorkerConcurrency"}
 
 
+def test_the_functions_tmp_holds_its_one_job_at_a_time() -> None:
+    function = properties("Function")
+    video_limit = int(function["Environment"]["Variables"]["INTERVIEWS_MAX_VIDEO_BYTES"])
+    settings = Settings(INTERVIEWS_BACKEND="aws", INTERVIEWS_MAX_VIDEO_BYTES=video_limit)
+
+    assert function["EphemeralStorage"] == {"Size": 10240}  # MiB, Lambda's largest
+    assert space_needed(settings, 1) <= 10240 * 1024**2 - 256 * 1024**2  # some room to spare
+
+
 def test_the_worker_runs_on_fargate_with_its_role_and_a_stop_timeout_from_the_parameter() -> None:
     task = properties("TaskDefinition")
     service = properties("Service")
