@@ -37,9 +37,9 @@ _CHARACTERS_PER_WORD = 2
 
 def words_of(text: str) -> list[str]:
     """The tokens of `text`, lower-cased and width-folded (NFKC), without punctuation: its
-    words, and each character of a script written without spaces (Chinese, Japanese kana,
-    Thai, Lao, Khmer, Myanmar), so that a quote is matched by characters where there are no
-    spaces to find words by."""
+    words, and each character of a script written without spaces (Chinese and Japanese
+    characters, kana, Thai, Lao, Khmer, Myanmar), so that a quote is matched by characters
+    where there are no spaces to find words by."""
     return _TOKENS.findall(unicodedata.normalize("NFKC", text).lower())
 
 
