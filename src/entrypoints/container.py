@@ -10,6 +10,7 @@ from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
+from interview_core.redrive_dead_letters import RedriveDeadLetters
 from interview_core.reprocess_interview import ReprocessInterview
 from interview_core.submit_interview import SubmitInterview
 
@@ -151,4 +152,7 @@ class Container(containers.DeclarativeContainer):
     )
     reprocess_interview = providers.Factory(
         ReprocessInterview, catalog=interview_catalog, requests=request_sender
+    )
+    redrive_dead_letters = providers.Factory(
+        RedriveDeadLetters, queue=dead_letter_queue, catalog=interview_catalog
     )
