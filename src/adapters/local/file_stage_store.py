@@ -106,9 +106,7 @@ class LocalFileStageStore:
             unreadable(self._name(path), exc.strerror or type(exc).__name__)
             return None
         except OSError as exc:
-            raise StageStoreUnavailable(
-                f"cannot read kept stage results in {self._root}: {exc.strerror or exc}"
-            ) from exc
+            raise self._error(exc, "read") from exc
 
     def _write(self, path: Path, raw: bytes) -> None:
         try:
