@@ -146,3 +146,15 @@ def test_an_empty_log_file_setting_turns_the_log_file_off(
 
 def test_the_log_file_defaults_to_the_upstreams_name() -> None:
     assert str(Settings().log_file) == "interview_processing.log"
+
+
+def test_the_lambda_stage_margin_defaults_to_two_minutes_within_the_functions_15(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().lambda_stage_margin_seconds == 120.0
+    monkeypatch.setenv("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS", "30")
+    assert Settings().lambda_stage_margin_seconds == 30.0
+    for refused in ("-1", "901", "soon"):
+        monkeypatch.setenv("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS", refused)
+        with pytest.raises(ValidationError):
+            Settings()
