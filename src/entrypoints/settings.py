@@ -173,9 +173,9 @@ class Settings(BaseSettings):
     message_source_override: MessageSourceKind | None = Field(
         None, validation_alias=_env("INTERVIEWS_MESSAGE_SOURCE")
     )
-    stage_store_override: StageStoreKind | None = Field(
+    stage_store_override: StageStoreKind | None = Field(  # None: follows the adapters
         None, validation_alias=_env("INTERVIEWS_STAGE_STORE")
-    )
+    )  # where a retry finds the transcript and questions earlier attempts kept
     answer_suggester: AnswerSuggesterKind = Field(
         AnswerSuggesterKind.NONE, validation_alias=_env("INTERVIEWS_ANSWER_SUGGESTER")
     )

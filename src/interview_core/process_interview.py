@@ -136,6 +136,9 @@ class ProcessInterview:
             return run.report(Outcome.SKIPPED)
         except LeaseHeld as exc:
             return run.report(Outcome.BUSY, error=exc)
+        except AttemptsExhausted as exc:  # the claim marked it failed: nothing more to resume
+            KeptStages(self._stage_store, loaded).discard()
+            return run.report(Outcome.FAILED, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified by its kind
             return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
@@ -174,6 +177,7 @@ class ProcessInterview:
         self._with_retries(
             lambda: self._repository.mark_failed(loaded.id, owner, error.code, error.message)
         )
+        KeptStages(self._stage_store, loaded).discard()
         return run.report(Outcome.FAILED, error=error)
 
     def _process(self, interview: Interview, owner: str, run: _Run) -> None:

@@ -369,3 +369,20 @@ def test_no_stop_asked_for_runs_every_stage() -> None:
 
     assert report.outcome is Outcome.COMPLETED
     assert world.successful_runs() == dict.fromkeys(STAGES, 1)
+
+
+@pytest.mark.parametrize("last_look", [False, True])
+def test_an_interview_out_of_attempts_loses_what_was_kept(last_look: bool) -> None:
+    world = World()
+    world.records.add(
+        Interview(
+            id=ID, video_path="videos/interview.mp4", state=InterviewState.PROCESSING, attempts=3
+        )
+    )
+    world.kept.inner.save_transcript(ID, 0, sample_transcript())
+
+    report = world.run(max_attempts=3, last_look=last_look)
+
+    assert report.outcome is Outcome.FAILED
+    assert report.error is not None and report.error.code == "ATTEMPTS_EXHAUSTED"
+    assert world.kept.inner.keys() == []
