@@ -95,6 +95,7 @@ def test_submit_then_the_worker_then_status_questions_and_list(stack: LocalStack
     record = stack.json("status", interview_id)
     assert record["state"] == "pending"
     assert record["user_id"] == user_id
+    assert (record["attempts"], record["generation"]) == (0, 0)
     assert record["video_path"] == f"videos/{user_id}/{interview_id}/interview.mp4"
     stored = stack.videos / record["video_path"]
     assert stored.read_bytes() == (SAMPLE / "interview.mp4").read_bytes()
