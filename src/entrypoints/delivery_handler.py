@@ -80,9 +80,12 @@ class DeliveryHandler:
         message: QueueMessage,
         *,
         on_claimed: Callable[[str, str], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> HandledMessage:
         """Process the message's interview and decide; `on_claimed(interview_id, owner)` runs
-        once the lease is held (to start extending it). Returns without raising a core error.
+        once the lease is held (to start extending it); `should_stop`, asked before each
+        stage, hands the work back between stages (ProcessInterview.execute). Returns without
+        raising a core error.
         """
         interview_id = message.interview_id
         if interview_id is None:
@@ -101,6 +104,7 @@ class DeliveryHandler:
                 max_attempts=self._policy.max_attempts,
                 last_look=self._policy.is_last_look(message),
                 on_claimed=claimed,
+                should_stop=should_stop,
             )
 
         report = attempt()

@@ -74,7 +74,12 @@ class SqsBatchHandler:
 
     Records run sequentially: Lambda scales by running more environments, the event source
     mapping's batch size bounds the work of one invocation, and a record is not started with
-    less than START_MARGIN_MS left (it is handed back instead). A record released by the
+    less than START_MARGIN_MS left (it is handed back instead). Within a record, no stage
+    (fetch, audio extraction, transcription, question extraction, answers, storing) starts
+    with less than INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS left: the attempt keeps what it
+    finished (the stage store), releases its lease and is handed back like a transient
+    failure (DEADLINE_REACHED), so the next invocation resumes after it instead of the
+    function being killed at its timeout with the lease still held. A record released by the
     policy gets the worker's delay (the jittered backoff, or the time a lease held elsewhere
     has left) through ChangeMessageVisibility before it is handed back; records handed back
     unstarted come back when the queue's visibility timeout ends. No heartbeat runs: the
@@ -124,7 +129,7 @@ class SqsBatchHandler:
                     extra={"message_id": message.message_id},
                 )
             else:
-                decision = _decide(deliveries, message)
+                decision = _decide(deliveries, message, self._stop_check(context))
                 if decision.acknowledges:
                     continue
                 halted = decision.halts
@@ -132,6 +137,15 @@ class SqsBatchHandler:
                     self._delay(record, message, decision.delay_seconds)
             failures.append({"itemIdentifier": message.message_id})
         return {"batchItemFailures": failures}
+
+    def _stop_check(self, context: Any) -> Callable[[], bool]:
+        """Whether too little of the invocation is left to start another stage."""
+        margin_ms = self.container.settings().lambda_stage_margin_seconds * 1000.0
+
+        def should_stop() -> bool:
+            return _remaining_ms(context) < margin_ms
+
+        return should_stop
 
     def _delay(self, record: Mapping[str, Any], message: QueueMessage, seconds: float) -> None:
         """Set the released record's visibility to the policy's delay; on failure it comes
@@ -161,14 +175,16 @@ class SqsBatchHandler:
             return self._container, self._deliveries
 
 
-def _decide(deliveries: DeliveryHandler, message: QueueMessage) -> Decision:
+def _decide(
+    deliveries: DeliveryHandler, message: QueueMessage, should_stop: Callable[[], bool]
+) -> Decision:
     """Handle one message and emit its metrics; how its delivery ends.
 
     An unexpected error is logged and the message handed back, so one bad record cannot
     fail the others of the batch.
     """
     try:
-        handled = deliveries.handle(message)
+        handled = deliveries.handle(message, should_stop=should_stop)
     except Exception:
         log.exception(
             "processing message %s failed unexpectedly",

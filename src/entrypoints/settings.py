@@ -96,6 +96,15 @@ class MessageSourceKind(enum.StrEnum):
     SQS = "sqs"
 
 
+class StageStoreKind(enum.StrEnum):
+    """Where a retry finds what earlier attempts finished (the transcript, the questions)."""
+
+    MEMORY = "memory"
+    LOCAL = "local"
+    S3 = "s3"
+    OFF = "off"
+
+
 class LogFormat(enum.StrEnum):
     """How log lines are written."""
 
@@ -165,6 +174,9 @@ class Settings(BaseSettings):
     message_source_override: MessageSourceKind | None = Field(
         None, validation_alias=_env("INTERVIEWS_MESSAGE_SOURCE")
     )
+    stage_store_override: StageStoreKind | None = Field(  # None: follows the adapters
+        None, validation_alias=_env("INTERVIEWS_STAGE_STORE")
+    )  # where a retry finds the transcript and questions earlier attempts kept
     answer_suggester: AnswerSuggesterKind = Field(
         AnswerSuggesterKind.NONE, validation_alias=_env("INTERVIEWS_ANSWER_SUGGESTER")
     )
@@ -265,6 +277,10 @@ class Settings(BaseSettings):
     )
     job_timeout_seconds: float = Field(  # must exceed INTERVIEWS_MEDIA_TIMEOUT_SECONDS
         DEFAULT_JOB_TIMEOUT_SECONDS, gt=0, validation_alias=_env("INTERVIEWS_JOB_TIMEOUT_SECONDS")
+    )
+
+    lambda_stage_margin_seconds: float = Field(  # no stage starts with less time left
+        120.0, ge=0, le=900, validation_alias=_env("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS")
     )
 
     # --- the queue worker (--mode sqs) ---
@@ -417,3 +433,21 @@ class Settings(BaseSettings):
     def message_source(self) -> str:
         """The message source adapter in use: the override, else the preset's."""
         return self._chosen("message_source", self.message_source_override)
+
+    @property
+    def stage_store(self) -> str:
+        """Where attempts keep their finished stages: the override, else S3 (under
+        INTERVIEWS_TRANSCRIBE_PREFIX) with the S3 video store, a folder beside the SQLite
+        file with the SQLite repository, and memory otherwise."""
+        if self.stage_store_override is not None:
+            return str(self.stage_store_override)
+        if self.video_store == VideoStoreKind.S3:
+            return str(StageStoreKind.S3)
+        if self.repository == RepositoryKind.SQLITE:
+            return str(StageStoreKind.LOCAL)
+        return str(StageStoreKind.MEMORY)
+
+    @property
+    def stage_dir(self) -> Path:
+        """The local stage store's folder: `<INTERVIEWS_SQLITE_PATH>-stages`, beside it."""
+        return self.sqlite_path.with_name(f"{self.sqlite_path.name}-stages")

@@ -316,3 +316,27 @@ class InterviewExists(InterviewFault):
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"interview {interview_id} already exists")
         self.interview_id = interview_id
+
+
+# --- Kept stages and deadlines ----------------------------------------------------------
+
+
+class StageStoreUnavailable(TransientError):
+    """The store of kept stage results (transcripts, questions) is failing on its side: the
+    attempt goes on without it, re-running what it would have skipped."""
+
+    code = "STAGE_STORE_UNAVAILABLE"
+
+
+class DeadlineReached(TransientError):
+    """The attempt was stopped between two stages because the time it may run is nearly
+    over (a Lambda invocation's deadline): what finished is kept, the lease and the message
+    are given back, and the interview is never marked failed for it, even on its final
+    attempt."""
+
+    code = "DEADLINE_REACHED"
+
+    def __init__(self, interview_id: str, stage: str) -> None:
+        super().__init__(f"interview {interview_id}: too little time left to start {stage}")
+        self.interview_id = interview_id
+        self.stage = stage

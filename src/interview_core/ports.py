@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         AudioFile,
         ExtractedQuestion,
         Interview,
+        KeptQuestions,
         Question,
         Transcript,
     )
@@ -201,6 +202,50 @@ class InterviewRepository(Protocol):
         ...
 
 
+class StageStore(Protocol):
+    """What an attempt finished, kept per interview and generation so a retry resumes.
+
+    Two items per (interview, generation): the transcript, and the questions found with
+    their answers. Keys are built only from a validated interview id (an id with other
+    characters is replaced by a digest of it) and a generation of at least 0. A kept item
+    that cannot be read back (corrupt, of another format) is logged and reported absent, so
+    its stage runs again; it never fails an interview.
+    """
+
+    def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
+        """The kept transcript, or None when there is none or it cannot be read.
+
+        Raises ValueError for a negative generation, StageStoreUnavailable (transient) or
+        ConfigurationError (the deployment's fault: a missing bucket, refused access).
+        """
+        ...
+
+    def save_transcript(self, interview_id: str, generation: int, transcript: Transcript) -> None:
+        """Keep `transcript`, replacing any kept one; a reader never sees half of it.
+
+        Raises ValueError as `load_transcript`, StageStoreUnavailable or ConfigurationError.
+        """
+        ...
+
+    def load_questions(self, interview_id: str, generation: int) -> KeptQuestions | None:
+        """The kept questions, or None when there are none or they cannot be read.
+
+        Raises as `load_transcript`.
+        """
+        ...
+
+    def save_questions(self, interview_id: str, generation: int, found: KeptQuestions) -> None:
+        """Keep `found`, replacing any kept questions. Raises as `save_transcript`."""
+        ...
+
+    def discard(self, interview_id: str, generation: int) -> None:
+        """Remove both kept items of the generation; nothing kept is no error.
+
+        Raises ValueError, StageStoreUnavailable or ConfigurationError.
+        """
+        ...
+
+
 @attrs.frozen
 class QueueMessage:
     """A received request to process an interview, or a body that could not be read as one."""
@@ -298,6 +343,16 @@ class InterviewCatalog(Protocol):
         attempt counter goes back to zero and any error and dropped lease are cleared; the
         stored questions stay until the next run replaces them. Raises InterviewNotFound,
         LeaseHeld, RepositoryUnavailable or ConfigurationError.
+
+        The generation goes up by one, so that the rerun keeps nothing of earlier attempts.
+        """
+        ...
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """Raise the interview's generation by one, and nothing else, and return the record.
+
+        For a dead-letter redrive: the redriven request starts afresh without a reset of
+        the record. Raises InterviewNotFound, RepositoryUnavailable or ConfigurationError.
         """
         ...
 

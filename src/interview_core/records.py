@@ -165,7 +165,8 @@ def check_question_set(interview_id: str, questions: Sequence[Question]) -> None
 
 
 def reopened(record: Interview, now: datetime) -> Interview:
-    """The record pending again for an operator's rerun: no lease, no error, no attempts.
+    """The record pending again for an operator's rerun: no lease, no error, no attempts,
+    and the next generation.
 
     Refused with LeaseHeld while a live lease exists. This is the operator's reset, outside
     the worker's transitions: any state may go back to pending once no worker holds it.
@@ -176,12 +177,19 @@ def reopened(record: Interview, now: datetime) -> Interview:
         record,
         state=InterviewState.PENDING,
         attempts=0,
+        generation=record.generation + 1,
         lease_owner=None,
         lease_expires_at=None,
         error_code=None,
         error_message=None,
         updated_at=now,
     )
+
+
+def next_generation(record: Interview, now: datetime) -> Interview:
+    """The record in its next generation, for a dead-letter redrive; nothing else changes
+    but `updated_at`."""
+    return attrs.evolve(record, generation=record.generation + 1, updated_at=now)
 
 
 def as_created(interview: Interview) -> Interview:

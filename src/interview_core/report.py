@@ -71,6 +71,10 @@ class ProcessingReport:
     failed) did not happen after its retries: the lease then runs out by itself."""
     lease_remaining_seconds: float | None = None
     """For a busy outcome: how long the lease held elsewhere has left, when known."""
+    resumed: tuple[str, ...] = ()
+    """The stages this attempt skipped because an earlier attempt of the interview's
+    generation kept their results: `transcribe` (and the fetch and audio extraction before
+    it), `extract_questions`, `suggest_answers`."""
 
     @property
     def duration(self) -> float:

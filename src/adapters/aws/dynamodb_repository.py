@@ -382,9 +382,17 @@ class DynamoDBInterviewRepository:
         return dynamodb_catalog.scan_by_state(self._client, self._interviews, state, limit)
 
     def reset_for_reprocess(self, interview_id: str) -> Interview:
-        """Pending again, attempts at zero, no error, in one conditional write. Raises
-        InterviewNotFound, LeaseHeld, RepositoryUnavailable or ConfigurationError."""
+        """Pending again, attempts at zero, no error, the next generation, in one conditional
+        write. Raises InterviewNotFound, LeaseHeld, RepositoryUnavailable or
+        ConfigurationError."""
         return dynamodb_catalog.reopen_interview(
+            self._client, self._interviews, interview_id, self._clock.now()
+        )
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """`generation` raised by one in one conditional write (ADD). Raises
+        InterviewNotFound, RepositoryUnavailable or ConfigurationError."""
+        return dynamodb_catalog.raise_generation(
             self._client, self._interviews, interview_id, self._clock.now()
         )
 

@@ -178,8 +178,16 @@ class InMemoryInterviewRepository:
         return found[:limit]
 
     def reset_for_reprocess(self, interview_id: str) -> Interview:
-        """Pending again, attempts at zero, no error. Raises InterviewNotFound or LeaseHeld."""
+        """Pending again, attempts at zero, no error, the next generation. Raises
+        InterviewNotFound or LeaseHeld."""
         with self._lock:
             record = records.reopened(self._existing(interview_id), self._clock.now())
+            self._interviews[interview_id] = record
+        return attrs.evolve(record)
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """The generation raised by one. Raises InterviewNotFound."""
+        with self._lock:
+            record = records.next_generation(self._existing(interview_id), self._clock.now())
             self._interviews[interview_id] = record
         return attrs.evolve(record)

@@ -116,6 +116,7 @@ _S3 = {
     "HeadObject": ("s3:GetObject", True),
     "GetObject": ("s3:GetObject", True),
     "PutObject": ("s3:PutObject", True),
+    "DeleteObject": ("s3:DeleteObject", True),
 }
 _TRANSCRIBE = {
     name: name for name in ("StartTranscriptionJob", "GetTranscriptionJob", "ListTranscriptionJobs")

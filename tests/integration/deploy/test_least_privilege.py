@@ -216,6 +216,7 @@ def test_both_runs_completed_their_interview_through_transcribe_and_dead_lettere
         assert int(record["question_count"]["N"]) > 0
     assert ("transcribe", "StartTranscriptionJob") in operations
     assert ("sqs", "GetQueueUrl") in operations
+    assert ("s3", "DeleteObject") in operations  # the kept stages, once completed
     sqs = recorded.stack.client("sqs")
     dead = sqs.receive_message(QueueUrl=recorded.stack.outputs["DeadLetterQueueUrl"])
     assert [m["Body"] for m in dead["Messages"]] == ["not an interview request"]
@@ -257,6 +258,8 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
         Permission("dynamodb:Scan", f"{table}/{outputs['QuestionsTableName']}"),
         Permission("s3:PutObject", f"{bucket}/videos/u/i/interview.mp4"),
         Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/audio.mp4"),
+        Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/transcript.json"),
+        Permission("s3:DeleteObject", f"{bucket}/videos/u/i/g0/interview.json"),
         Permission("s3:GetObject", "arn:aws:s3:::another-bucket/videos/x.mp4"),
         Permission("sqs:SendMessage", outputs["QueueArn"]),
         Permission("sqs:ReceiveMessage", dead_letters),

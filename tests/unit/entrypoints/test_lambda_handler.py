@@ -14,6 +14,7 @@ import pytest
 from dependency_injector import providers
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from adapters.local.memory_stage_store import InMemoryStageStore
 from entrypoints import lambda_handler
 from entrypoints.container import Container
 from entrypoints.lambda_handler import START_MARGIN_MS, SqsBatchHandler, build_container
@@ -106,6 +107,7 @@ class World:
         done = self.repository.claim(IDS["done"], "earlier-run", 600.0)
         self.repository.mark_completed(done.id, "earlier-run", 0)
         self.builds = 0
+        self.stage_store: InMemoryStageStore | None = None
         self.visibility = RecordingVisibility()
         self.settings = Settings(
             INTERVIEWS_BACKEND="local",
@@ -123,6 +125,7 @@ class World:
             audio_extractor=SpyAudioExtractor(),
             transcriber=self.transcriber,
             question_extractor=self.extractor,
+            stage_store=self.stage_store,
         )
         container.queue_visibility.override(providers.Object(self.visibility))
         return container
@@ -392,3 +395,69 @@ def test_cold_start_reads_the_environment_and_turns_metrics_on(
     line = json.loads(capsys.readouterr().out)
     assert line["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Cold/Start"
     assert list(tmp_path.iterdir()) == []  # no log file: Lambda's disk is read-only
+
+
+# --- the function's deadline between stages --------------------------------------------------
+
+
+def test_an_attempt_near_the_deadline_keeps_its_transcript_and_hands_the_message_back(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    world.stage_store = InMemoryStageStore()
+    handler = SqsBatchHandler(world.build)
+    margin_ms = world.settings.lambda_stage_margin_seconds * 1000
+    context = LambdaContext(remaining_ms=900_000)
+
+    def transcription_takes_the_time_left() -> None:
+        context.remaining_ms = int(margin_ms) - 1  # too little left to find the questions
+
+    world.transcriber.during = transcription_takes_the_time_left
+    real_event["Records"] = _records(real_event, [("good", MAX_ATTEMPTS)])
+
+    first = handler(real_event, context)
+
+    record = world.repository.get(IDS["good"])
+    assert _failures(first) == {"msg-0-good"}
+    assert "msg-0-good" in world.visibility.released
+    assert record.state is InterviewState.PROCESSING  # not failed, though the final attempt
+    assert record.lease_owner is None
+    assert world.extractor.transcripts == []
+    assert world.stage_store.load_transcript(IDS["good"], 0) is not None
+
+    world.transcriber.during = None
+    real_event["Records"] = _records(real_event, [("good", MAX_ATTEMPTS)])
+    second = handler(real_event, LambdaContext(remaining_ms=900_000))
+
+    assert _failures(second) == set()
+    assert world.state("good") is InterviewState.COMPLETED
+    assert len(world.transcriber.calls) == 1  # the second invocation resumed after it
+    assert world.stage_store.keys() == []
+
+
+def test_a_stage_is_not_started_with_less_than_the_margin_left(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    margin_ms = world.settings.lambda_stage_margin_seconds * 1000
+    real_event["Records"] = _records(real_event, [("good", 1)])
+
+    response = SqsBatchHandler(world.build)(
+        real_event, LambdaContext(remaining_ms=int(margin_ms) - 1)
+    )
+
+    assert _failures(response) == {"msg-0-good"}
+    assert world.video_store.fetched == []
+    record = world.repository.get(IDS["good"])
+    assert (record.state, record.lease_owner) == (InterviewState.PROCESSING, None)
+
+
+def test_with_the_margin_left_every_stage_runs(real_event: dict[str, Any]) -> None:
+    world = World()
+    margin_ms = world.settings.lambda_stage_margin_seconds * 1000
+    real_event["Records"] = _records(real_event, [("good", 1)])
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext(remaining_ms=int(margin_ms)))
+
+    assert _failures(response) == set()
+    assert world.state("good") is InterviewState.COMPLETED
