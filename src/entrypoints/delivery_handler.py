@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from entrypoints.log_config import log_report
-from interview_core.delivery import LAST_LOOK_RETRIES
+from interview_core.delivery import LAST_LOOK_RETRIES, Action
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ class DeliveryHandler:
                 max_attempts=self._policy.max_attempts,
                 last_look=self._policy.is_last_look(message),
                 on_claimed=claimed,
+                throttle_patience_seconds=self._policy.throttle_patience_seconds,
             )
 
         report = attempt()
@@ -179,6 +180,11 @@ def _describe(decision: Decision) -> str:
         return "deleting it"
     if decision.halts:
         return "kept until the deployment is fixed"
+    if decision.action is Action.REQUEUE:
+        return (
+            f"requeued as a fresh copy for {decision.delay_seconds:.1f} s "
+            "(throttled: no attempt spent)"
+        )
     if decision.reason == "invalid-for-dead-letter":
         return "released for the dead-letter queue"
     if decision.reason == "invalid-past-redrive-limit":

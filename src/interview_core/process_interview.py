@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.analysis import Analysis, MediaAnalysis, QuestionStages, build_questions
+from interview_core.clock import SystemClock
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     AttemptsExhausted,
@@ -19,6 +20,8 @@ from interview_core.errors import (
     InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
+    ThrottlePatienceExhausted,
+    TransientError,
 )
 from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.redaction import redact_locations
@@ -27,11 +30,13 @@ from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from datetime import datetime
 
     from interview_core.entities import Interview
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
+        Clock,
         InPlaceTranscriber,
         InterviewRepository,
         QuestionExtractor,
@@ -60,9 +65,11 @@ class ProcessInterview:
         answer_suggester: AnswerSuggester | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Clock | None = None,
     ) -> None:
         """`in_place_transcriber`, when given, is tried first so eligible videos never move;
-        `answer_suggester`, when given, writes the answers of the questions found.
+        `answer_suggester`, when given, writes the answers of the questions found; `clock`
+        measures how long an interview has been throttled (the repository's clock).
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -78,6 +85,7 @@ class ProcessInterview:
             audio_extractor, transcriber, question_extractor, answer_suggester
         )
         self._lease_seconds = lease_seconds
+        self._clock: Clock = clock or SystemClock()
 
     def execute(
         self,
@@ -89,6 +97,7 @@ class ProcessInterview:
         max_attempts: int | None = None,
         last_look: bool = False,
         on_claimed: Callable[[Interview], None] | None = None,
+        throttle_patience_seconds: float | None = None,
     ) -> ProcessingReport:
         """Process one interview and report how it ended; never raises a core error.
 
@@ -99,6 +108,14 @@ class ProcessInterview:
         a heartbeat. `last_look` (the message's last receive before the dead-letter queue)
         starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
         failed one is left as it is.
+
+        A claimed run that ends because a service refused for a rate or a quota (a
+        TransientError with `throttled`) is not the interview's doing: it is never failed for
+        it on a final attempt, its claim's attempt is given back and the record's
+        `throttled_since` set (see InterviewRepository.release), and the report carries
+        `throttled_seconds`. Once the interview has been throttled for
+        `throttle_patience_seconds` or longer (no limit when None), such a run marks it failed
+        with THROTTLE_PATIENCE_EXHAUSTED instead.
         """
         lease_owner = owner or uuid.uuid4().hex
         run = _Run(interview_id, StageTimer())
@@ -122,6 +139,8 @@ class ProcessInterview:
         except Exception as exc:  # noqa: BLE001 - classified by its kind
             return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
+        run.throttled_since = interview.throttled_since
+        run.patience = throttle_patience_seconds
         if max_attempts is not None and interview.attempts >= max_attempts:
             final_attempt = True
         if interview.record_problem is None and loaded.record_problem is not None:
@@ -194,6 +213,8 @@ class ProcessInterview:
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
     ) -> ProcessingReport:
         kind = _kind(exc)
+        if isinstance(exc, TransientError) and exc.throttled:
+            return self._settle_throttled(run, owner, exc)
         fails = kind is ErrorKind.INTERVIEW or (kind is ErrorKind.TRANSIENT and final_attempt)
         info = _error_info(exc)
         try:
@@ -211,6 +232,31 @@ class ProcessInterview:
             run.settle_error = _error_info(unsettled)
         outcome = Outcome.HALTED if kind is ErrorKind.DEPLOYMENT else Outcome.RETRY
         return run.report(outcome, error=exc)
+
+    def _settle_throttled(self, run: _Run, owner: str, exc: TransientError) -> ProcessingReport:
+        """Give the attempt back and wait, or fail the interview once its patience is spent."""
+        since = run.throttled_since
+        throttled = 0.0 if since is None else max((self._clock.now() - since).total_seconds(), 0)
+        run.throttled_seconds = throttled
+        try:
+            if run.patience is not None and throttled >= run.patience:
+                error = ThrottlePatienceExhausted(
+                    run.interview_id, throttled, run.patience, f"{exc.code}: {exc.message}"
+                )
+                self._with_retries(
+                    lambda: self._repository.mark_failed(
+                        run.interview_id, owner, error.code, error.message[:MAX_ERROR_MESSAGE]
+                    )
+                )
+                return run.report(Outcome.FAILED, error=error)
+            self._with_retries(
+                lambda: self._repository.release(run.interview_id, owner, throttled=True)
+            )
+        except LeaseLost as lost:
+            return run.report(Outcome.BUSY, error=lost)
+        except Exception as unsettled:  # noqa: BLE001 - reported; the message comes back
+            run.settle_error = _error_info(unsettled)
+        return run.report(Outcome.RETRY, error=exc)
 
     def _with_retries(self, write: Callable[[], None]) -> None:
         """Run a write that ends the attempt, again after short pauses while it fails
@@ -240,6 +286,9 @@ class _Run:
         self.audio_seconds: float | None = None
         self.dropped_count = 0
         self.settle_error: ErrorInfo | None = None
+        self.throttled_since: datetime | None = None
+        self.throttled_seconds: float | None = None
+        self.patience: float | None = None
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
@@ -256,6 +305,7 @@ class _Run:
             lease_remaining_seconds=error.remaining_seconds
             if isinstance(error, LeaseHeld)
             else None,
+            throttled_seconds=self.throttled_seconds,
         )
 
 
@@ -274,6 +324,14 @@ def _kind(exc: Exception) -> ErrorKind:
 
 def _error_info(exc: Exception) -> ErrorInfo:
     """Core errors keep their code; anything else is an unexpected, retryable error."""
+    if isinstance(exc, TransientError):
+        return ErrorInfo(
+            exc.code,
+            exc.message[:MAX_ERROR_MESSAGE],
+            exc.kind,
+            throttled=exc.throttled,
+            retry_after_seconds=exc.retry_after_seconds,
+        )
     if isinstance(exc, InterviewError):
         return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
     message = redact_locations(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_MESSAGE]

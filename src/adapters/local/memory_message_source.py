@@ -101,6 +101,25 @@ class InMemoryMessageSource(LocalQueue):
             if self._current(message) is not None:
                 del self._entries[message.message_id]
 
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Replace the message, if `message` is its latest delivery, by a fresh copy of its
+        body under a new id, never received, visible after `delay_seconds` (clamped to
+        0..900), in one step. Raises ValueError for a message that is not a request."""
+        self._rules.check_requeue(message)
+        delay = self._rules.send_delay(delay_seconds)
+        with self._changed:
+            entry = self._current(message)
+            if entry is None:
+                return
+            del self._entries[message.message_id]
+            copy_id = str(uuid.uuid4())
+            self._entries[copy_id] = _Entry(
+                message_id=copy_id,
+                body=entry.body,
+                visible_at=self._clock.now() + timedelta(seconds=delay),
+            )
+            self._changed.notify_all()
+
     # --- inspection -----------------------------------------------------------------------
 
     def visible(self) -> list[QueuedMessage]:

@@ -156,6 +156,26 @@ class SqliteMessageSource(LocalQueue):
                 (message.message_id, message.receipt),
             )
 
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Replace the message, if `message` is its latest delivery, by a fresh copy of its
+        body under a new id, never received, visible after `delay_seconds` (clamped to
+        0..900), in one transaction. Raises ValueError for a message that is not a request,
+        QueueUnavailable or ConfigurationError."""
+        self._rules.check_requeue(message)
+        delay = self._rules.send_delay(delay_seconds)
+        visible_at = _micros(self._clock.now() + timedelta(seconds=delay))
+        with self._database.write() as connection:
+            replaced = connection.execute(
+                "INSERT INTO queue_messages (message_id, body, visible_at)"
+                " SELECT ?, body, ? FROM queue_messages WHERE message_id = ? AND receipt = ?",
+                (str(uuid.uuid4()), visible_at, message.message_id, message.receipt),
+            ).rowcount
+            if replaced:
+                connection.execute(
+                    "DELETE FROM queue_messages WHERE message_id = ? AND receipt = ?",
+                    (message.message_id, message.receipt),
+                )
+
     # --- inspection -----------------------------------------------------------------------
 
     def visible(self) -> list[QueuedMessage]:
