@@ -126,7 +126,6 @@ class Container(containers.DeclarativeContainer):
         lease_seconds=settings.provided.lease_seconds,
         in_place_transcriber=in_place_transcriber,
         answer_suggester=answer_suggester,
-        clock=clock,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)

@@ -247,11 +247,11 @@ class MessageSource(Protocol):
         (clamped to 0..MAX_SEND_DELAY_SECONDS), and delete this delivery.
 
         The copy has never been received, so its receive count (which the redrive policy
-        counts against `maxReceiveCount`) starts again. The delivery is first hidden for the
-        delay, as `release` would, and deleted only once the copy is sent: when sending fails
-        the message comes back after the delay like a released one, and QueueUnavailable is
-        raised; when only the deletion fails both remain, a duplicate the lease and the
-        idempotent writes make harmless. Does nothing when `message` is no longer the latest
+        counts against `maxReceiveCount`) starts again. The delivery is deleted only once the
+        copy is sent: when sending fails nothing is lost (the message comes back later, as a
+        released one: SQS hides it for the delay first) and QueueUnavailable is raised; when
+        only the deletion fails both remain, a duplicate the lease and the idempotent writes
+        make harmless. Does nothing when `message` is no longer the latest
         delivery of its message (a stale receipt). Raises ValueError for a message that is not
         a request (`interview_id` None), QueueUnavailable or ConfigurationError.
         """

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.analysis import Analysis, MediaAnalysis, QuestionStages, build_questions
-from interview_core.clock import SystemClock
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     AttemptsExhausted,
@@ -30,13 +29,11 @@ from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from datetime import datetime
 
     from interview_core.entities import Interview
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
-        Clock,
         InPlaceTranscriber,
         InterviewRepository,
         QuestionExtractor,
@@ -65,11 +62,9 @@ class ProcessInterview:
         answer_suggester: AnswerSuggester | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
-        clock: Clock | None = None,
     ) -> None:
         """`in_place_transcriber`, when given, is tried first so eligible videos never move;
-        `answer_suggester`, when given, writes the answers of the questions found; `clock`
-        measures how long an interview has been throttled (the repository's clock).
+        `answer_suggester`, when given, writes the answers of the questions found.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -85,7 +80,6 @@ class ProcessInterview:
             audio_extractor, transcriber, question_extractor, answer_suggester
         )
         self._lease_seconds = lease_seconds
-        self._clock: Clock = clock or SystemClock()
 
     def execute(
         self,
@@ -113,7 +107,8 @@ class ProcessInterview:
         TransientError with `throttled`) is not the interview's doing: it is never failed for
         it on a final attempt, its claim's attempt is given back and the record's
         `throttled_since` set (see InterviewRepository.release), and the report carries
-        `throttled_seconds`. Once the interview has been throttled for
+        `throttled_seconds` (from `throttled_since` to this run's claim, both times of the
+        repository's clock). Once the interview has been throttled for
         `throttle_patience_seconds` or longer (no limit when None), such a run marks it failed
         with THROTTLE_PATIENCE_EXHAUSTED instead.
         """
@@ -139,7 +134,7 @@ class ProcessInterview:
         except Exception as exc:  # noqa: BLE001 - classified by its kind
             return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
-        run.throttled_since = interview.throttled_since
+        run.throttled_for = _throttled_for(interview)
         run.patience = throttle_patience_seconds
         if max_attempts is not None and interview.attempts >= max_attempts:
             final_attempt = True
@@ -235,8 +230,7 @@ class ProcessInterview:
 
     def _settle_throttled(self, run: _Run, owner: str, exc: TransientError) -> ProcessingReport:
         """Give the attempt back and wait, or fail the interview once its patience is spent."""
-        since = run.throttled_since
-        throttled = 0.0 if since is None else max((self._clock.now() - since).total_seconds(), 0)
+        throttled = run.throttled_for
         run.throttled_seconds = throttled
         try:
             if run.patience is not None and throttled >= run.patience:
@@ -286,7 +280,7 @@ class _Run:
         self.audio_seconds: float | None = None
         self.dropped_count = 0
         self.settle_error: ErrorInfo | None = None
-        self.throttled_since: datetime | None = None
+        self.throttled_for = 0.0
         self.throttled_seconds: float | None = None
         self.patience: float | None = None
 
@@ -315,6 +309,15 @@ _UNCLAIMED_OUTCOMES = {
     ErrorKind.DEPLOYMENT: Outcome.HALTED,
 }
 """How a run ends when an error of each kind comes before the interview is claimed."""
+
+
+def _throttled_for(claimed: Interview) -> float:
+    """Seconds from the interview's first throttled run (since its last progress) to this
+    claim, which stamped `updated_at`; 0 when it has not been throttled."""
+    since, claimed_at = claimed.throttled_since, claimed.updated_at
+    if since is None or claimed_at is None:
+        return 0.0
+    return max((claimed_at - since).total_seconds(), 0.0)
 
 
 def _kind(exc: Exception) -> ErrorKind:

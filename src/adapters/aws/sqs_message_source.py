@@ -17,6 +17,7 @@ from adapters.aws.errors import (
     error_message,
     is_access_denied,
     is_missing_credentials,
+    is_throttling,
     is_transient,
 )
 from adapters.aws.sqs_dead_letters import SqsDeadLetters
@@ -297,7 +298,9 @@ class SqsMessageSource:
         logger.warning("SQS %s on %s failed: %s", operation, self._queue_url, describe(exc))
         reason = describe_safely(exc, self._queue_url)
         if is_transient(exc):
-            return QueueUnavailable(f"SQS {operation} failed, retry later: {reason}")
+            return QueueUnavailable(
+                f"SQS {operation} failed, retry later: {reason}", throttled=is_throttling(exc)
+            )
         return QueueUnavailable(f"SQS {operation} failed: {reason}")
 
     # --- the RequestSender and DeadLetterQueue roles --------------------------------------

@@ -15,6 +15,7 @@ from adapters.aws.errors import (
     error_codes,
     http_status,
     is_access_denied,
+    is_throttling,
     is_transient,
 )
 from adapters.aws.transcribe_jobs import (
@@ -299,7 +300,9 @@ def _transcribe_error(exc: BaseException, name: str) -> InterviewError:
     status = http_status(exc)
     reason = describe_safely(exc)
     if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES:
-        return TranscriptionUnavailable(f"Amazon Transcribe is unavailable{job}: {reason}")
+        return TranscriptionUnavailable(
+            f"Amazon Transcribe is unavailable{job}: {reason}", throttled=is_throttling(exc)
+        )
     if (
         error_codes(exc) & _REFUSED_CODES
         or is_access_denied(exc)

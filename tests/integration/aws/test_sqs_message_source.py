@@ -392,9 +392,12 @@ def test_receive_errors_become_core_errors(
 ) -> None:
     source, stubber = stubbed
 
-    raises_core_error(
+    error = raises_core_error(
         stubber, "receive_message", code, status, expected, lambda: source.receive(1, 0), meta=meta
     )
+
+    throttling = {"ThrottlingException", "RequestThrottled", "KmsThrottled"}
+    assert getattr(error, "throttled", False) is (code in throttling)
 
 
 @pytest.mark.parametrize("operation", ["ack", "release", "extend"])

@@ -57,7 +57,6 @@ class World:
             self.extractor,
             lease_seconds=60.0,
             sleep=lambda _: None,
-            clock=self.clock,
         )
 
     def run(self, *, final_attempt: bool = False, max_attempts: int = 5) -> ProcessingReport:

@@ -107,7 +107,6 @@ class StormRig:
             self.model,
             lease_seconds=self.settings.lease_seconds,
             sleep=self.clock.advance,
-            clock=self.clock,
         )
         jitter = random.Random(seed)
         self.handlers = [
