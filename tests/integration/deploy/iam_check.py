@@ -86,6 +86,7 @@ _SQS = {
         "ReceiveMessage",
         "DeleteMessage",
         "ChangeMessageVisibility",
+        "SendMessage",
     )
 }
 _S3 = {
