@@ -50,7 +50,9 @@ class DeliveryHandler:
     of one interview never share a lease, even in one process. `final_attempt` follows the
     policy (the receive count against `max_attempts`). An interview leased elsewhere for a
     few seconds more (DeliveryPolicy.busy_wait) is waited for through `sleep` and claimed
-    once more, instead of costing the message a receive. Logs the upstream's
+    once more, instead of costing the message a receive. The policy's throttle patience
+    (WORKER_THROTTLE_PATIENCE_SECONDS) goes to the use case with the attempt limit; a
+    throttled run is decided REQUEUE, which the caller carries out. Logs the upstream's
     PROCESSING_METRICS line for every request and one line per decision, with ids and error
     codes only: never the body, transcript text or answers. Safe to share between threads.
     """

@@ -37,8 +37,9 @@ class InMemoryMessageSource(LocalQueue):
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
     issues a new receipt. A message whose receive count would exceed `max_receive_count`
-    moves to `dead_letters` instead of being delivered. Only the latest receipt acts: ack,
-    release and extend with an earlier receipt (or for a deleted message) succeed and change
+    moves to `dead_letters` instead of being delivered; `requeue` replaces a message by a
+    fresh copy whose receive count starts again. Only the latest receipt acts: ack, release,
+    extend and requeue with an earlier receipt (or for a deleted message) succeed and change
     nothing, so a slow worker can never delete or hide a newer delivery (SQS may honour a
     stale handle; refusing it is the safe reading). With `long_poll`, receive waits up to
     `wait_seconds` of real time for a message; without it (tests on a ManualClock, where time

@@ -56,8 +56,9 @@ class SqliteMessageSource(LocalQueue):
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
     issues a new receipt; a message whose receive count would exceed `max_receive_count`
-    moves to the dead letters instead of being delivered. Only the latest receipt acts: ack,
-    release and extend with an earlier receipt (or for a deleted message) change nothing.
+    moves to the dead letters instead of being delivered; `requeue` replaces a message by a
+    fresh copy whose receive count starts again. Only the latest receipt acts: ack, release,
+    extend and requeue with an earlier receipt (or for a deleted message) change nothing.
     A body above `max_body_bytes` comes back with a body error without being parsed. Any
     number of threads and processes may share the file: a receive selects and hides its
     messages in one `BEGIN IMMEDIATE` transaction, so no two receivers get the same message
