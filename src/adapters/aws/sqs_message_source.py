@@ -77,9 +77,9 @@ class SqsMessageSource:
     A receipt that no longer acts on its message (ReceiptHandleIsInvalid, MessageNotInflight,
     an expired receipt handle, or the 12-hour total visibility reached) means the message was
     already deleted, or its visibility ran out and it may be with another consumer. `ack`,
-    `release`, `extend` and `requeue` then log a warning with the message id and return normally: the
-    interview's lease and state, not the queue, guard against duplicate work, and a
-    redelivered message for a finished interview is acked without work.
+    `release`, `extend` and `requeue` then log a warning with the message id and return
+    normally: the interview's lease and state, not the queue, guard against duplicate work,
+    and a redelivered message for a finished interview is acked without work.
     """
 
     def __init__(
