@@ -451,6 +451,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         backoff_max_seconds=settings.worker_backoff_max_seconds,
         busy_delay_seconds=settings.lease_seconds if busy is None else busy,
         invalid_messages=settings.worker_invalid_messages,
+        throttle_patience_seconds=settings.worker_throttle_patience_seconds,
     )
 
 

@@ -38,6 +38,14 @@ class QueueVisibility(Protocol):
         Raises a core error when the queue cannot be reached or named."""
         ...
 
+    def requeue(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        """Send a fresh copy of `message`'s request to the queue `queue_arn`, visible after
+        `delay_seconds`; the event source deletes `message` itself once it is not reported
+        as a failure.
+
+        Raises a core error when the queue cannot be reached or named."""
+        ...
+
 
 def build_container() -> Container:
     """Read the settings, set up logging and metrics, and wire the adapters.
@@ -71,6 +79,12 @@ class SqsBatchHandler:
     `ApproximateReceiveCount` reaches WORKER_MAX_ATTEMPTS (below the queue's redrive limit)
     is the final attempt: a transient failure then marks the interview failed, and a claim
     past that many attempts marks it failed with ATTEMPTS_EXHAUSTED.
+
+    A record whose run ended throttled (Action.REQUEUE) is not handed back: a fresh copy of
+    its request is sent with the policy's delay (DelaySeconds) and the record left out of
+    the failures, so SQS deletes it and the copy's receive count starts again; waiting out
+    a quota never brings it nearer the dead-letter queue. When the copy cannot be sent the
+    record is handed back with the delay instead.
 
     Records run sequentially: Lambda scales by running more environments, the event source
     mapping's batch size bounds the work of one invocation, and a record is not started with
@@ -133,7 +147,9 @@ class SqsBatchHandler:
                 if decision.acknowledges:
                     continue
                 halted = decision.halts
-                if decision.action is Action.RELEASE:
+                if decision.action is Action.REQUEUE and self._requeue(record, message, decision):
+                    continue
+                if decision.action in (Action.RELEASE, Action.REQUEUE):
                     self._delay(record, message, decision.delay_seconds)
             failures.append({"itemIdentifier": message.message_id})
         return {"batchItemFailures": failures}
@@ -146,6 +162,28 @@ class SqsBatchHandler:
             return _remaining_ms(context) < margin_ms
 
         return should_stop
+
+    def _requeue(
+        self, record: Mapping[str, Any], message: QueueMessage, decision: Decision
+    ) -> bool:
+        """Send a throttled record's fresh copy; whether it was sent (the record is then left
+        out of the failures, so SQS deletes it). When it was not, the caller releases it."""
+        queue_arn = record.get("eventSourceARN")
+        try:
+            if not isinstance(queue_arn, str):
+                raise ConfigurationError("the SQS record has no eventSourceARN")
+            self.container.queue_visibility().requeue(queue_arn, message, decision.delay_seconds)
+        except Exception as exc:
+            code = exc.code if isinstance(exc, InterviewError) else type(exc).__name__
+            log.warning(
+                "message %s: could not requeue it (%s); it is handed back with its delay, "
+                "which counts a receive",
+                message.message_id,
+                code,
+                extra={"message_id": message.message_id, "error_code": code},
+            )
+            return False
+        return True
 
     def _delay(self, record: Mapping[str, Any], message: QueueMessage, seconds: float) -> None:
         """Set the released record's visibility to the policy's delay; on failure it comes

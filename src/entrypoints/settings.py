@@ -14,6 +14,7 @@ from interview_core.errors import ConfigurationError
 from interview_core.limits import (
     DEFAULT_JOB_TIMEOUT_SECONDS,
     DEFAULT_LEASE_SECONDS,
+    DEFAULT_THROTTLE_PATIENCE_SECONDS,
     MAX_VISIBILITY_SECONDS,
     MAX_WAIT_SECONDS,
     WORKER_VISIBILITY_SECONDS,
@@ -293,6 +294,16 @@ class Settings(BaseSettings):
     )
     worker_backoff_max_seconds: float = Field(
         900.0, gt=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BACKOFF_MAX_SECONDS")
+    )
+    worker_throttle_patience_seconds: float = Field(  # how long throttling may last
+        DEFAULT_THROTTLE_PATIENCE_SECONDS,
+        gt=0,
+        description=(
+            "How long an interview may keep being refused for a rate or a quota (any "
+            "service's throttling) before it is failed with THROTTLE_PATIENCE_EXHAUSTED; "
+            "until then throttled runs spend no attempt and no dead-letter receive."
+        ),
+        validation_alias=_env("WORKER_THROTTLE_PATIENCE_SECONDS"),
     )
     worker_busy_delay_seconds: float | None = Field(  # None: INTERVIEWS_LEASE_SECONDS
         None, ge=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BUSY_DELAY_SECONDS")

@@ -42,6 +42,9 @@ class Interview:
     updated_at: datetime | None = None
     record_problem: str | None = None
     generation: int = 0
+    throttled_since: datetime | None = None
+    """When the first run ended throttled since the interview last made progress (a run that
+    completed, failed or ended for another reason clears it): the start of its patience."""
 
     def has_live_lease(self, now: datetime) -> bool:
         """Whether some worker holds a lease that has not expired at `now`."""

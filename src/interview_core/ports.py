@@ -172,8 +172,14 @@ class InterviewRepository(Protocol):
         """Push the lease's expiry to now + `lease_seconds`. Raises LeaseLost if not held."""
         ...
 
-    def release(self, interview_id: str, owner: str) -> None:
-        """Drop the lease so another delivery may claim at once. Raises LeaseLost if not held."""
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
+        """Drop the lease so another delivery may claim at once. Raises LeaseLost if not held.
+
+        With `throttled` (the run ended because a service refused for a rate or a quota), the
+        attempt the claim counted is given back and `throttled_since` is set to now unless it
+        is set already, in the same write; without it `throttled_since` is cleared. Completion,
+        failure and the operator's reset clear it too.
+        """
         ...
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
@@ -279,6 +285,21 @@ class MessageSource(Protocol):
 
     def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
         """Keep the message hidden for `visibility_seconds` from now. Raises QueueUnavailable."""
+        ...
+
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Put a fresh copy of the request on the queue, visible after `delay_seconds`
+        (clamped to 0..MAX_SEND_DELAY_SECONDS), and delete this delivery.
+
+        The copy has never been received, so its receive count (which the redrive policy
+        counts against `maxReceiveCount`) starts again. The delivery is deleted only once the
+        copy is sent: when sending fails nothing is lost (the message comes back later, as a
+        released one: SQS hides it for the delay first) and QueueUnavailable is raised; when
+        only the deletion fails both remain, a duplicate the lease and the idempotent writes
+        make harmless. Does nothing when `message` is no longer the latest
+        delivery of its message (a stale receipt). Raises ValueError for a message that is not
+        a request (`interview_id` None), QueueUnavailable or ConfigurationError.
+        """
         ...
 
 

@@ -20,6 +20,8 @@ from interview_core.errors import (
     InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
+    ThrottlePatienceExhausted,
+    TransientError,
 )
 from interview_core.kept_stages import KeptStages
 from interview_core.limits import DEFAULT_LEASE_SECONDS
@@ -99,6 +101,7 @@ class ProcessInterview:
         last_look: bool = False,
         on_claimed: Callable[[Interview], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        throttle_patience_seconds: float | None = None,
     ) -> ProcessingReport:
         """Process one interview and report how it ended; never raises a core error.
 
@@ -116,6 +119,15 @@ class ProcessInterview:
         released and the outcome is RETRY with DEADLINE_REACHED, never FAILED, even on the
         final attempt (which still counts as an attempt, as its receive counts for the
         queue; each such stop keeps at least the stage that finished before it).
+
+        A claimed run that ends because a service refused for a rate or a quota (a
+        TransientError with `throttled`) is not the interview's doing: it is never failed for
+        it on a final attempt, its claim's attempt is given back and the record's
+        `throttled_since` set (see InterviewRepository.release), and the report carries
+        `throttled_seconds` (from `throttled_since` to this run's claim, both times of the
+        repository's clock). Once the interview has been throttled for
+        `throttle_patience_seconds` or longer (no limit when None), such a run marks it failed
+        with THROTTLE_PATIENCE_EXHAUSTED instead.
         """
         lease_owner = owner or uuid.uuid4().hex
         run = _Run(interview_id, StageTimer(), should_stop)
@@ -142,6 +154,8 @@ class ProcessInterview:
         except Exception as exc:  # noqa: BLE001 - classified by its kind
             return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
+        run.throttled_for = _throttled_for(interview)
+        run.patience = throttle_patience_seconds
         if max_attempts is not None and interview.attempts >= max_attempts:
             final_attempt = True
         if interview.record_problem is None and loaded.record_problem is not None:
@@ -248,6 +262,8 @@ class ProcessInterview:
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
     ) -> ProcessingReport:
         kind = _kind(exc)
+        if isinstance(exc, TransientError) and exc.throttled:
+            return self._settle_throttled(run, owner, exc)
         fails = kind is ErrorKind.INTERVIEW or (
             kind is ErrorKind.TRANSIENT and final_attempt and not isinstance(exc, DeadlineReached)
         )
@@ -268,6 +284,30 @@ class ProcessInterview:
             run.settle_error = _error_info(unsettled)
         outcome = Outcome.HALTED if kind is ErrorKind.DEPLOYMENT else Outcome.RETRY
         return run.report(outcome, error=exc)
+
+    def _settle_throttled(self, run: _Run, owner: str, exc: TransientError) -> ProcessingReport:
+        """Give the attempt back and wait, or fail the interview once its patience is spent."""
+        throttled = run.throttled_for
+        run.throttled_seconds = throttled
+        try:
+            if run.patience is not None and throttled >= run.patience:
+                error = ThrottlePatienceExhausted(
+                    run.interview_id, throttled, run.patience, f"{exc.code}: {exc.message}"
+                )
+                self._with_retries(
+                    lambda: self._repository.mark_failed(
+                        run.interview_id, owner, error.code, error.message[:MAX_ERROR_MESSAGE]
+                    )
+                )
+                return run.report(Outcome.FAILED, error=error)
+            self._with_retries(
+                lambda: self._repository.release(run.interview_id, owner, throttled=True)
+            )
+        except LeaseLost as lost:
+            return run.report(Outcome.BUSY, error=lost)
+        except Exception as unsettled:  # noqa: BLE001 - reported; the message comes back
+            run.settle_error = _error_info(unsettled)
+        return run.report(Outcome.RETRY, error=exc)
 
     def _with_retries(self, write: Callable[[], None]) -> None:
         """Run a write that ends the attempt, again after short pauses while it fails
@@ -310,6 +350,9 @@ class _Run:
         self.audio_seconds: float | None = None
         self.dropped_count = 0
         self.settle_error: ErrorInfo | None = None
+        self.throttled_for = 0.0
+        self.throttled_seconds: float | None = None
+        self.patience: float | None = None
 
     def checkpoint(self, stage: str) -> None:
         """Raise DeadlineReached, before `stage` starts, when the caller says to stop."""
@@ -337,6 +380,7 @@ class _Run:
             if isinstance(error, LeaseHeld)
             else None,
             resumed=tuple(self.resumed),
+            throttled_seconds=self.throttled_seconds,
         )
 
 
@@ -348,6 +392,15 @@ _UNCLAIMED_OUTCOMES = {
 """How a run ends when an error of each kind comes before the interview is claimed."""
 
 
+def _throttled_for(claimed: Interview) -> float:
+    """Seconds from the interview's first throttled run (since its last progress) to this
+    claim, which stamped `updated_at`; 0 when it has not been throttled."""
+    since, claimed_at = claimed.throttled_since, claimed.updated_at
+    if since is None or claimed_at is None:
+        return 0.0
+    return max((claimed_at - since).total_seconds(), 0.0)
+
+
 def _kind(exc: Exception) -> ErrorKind:
     """A core error's kind; anything unexpected is treated as transient and retried."""
     return exc.kind if isinstance(exc, InterviewError) else ErrorKind.TRANSIENT
@@ -355,6 +408,14 @@ def _kind(exc: Exception) -> ErrorKind:
 
 def _error_info(exc: Exception) -> ErrorInfo:
     """Core errors keep their code; anything else is an unexpected, retryable error."""
+    if isinstance(exc, TransientError):
+        return ErrorInfo(
+            exc.code,
+            exc.message[:MAX_ERROR_MESSAGE],
+            exc.kind,
+            throttled=exc.throttled,
+            retry_after_seconds=exc.retry_after_seconds,
+        )
     if isinstance(exc, InterviewError):
         return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
     message = redact_locations(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_MESSAGE]

@@ -231,9 +231,9 @@ class FaultyInterviewRepository:
         self._enter("extend_lease")
         self.inner.extend_lease(interview_id, owner, lease_seconds)
 
-    def release(self, interview_id: str, owner: str) -> None:
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
         self._enter("release")
-        self.inner.release(interview_id, owner)
+        self.inner.release(interview_id, owner, throttled=throttled)
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
         self._enter("replace_questions")

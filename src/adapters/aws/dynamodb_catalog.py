@@ -34,7 +34,7 @@ _NO_LIVE_LEASE = (
 _REOPEN = (
     "SET #state = :pending, attempts = :zero, updated_at = :now_text"
     " ADD generation :one"
-    " REMOVE lease_owner, lease_expires_at, error_code, error_message"
+    " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since"
 )
 _OWNED = (InterviewState.PROCESSING, InterviewState.COMPLETED, InterviewState.FAILED)
 

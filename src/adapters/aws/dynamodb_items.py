@@ -21,7 +21,9 @@ Interview items (table keyed by `id`):
   value that is not a number), `question_count` (N, optional), `lease_owner` (S)
   and `lease_expires_at` (N, epoch seconds with microseconds, so that conditions compare
   numbers), both absent when no lease is held, and `error_code`, `error_message` (S), set
-  by a failure and removed by a claim or a completion.
+  by a failure and removed by a claim or a completion; `throttled_since` (S, as the times
+  above), set by the first run since the last progress that ended throttled and removed by
+  any other end of a run.
 
 Question items (table keyed by `id`, a global secondary index on `interview_id`): the
 upstream's `id`, `interview_id`, `user_id` (optional), `question`, `answer`, `context`,
@@ -177,6 +179,7 @@ def interview_from_item(item: Item) -> Interview:
         updated_at=read_timestamp(item, "updated_at"),
         record_problem=problem or attempts_problem or expiry_problem,
         generation=_whole(generation),
+        throttled_since=read_timestamp(item, "throttled_since"),
     )
 
 
@@ -241,6 +244,7 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
         "question_count": _optional_number(interview.question_count),
         "created_at": _optional_timestamp(interview.created_at),
         "updated_at": _optional_timestamp(interview.updated_at),
+        "throttled_since": _optional_timestamp(interview.throttled_since),
     }
     item.update({name: value for name, value in optional.items() if value is not None})
     return item

@@ -306,6 +306,52 @@ def test_release_drops_the_lease_and_keeps_processing(subject: Subject) -> None:
     assert subject.repository.claim("iv-1", "worker-b", LEASE).attempts == 2
 
 
+def test_a_throttled_release_gives_the_attempt_back_and_starts_the_patience(
+    subject: Subject,
+) -> None:
+    subject.seed(attempts=2, state=InterviewState.PROCESSING)
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.clock.advance(5)
+    with pytest.raises(LeaseLost):
+        subject.repository.release("iv-1", "worker-b", throttled=True)
+
+    subject.repository.release("iv-1", "worker-a", throttled=True)
+
+    first = subject.repository.get("iv-1")
+    assert (first.attempts, first.lease_owner, first.lease_expires_at) == (2, None, None)
+    assert first.state is InterviewState.PROCESSING
+    assert first.throttled_since == START + timedelta(seconds=5)
+    subject.clock.advance(60)
+    again = subject.repository.claim("iv-1", "worker-b", LEASE)
+    assert (again.attempts, again.throttled_since) == (3, START + timedelta(seconds=5))
+    subject.repository.release("iv-1", "worker-b", throttled=True)
+    assert subject.repository.get("iv-1").throttled_since == START + timedelta(seconds=5)
+    assert subject.repository.get("iv-1").attempts == 2
+
+
+@pytest.mark.parametrize("end", ["release", "completed", "failed", "reset"])
+def test_any_other_end_of_a_run_clears_the_throttle_patience(subject: Subject, end: str) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.release("iv-1", "worker-a", throttled=True)
+    assert subject.repository.get("iv-1").throttled_since == START
+    subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    if end == "release":
+        subject.repository.release("iv-1", "worker-b")
+    elif end == "completed":
+        subject.repository.mark_completed("iv-1", "worker-b", 1)
+    elif end == "failed":
+        subject.repository.mark_failed("iv-1", "worker-b", "NO_AUDIO_TRACK", "silent")
+    else:
+        subject.repository.release("iv-1", "worker-b", throttled=True)
+        catalog(subject).reset_for_reprocess("iv-1")
+
+    record = subject.repository.get("iv-1")
+    assert record.throttled_since is None
+    assert record.attempts == (0 if end == "reset" else 1)
+
+
 def test_completion_by_the_owner_only(subject: Subject) -> None:
     subject.seed()
     subject.repository.claim("iv-1", "worker-a", LEASE)

@@ -109,6 +109,7 @@ _SQS = {
         "ReceiveMessage",
         "DeleteMessage",
         "ChangeMessageVisibility",
+        "SendMessage",
     )
 }
 _S3 = {

@@ -39,7 +39,8 @@ MAX_ATTEMPTS = 3
 IDS = {
     name: f"00000000-0000-4000-8000-{n:012d}"
     for n, name in enumerate(
-        ["good", "flaky", "flaky_last", "missing", "unknown", "busy", "done", "good2"], start=1
+        ["good", "flaky", "flaky_last", "missing", "unknown", "busy", "done", "good2", "throttled"],
+        start=1,
     )
 }
 
@@ -75,12 +76,19 @@ class RecordingVisibility:
 
     def __init__(self) -> None:
         self.released: dict[str, tuple[str, float]] = {}  # message id -> (queue ARN, delay)
+        self.requeued: dict[str, tuple[str, float]] = {}  # message id -> (queue ARN, delay)
         self.error: Exception | None = None
+        self.requeue_error: Exception | None = None
 
     def release(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
         if self.error is not None:
             raise self.error
         self.released[message.message_id] = (queue_arn, delay_seconds)
+
+    def requeue(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        if self.requeue_error is not None:
+            raise self.requeue_error
+        self.requeued[message.message_id] = (queue_arn, delay_seconds)
 
 
 class World:
@@ -94,6 +102,7 @@ class World:
                 "videos/flaky.mp4": StorageUnavailable("S3 is throttling"),
                 "videos/flaky_last.mp4": StorageUnavailable("S3 is throttling"),
                 "videos/missing.mp4": VideoNotFound("videos/missing.mp4"),
+                "videos/throttled.mp4": StorageUnavailable("SlowDown", throttled=True),
             }
         )
         self.transcriber = SpyTranscriber()
@@ -205,6 +214,43 @@ def test_a_release_that_fails_still_hands_the_record_back(real_event: dict[str, 
     response = SqsBatchHandler(world.build)(real_event, LambdaContext())
 
     assert _failures(response) == {"msg-0-flaky"}
+
+
+def test_a_throttled_record_is_requeued_as_a_fresh_copy_and_left_for_sqs_to_delete(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    real_event["Records"] = _records(real_event, [("throttled", MAX_ATTEMPTS)])  # its final attempt
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    assert _failures(response) == set()
+    queue = real_event["Records"][0]["eventSourceARN"]
+    arn, delay = world.visibility.requeued["msg-0-throttled"]
+    assert arn == queue
+    assert 0 <= delay <= world.build().delivery_policy().backoff_base_seconds
+    assert world.visibility.released == {}
+    record = world.repository.get(IDS["throttled"])
+    assert (record.state, record.attempts, record.lease_owner) == (
+        InterviewState.PROCESSING,
+        0,
+        None,
+    )
+    assert record.throttled_since is not None
+
+
+def test_a_throttled_record_that_cannot_be_requeued_is_handed_back_with_its_delay(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    world.visibility.requeue_error = QueueUnavailable("SendMessage throttled")
+    real_event["Records"] = _records(real_event, [("throttled", 1)])
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    assert _failures(response) == {"msg-0-throttled"}
+    assert set(world.visibility.released) == {"msg-0-throttled"}
+    assert world.visibility.requeued == {}
 
 
 def test_each_record_ends_in_the_state_its_outcome_requires(real_event: dict[str, Any]) -> None:
