@@ -25,6 +25,7 @@ MODULES = (
     "bench.llm",
     "bench.shutdown",
     "bench.recovery",
+    "bench.quota_storm",
 )
 
 

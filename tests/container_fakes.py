@@ -20,6 +20,7 @@ PORTS = frozenset(
         "question_extractor",
         "repository",
         "message_source",
+        "stage_store",
     }
 )
 
@@ -27,8 +28,9 @@ PORTS = frozenset(
 def fake_container(settings: Settings | None = None, **ports: object) -> Container:
     """A container on `settings` (the environment's when None) whose named ports are `ports`.
 
-    Every other port is built from the settings as usual. Raises TypeError for a name that
-    is not a port.
+    Every other port is built from the settings as usual, but the stage store, which keeps
+    nothing (every attempt starts from scratch) unless one is given. Raises TypeError for a
+    name that is not a port.
     """
     unknown = set(ports) - PORTS
     if unknown:
@@ -36,6 +38,7 @@ def fake_container(settings: Settings | None = None, **ports: object) -> Contain
     container = Container()
     if settings is not None:
         container.settings.override(settings)
+    ports.setdefault("stage_store", None)
     for name, port in ports.items():
         getattr(container, name).override(providers.Object(port))
     return container

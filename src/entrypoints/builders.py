@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         InterviewRepository,
         MessageSource,
         QuestionExtractor,
+        StageStore,
         Transcriber,
         VideoStore,
     )
@@ -350,6 +351,37 @@ def dynamodb_give_back_repository(
     return dynamodb_repository(settings, aws, clock)
 
 
+# --- kept stages ---------------------------------------------------------------------------
+
+
+def memory_stage_store() -> StageStore:
+    """Kept stages in this process's memory."""
+    from adapters.local.memory_stage_store import InMemoryStageStore
+
+    return InMemoryStageStore()
+
+
+def local_stage_store(settings: Settings) -> StageStore:
+    """Kept stages in the folder beside the INTERVIEWS_SQLITE_PATH file."""
+    from adapters.local.file_stage_store import LocalFileStageStore
+
+    return LocalFileStageStore(settings.stage_dir)
+
+
+def s3_stage_store(settings: Settings, aws: AwsClientFactory) -> StageStore:
+    """Kept stages in the AWS_S3_BUCKET bucket under INTERVIEWS_TRANSCRIBE_PREFIX."""
+    from adapters.aws.s3_stage_store import S3StageStore
+
+    try:
+        return S3StageStore(
+            client=aws.s3(),
+            bucket=required(settings.aws_s3_bucket, "AWS_S3_BUCKET"),
+            key_prefix=settings.transcribe_prefix,
+        )
+    except ValueError as exc:
+        raise ConfigurationError(f"INTERVIEWS_TRANSCRIBE_PREFIX: {exc}") from exc
+
+
 # --- message sources -----------------------------------------------------------------------
 
 
@@ -423,6 +455,7 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         backoff_max_seconds=settings.worker_backoff_max_seconds,
         busy_delay_seconds=settings.lease_seconds if busy is None else busy,
         invalid_messages=settings.worker_invalid_messages,
+        throttle_patience_seconds=settings.worker_throttle_patience_seconds,
     )
 
 

@@ -10,6 +10,7 @@ from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
+from interview_core.redrive_dead_letters import RedriveDeadLetters
 from interview_core.reprocess_interview import ReprocessInterview
 from interview_core.submit_interview import SubmitInterview
 
@@ -78,6 +79,15 @@ class Container(containers.DeclarativeContainer):
         dynamodb=providers.Singleton(builders.dynamodb_repository, settings, aws, clock),
     )
 
+    stage_store = providers.Selector(
+        settings.provided.stage_store,
+        memory=providers.Singleton(builders.memory_stage_store),
+        local=providers.Singleton(builders.local_stage_store, settings),
+        s3=providers.Singleton(builders.s3_stage_store, settings, aws),
+        off=providers.Object(None),
+    )
+    """What a retry resumes from: the transcript and the questions earlier attempts kept."""
+
     message_source = providers.Selector(
         settings.provided.message_source,
         memory=providers.Singleton(builders.memory_message_source, clock),
@@ -126,6 +136,7 @@ class Container(containers.DeclarativeContainer):
         lease_seconds=settings.provided.lease_seconds,
         in_place_transcriber=in_place_transcriber,
         answer_suggester=answer_suggester,
+        stage_store=stage_store,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)
@@ -151,4 +162,7 @@ class Container(containers.DeclarativeContainer):
     )
     reprocess_interview = providers.Factory(
         ReprocessInterview, catalog=interview_catalog, requests=request_sender
+    )
+    redrive_dead_letters = providers.Factory(
+        RedriveDeadLetters, queue=dead_letter_queue, catalog=interview_catalog
     )

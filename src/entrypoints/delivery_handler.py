@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from entrypoints.log_config import log_report
-from interview_core.delivery import LAST_LOOK_RETRIES
+from interview_core.delivery import LAST_LOOK_RETRIES, Action
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ class DeliveryHandler:
     of one interview never share a lease, even in one process. `final_attempt` follows the
     policy (the receive count against `max_attempts`). An interview leased elsewhere for a
     few seconds more (DeliveryPolicy.busy_wait) is waited for through `sleep` and claimed
-    once more, instead of costing the message a receive. Logs the upstream's
+    once more, instead of costing the message a receive. The policy's throttle patience
+    (WORKER_THROTTLE_PATIENCE_SECONDS) goes to the use case with the attempt limit; a
+    throttled run is decided REQUEUE, which the caller carries out. Logs the upstream's
     PROCESSING_METRICS line for every request and one line per decision, with ids and error
     codes only: never the body, transcript text or answers. Safe to share between threads.
     """
@@ -80,9 +82,12 @@ class DeliveryHandler:
         message: QueueMessage,
         *,
         on_claimed: Callable[[str, str], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> HandledMessage:
         """Process the message's interview and decide; `on_claimed(interview_id, owner)` runs
-        once the lease is held (to start extending it). Returns without raising a core error.
+        once the lease is held (to start extending it); `should_stop`, asked before each
+        stage, hands the work back between stages (ProcessInterview.execute). Returns without
+        raising a core error.
         """
         interview_id = message.interview_id
         if interview_id is None:
@@ -101,6 +106,8 @@ class DeliveryHandler:
                 max_attempts=self._policy.max_attempts,
                 last_look=self._policy.is_last_look(message),
                 on_claimed=claimed,
+                should_stop=should_stop,
+                throttle_patience_seconds=self._policy.throttle_patience_seconds,
             )
 
         report = attempt()
@@ -179,6 +186,11 @@ def _describe(decision: Decision) -> str:
         return "deleting it"
     if decision.halts:
         return "kept until the deployment is fixed"
+    if decision.action is Action.REQUEUE:
+        return (
+            f"requeued as a fresh copy for {decision.delay_seconds:.1f} s "
+            "(throttled: no attempt spent)"
+        )
     if decision.reason == "invalid-for-dead-letter":
         return "released for the dead-letter queue"
     if decision.reason == "invalid-past-redrive-limit":

@@ -38,6 +38,14 @@ class QueueVisibility(Protocol):
         Raises a core error when the queue cannot be reached or named."""
         ...
 
+    def requeue(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        """Send a fresh copy of `message`'s request to the queue `queue_arn`, visible after
+        `delay_seconds`; the event source deletes `message` itself once it is not reported
+        as a failure.
+
+        Raises a core error when the queue cannot be reached or named."""
+        ...
+
 
 def build_container() -> Container:
     """Read the settings, set up logging and metrics, and wire the adapters.
@@ -72,9 +80,20 @@ class SqsBatchHandler:
     is the final attempt: a transient failure then marks the interview failed, and a claim
     past that many attempts marks it failed with ATTEMPTS_EXHAUSTED.
 
+    A record whose run ended throttled (Action.REQUEUE) is not handed back: a fresh copy of
+    its request is sent with the policy's delay (DelaySeconds) and the record left out of
+    the failures, so SQS deletes it and the copy's receive count starts again; waiting out
+    a quota never brings it nearer the dead-letter queue. When the copy cannot be sent the
+    record is handed back with the delay instead.
+
     Records run sequentially: Lambda scales by running more environments, the event source
     mapping's batch size bounds the work of one invocation, and a record is not started with
-    less than START_MARGIN_MS left (it is handed back instead). A record released by the
+    less than START_MARGIN_MS left (it is handed back instead). Within a record, no stage
+    (fetch, audio extraction, transcription, question extraction, answers, storing) starts
+    with less than INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS left: the attempt keeps what it
+    finished (the stage store), releases its lease and is handed back like a transient
+    failure (DEADLINE_REACHED), so the next invocation resumes after it instead of the
+    function being killed at its timeout with the lease still held. A record released by the
     policy gets the worker's delay (the jittered backoff, or the time a lease held elsewhere
     has left) through ChangeMessageVisibility before it is handed back; records handed back
     unstarted come back when the queue's visibility timeout ends. No heartbeat runs: the
@@ -124,14 +143,47 @@ class SqsBatchHandler:
                     extra={"message_id": message.message_id},
                 )
             else:
-                decision = _decide(deliveries, message)
+                decision = _decide(deliveries, message, self._stop_check(context))
                 if decision.acknowledges:
                     continue
                 halted = decision.halts
-                if decision.action is Action.RELEASE:
+                if decision.action is Action.REQUEUE and self._requeue(record, message, decision):
+                    continue
+                if decision.action in (Action.RELEASE, Action.REQUEUE):
                     self._delay(record, message, decision.delay_seconds)
             failures.append({"itemIdentifier": message.message_id})
         return {"batchItemFailures": failures}
+
+    def _stop_check(self, context: Any) -> Callable[[], bool]:
+        """Whether too little of the invocation is left to start another stage."""
+        margin_ms = self.container.settings().lambda_stage_margin_seconds * 1000.0
+
+        def should_stop() -> bool:
+            return _remaining_ms(context) < margin_ms
+
+        return should_stop
+
+    def _requeue(
+        self, record: Mapping[str, Any], message: QueueMessage, decision: Decision
+    ) -> bool:
+        """Send a throttled record's fresh copy; whether it was sent (the record is then left
+        out of the failures, so SQS deletes it). When it was not, the caller releases it."""
+        queue_arn = record.get("eventSourceARN")
+        try:
+            if not isinstance(queue_arn, str):
+                raise ConfigurationError("the SQS record has no eventSourceARN")
+            self.container.queue_visibility().requeue(queue_arn, message, decision.delay_seconds)
+        except Exception as exc:
+            code = exc.code if isinstance(exc, InterviewError) else type(exc).__name__
+            log.warning(
+                "message %s: could not requeue it (%s); it is handed back with its delay, "
+                "which counts a receive",
+                message.message_id,
+                code,
+                extra={"message_id": message.message_id, "error_code": code},
+            )
+            return False
+        return True
 
     def _delay(self, record: Mapping[str, Any], message: QueueMessage, seconds: float) -> None:
         """Set the released record's visibility to the policy's delay; on failure it comes
@@ -161,14 +213,16 @@ class SqsBatchHandler:
             return self._container, self._deliveries
 
 
-def _decide(deliveries: DeliveryHandler, message: QueueMessage) -> Decision:
+def _decide(
+    deliveries: DeliveryHandler, message: QueueMessage, should_stop: Callable[[], bool]
+) -> Decision:
     """Handle one message and emit its metrics; how its delivery ends.
 
     An unexpected error is logged and the message handed back, so one bad record cannot
     fail the others of the batch.
     """
     try:
-        handled = deliveries.handle(message)
+        handled = deliveries.handle(message, should_stop=should_stop)
     except Exception:
         log.exception(
             "processing message %s failed unexpectedly",

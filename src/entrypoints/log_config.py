@@ -27,6 +27,7 @@ CONTEXT_FIELDS = (
     "outcome",
     "error_code",
     "dropped_questions",
+    "resumed",
 )
 FILE_ONLY = {"file_only": True}
 """Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""
@@ -111,8 +112,15 @@ def log_report(report: ProcessingReport, *, message_id: str | None = None) -> No
             "outcome": str(report.outcome),
             "error_code": report.error.code if report.error else None,
             "dropped_questions": report.dropped_question_count,
+            "resumed": list(report.resumed) or None,
         },
     )
+    if report.resumed:
+        logging.getLogger(METRICS_LOGGER).info(
+            "resumed from what an earlier attempt kept, skipping: %s",
+            ", ".join(report.resumed),
+            extra={"interview_id": report.interview_id, "resumed": list(report.resumed)},
+        )
     if report.dropped_question_count:
         logging.getLogger(METRICS_LOGGER).warning(
             "%d questions the model returned were not found in the transcript; dropped",

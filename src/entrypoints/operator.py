@@ -138,14 +138,14 @@ def _reprocess(args: argparse.Namespace, c: Container) -> int:
 
 
 def _dead_letters(args: argparse.Namespace, c: Container) -> int:
-    queue = c.dead_letter_queue()
     if args.redrive:
-        moved = queue.redrive_dead_letters()
+        moved = c.redrive_dead_letters().execute().moved
         if moved:
             print(f"moved {moved} dead letters back to the queue")
         else:
             print("the dead-letter queue is empty: nothing to move")
         return EXIT_OK
+    queue = c.dead_letter_queue()
     rows = [show.dead_letter_to_dict(letter) for letter in queue.peek_dead_letters(args.limit)]
     if not rows:
         print("the dead-letter queue is empty", file=sys.stderr)

@@ -29,6 +29,7 @@ def interview_to_dict(interview: Interview) -> dict[str, Any]:
         "created_at": _moment(interview.created_at),
         "updated_at": _moment(interview.updated_at),
         "attempts": interview.attempts,
+        "generation": interview.generation,
         "question_count": interview.question_count,
         "error_code": interview.error_code,
         "error_message": interview.error_message,

@@ -14,6 +14,7 @@ from interview_core.errors import ConfigurationError
 from interview_core.limits import (
     DEFAULT_JOB_TIMEOUT_SECONDS,
     DEFAULT_LEASE_SECONDS,
+    DEFAULT_THROTTLE_PATIENCE_SECONDS,
     MAX_VISIBILITY_SECONDS,
     MAX_WAIT_SECONDS,
     WORKER_VISIBILITY_SECONDS,
@@ -96,6 +97,15 @@ class MessageSourceKind(enum.StrEnum):
     SQS = "sqs"
 
 
+class StageStoreKind(enum.StrEnum):
+    """Where a retry finds what earlier attempts finished (the transcript, the questions)."""
+
+    MEMORY = "memory"
+    LOCAL = "local"
+    S3 = "s3"
+    OFF = "off"
+
+
 class LogFormat(enum.StrEnum):
     """How log lines are written."""
 
@@ -164,6 +174,9 @@ class Settings(BaseSettings):
     message_source_override: MessageSourceKind | None = Field(
         None, validation_alias=_env("INTERVIEWS_MESSAGE_SOURCE")
     )
+    stage_store_override: StageStoreKind | None = Field(  # None: follows the adapters
+        None, validation_alias=_env("INTERVIEWS_STAGE_STORE")
+    )  # where a retry finds the transcript and questions earlier attempts kept
     answer_suggester: AnswerSuggesterKind = Field(
         AnswerSuggesterKind.NONE, validation_alias=_env("INTERVIEWS_ANSWER_SUGGESTER")
     )
@@ -266,6 +279,10 @@ class Settings(BaseSettings):
         DEFAULT_JOB_TIMEOUT_SECONDS, gt=0, validation_alias=_env("INTERVIEWS_JOB_TIMEOUT_SECONDS")
     )
 
+    lambda_stage_margin_seconds: float = Field(  # no stage starts with less time left
+        120.0, ge=0, le=900, validation_alias=_env("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS")
+    )
+
     # --- the queue worker (--mode sqs) ---
     worker_concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("WORKER_CONCURRENCY"))
     worker_max_attempts: int = Field(  # the queue's maxReceiveCount must be larger
@@ -276,6 +293,16 @@ class Settings(BaseSettings):
     )
     worker_backoff_max_seconds: float = Field(
         900.0, gt=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BACKOFF_MAX_SECONDS")
+    )
+    worker_throttle_patience_seconds: float = Field(  # how long throttling may last
+        DEFAULT_THROTTLE_PATIENCE_SECONDS,
+        gt=0,
+        description=(
+            "How long an interview may keep being refused for a rate or a quota (any "
+            "service's throttling) before it is failed with THROTTLE_PATIENCE_EXHAUSTED; "
+            "until then throttled runs spend no attempt and no dead-letter receive."
+        ),
+        validation_alias=_env("WORKER_THROTTLE_PATIENCE_SECONDS"),
     )
     worker_busy_delay_seconds: float | None = Field(  # None: INTERVIEWS_LEASE_SECONDS
         None, ge=0, le=MAX_VISIBILITY_SECONDS, validation_alias=_env("WORKER_BUSY_DELAY_SECONDS")
@@ -416,3 +443,21 @@ class Settings(BaseSettings):
     def message_source(self) -> str:
         """The message source adapter in use: the override, else the preset's."""
         return self._chosen("message_source", self.message_source_override)
+
+    @property
+    def stage_store(self) -> str:
+        """Where attempts keep their finished stages: the override, else S3 (under
+        INTERVIEWS_TRANSCRIBE_PREFIX) with the S3 video store, a folder beside the SQLite
+        file with the SQLite repository, and memory otherwise."""
+        if self.stage_store_override is not None:
+            return str(self.stage_store_override)
+        if self.video_store == VideoStoreKind.S3:
+            return str(StageStoreKind.S3)
+        if self.repository == RepositoryKind.SQLITE:
+            return str(StageStoreKind.LOCAL)
+        return str(StageStoreKind.MEMORY)
+
+    @property
+    def stage_dir(self) -> Path:
+        """The local stage store's folder: `<INTERVIEWS_SQLITE_PATH>-stages`, beside it."""
+        return self.sqlite_path.with_name(f"{self.sqlite_path.name}-stages")

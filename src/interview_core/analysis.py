@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.entities import ExtractedQuestion, Question, Transcript
+from interview_core.entities import ExtractedQuestion, KeptQuestions, Question, Transcript
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from interview_core.ports import (
@@ -59,18 +59,37 @@ class MediaAnalysis:
         listener: ProgressListener | None = None,
     ) -> Analysis:
         """Analyse `video`, timing each stage on `timer`; core errors propagate."""
+        transcript, audio_seconds = self.transcribe(
+            video, job_id=job_id, timer=timer, listener=listener
+        )
+        _announce(listener, "extract_questions")
+        return self._questions.run(transcript, audio_seconds, timer=timer, listener=listener)
+
+    def transcribe(
+        self,
+        video: Path,
+        *,
+        job_id: str,
+        timer: StageTimer,
+        listener: ProgressListener | None = None,
+        before: Callable[[str], None] | None = None,
+    ) -> tuple[Transcript, float]:
+        """The transcript of `video` and its audio's length in seconds (stages extract_audio
+        and transcribe); `before(stage)` runs before each stage starts and may raise to stop
+        there."""
         progress: ProgressCallback | None = (
             listener.transcription_advanced if listener is not None else None
         )
         with ExitStack() as audio_scope:
+            _begin(before, "extract_audio")
             _announce(listener, "extract_audio")
             with timer.stage("extract_audio"):
                 audio = audio_scope.enter_context(self._audio_extractor.extract(video))
+            _begin(before, "transcribe")
             _announce(listener, "transcribe")
             with timer.stage("transcribe"):
                 transcript = self._transcriber.transcribe(audio, job_id=job_id, progress=progress)
-        _announce(listener, "extract_questions")
-        return self._questions.run(transcript, audio.duration, timer=timer, listener=listener)
+        return transcript, audio.duration
 
 
 class QuestionStages:
@@ -89,17 +108,57 @@ class QuestionStages:
         *,
         timer: StageTimer,
         listener: ProgressListener | None = None,
+        before: Callable[[str], None] | None = None,
     ) -> Analysis:
         """Extract (stage extract_questions), ground, and suggest answers (stage
-        suggest_answers, when a suggester is set and questions were found)."""
+        suggest_answers, when a suggester is set and questions were found); `before(stage)`
+        runs before each stage starts and may raise to stop there."""
+        found = self.extract(transcript, timer=timer, before=before)
+        if self.needs_answers(found):
+            found = self.answer(transcript, found, timer=timer, listener=listener, before=before)
+        return Analysis(transcript, found.questions, audio_seconds, found.dropped_count)
+
+    def extract(
+        self,
+        transcript: Transcript,
+        *,
+        timer: StageTimer,
+        before: Callable[[str], None] | None = None,
+    ) -> KeptQuestions:
+        """The grounded questions of the transcript (stage extract_questions), unanswered."""
+        _begin(before, "extract_questions")
         with timer.stage("extract_questions"):
             grounded = ground_questions(self._question_extractor.extract(transcript), transcript)
-        questions = grounded.kept
-        if self._answer_suggester is not None and questions:
-            _announce(listener, "suggest_answers")
-            with timer.stage("suggest_answers"):
-                questions = tuple(self._answer_suggester.suggest(transcript, questions))
-        return Analysis(transcript, questions, audio_seconds, grounded.dropped)
+        return KeptQuestions(grounded.kept, grounded.dropped)
+
+    def needs_answers(self, found: KeptQuestions) -> bool:
+        """Whether suggest_answers is still to run for `found`: a suggester is set, there
+        are questions, and they have not been answered yet."""
+        return self._answer_suggester is not None and bool(found.questions) and not found.answered
+
+    def answer(
+        self,
+        transcript: Transcript,
+        found: KeptQuestions,
+        *,
+        timer: StageTimer,
+        listener: ProgressListener | None = None,
+        before: Callable[[str], None] | None = None,
+    ) -> KeptQuestions:
+        """`found` with suggested answers (stage suggest_answers); as it is without a
+        suggester."""
+        if self._answer_suggester is None:
+            return found
+        _begin(before, "suggest_answers")
+        _announce(listener, "suggest_answers")
+        with timer.stage("suggest_answers"):
+            questions = tuple(self._answer_suggester.suggest(transcript, found.questions))
+        return attrs.evolve(found, questions=questions, answered=True)
+
+
+def _begin(before: Callable[[str], None] | None, stage: str) -> None:
+    if before is not None:
+        before(stage)
 
 
 def _announce(listener: ProgressListener | None, stage: str) -> None:

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.limits import DEFAULT_LEASE_SECONDS, MAX_VISIBILITY_SECONDS, SPARE_RECEIVES
+from interview_core.limits import (
+    DEFAULT_LEASE_SECONDS,
+    DEFAULT_THROTTLE_PATIENCE_SECONDS,
+    MAX_SEND_DELAY_SECONDS,
+    MAX_VISIBILITY_SECONDS,
+    SPARE_RECEIVES,
+)
 from interview_core.report import Outcome
 
 if TYPE_CHECKING:
@@ -33,6 +39,12 @@ LAST_LOOK_RETRIES = 6
 LAST_LOOK_MAX_DELAY_SECONDS = 16.0
 """The longest pause between two of those tries (about a minute in all)."""
 
+THROTTLE_MAX_DELAY_SECONDS = 240.0
+"""The longest a throttled interview waits between two tries, whatever the backoff: a quota
+storm ends without notice, and each interview should look again within minutes of its end
+(the retry after the longest wait then lands within 5 minutes of it). A Retry-After the
+service sent is honoured beyond it, up to MAX_SEND_DELAY_SECONDS."""
+
 _MAX_EXPONENT = 64  # 2**64 times any sensible base is far above the ceiling
 
 
@@ -44,10 +56,11 @@ class InvalidMessageAction(enum.StrEnum):
 
 
 class Action(enum.StrEnum):
-    """The three ways a delivery ends."""
+    """The four ways a delivery ends."""
 
     ACK = "ack"  # delete the message: its work is done or can never be done
     RELEASE = "release"  # make the message visible again after a delay
+    REQUEUE = "requeue"  # a fresh copy after a delay, this one deleted: receive count anew
     KEEP = "keep"  # leave the message be and stop: the deployment must be fixed first
 
 
@@ -95,6 +108,13 @@ class DeliveryPolicy:
     interview leased by another worker releases it for the time that lease has left (see
     `busy_delay`), at most `busy_delay_seconds`, which should be the lease duration so that
     a crashed holder's lease has expired by then. Every delay is capped at MAX_DELAY_SECONDS.
+
+    Throttling is not the interview's doing: a run that ends throttled requeues its message
+    (a fresh copy whose receive count starts again, so that waiting never brings it nearer
+    the dead-letter queue) after `throttle_delay`, and the use case gives its attempt back.
+    It waits so for `throttle_patience_seconds` (measured on the record from its first
+    throttled run since it last made progress), after which it is failed with
+    THROTTLE_PATIENCE_EXHAUSTED.
     """
 
     max_attempts: int = attrs.field(default=5)
@@ -102,6 +122,9 @@ class DeliveryPolicy:
     backoff_max_seconds: float = attrs.field(default=900.0, validator=_positive)
     busy_delay_seconds: float = attrs.field(default=DEFAULT_LEASE_SECONDS, validator=_not_negative)
     invalid_messages: InvalidMessageAction = InvalidMessageAction.DEAD_LETTER
+    throttle_patience_seconds: float = attrs.field(
+        default=DEFAULT_THROTTLE_PATIENCE_SECONDS, validator=_positive
+    )
 
     @max_attempts.validator
     def _at_least_one(self, attribute: attrs.Attribute[int], value: int) -> None:
@@ -153,6 +176,34 @@ class DeliveryPolicy:
         fraction = min(max(jitter(), 0.0), 1.0)
         return fraction * self.backoff_ceiling(receive_count)
 
+    def throttle_delay(
+        self,
+        message: QueueMessage,
+        report: ProcessingReport,
+        jitter: Callable[[], float] = random.random,
+    ) -> float:
+        """How long a throttled interview waits before its next try, with full jitter.
+
+        The ceiling grows with how long the interview has been throttled
+        (`report.throttled_seconds`, so that it keeps growing though each requeued copy's
+        receive count starts again; the receive count's backoff when the record does not
+        say, as for a throttled claim), from `backoff_base_seconds` up to
+        `backoff_max_seconds` and THROTTLE_MAX_DELAY_SECONDS. A longer Retry-After the
+        service asked for is honoured. At most MAX_SEND_DELAY_SECONDS, the longest a sent
+        copy can wait.
+        """
+        if report.throttled_seconds is None:
+            ceiling = self.backoff_ceiling(message.receive_count)
+        else:
+            ceiling = min(
+                max(report.throttled_seconds, self.backoff_base_seconds), self.backoff_max_seconds
+            )
+        delay = min(max(jitter(), 0.0), 1.0) * min(ceiling, THROTTLE_MAX_DELAY_SECONDS)
+        asked = report.error.retry_after_seconds if report.error is not None else None
+        if asked is not None and asked > delay:
+            delay = asked
+        return min(delay, float(MAX_SEND_DELAY_SECONDS))
+
     def busy_delay(self, lease_remaining_seconds: float | None) -> float:
         """How long a message waits when its interview is leased elsewhere: the time the
         lease has left plus BUSY_MARGIN_SECONDS (for clocks that differ a little), at most
@@ -180,7 +231,8 @@ class DeliveryPolicy:
     ) -> Decision:
         """Ack when the outcome stored a final state (or needs none); otherwise release.
 
-        RETRY releases with the jittered backoff for the message's receive count; BUSY
+        RETRY releases with the jittered backoff for the message's receive count, unless the
+        run was throttled: that requeues after `throttle_delay`, spending no receive; BUSY
         (another worker holds the interview, or this one lost its lease) releases after the
         busy delay; HALTED (the deployment is at fault) keeps the message untouched, so it
         returns when its visibility lapses, and tells the consumer to stop.
@@ -192,6 +244,9 @@ class DeliveryPolicy:
         if report.outcome is Outcome.BUSY:
             delay = self.busy_delay(report.lease_remaining_seconds)
             return Decision(Action.RELEASE, delay, reason=str(report.outcome))
+        if report.throttled:
+            delay = self.throttle_delay(message, report, jitter)
+            return Decision(Action.REQUEUE, delay, reason="throttled")
         delay = self.retry_delay(message.receive_count, jitter)
         return Decision(Action.RELEASE, delay, reason=str(report.outcome))
 

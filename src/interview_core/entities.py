@@ -22,6 +22,10 @@ class Interview:
     the upstream writes it. `record_problem` says why a stored record cannot be processed
     (its video location is missing or not text, for example), so that the interview can be
     claimed and marked failed with that reason instead of being left pending.
+
+    `generation` counts the operator's fresh starts (a reprocess, a dead-letter redrive);
+    a record without one reads as 0. Results kept from an attempt (a transcript, the
+    questions found) belong to one generation, so a fresh start never reuses them.
     """
 
     id: str
@@ -37,6 +41,10 @@ class Interview:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     record_problem: str | None = None
+    generation: int = 0
+    throttled_since: datetime | None = None
+    """When the first run ended throttled since the interview last made progress (a run that
+    completed, failed or ended for another reason clears it): the start of its patience."""
 
     def has_live_lease(self, now: datetime) -> bool:
         """Whether some worker holds a lease that has not expired at `now`."""
@@ -134,3 +142,14 @@ class AudioFile:
     channels: int | None = None
     codec: str | None = None
     source: Path | None = None  # the video the audio came from, when known
+
+
+@attrs.frozen
+class KeptQuestions:
+    """The grounded questions an attempt found, kept so that a retry does not ask for them
+    again: `answered` once suggested answers replaced the extractor's (the suggest_answers
+    stage ran), `dropped_count` how many the extractor named that the transcript lacks."""
+
+    questions: tuple[ExtractedQuestion, ...]
+    dropped_count: int = 0
+    answered: bool = False

@@ -156,6 +156,26 @@ class AttemptsExhausted(InterviewFault):
         self.attempts = attempts
 
 
+class ThrottlePatienceExhausted(InterviewFault):
+    """The services the interview needs kept refusing it for a rate or a quota for longer
+    than the throttle patience (WORKER_THROTTLE_PATIENCE_SECONDS) allows: it is marked failed
+    with its own code, never counted against its attempts."""
+
+    code = "THROTTLE_PATIENCE_EXHAUSTED"
+
+    def __init__(
+        self, interview_id: str, throttled_seconds: float, patience_seconds: float, last: str
+    ) -> None:
+        super().__init__(
+            f"interview {interview_id} was throttled for {throttled_seconds:.0f} s, past the "
+            f"throttle patience of {patience_seconds:.0f} s (WORKER_THROTTLE_PATIENCE_SECONDS); "
+            f"last refusal: {last}"
+        )
+        self.interview_id = interview_id
+        self.throttled_seconds = throttled_seconds
+        self.patience_seconds = patience_seconds
+
+
 class LeaseLost(TransientError):
     """The caller no longer holds the lease it is acting under: transient, the new holder
     finishes the work and this delivery's message comes back after the busy delay."""
@@ -318,3 +338,27 @@ class InterviewExists(InterviewFault):
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"interview {interview_id} already exists")
         self.interview_id = interview_id
+
+
+# --- Kept stages and deadlines ----------------------------------------------------------
+
+
+class StageStoreUnavailable(TransientError):
+    """The store of kept stage results (transcripts, questions) is failing on its side: the
+    attempt goes on without it, re-running what it would have skipped."""
+
+    code = "STAGE_STORE_UNAVAILABLE"
+
+
+class DeadlineReached(TransientError):
+    """The attempt was stopped between two stages because the time it may run is nearly
+    over (a Lambda invocation's deadline): what finished is kept, the lease and the message
+    are given back, and the interview is never marked failed for it, even on its final
+    attempt."""
+
+    code = "DEADLINE_REACHED"
+
+    def __init__(self, interview_id: str, stage: str) -> None:
+        super().__init__(f"interview {interview_id}: too little time left to start {stage}")
+        self.interview_id = interview_id
+        self.stage = stage

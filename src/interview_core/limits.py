@@ -34,3 +34,7 @@ SPARE_RECEIVES = 3
 message (maxReceiveCount = WORKER_MAX_ATTEMPTS + 3): each is a last look that marks an
 unfinished interview failed, and a receive can be lost without one (a worker killed
 between its receive and its claim), so one spare receive is not always enough."""
+
+DEFAULT_THROTTLE_PATIENCE_SECONDS = 24 * 3600.0
+"""How long an interview may keep being throttled (rate or quota refusals of any service)
+before it is failed with THROTTLE_PATIENCE_EXHAUSTED: WORKER_THROTTLE_PATIENCE_SECONDS."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         AudioFile,
         ExtractedQuestion,
         Interview,
+        KeptQuestions,
         Question,
         Transcript,
     )
@@ -171,8 +172,14 @@ class InterviewRepository(Protocol):
         """Push the lease's expiry to now + `lease_seconds`. Raises LeaseLost if not held."""
         ...
 
-    def release(self, interview_id: str, owner: str) -> None:
-        """Drop the lease so another delivery may claim at once. Raises LeaseLost if not held."""
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
+        """Drop the lease so another delivery may claim at once. Raises LeaseLost if not held.
+
+        With `throttled` (the run ended because a service refused for a rate or a quota), the
+        attempt the claim counted is given back and `throttled_since` is set to now unless it
+        is set already, in the same write; without it `throttled_since` is cleared. Completion,
+        failure and the operator's reset clear it too.
+        """
         ...
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
@@ -197,6 +204,50 @@ class InterviewRepository(Protocol):
         """Move to failed with the reason and drop the lease, only while `owner` holds it.
 
         Raises LeaseLost or RepositoryUnavailable.
+        """
+        ...
+
+
+class StageStore(Protocol):
+    """What an attempt finished, kept per interview and generation so a retry resumes.
+
+    Two items per (interview, generation): the transcript, and the questions found with
+    their answers. Keys are built only from a validated interview id (an id with other
+    characters is replaced by a digest of it) and a generation of at least 0. A kept item
+    that cannot be read back (corrupt, of another format) is logged and reported absent, so
+    its stage runs again; it never fails an interview.
+    """
+
+    def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
+        """The kept transcript, or None when there is none or it cannot be read.
+
+        Raises ValueError for a negative generation, StageStoreUnavailable (transient) or
+        ConfigurationError (the deployment's fault: a missing bucket, refused access).
+        """
+        ...
+
+    def save_transcript(self, interview_id: str, generation: int, transcript: Transcript) -> None:
+        """Keep `transcript`, replacing any kept one; a reader never sees half of it.
+
+        Raises ValueError as `load_transcript`, StageStoreUnavailable or ConfigurationError.
+        """
+        ...
+
+    def load_questions(self, interview_id: str, generation: int) -> KeptQuestions | None:
+        """The kept questions, or None when there are none or they cannot be read.
+
+        Raises as `load_transcript`.
+        """
+        ...
+
+    def save_questions(self, interview_id: str, generation: int, found: KeptQuestions) -> None:
+        """Keep `found`, replacing any kept questions. Raises as `save_transcript`."""
+        ...
+
+    def discard(self, interview_id: str, generation: int) -> None:
+        """Remove both kept items of the generation; nothing kept is no error.
+
+        Raises ValueError, StageStoreUnavailable or ConfigurationError.
         """
         ...
 
@@ -234,6 +285,21 @@ class MessageSource(Protocol):
 
     def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
         """Keep the message hidden for `visibility_seconds` from now. Raises QueueUnavailable."""
+        ...
+
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Put a fresh copy of the request on the queue, visible after `delay_seconds`
+        (clamped to 0..MAX_SEND_DELAY_SECONDS), and delete this delivery.
+
+        The copy has never been received, so its receive count (which the redrive policy
+        counts against `maxReceiveCount`) starts again. The delivery is deleted only once the
+        copy is sent: when sending fails nothing is lost (the message comes back later, as a
+        released one: SQS hides it for the delay first) and QueueUnavailable is raised; when
+        only the deletion fails both remain, a duplicate the lease and the idempotent writes
+        make harmless. Does nothing when `message` is no longer the latest
+        delivery of its message (a stale receipt). Raises ValueError for a message that is not
+        a request (`interview_id` None), QueueUnavailable or ConfigurationError.
+        """
         ...
 
 
@@ -298,6 +364,16 @@ class InterviewCatalog(Protocol):
         attempt counter goes back to zero and any error and dropped lease are cleared; the
         stored questions stay until the next run replaces them. Raises InterviewNotFound,
         LeaseHeld, RepositoryUnavailable or ConfigurationError.
+
+        The generation goes up by one, so that the rerun keeps nothing of earlier attempts.
+        """
+        ...
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """Raise the interview's generation by one, and nothing else, and return the record.
+
+        For a dead-letter redrive: the redriven request starts afresh without a reset of
+        the record. Raises InterviewNotFound, RepositoryUnavailable or ConfigurationError.
         """
         ...
 

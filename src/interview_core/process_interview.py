@@ -9,17 +9,21 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.analysis import Analysis, MediaAnalysis, QuestionStages, build_questions
+from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     AttemptsExhausted,
+    DeadlineReached,
     ErrorKind,
     InterviewAlreadyCompleted,
     InterviewError,
     InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
+    ThrottlePatienceExhausted,
+    TransientError,
 )
+from interview_core.kept_stages import KeptStages
 from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
@@ -28,13 +32,14 @@ from interview_core.state import InterviewState
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from interview_core.entities import Interview
+    from interview_core.entities import Interview, KeptQuestions, Transcript
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
         InPlaceTranscriber,
         InterviewRepository,
         QuestionExtractor,
+        StageStore,
         Transcriber,
         VideoStore,
     )
@@ -58,11 +63,16 @@ class ProcessInterview:
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         in_place_transcriber: InPlaceTranscriber | None = None,
         answer_suggester: AnswerSuggester | None = None,
+        stage_store: StageStore | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """`in_place_transcriber`, when given, is tried first so eligible videos never move;
-        `answer_suggester`, when given, writes the answers of the questions found.
+        `answer_suggester`, when given, writes the answers of the questions found;
+        `stage_store`, when given, keeps the transcript and the questions of each attempt as
+        soon as their stage finishes, so that a retry of the same generation resumes after
+        the last stage that finished (see `KeptStages`), and loses them once the interview
+        is completed or failed.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -78,6 +88,7 @@ class ProcessInterview:
             audio_extractor, transcriber, question_extractor, answer_suggester
         )
         self._lease_seconds = lease_seconds
+        self._stage_store = stage_store
 
     def execute(
         self,
@@ -89,6 +100,8 @@ class ProcessInterview:
         max_attempts: int | None = None,
         last_look: bool = False,
         on_claimed: Callable[[Interview], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        throttle_patience_seconds: float | None = None,
     ) -> ProcessingReport:
         """Process one interview and report how it ended; never raises a core error.
 
@@ -99,9 +112,25 @@ class ProcessInterview:
         a heartbeat. `last_look` (the message's last receive before the dead-letter queue)
         starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
         failed one is left as it is.
+
+        `should_stop`, asked before each stage starts (fetch, extract_audio, transcribe,
+        extract_questions, suggest_answers, store), ends the attempt there when it answers
+        true (a Lambda invocation near its deadline): what finished is kept, the lease is
+        released and the outcome is RETRY with DEADLINE_REACHED, never FAILED, even on the
+        final attempt (which still counts as an attempt, as its receive counts for the
+        queue; each such stop keeps at least the stage that finished before it).
+
+        A claimed run that ends because a service refused for a rate or a quota (a
+        TransientError with `throttled`) is not the interview's doing: it is never failed for
+        it on a final attempt, its claim's attempt is given back and the record's
+        `throttled_since` set (see InterviewRepository.release), and the report carries
+        `throttled_seconds` (from `throttled_since` to this run's claim, both times of the
+        repository's clock). Once the interview has been throttled for
+        `throttle_patience_seconds` or longer (no limit when None), such a run marks it failed
+        with THROTTLE_PATIENCE_EXHAUSTED instead.
         """
         lease_owner = owner or uuid.uuid4().hex
-        run = _Run(interview_id, StageTimer())
+        run = _Run(interview_id, StageTimer(), should_stop)
         try:
             with run.timer.stage("load"):
                 loaded = self._repository.get(interview_id)
@@ -119,9 +148,14 @@ class ProcessInterview:
             return run.report(Outcome.SKIPPED)
         except LeaseHeld as exc:
             return run.report(Outcome.BUSY, error=exc)
+        except AttemptsExhausted as exc:  # the claim marked it failed: nothing more to resume
+            KeptStages(self._stage_store, loaded).discard()
+            return run.report(Outcome.FAILED, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified by its kind
             return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
         run.attempts = interview.attempts
+        run.throttled_for = _throttled_for(interview)
+        run.patience = throttle_patience_seconds
         if max_attempts is not None and interview.attempts >= max_attempts:
             final_attempt = True
         if interview.record_problem is None and loaded.record_problem is not None:
@@ -134,6 +168,7 @@ class ProcessInterview:
             self._process(interview, lease_owner, run)
             with run.timer.stage("complete"):
                 self._repository.mark_completed(interview_id, lease_owner, run.question_count)
+            run.discard_kept()
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified below
@@ -156,16 +191,21 @@ class ProcessInterview:
         self._with_retries(
             lambda: self._repository.mark_failed(loaded.id, owner, error.code, error.message)
         )
+        KeptStages(self._stage_store, loaded).discard()
         return run.report(Outcome.FAILED, error=error)
 
     def _process(self, interview: Interview, owner: str, run: _Run) -> None:
         if interview.record_problem is not None:
             raise InvalidInterviewRecord(interview.record_problem)
-        analysis = self._analyse_in_place(interview, run) or self._analyse_local(interview, run)
-        run.segment_count = len(analysis.transcript.segments)
-        run.audio_seconds = analysis.audio_seconds
-        run.dropped_count = analysis.dropped_count
-        questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
+        run.kept = kept = KeptStages(self._stage_store, interview)
+        found = kept.questions()
+        if found is not None and not self._questions.needs_answers(found):
+            run.resumed.extend(_resumed_with(found))
+        else:
+            found = self._find_questions(interview, run, kept, found)
+        run.dropped_count = found.dropped_count
+        questions = build_questions(interview.id, found.questions, user_id=interview.user_id)
+        run.checkpoint("store")
         with run.timer.stage("store"):
             # A fence: renewing the lease fails with LeaseLost, and nothing is written, if
             # another worker took the interview over while this one worked.
@@ -173,28 +213,60 @@ class ProcessInterview:
             self._repository.replace_questions(interview.id, questions)
         run.question_count = len(questions)
 
-    def _analyse_local(self, interview: Interview, run: _Run) -> Analysis:
+    def _find_questions(
+        self, interview: Interview, run: _Run, kept: KeptStages, found: KeptQuestions | None
+    ) -> KeptQuestions:
+        """The questions with their answers, from the kept transcript (and any questions
+        kept unanswered) when there is one, else from the video; each kept once found."""
+        transcript = kept.transcript()
+        if transcript is None:
+            found = None  # questions kept without their transcript cannot be answered
+            transcript, run.audio_seconds = self._transcribe(interview, run)
+            kept.keep_transcript(transcript)
+        else:
+            run.resumed.append("transcribe")
+            run.audio_seconds = transcript.duration
+        run.segment_count = len(transcript.segments)
+        if found is None:
+            found = self._questions.extract(transcript, timer=run.timer, before=run.checkpoint)
+            kept.keep_questions(found)
+        else:
+            run.resumed.append("extract_questions")
+        if self._questions.needs_answers(found):
+            found = self._questions.answer(
+                transcript, found, timer=run.timer, before=run.checkpoint
+            )
+            kept.keep_questions(found)
+        return found
+
+    def _transcribe(self, interview: Interview, run: _Run) -> tuple[Transcript, float | None]:
+        """The interview's transcript and audio length: in place when the transcriber can
+        read the video where it lies, else after fetching it and extracting its audio."""
+        if self._in_place is not None:
+            run.checkpoint("transcribe_in_place")
+            with run.timer.stage("transcribe_in_place"):
+                transcript = self._in_place.transcribe_in_place(
+                    interview.video_path, job_id=interview.id
+                )
+            if transcript is not None:
+                return transcript, transcript.duration
         with ExitStack() as video_scope:
+            run.checkpoint("fetch")
             with run.timer.stage("fetch"):
                 video = video_scope.enter_context(self._video_store.fetch(interview.video_path))
-            return self._analysis.run(video, job_id=interview.id, timer=run.timer)
-
-    def _analyse_in_place(self, interview: Interview, run: _Run) -> Analysis | None:
-        if self._in_place is None:
-            return None
-        with run.timer.stage("transcribe_in_place"):
-            transcript = self._in_place.transcribe_in_place(
-                interview.video_path, job_id=interview.id
+            return self._analysis.transcribe(
+                video, job_id=interview.id, timer=run.timer, before=run.checkpoint
             )
-        if transcript is None:
-            return None
-        return self._questions.run(transcript, transcript.duration, timer=run.timer)
 
     def _settle_failure(
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
     ) -> ProcessingReport:
         kind = _kind(exc)
-        fails = kind is ErrorKind.INTERVIEW or (kind is ErrorKind.TRANSIENT and final_attempt)
+        if isinstance(exc, TransientError) and exc.throttled:
+            return self._settle_throttled(run, owner, exc)
+        fails = kind is ErrorKind.INTERVIEW or (
+            kind is ErrorKind.TRANSIENT and final_attempt and not isinstance(exc, DeadlineReached)
+        )
         info = _error_info(exc)
         try:
             if fails:
@@ -203,6 +275,7 @@ class ProcessInterview:
                         run.interview_id, owner, info.code, info.message
                     )
                 )
+                run.discard_kept()
                 return run.report(Outcome.FAILED, error=exc)
             self._with_retries(lambda: self._repository.release(run.interview_id, owner))
         except LeaseLost as lost:
@@ -211,6 +284,30 @@ class ProcessInterview:
             run.settle_error = _error_info(unsettled)
         outcome = Outcome.HALTED if kind is ErrorKind.DEPLOYMENT else Outcome.RETRY
         return run.report(outcome, error=exc)
+
+    def _settle_throttled(self, run: _Run, owner: str, exc: TransientError) -> ProcessingReport:
+        """Give the attempt back and wait, or fail the interview once its patience is spent."""
+        throttled = run.throttled_for
+        run.throttled_seconds = throttled
+        try:
+            if run.patience is not None and throttled >= run.patience:
+                error = ThrottlePatienceExhausted(
+                    run.interview_id, throttled, run.patience, f"{exc.code}: {exc.message}"
+                )
+                self._with_retries(
+                    lambda: self._repository.mark_failed(
+                        run.interview_id, owner, error.code, error.message[:MAX_ERROR_MESSAGE]
+                    )
+                )
+                return run.report(Outcome.FAILED, error=error)
+            self._with_retries(
+                lambda: self._repository.release(run.interview_id, owner, throttled=True)
+            )
+        except LeaseLost as lost:
+            return run.report(Outcome.BUSY, error=lost)
+        except Exception as unsettled:  # noqa: BLE001 - reported; the message comes back
+            run.settle_error = _error_info(unsettled)
+        return run.report(Outcome.RETRY, error=exc)
 
     def _with_retries(self, write: Callable[[], None]) -> None:
         """Run a write that ends the attempt, again after short pauses while it fails
@@ -228,18 +325,44 @@ class ProcessInterview:
             self._sleep(pause)
 
 
+_ANSWERED = ("transcribe", "extract_questions", "suggest_answers")
+
+
+def _resumed_with(found: KeptQuestions) -> tuple[str, ...]:
+    """The stages kept questions let an attempt skip."""
+    return _ANSWERED if found.answered else _ANSWERED[:2]
+
+
 class _Run:
     """Mutable bookkeeping for one execution."""
 
-    def __init__(self, interview_id: str, timer: StageTimer) -> None:
+    def __init__(
+        self, interview_id: str, timer: StageTimer, should_stop: Callable[[], bool] | None
+    ) -> None:
         self.interview_id = interview_id
         self.timer = timer
+        self.should_stop = should_stop
+        self.kept: KeptStages | None = None
+        self.resumed: list[str] = []
         self.attempts: int | None = None
         self.question_count = 0
         self.segment_count = 0
         self.audio_seconds: float | None = None
         self.dropped_count = 0
         self.settle_error: ErrorInfo | None = None
+        self.throttled_for = 0.0
+        self.throttled_seconds: float | None = None
+        self.patience: float | None = None
+
+    def checkpoint(self, stage: str) -> None:
+        """Raise DeadlineReached, before `stage` starts, when the caller says to stop."""
+        if self.should_stop is not None and self.should_stop():
+            raise DeadlineReached(self.interview_id, stage)
+
+    def discard_kept(self) -> None:
+        """Lose what this interview's attempts kept: it has ended."""
+        if self.kept is not None:
+            self.kept.discard()
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
@@ -256,6 +379,8 @@ class _Run:
             lease_remaining_seconds=error.remaining_seconds
             if isinstance(error, LeaseHeld)
             else None,
+            resumed=tuple(self.resumed),
+            throttled_seconds=self.throttled_seconds,
         )
 
 
@@ -267,6 +392,15 @@ _UNCLAIMED_OUTCOMES = {
 """How a run ends when an error of each kind comes before the interview is claimed."""
 
 
+def _throttled_for(claimed: Interview) -> float:
+    """Seconds from the interview's first throttled run (since its last progress) to this
+    claim, which stamped `updated_at`; 0 when it has not been throttled."""
+    since, claimed_at = claimed.throttled_since, claimed.updated_at
+    if since is None or claimed_at is None:
+        return 0.0
+    return max((claimed_at - since).total_seconds(), 0.0)
+
+
 def _kind(exc: Exception) -> ErrorKind:
     """A core error's kind; anything unexpected is treated as transient and retried."""
     return exc.kind if isinstance(exc, InterviewError) else ErrorKind.TRANSIENT
@@ -274,6 +408,14 @@ def _kind(exc: Exception) -> ErrorKind:
 
 def _error_info(exc: Exception) -> ErrorInfo:
     """Core errors keep their code; anything else is an unexpected, retryable error."""
+    if isinstance(exc, TransientError):
+        return ErrorInfo(
+            exc.code,
+            exc.message[:MAX_ERROR_MESSAGE],
+            exc.kind,
+            throttled=exc.throttled,
+            retry_after_seconds=exc.retry_after_seconds,
+        )
     if isinstance(exc, InterviewError):
         return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
     message = redact_locations(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_MESSAGE]

@@ -109,9 +109,25 @@ def extended(record: Interview, lease_seconds: float, now: datetime) -> Intervie
     )
 
 
-def released(record: Interview, now: datetime) -> Interview:
-    """The record without a lease, still processing and claimable at once."""
-    return attrs.evolve(record, lease_owner=None, lease_expires_at=None, updated_at=now)
+def released(record: Interview, now: datetime, *, throttled: bool = False) -> Interview:
+    """The record without a lease, still processing and claimable at once.
+
+    A run that ended `throttled` gives back the attempt its claim counted and starts the
+    throttle patience (`throttled_since`) unless it has started already; any other run that
+    ends this way clears it.
+    """
+    if throttled:
+        return attrs.evolve(
+            record,
+            lease_owner=None,
+            lease_expires_at=None,
+            attempts=max(record.attempts - 1, 0),
+            throttled_since=record.throttled_since or now,
+            updated_at=now,
+        )
+    return attrs.evolve(
+        record, lease_owner=None, lease_expires_at=None, throttled_since=None, updated_at=now
+    )
 
 
 def completed(record: Interview, question_count: int, now: datetime) -> Interview:
@@ -125,6 +141,7 @@ def completed(record: Interview, question_count: int, now: datetime) -> Intervie
         lease_expires_at=None,
         error_code=None,
         error_message=None,
+        throttled_since=None,
         updated_at=now,
     )
 
@@ -139,6 +156,7 @@ def failed(record: Interview, error_code: str, message: str, now: datetime) -> I
         error_message=message,
         lease_owner=None,
         lease_expires_at=None,
+        throttled_since=None,
         updated_at=now,
     )
 
@@ -165,7 +183,8 @@ def check_question_set(interview_id: str, questions: Sequence[Question]) -> None
 
 
 def reopened(record: Interview, now: datetime) -> Interview:
-    """The record pending again for an operator's rerun: no lease, no error, no attempts.
+    """The record pending again for an operator's rerun: no lease, no error, no attempts,
+    and the next generation.
 
     Refused with LeaseHeld while a live lease exists. This is the operator's reset, outside
     the worker's transitions: any state may go back to pending once no worker holds it.
@@ -176,12 +195,20 @@ def reopened(record: Interview, now: datetime) -> Interview:
         record,
         state=InterviewState.PENDING,
         attempts=0,
+        generation=record.generation + 1,
         lease_owner=None,
         lease_expires_at=None,
         error_code=None,
         error_message=None,
+        throttled_since=None,
         updated_at=now,
     )
+
+
+def next_generation(record: Interview, now: datetime) -> Interview:
+    """The record in its next generation, for a dead-letter redrive; nothing else changes
+    but `updated_at`."""
+    return attrs.evolve(record, generation=record.generation + 1, updated_at=now)
 
 
 def as_created(interview: Interview) -> Interview:

@@ -46,6 +46,10 @@ class ErrorInfo:
     code: str
     message: str
     kind: ErrorKind
+    throttled: bool = False
+    """A service refused for a rate or a quota: the world's doing, which spends no attempt."""
+    retry_after_seconds: float | None = None
+    """How long the service asked the caller to wait, when it said."""
 
     @property
     def permanent(self) -> bool:
@@ -71,6 +75,19 @@ class ProcessingReport:
     failed) did not happen after its retries: the lease then runs out by itself."""
     lease_remaining_seconds: float | None = None
     """For a busy outcome: how long the lease held elsewhere has left, when known."""
+    resumed: tuple[str, ...] = ()
+    """The stages this attempt skipped because an earlier attempt of the interview's
+    generation kept their results: `transcribe` (and the fetch and audio extraction before
+    it), `extract_questions`, `suggest_answers`."""
+
+    throttled_seconds: float | None = None
+    """For a throttled retry of a claimed interview: how long it has been throttled, from
+    the end of its first throttled run since it last made progress (0 for that first run)."""
+
+    @property
+    def throttled(self) -> bool:
+        """Whether the run ended for a retry because a service refused for a rate or quota."""
+        return self.outcome is Outcome.RETRY and self.error is not None and self.error.throttled
 
     @property
     def duration(self) -> float:

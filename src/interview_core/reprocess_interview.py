@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 class ReprocessInterview:
-    """Reset the interview to pending (refused while a worker holds it), then request it."""
+    """Reset the interview to pending in its next generation (refused while a worker holds
+    it), then request it: the rerun keeps nothing of earlier attempts."""
 
     def __init__(self, catalog: InterviewCatalog, requests: RequestSender) -> None:
         self._catalog = catalog

@@ -6,11 +6,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import attrs
+
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from adapters.local.memory_stage_store import InMemoryStageStore
 from interview_core.entities import (
     AudioFile,
     ExtractedQuestion,
     Interview,
+    KeptQuestions,
     Question,
     Segment,
     Transcript,
@@ -123,6 +127,60 @@ class SpyQuestionExtractor:
         return list(self.questions)
 
 
+class SpyAnswerSuggester:
+    """Writes "Suggested: <question>" as each answer and records the questions it answered."""
+
+    def __init__(self) -> None:
+        self.faults = Faults()
+        self.calls: list[list[str]] = []
+
+    def suggest(
+        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+    ) -> list[ExtractedQuestion]:
+        self.faults.check()
+        self.calls.append([q.question for q in questions])
+        return [attrs.evolve(q, answer=f"Suggested: {q.question}") for q in questions]
+
+
+class FaultyStageStore:
+    """An InMemoryStageStore whose methods can be told to fail, recording each call.
+
+    `faults[name]` plans errors for the method `name` (load_transcript, save_transcript,
+    load_questions, save_questions, discard), raised before the call reaches the store.
+    """
+
+    METHODS = ("load_transcript", "save_transcript", "load_questions", "save_questions", "discard")
+
+    def __init__(self, inner: InMemoryStageStore | None = None) -> None:
+        self.inner = inner or InMemoryStageStore()
+        self.faults = {name: Faults() for name in self.METHODS}
+        self.calls: list[tuple[str, str, int]] = []
+
+    def _enter(self, name: str, interview_id: str, generation: int) -> None:
+        self.calls.append((name, interview_id, generation))
+        self.faults[name].check()
+
+    def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
+        self._enter("load_transcript", interview_id, generation)
+        return self.inner.load_transcript(interview_id, generation)
+
+    def save_transcript(self, interview_id: str, generation: int, transcript: Transcript) -> None:
+        self._enter("save_transcript", interview_id, generation)
+        self.inner.save_transcript(interview_id, generation, transcript)
+
+    def load_questions(self, interview_id: str, generation: int) -> KeptQuestions | None:
+        self._enter("load_questions", interview_id, generation)
+        return self.inner.load_questions(interview_id, generation)
+
+    def save_questions(self, interview_id: str, generation: int, found: KeptQuestions) -> None:
+        self._enter("save_questions", interview_id, generation)
+        self.inner.save_questions(interview_id, generation, found)
+
+    def discard(self, interview_id: str, generation: int) -> None:
+        self._enter("discard", interview_id, generation)
+        self.inner.discard(interview_id, generation)
+
+
 class FaultyInterviewRepository:
     """An InMemoryInterviewRepository whose methods can be told to fail, recording calls.
 
@@ -173,9 +231,9 @@ class FaultyInterviewRepository:
         self._enter("extend_lease")
         self.inner.extend_lease(interview_id, owner, lease_seconds)
 
-    def release(self, interview_id: str, owner: str) -> None:
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
         self._enter("release")
-        self.inner.release(interview_id, owner)
+        self.inner.release(interview_id, owner, throttled=throttled)
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
         self._enter("replace_questions")

@@ -66,7 +66,8 @@ class BatchWriter:
             pending = response.get("UnprocessedItems", {}).get(self._table, [])
             if not pending:
                 return
-        raise RepositoryUnavailable(
+        raise RepositoryUnavailable(  # what DynamoDB leaves unprocessed is over its throughput
             f"DynamoDB left {len(pending)} writes to table {self._table} unprocessed"
-            f" after {self._max_retries} retries"
+            f" after {self._max_retries} retries",
+            throttled=True,
         )

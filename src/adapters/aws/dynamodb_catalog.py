@@ -1,4 +1,5 @@
-"""The operator's DynamoDB calls: new upstream records, a Scan by state, the reset to pending."""
+"""The operator's DynamoDB calls: new upstream records, a Scan by state, the reset to pending,
+a new generation."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ _NO_LIVE_LEASE = (
 )
 _REOPEN = (
     "SET #state = :pending, attempts = :zero, updated_at = :now_text"
-    " REMOVE lease_owner, lease_expires_at, error_code, error_message"
+    " ADD generation :one"
+    " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since"
 )
 _OWNED = (InterviewState.PROCESSING, InterviewState.COMPLETED, InterviewState.FAILED)
 
@@ -130,6 +132,7 @@ def reopen_interview(
                     ":now_text": string_value(format_timestamp(now)),
                     ":pending": string_value(InterviewState.PENDING.value),
                     ":zero": number_value(0),
+                    ":one": number_value(1),
                 },
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -144,4 +147,30 @@ def reopen_interview(
         if item is None:
             raise InterviewNotFound(interview_id) from None
         raise LeaseHeld(interview_id) from None
+    return interview_from_item(response["Attributes"])
+
+
+def raise_generation(
+    client: DynamoDBClient, table: str, interview_id: str, now: datetime
+) -> Interview:
+    """Add one to the record's `generation` (absent counts as 0) and return the record.
+
+    Raises InterviewNotFound, or what `translated_errors` raises.
+    """
+    try:
+        with translated_errors(table):
+            response = client.update_item(
+                TableName=table,
+                Key=key(interview_id),
+                UpdateExpression="SET updated_at = :now_text ADD generation :one",
+                ConditionExpression="attribute_exists(#id)",
+                ExpressionAttributeNames={"#id": "id"},
+                ExpressionAttributeValues={
+                    ":now_text": string_value(format_timestamp(now)),
+                    ":one": number_value(1),
+                },
+                ReturnValues="ALL_NEW",
+            )
+    except ConditionFailed:
+        raise InterviewNotFound(interview_id) from None
     return interview_from_item(response["Attributes"])

@@ -60,7 +60,7 @@ _CLAIM_UPDATE = (
 )
 _FAIL_UPDATE = (
     "SET #state = :failed, error_code = :code, error_message = :message,"
-    " updated_at = :now_text REMOVE lease_owner, lease_expires_at"
+    " updated_at = :now_text REMOVE lease_owner, lease_expires_at, throttled_since"
 )
 
 

@@ -16,6 +16,7 @@ from adapters.aws.errors import (
     error_message,
     is_access_denied,
     is_missing_credentials,
+    is_throttling,
     is_transient,
 )
 from interview_core.errors import (
@@ -75,7 +76,10 @@ def _unavailable(exc: BaseException, table: str) -> RepositoryUnavailable:
     """A transient failure, whose message may be stored on an interview: no endpoint or table
     in it (the log line written here has them)."""
     logger.warning("DynamoDB request on table %s failed: %s", table, describe(exc))
-    return RepositoryUnavailable(f"DynamoDB could not answer now: {describe_safely(exc, table)}")
+    return RepositoryUnavailable(
+        f"DynamoDB could not answer now: {describe_safely(exc, table)}",
+        throttled=is_throttling(exc),
+    )
 
 
 def _translate(exc: ClientError, table: str) -> InterviewError:

@@ -17,10 +17,13 @@ Interview items (table keyed by `id`):
   `2026-01-01T12:00:00.000000Z`. Reading accepts any ISO 8601 form (a naive value is taken
   as UTC) or epoch seconds (N). `created_at` is never changed; `updated_at` is set on
   every change.
-- Added by this project: `attempts` (N), `question_count` (N, optional), `lease_owner` (S)
+- Added by this project: `attempts` (N), `generation` (N, absent reads as 0, as does a
+  value that is not a number), `question_count` (N, optional), `lease_owner` (S)
   and `lease_expires_at` (N, epoch seconds with microseconds, so that conditions compare
   numbers), both absent when no lease is held, and `error_code`, `error_message` (S), set
-  by a failure and removed by a claim or a completion.
+  by a failure and removed by a claim or a completion; `throttled_since` (S, as the times
+  above), set by the first run since the last progress that ended throttled and removed by
+  any other end of a run.
 
 Question items (table keyed by `id`, a global secondary index on `interview_id`): the
 upstream's `id`, `interview_id`, `user_id` (optional), `question`, `answer`, `context`,
@@ -158,6 +161,7 @@ def interview_from_item(item: Item) -> Interview:
     video_path, problem = _video_path(item, interview_id)
     attempts, attempts_problem = _own_number(item, "attempts", interview_id)
     expiry, expiry_problem = _own_number(item, "lease_expires_at", interview_id)
+    generation, _ = _own_number(item, "generation", interview_id)
     return Interview(
         id=interview_id,
         video_path=video_path,
@@ -174,7 +178,16 @@ def interview_from_item(item: Item) -> Interview:
         created_at=read_timestamp(item, "created_at"),
         updated_at=read_timestamp(item, "updated_at"),
         record_problem=problem or attempts_problem or expiry_problem,
+        generation=_whole(generation),
+        throttled_since=read_timestamp(item, "throttled_since"),
     )
+
+
+def _whole(number: Decimal | None) -> int:
+    """A counter of ours as a whole number at least 0; 0 when absent or not whole."""
+    if number is None or number != number.to_integral_value() or number < 0:
+        return 0
+    return int(number)
 
 
 def _own_number(item: Item, name: str, interview_id: str) -> tuple[Decimal | None, str | None]:
@@ -220,6 +233,8 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
         STATE_ATTRIBUTE: string_value(interview.state.value),
         "attempts": number_value(interview.attempts),
     }
+    if interview.generation:
+        item["generation"] = number_value(interview.generation)
     optional: dict[str, AttributeValueTypeDef | None] = {
         "user_id": _optional_string(interview.user_id),
         "lease_owner": _optional_string(interview.lease_owner),
@@ -229,6 +244,7 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
         "question_count": _optional_number(interview.question_count),
         "created_at": _optional_timestamp(interview.created_at),
         "updated_at": _optional_timestamp(interview.updated_at),
+        "throttled_since": _optional_timestamp(interview.throttled_since),
     }
     item.update({name: value for name, value in optional.items() if value is not None})
     return item

@@ -180,14 +180,28 @@ class DynamoDBInterviewRepository:
             {":expires": epoch_number(now + timedelta(seconds=lease_seconds))},
         )
 
-    def release(self, interview_id: str, owner: str) -> None:
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
         """Drop `owner`'s lease, leaving the state as it is, so another delivery may claim.
 
-        Raises LeaseLost if `owner` does not hold it, RepositoryUnavailable or
-        ConfigurationError.
+        A `throttled` run takes back the attempt its claim added and sets `throttled_since`
+        unless it is set; any other release removes it. Raises LeaseLost if `owner` does not
+        hold it, RepositoryUnavailable or ConfigurationError.
         """
+        if throttled:
+            self._update_as_owner(
+                interview_id,
+                owner,
+                "SET updated_at = :now_text,"
+                " throttled_since = if_not_exists(throttled_since, :now_text),"
+                " attempts = if_not_exists(attempts, :one) - :one"
+                " REMOVE lease_owner, lease_expires_at",
+                {":one": number_value(1)},
+            )
+            return
         self._update_as_owner(
-            interview_id, owner, "SET updated_at = :now_text REMOVE lease_owner, lease_expires_at"
+            interview_id,
+            owner,
+            "SET updated_at = :now_text REMOVE lease_owner, lease_expires_at, throttled_since",
         )
 
     def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
@@ -200,7 +214,7 @@ class DynamoDBInterviewRepository:
             interview_id,
             owner,
             "SET #state = :target, question_count = :count, updated_at = :now_text"
-            " REMOVE lease_owner, lease_expires_at, error_code, error_message",
+            " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since",
             {":count": number_value(question_count)},
             target=InterviewState.COMPLETED,
         )
@@ -216,7 +230,7 @@ class DynamoDBInterviewRepository:
             interview_id,
             owner,
             "SET #state = :target, error_code = :code, error_message = :message,"
-            " updated_at = :now_text REMOVE lease_owner, lease_expires_at",
+            " updated_at = :now_text REMOVE lease_owner, lease_expires_at, throttled_since",
             {
                 ":code": string_value(error_code[:MAX_ERROR_CODE_CHARS]),
                 ":message": string_value(message[:MAX_ERROR_MESSAGE]),
@@ -382,9 +396,17 @@ class DynamoDBInterviewRepository:
         return dynamodb_catalog.scan_by_state(self._client, self._interviews, state, limit)
 
     def reset_for_reprocess(self, interview_id: str) -> Interview:
-        """Pending again, attempts at zero, no error, in one conditional write. Raises
-        InterviewNotFound, LeaseHeld, RepositoryUnavailable or ConfigurationError."""
+        """Pending again, attempts at zero, no error, the next generation, in one conditional
+        write. Raises InterviewNotFound, LeaseHeld, RepositoryUnavailable or
+        ConfigurationError."""
         return dynamodb_catalog.reopen_interview(
+            self._client, self._interviews, interview_id, self._clock.now()
+        )
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """`generation` raised by one in one conditional write (ADD). Raises
+        InterviewNotFound, RepositoryUnavailable or ConfigurationError."""
+        return dynamodb_catalog.raise_generation(
             self._client, self._interviews, interview_id, self._clock.now()
         )
 

@@ -21,6 +21,7 @@ from adapters.aws.errors import (
     http_status,
     is_access_denied,
     is_missing_credentials,
+    is_throttling,
     is_transient,
 )
 from adapters.video_keys import MEDIA_EXTENSIONS, object_key
@@ -177,7 +178,9 @@ class S3VideoStore:
         if is_missing_credentials(exc):
             return ConfigurationError(NO_CREDENTIALS)
         if is_transient(exc):
-            return StorageUnavailable(f"S3 could not answer now: {describe(exc)}")
+            return StorageUnavailable(
+                f"S3 could not answer now: {describe(exc)}", throttled=is_throttling(exc)
+            )
         if http_status(exc) == 404 or error_codes(exc) & {"NoSuchBucket", "404"}:
             return ConfigurationError(
                 f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
@@ -272,7 +275,9 @@ class S3VideoStore:
         status = http_status(exc)
         reason = describe_safely(exc, self._bucket, key)
         if is_transient(exc):
-            return StorageUnavailable(f"S3 could not serve the video now: {reason}")
+            return StorageUnavailable(
+                f"S3 could not serve the video now: {reason}", throttled=is_throttling(exc)
+            )
         if codes & _NOT_FOUND_CODES or status == 404:
             return VideoNotFound("no video at the interview's video_path in the bucket")
         if is_access_denied(exc) or status == 403:

@@ -17,6 +17,7 @@ from adapters.aws.errors import (
     error_message,
     is_access_denied,
     is_missing_credentials,
+    is_throttling,
     is_transient,
 )
 from adapters.aws.sqs_dead_letters import SqsDeadLetters
@@ -24,6 +25,7 @@ from adapters.messages import MAX_BODY_BYTES, queue_message_from_body, request_b
 from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
 from interview_core.limits import (
     MAX_RECEIVE_BATCH,
+    MAX_SEND_DELAY_SECONDS,
     MAX_VISIBILITY_SECONDS,
     MAX_WAIT_SECONDS,
     SPARE_RECEIVES,
@@ -37,6 +39,10 @@ if TYPE_CHECKING:
     from interview_core.ports import DeadLetter
 
 logger = logging.getLogger(__name__)
+
+REQUEUE_HIDE_MARGIN_SECONDS = 30
+"""How much longer than its copy's delay a requeued message is hidden: it must not be
+received again while its copy is being sent, and comes back this late if the send fails."""
 
 _STALE_CODES = frozenset({"ReceiptHandleIsInvalid", "MessageNotInflight"})
 _CONFIGURATION_CODES = frozenset(
@@ -71,9 +77,9 @@ class SqsMessageSource:
     A receipt that no longer acts on its message (ReceiptHandleIsInvalid, MessageNotInflight,
     an expired receipt handle, or the 12-hour total visibility reached) means the message was
     already deleted, or its visibility ran out and it may be with another consumer. `ack`,
-    `release` and `extend` then log a warning with the message id and return normally: the
-    interview's lease and state, not the queue, guard against duplicate work, and a
-    redelivered message for a finished interview is acked without work.
+    `release`, `extend` and `requeue` then log a warning with the message id and return
+    normally: the interview's lease and state, not the queue, guard against duplicate work,
+    and a redelivered message for a finished interview is acked without work.
     """
 
     def __init__(
@@ -176,6 +182,62 @@ class SqsMessageSource:
         """
         self._change_visibility(message, visibility_seconds, "extend")
 
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Replace the message by a fresh copy sent with DelaySeconds (`delay_seconds`
+        clamped to 0..900, rounded up), whose ApproximateReceiveCount starts again.
+
+        Three calls: ChangeMessageVisibility hides this delivery for the delay plus
+        REQUEUE_HIDE_MARGIN_SECONDS (a stale receipt stops here, logged: someone else has the
+        message), SendMessage sends `{"interview_id": ...}` again, and DeleteMessage deletes
+        this delivery. When the send fails the message comes back after the hiding, like a
+        released one, and QueueUnavailable or ConfigurationError is raised; a failed delete is
+        logged, not raised (both messages remain: a duplicate the lease makes harmless).
+        Raises ValueError for a message that is not a request.
+        """
+        if message.interview_id is None:
+            raise ValueError("only an interview request can be requeued")
+        delay = _send_delay(delay_seconds)
+        try:
+            self._client.change_message_visibility(
+                QueueUrl=self._queue_url,
+                ReceiptHandle=message.receipt,
+                VisibilityTimeout=delay + REQUEUE_HIDE_MARGIN_SECONDS,
+            )
+        except (ClientError, BotoCoreError) as exc:
+            if _is_stale_receipt(exc):
+                self._handle(exc, "requeue", message)
+                return
+            raise self._translate(exc, "requeue") from exc
+        self.send_copy(message, delay)
+        try:
+            self.ack(message)
+        except InterviewError as exc:
+            logger.warning(
+                "requeue of message left the original behind (%s); it comes back as a "
+                "duplicate after %d s",
+                exc.code,
+                delay + REQUEUE_HIDE_MARGIN_SECONDS,
+                extra={"message_id": message.message_id},
+            )
+
+    def send_copy(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Send `{"interview_id": ...}` of `message` again with DelaySeconds (`delay_seconds`
+        clamped to 0..900, rounded up), leaving `message` itself as it is.
+
+        Raises ValueError for a message that is not a request, QueueUnavailable (transient)
+        or ConfigurationError.
+        """
+        if message.interview_id is None:
+            raise ValueError("only an interview request can be requeued")
+        try:
+            self._client.send_message(
+                QueueUrl=self._queue_url,
+                MessageBody=request_body(message.interview_id),
+                DelaySeconds=_send_delay(delay_seconds),
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise self._translate(exc, "SendMessage") from exc
+
     def _change_visibility(self, message: QueueMessage, seconds: float, operation: str) -> None:
         try:
             self._client.change_message_visibility(
@@ -236,7 +298,9 @@ class SqsMessageSource:
         logger.warning("SQS %s on %s failed: %s", operation, self._queue_url, describe(exc))
         reason = describe_safely(exc, self._queue_url)
         if is_transient(exc):
-            return QueueUnavailable(f"SQS {operation} failed, retry later: {reason}")
+            return QueueUnavailable(
+                f"SQS {operation} failed, retry later: {reason}", throttled=is_throttling(exc)
+            )
         return QueueUnavailable(f"SQS {operation} failed: {reason}")
 
     # --- the RequestSender and DeadLetterQueue roles --------------------------------------
@@ -335,6 +399,11 @@ def _is_stale_receipt(exc: BaseException) -> bool:
         text = error_message(exc)
         return "ReceiptHandle" in text or "VisibilityTimeout" in text
     return False
+
+
+def _send_delay(seconds: float) -> int:
+    """Whole seconds within SQS's 0..900 DelaySeconds range, rounded up; NaN counts as 0."""
+    return min(_clamp_seconds(seconds), MAX_SEND_DELAY_SECONDS)
 
 
 def _clamp_seconds(seconds: float) -> int:

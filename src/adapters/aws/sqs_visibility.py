@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 class SqsQueueVisibility:
-    """Releases a message of the queue named by an event record's `eventSourceARN`.
+    """Releases or requeues a message of the queue named by an event record's
+    `eventSourceARN`.
 
     The queue's URL is looked up once per ARN (GetQueueUrl by the queue's name), then
     the message is released as SqsMessageSource.release does it: ChangeMessageVisibility,
@@ -34,6 +35,16 @@ class SqsQueueVisibility:
         exist, QueueUnavailable (transient) when SQS cannot answer now.
         """
         self._source(queue_arn).release(message, delay_seconds)
+
+    def requeue(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        """Send a fresh copy of `message`'s request to the queue `queue_arn`, visible after
+        `delay_seconds` (clamped to 0..900), leaving `message` itself to the event source,
+        which deletes it when the record is not reported as a batch item failure.
+
+        Raises ValueError for a message that is not a request, ConfigurationError for an ARN
+        that names no SQS queue or a queue that does not exist, QueueUnavailable (transient).
+        """
+        self._source(queue_arn).send_copy(message, delay_seconds)
 
     def _source(self, queue_arn: str) -> SqsMessageSource:
         with self._lock:

@@ -37,8 +37,9 @@ class InMemoryMessageSource(LocalQueue):
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
     issues a new receipt. A message whose receive count would exceed `max_receive_count`
-    moves to `dead_letters` instead of being delivered. Only the latest receipt acts: ack,
-    release and extend with an earlier receipt (or for a deleted message) succeed and change
+    moves to `dead_letters` instead of being delivered; `requeue` replaces a message by a
+    fresh copy whose receive count starts again. Only the latest receipt acts: ack, release,
+    extend and requeue with an earlier receipt (or for a deleted message) succeed and change
     nothing, so a slow worker can never delete or hide a newer delivery (SQS may honour a
     stale handle; refusing it is the safe reading). With `long_poll`, receive waits up to
     `wait_seconds` of real time for a message; without it (tests on a ManualClock, where time
@@ -100,6 +101,25 @@ class InMemoryMessageSource(LocalQueue):
         with self._changed:
             if self._current(message) is not None:
                 del self._entries[message.message_id]
+
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Replace the message, if `message` is its latest delivery, by a fresh copy of its
+        body under a new id, never received, visible after `delay_seconds` (clamped to
+        0..900), in one step. Raises ValueError for a message that is not a request."""
+        self._rules.check_requeue(message)
+        delay = self._rules.send_delay(delay_seconds)
+        with self._changed:
+            entry = self._current(message)
+            if entry is None:
+                return
+            del self._entries[message.message_id]
+            copy_id = str(uuid.uuid4())
+            self._entries[copy_id] = _Entry(
+                message_id=copy_id,
+                body=entry.body,
+                visible_at=self._clock.now() + timedelta(seconds=delay),
+            )
+            self._changed.notify_all()
 
     # --- inspection -----------------------------------------------------------------------
 

@@ -98,13 +98,16 @@ class InMemoryInterviewRepository:
             )
             self._interviews[interview_id] = record
 
-    def release(self, interview_id: str, owner: str) -> None:
-        """Drop the lease, leaving the interview processing and claimable at once.
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
+        """Drop the lease, leaving the interview processing and claimable at once; a
+        `throttled` run gives its attempt back and starts the throttle patience.
 
         Raises LeaseLost if `owner` does not hold it.
         """
         with self._lock:
-            record = records.released(self._held(interview_id, owner), self._clock.now())
+            record = records.released(
+                self._held(interview_id, owner), self._clock.now(), throttled=throttled
+            )
             self._interviews[interview_id] = record
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
@@ -178,8 +181,16 @@ class InMemoryInterviewRepository:
         return found[:limit]
 
     def reset_for_reprocess(self, interview_id: str) -> Interview:
-        """Pending again, attempts at zero, no error. Raises InterviewNotFound or LeaseHeld."""
+        """Pending again, attempts at zero, no error, the next generation. Raises
+        InterviewNotFound or LeaseHeld."""
         with self._lock:
             record = records.reopened(self._existing(interview_id), self._clock.now())
+            self._interviews[interview_id] = record
+        return attrs.evolve(record)
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """The generation raised by one. Raises InterviewNotFound."""
+        with self._lock:
+            record = records.next_generation(self._existing(interview_id), self._clock.now())
             self._interviews[interview_id] = record
         return attrs.evolve(record)

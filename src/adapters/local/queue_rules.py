@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
@@ -60,6 +61,19 @@ class QueueRules:
         """Raise ValueError for a batch size SQS would refuse (outside 1..10)."""
         if not 1 <= max_messages <= MAX_RECEIVE_BATCH:
             raise ValueError(f"max_messages must be between 1 and {MAX_RECEIVE_BATCH}")
+
+    @staticmethod
+    def send_delay(seconds: float) -> float:
+        """A requeued copy's delay clamped to SQS's 0..900 s (NaN counts as 0)."""
+        if math.isnan(seconds):
+            return 0.0
+        return min(max(seconds, 0.0), float(MAX_SEND_DELAY_SECONDS))
+
+    @staticmethod
+    def check_requeue(message: QueueMessage) -> None:
+        """Raise ValueError for a message that is not an interview request."""
+        if message.interview_id is None:
+            raise ValueError("only an interview request can be requeued")
 
     @staticmethod
     def hidden_seconds(seconds: float) -> float:

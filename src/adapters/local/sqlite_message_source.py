@@ -56,8 +56,9 @@ class SqliteMessageSource(LocalQueue):
 
     Each receive hides a message for `visibility_timeout` seconds, counts the receive and
     issues a new receipt; a message whose receive count would exceed `max_receive_count`
-    moves to the dead letters instead of being delivered. Only the latest receipt acts: ack,
-    release and extend with an earlier receipt (or for a deleted message) change nothing.
+    moves to the dead letters instead of being delivered; `requeue` replaces a message by a
+    fresh copy whose receive count starts again. Only the latest receipt acts: ack, release,
+    extend and requeue with an earlier receipt (or for a deleted message) change nothing.
     A body above `max_body_bytes` comes back with a body error without being parsed. Any
     number of threads and processes may share the file: a receive selects and hides its
     messages in one `BEGIN IMMEDIATE` transaction, so no two receivers get the same message
@@ -155,6 +156,26 @@ class SqliteMessageSource(LocalQueue):
                 "DELETE FROM queue_messages WHERE message_id = ? AND receipt = ?",
                 (message.message_id, message.receipt),
             )
+
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        """Replace the message, if `message` is its latest delivery, by a fresh copy of its
+        body under a new id, never received, visible after `delay_seconds` (clamped to
+        0..900), in one transaction. Raises ValueError for a message that is not a request,
+        QueueUnavailable or ConfigurationError."""
+        self._rules.check_requeue(message)
+        delay = self._rules.send_delay(delay_seconds)
+        visible_at = _micros(self._clock.now() + timedelta(seconds=delay))
+        with self._database.write() as connection:
+            replaced = connection.execute(
+                "INSERT INTO queue_messages (message_id, body, visible_at)"
+                " SELECT ?, body, ? FROM queue_messages WHERE message_id = ? AND receipt = ?",
+                (str(uuid.uuid4()), visible_at, message.message_id, message.receipt),
+            ).rowcount
+            if replaced:
+                connection.execute(
+                    "DELETE FROM queue_messages WHERE message_id = ? AND receipt = ?",
+                    (message.message_id, message.receipt),
+                )
 
     # --- inspection -----------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from interview_core.ports import Clock
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS interviews (
@@ -39,7 +39,9 @@ _SCHEMA = (
         error_message TEXT,
         question_count INTEGER,
         created_at TEXT,
-        updated_at TEXT
+        updated_at TEXT,
+        generation INTEGER NOT NULL DEFAULT 0,
+        throttled_since TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS questions (
         interview_id TEXT NOT NULL,
@@ -67,24 +69,29 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE questions ADD COLUMN created_at TEXT",
         "ALTER TABLE questions ADD COLUMN updated_at TEXT",
     ),
+    # version 2 -> 3: the interview's generation
+    2: ("ALTER TABLE interviews ADD COLUMN generation INTEGER NOT NULL DEFAULT 0",),
+    # version 3 -> 4: when an interview's throttle patience started
+    3: ("ALTER TABLE interviews ADD COLUMN throttled_since TEXT",),
 }
 
 _INTERVIEW_COLUMNS = (
     "id, video_path, user_id, state, attempts, lease_owner, lease_expires_at, error_code,"
-    " error_message, question_count, created_at, updated_at"
+    " error_message, question_count, created_at, updated_at, generation, throttled_since"
 )
 _QUESTION_COLUMNS = (
     'id, interview_id, position, question, answer, context, question_context, "global",'
     " start_time, end_time, user_id, created_at, updated_at"
 )
 _UPSERT_INTERVIEW = (
-    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES ({', '.join('?' * 14)})"
     " ON CONFLICT (id) DO UPDATE SET video_path = excluded.video_path,"
     " user_id = excluded.user_id, state = excluded.state, attempts = excluded.attempts,"
     " lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at,"
     " error_code = excluded.error_code, error_message = excluded.error_message,"
     " question_count = excluded.question_count, created_at = excluded.created_at,"
-    " updated_at = excluded.updated_at"
+    " updated_at = excluded.updated_at, generation = excluded.generation,"
+    " throttled_since = excluded.throttled_since"
 )
 
 
@@ -207,13 +214,16 @@ class SqliteInterviewRepository:
             )
             _put(connection, record)
 
-    def release(self, interview_id: str, owner: str) -> None:
-        """Drop the lease, leaving the interview processing and claimable at once.
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
+        """Drop the lease, leaving the interview processing and claimable at once; a
+        `throttled` run gives its attempt back and starts the throttle patience.
 
         Raises LeaseLost if `owner` does not hold it.
         """
         with self._database.write() as connection:
-            record = records.released(_held(connection, interview_id, owner), self._clock.now())
+            record = records.released(
+                _held(connection, interview_id, owner), self._clock.now(), throttled=throttled
+            )
             _put(connection, record)
 
     def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
@@ -304,12 +314,19 @@ class SqliteInterviewRepository:
         return [_interview(row) for row in rows]
 
     def reset_for_reprocess(self, interview_id: str) -> Interview:
-        """Pending again, attempts at zero, no error, in one transaction.
+        """Pending again, attempts at zero, no error, the next generation, in one transaction.
 
         Raises InterviewNotFound or LeaseHeld (nothing is changed then).
         """
         with self._database.write() as connection:
             record = records.reopened(_existing(connection, interview_id), self._clock.now())
+            _put(connection, record)
+        return record
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        """The generation raised by one, in one transaction. Raises InterviewNotFound."""
+        with self._database.write() as connection:
+            record = records.next_generation(_existing(connection, interview_id), self._clock.now())
             _put(connection, record)
         return record
 
@@ -350,6 +367,8 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
             interview.question_count,
             _to_text(interview.created_at),
             _to_text(interview.updated_at),
+            interview.generation,
+            _to_text(interview.throttled_since),
         ),
     )
 
@@ -357,6 +376,7 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
 def _interview(row: Sequence[Any]) -> Interview:
     attempts, attempts_problem = _counter(row[0], row[4])
     expiry, expiry_problem = _expiry(row[0], row[6])
+    generation, _ = _counter(row[0], row[12])
     return Interview(
         id=row[0],
         video_path=row[1],
@@ -371,6 +391,8 @@ def _interview(row: Sequence[Any]) -> Interview:
         question_count=row[9],
         created_at=_from_text(row[10]),
         updated_at=_from_text(row[11]),
+        generation=generation,
+        throttled_since=_from_text(row[13]),
     )
 
 

@@ -24,14 +24,18 @@ RELEASE_NOW = Decision(Action.RELEASE, 0.0, reason="shutdown")
 
 
 def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> bool:
-    """Ack or release as decided, or leave a kept message be; never raises. A failure is
-    logged, and the message comes back after its visibility timeout (an acked-too-late message
-    finds its work done). Returns whether the queue took the ack or release."""
+    """Ack, release or requeue as decided, or leave a kept message be; never raises. A
+    failure is logged, and the message comes back after its visibility timeout (an
+    acked-too-late message finds its work done); a requeue that could not send its copy has
+    hidden the message for the delay first, so it comes back then, as a release. Returns
+    whether the queue took the ack, release or requeue."""
     if decision.halts:
         return False  # kept: it comes back when its visibility lapses, once the setup is fixed
     try:
         if decision.acknowledges:
             source.ack(message)
+        elif decision.action is Action.REQUEUE:
+            source.requeue(message, decision.delay_seconds)
         else:
             source.release(message, decision.delay_seconds)
     except Exception as exc:

@@ -761,8 +761,9 @@ def test_unprocessed_items_forever_become_repository_unavailable(
         client, sleeps, max_batch_retries=6, batch_backoff_base=0.05, batch_backoff_cap=0.2
     )
 
-    with pytest.raises(RepositoryUnavailable, match="unprocessed after 6 retries"):
+    with pytest.raises(RepositoryUnavailable, match="unprocessed after 6 retries") as raised:
         repository.replace_questions("iv-1", questions)
+    assert raised.value.throttled  # over the table's throughput: no attempt spent
     assert sleeps.seconds == [0.5 * s for s in (0.05, 0.1, 0.2, 0.2, 0.2, 0.2)]
 
 
@@ -815,6 +816,7 @@ def test_throttling_and_server_errors_on_claim_are_transient(
     with pytest.raises(RepositoryUnavailable, match=code) as raised:
         _stub_repository(client, Sleeps()).claim("iv-1", "worker-a", 60)
     assert raised.value.permanent is False
+    assert raised.value.throttled is (status == 400)  # throughput refusals spend no attempt
 
 
 @pytest.mark.parametrize(

@@ -334,6 +334,7 @@ def test_head_object_errors_become_core_errors(
     )
 
     assert error.permanent is (expected in (VideoNotFound, VideoAccessDenied))
+    assert getattr(error, "throttled", False) is (code in ("SlowDown", "ThrottlingException"))
     assert list(downloads.iterdir()) == []
 
 

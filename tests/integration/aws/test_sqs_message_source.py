@@ -392,9 +392,12 @@ def test_receive_errors_become_core_errors(
 ) -> None:
     source, stubber = stubbed
 
-    raises_core_error(
+    error = raises_core_error(
         stubber, "receive_message", code, status, expected, lambda: source.receive(1, 0), meta=meta
     )
+
+    throttling = {"ThrottlingException", "RequestThrottled", "KmsThrottled"}
+    assert getattr(error, "throttled", False) is (code in throttling)
 
 
 @pytest.mark.parametrize("operation", ["ack", "release", "extend"])
@@ -596,3 +599,91 @@ def test_an_event_source_arn_that_names_no_queue_is_a_configuration_error(
     message = QueueMessage("m-1", "r-1", 1, None)
     with pytest.raises(ConfigurationError):
         SqsQueueVisibility(sqs).release(arn, message, 10)
+
+
+# --- requeue: a fresh copy, the original deleted only once the copy is sent -----------------
+
+
+def test_requeue_hides_sends_a_delayed_copy_then_deletes(
+    stubbed: tuple[SqsMessageSource, Stubber],
+) -> None:
+    source, stubber = stubbed
+    message = a_message()
+    stubber.add_response(
+        "change_message_visibility",
+        {},
+        {"QueueUrl": QUEUE_URL, "ReceiptHandle": "receipt-1", "VisibilityTimeout": 900 + 30},
+    )
+    stubber.add_response(
+        "send_message",
+        {"MessageId": "copy-1"},
+        {
+            "QueueUrl": QUEUE_URL,
+            "MessageBody": request_body(str(message.interview_id)),
+            "DelaySeconds": 900,
+        },
+    )
+    stubber.add_response(
+        "delete_message", {}, {"QueueUrl": QUEUE_URL, "ReceiptHandle": "receipt-1"}
+    )
+
+    source.requeue(message, 5000.0)  # SQS delays a message by 900 s at most
+
+    stubber.assert_no_pending_responses()
+
+
+def test_a_requeue_whose_send_fails_raises_and_deletes_nothing(
+    stubbed: tuple[SqsMessageSource, Stubber],
+) -> None:
+    source, stubber = stubbed
+    stubber.add_response("change_message_visibility", {})
+    stubber.add_client_error("send_message", "ThrottlingException", "slow down", 400)
+
+    with pytest.raises(QueueUnavailable) as raised:
+        source.requeue(a_message(), 12.2)
+
+    assert raised.value.throttled
+    stubber.assert_no_pending_responses()  # no DeleteMessage was asked for
+
+
+def test_a_requeue_whose_delete_fails_leaves_a_harmless_duplicate_and_does_not_raise(
+    stubbed: tuple[SqsMessageSource, Stubber], caplog: pytest.LogCaptureFixture
+) -> None:
+    source, stubber = stubbed
+    stubber.add_response("change_message_visibility", {})
+    stubber.add_response("send_message", {"MessageId": "copy-1"})
+    stubber.add_client_error("delete_message", "ServiceUnavailable", "try later", 503)
+
+    source.requeue(a_message(), 3)
+
+    stubber.assert_no_pending_responses()
+    assert "duplicate" in caplog.text
+
+
+def test_a_requeue_with_a_stale_receipt_sends_no_copy(
+    stubbed: tuple[SqsMessageSource, Stubber],
+) -> None:
+    source, stubber = stubbed
+    stubber.add_client_error("change_message_visibility", "ReceiptHandleIsInvalid", "stale", 400)
+
+    source.requeue(a_message(), 3)
+
+    stubber.assert_no_pending_responses()
+
+
+def test_a_throttled_lambda_record_is_requeued_to_its_queue_by_arn(
+    sqs: SQSClient, queue_url: str, source: SqsMessageSource
+) -> None:
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    interview_id = str(uuid.uuid4())
+    sqs.send_message(QueueUrl=queue_url, MessageBody=request_body(interview_id))
+    [message] = source.receive(1, 0)
+
+    SqsQueueVisibility(sqs).requeue(arn, message, 0)
+
+    assert queue_counts(sqs, queue_url) == (1, 1)  # the event source deletes the original
+    [copy] = source.receive(1, 0)
+    assert (copy.interview_id, copy.receive_count) == (interview_id, 1)
+    assert copy.message_id != message.message_id

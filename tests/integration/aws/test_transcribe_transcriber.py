@@ -557,6 +557,9 @@ def test_service_errors_become_core_errors(
         message=f"{code} says no",
     )
 
+    assert getattr(raised, "throttled", False) is (
+        code in ("ThrottlingException", "LimitExceededException")
+    )
     stubber.assert_no_pending_responses()
     assert f"{code} says no" in str(raised)
 

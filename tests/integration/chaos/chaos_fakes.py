@@ -102,8 +102,8 @@ class ClaimTrackingRepository:
         self._log.record("claim", interview_id, owner)
         return interview
 
-    def release(self, interview_id: str, owner: str) -> None:
-        self._inner.release(interview_id, owner)
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
+        self._inner.release(interview_id, owner, throttled=throttled)
         self._log.record("release", interview_id, owner)
 
     def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:

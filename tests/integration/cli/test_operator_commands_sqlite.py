@@ -95,6 +95,7 @@ def test_submit_then_the_worker_then_status_questions_and_list(stack: LocalStack
     record = stack.json("status", interview_id)
     assert record["state"] == "pending"
     assert record["user_id"] == user_id
+    assert (record["attempts"], record["generation"]) == (0, 0)
     assert record["video_path"] == f"videos/{user_id}/{interview_id}/interview.mp4"
     stored = stack.videos / record["video_path"]
     assert stored.read_bytes() == (SAMPLE / "interview.mp4").read_bytes()
@@ -181,6 +182,7 @@ def test_reprocess_makes_a_failed_interview_pending_and_requests_it(stack: Local
     assert process.returncode == 0, process.stderr
     record = repository.get("iv-failed")
     assert (record.state, record.attempts, record.error_code) == (InterviewState.PENDING, 0, None)
+    assert record.generation == 1  # the rerun resumes from nothing earlier attempts kept
     assert queued_interview_ids(stack) == ["iv-failed"]
 
 
@@ -208,6 +210,27 @@ def test_dead_letters_empty_then_shown_then_redriven(stack: LocalStack) -> None:
     assert "moved 1 " in moved.stdout
     assert queued_interview_ids(stack) == [interview_id]
     assert stack.json("dead-letters") == []
+
+
+def test_a_redrive_moves_each_dead_lettered_interview_to_a_new_generation(
+    stack: LocalStack,
+) -> None:
+    repository = stack.repository()
+    dead, unknown = str(uuid.uuid4()), str(uuid.uuid4())
+    repository.add(Interview(id=dead, video_path="videos/v.mp4", generation=2))
+    queue = stack.queue(max_receive_count=1)
+    queue.send_request(dead)
+    queue.send_request(unknown)
+    for message in queue.receive(10, 0):
+        queue.release(message, 0)
+    assert queue.receive(10, 0) == []
+
+    moved = stack.run("dead-letters", "--redrive")
+
+    assert moved.returncode == 0, moved.stderr
+    assert "moved 2 " in moved.stdout
+    assert repository.get(dead).generation == 3
+    assert sorted(queued_interview_ids(stack)) == sorted([dead, unknown])
 
 
 def test_the_commands_refuse_in_memory_storage(stack: LocalStack) -> None:

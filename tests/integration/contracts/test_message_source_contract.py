@@ -218,6 +218,77 @@ def test_acting_with_an_earlier_receipt_does_not_raise(subject: Subject) -> None
     assert subject.source.receive(10, 0) == []
 
 
+# --- requeue: a fresh copy whose receive count starts again -------------------------------
+
+
+def test_requeue_replaces_the_message_by_a_fresh_copy_never_received(subject: Subject) -> None:
+    interview_id = str(uuid.uuid4())
+    subject.send(request_body(interview_id))
+    [first] = subject.source.receive(1, 0)
+    subject.source.release(first, 0)
+    [second] = subject.source.receive(1, 0)
+    assert second.receive_count == 2
+
+    subject.source.requeue(second, 0)
+
+    [copy] = subject.source.receive(10, 0)
+    assert copy.message_id != first.message_id
+    assert copy.interview_id == interview_id
+    assert copy.receive_count == 1
+    subject.source.ack(copy)
+    assert subject.source.receive(10, 0) == []
+
+
+def test_requeue_with_a_delay_hides_the_copy_until_then(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [message] = subject.source.receive(1, 0)
+
+    subject.source.requeue(message, 1)
+
+    assert subject.source.receive(1, 0) == []
+    time.sleep(1.2)
+    [copy] = subject.source.receive(1, 0)
+    assert copy.message_id != message.message_id
+
+
+def test_a_message_requeued_on_every_receive_never_reaches_the_dead_letters(
+    subject: Subject,
+) -> None:
+    interview_id = str(uuid.uuid4())
+    subject.send(request_body(interview_id))
+
+    counts = []
+    for _ in range(MAX_RECEIVES * 3):
+        [message] = subject.source.receive(1, 0)
+        counts.append(message.receive_count)
+        subject.source.requeue(message, 0)
+
+    assert counts == [1] * (MAX_RECEIVES * 3)
+    assert subject.dead_letter_ids() == []
+    [last] = subject.source.receive(1, 0)
+    assert last.interview_id == interview_id
+
+
+def test_requeue_with_a_stale_receipt_sends_no_copy(subject: Subject) -> None:
+    subject.send(request_body(str(uuid.uuid4())))
+    [message] = subject.source.receive(1, 0)
+    subject.source.ack(message)
+
+    subject.source.requeue(message, 0)
+
+    assert subject.source.receive(10, 0) == []
+
+
+def test_requeue_refuses_a_message_that_is_not_a_request(subject: Subject) -> None:
+    subject.send(f"not json {SENTINEL}")
+    [message] = subject.source.receive(1, 0)
+
+    with pytest.raises(ValueError, match="request"):
+        subject.source.requeue(message, 0)
+
+    assert subject.source.receive(1, 0) == []  # still hidden: nothing was changed
+
+
 # --- the RequestSender and DeadLetterQueue roles --------------------------------------------
 
 

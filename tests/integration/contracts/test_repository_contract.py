@@ -306,6 +306,52 @@ def test_release_drops_the_lease_and_keeps_processing(subject: Subject) -> None:
     assert subject.repository.claim("iv-1", "worker-b", LEASE).attempts == 2
 
 
+def test_a_throttled_release_gives_the_attempt_back_and_starts_the_patience(
+    subject: Subject,
+) -> None:
+    subject.seed(attempts=2, state=InterviewState.PROCESSING)
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.clock.advance(5)
+    with pytest.raises(LeaseLost):
+        subject.repository.release("iv-1", "worker-b", throttled=True)
+
+    subject.repository.release("iv-1", "worker-a", throttled=True)
+
+    first = subject.repository.get("iv-1")
+    assert (first.attempts, first.lease_owner, first.lease_expires_at) == (2, None, None)
+    assert first.state is InterviewState.PROCESSING
+    assert first.throttled_since == START + timedelta(seconds=5)
+    subject.clock.advance(60)
+    again = subject.repository.claim("iv-1", "worker-b", LEASE)
+    assert (again.attempts, again.throttled_since) == (3, START + timedelta(seconds=5))
+    subject.repository.release("iv-1", "worker-b", throttled=True)
+    assert subject.repository.get("iv-1").throttled_since == START + timedelta(seconds=5)
+    assert subject.repository.get("iv-1").attempts == 2
+
+
+@pytest.mark.parametrize("end", ["release", "completed", "failed", "reset"])
+def test_any_other_end_of_a_run_clears_the_throttle_patience(subject: Subject, end: str) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.release("iv-1", "worker-a", throttled=True)
+    assert subject.repository.get("iv-1").throttled_since == START
+    subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    if end == "release":
+        subject.repository.release("iv-1", "worker-b")
+    elif end == "completed":
+        subject.repository.mark_completed("iv-1", "worker-b", 1)
+    elif end == "failed":
+        subject.repository.mark_failed("iv-1", "worker-b", "NO_AUDIO_TRACK", "silent")
+    else:
+        subject.repository.release("iv-1", "worker-b", throttled=True)
+        catalog(subject).reset_for_reprocess("iv-1")
+
+    record = subject.repository.get("iv-1")
+    assert record.throttled_since is None
+    assert record.attempts == (0 if end == "reset" else 1)
+
+
 def test_completion_by_the_owner_only(subject: Subject) -> None:
     subject.seed()
     subject.repository.claim("iv-1", "worker-a", LEASE)
@@ -533,3 +579,60 @@ def test_reset_is_refused_while_a_live_lease_is_held_and_changes_nothing(
 def test_reset_of_an_unknown_interview_is_not_found(subject: Subject) -> None:
     with pytest.raises(InterviewNotFound):
         catalog(subject).reset_for_reprocess("unknown")
+
+
+# --- the generation: raised by reprocess and redrive, kept by every other write --------------
+
+
+def test_a_record_without_a_generation_reads_as_generation_zero(subject: Subject) -> None:
+    subject.seed()
+
+    assert subject.repository.get("iv-1").generation == 0
+    assert subject.repository.claim("iv-1", "worker-a", LEASE).generation == 0
+
+
+def test_a_stored_generation_reads_back_and_every_worker_write_keeps_it(
+    subject: Subject,
+) -> None:
+    subject.seed(generation=4)
+
+    claimed = subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.extend_lease("iv-1", "worker-a", LEASE)
+    subject.repository.release("iv-1", "worker-a")
+    subject.repository.claim("iv-1", "worker-b", LEASE)
+    subject.repository.mark_completed("iv-1", "worker-b", 2)
+
+    assert claimed.generation == 4
+    assert subject.repository.get("iv-1").generation == 4
+
+
+def test_reprocess_raises_the_generation(subject: Subject) -> None:
+    subject.seed(generation=2)
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.mark_failed("iv-1", "worker-a", "X", "y")
+
+    first = catalog(subject).reset_for_reprocess("iv-1")
+    second = catalog(subject).reset_for_reprocess("iv-1")
+
+    assert (first.generation, second.generation) == (3, 4)
+    assert subject.repository.get("iv-1").generation == 4
+
+
+def test_a_new_generation_changes_nothing_else(subject: Subject) -> None:
+    subject.seed(user_id="u-1")
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.mark_failed("iv-1", "worker-a", "ATTEMPTS_EXHAUSTED", "tried 5 times")
+    before = subject.repository.get("iv-1")
+    subject.clock.advance(3)
+
+    raised = catalog(subject).start_new_generation("iv-1")
+
+    assert raised.generation == 1
+    assert raised == attrs.evolve(before, generation=1, updated_at=START + timedelta(seconds=3))
+    assert subject.repository.get("iv-1") == raised
+    assert catalog(subject).start_new_generation("iv-1").generation == 2
+
+
+def test_a_new_generation_of_an_unknown_interview_is_not_found(subject: Subject) -> None:
+    with pytest.raises(InterviewNotFound):
+        catalog(subject).start_new_generation("unknown")

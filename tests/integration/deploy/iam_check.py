@@ -109,6 +109,7 @@ _SQS = {
         "ReceiveMessage",
         "DeleteMessage",
         "ChangeMessageVisibility",
+        "SendMessage",
     )
 }
 _S3 = {
@@ -116,6 +117,7 @@ _S3 = {
     "HeadObject": ("s3:GetObject", True),
     "GetObject": ("s3:GetObject", True),
     "PutObject": ("s3:PutObject", True),
+    "DeleteObject": ("s3:DeleteObject", True),
 }
 _TRANSCRIBE = {
     name: name for name in ("StartTranscriptionJob", "GetTranscriptionJob", "ListTranscriptionJobs")

@@ -4,7 +4,9 @@ Each call appends one JSON line to the file TEST_AWS_CALL_RECORD: the service, t
 and the parameters that name its resource (table, index, queue, bucket, key, model; for a
 Transcribe job also its media, its output and the role it runs as). The
 hook is botocore's `before-parameter-build` event on every boto3 session the command makes,
-so it sees each call once, before retries. Everything else is the real command.
+so it sees each call once, before retries. With TEST_STORM_REFUSALS set, the question
+extractor is tests/storm_model.py's stand-in, which refuses that many first requests as a
+throttled model does. Everything else is the real command.
 """
 
 from __future__ import annotations
@@ -61,4 +63,9 @@ def recording_init(self: boto3.session.Session, *args: Any, **kwargs: Any) -> No
 
 if __name__ == "__main__":
     boto3.session.Session.__init__ = recording_init  # type: ignore[method-assign]
+    if os.environ.get("TEST_STORM_REFUSALS"):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository
+        from tests.storm_model import install
+
+        install()  # the first requests are refused as throttled: the request is requeued
     sys.exit(main())

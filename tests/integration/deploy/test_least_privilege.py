@@ -5,7 +5,8 @@ stack's data access role: that role allows what Transcribe does for each recorde
 media, write its transcript) and nothing else, and the task role may pass it to Transcribe only.
 
 Two runs cover every path: the task definition's own environment, with Transcribe reading the
-video in place; then the queue found by name (GetQueueUrl) and the audio uploaded for
+video in place and the model refusing the first request as throttled (the request is requeued
+as a fresh copy); then the queue found by name (GetQueueUrl) and the audio uploaded for
 Transcribe. moto runs the Transcribe jobs; the transcript it points to is published by the
 test, as Transcribe would write it. Bedrock has no moto model, so questions are found offline
 and the Converse call is listed from the adapter's code.
@@ -86,7 +87,7 @@ class RecordedRun:
         self.uploaded = self.add_interview()
         sqs = self.stack.client("sqs")
         sqs.send_message(QueueUrl=outputs["QueueUrl"], MessageBody="not an interview request")
-        self.first = self.run(self.in_place)
+        self.first = self.run(self.in_place, TEST_STORM_REFUSALS="1")  # requeued once
         self.second = self.run(
             self.uploaded, AWS_SQS_QUEUE_URL=None, INTERVIEWS_TRANSCRIBE_DIRECT="false"
         )
@@ -216,6 +217,10 @@ def test_both_runs_completed_their_interview_through_transcribe_and_dead_lettere
         assert int(record["question_count"]["N"]) > 0
     assert ("transcribe", "StartTranscriptionJob") in operations
     assert ("sqs", "GetQueueUrl") in operations
+    assert ("s3", "DeleteObject") in operations  # the kept stages, once completed
+    assert ("sqs", "SendMessage") in operations  # the throttled run's requeue
+    first = recorded.state(recorded.in_place)
+    assert int(first["attempts"]["N"]) == 1  # the throttled run gave its attempt back
     sqs = recorded.stack.client("sqs")
     dead = sqs.receive_message(QueueUrl=recorded.stack.outputs["DeadLetterQueueUrl"])
     assert [m["Body"] for m in dead["Messages"]] == ["not an interview request"]
@@ -257,8 +262,10 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
         Permission("dynamodb:Scan", f"{table}/{outputs['QuestionsTableName']}"),
         Permission("s3:PutObject", f"{bucket}/videos/u/i/interview.mp4"),
         Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/audio.mp4"),
+        Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/transcript.json"),
+        Permission("s3:DeleteObject", f"{bucket}/videos/u/i/g0/interview.json"),
         Permission("s3:GetObject", "arn:aws:s3:::another-bucket/videos/x.mp4"),
-        Permission("sqs:SendMessage", outputs["QueueArn"]),
+        Permission("sqs:SendMessage", dead_letters),
         Permission("sqs:ReceiveMessage", dead_letters),
         Permission("bedrock:InvokeModel", other_model),
     ]:

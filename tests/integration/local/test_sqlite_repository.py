@@ -265,7 +265,20 @@ def test_a_file_of_the_first_schema_is_migrated_in_place(tmp_path: Path) -> None
         columns = {row[1] for row in connection.execute("PRAGMA table_info(interviews)")}
         version = connection.execute("SELECT version FROM schema_version").fetchone()[0]
     assert "video_path" in columns and "video_key" not in columns
+    assert "generation" in columns and old.generation == 0
     assert version == REPOSITORY_SCHEMA
+
+
+def test_a_generation_that_another_writer_stored_as_text_reads_as_zero(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    repository = seeded(path, "iv-1")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE interviews SET generation = 'two' WHERE id = 'iv-1'")
+
+    record = repository.get("iv-1")
+
+    assert (record.generation, record.record_problem) == (0, None)
+    assert repository.start_new_generation("iv-1").generation == 1
 
 
 def test_stored_records_use_the_upstream_field_names(tmp_path: Path) -> None:

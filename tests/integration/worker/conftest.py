@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import boto3
@@ -195,10 +195,16 @@ class AwsStack:
         )
 
     def start(
-        self, *args: str, env: Mapping[str, str], sleepy: bool = False
+        self,
+        *args: str,
+        env: Mapping[str, str],
+        sleepy: bool = False,
+        command: Sequence[str] | None = None,
     ) -> subprocess.Popen[str]:
-        """Start the worker (or, when `sleepy`, the worker with slow transcription)."""
-        command = [sys.executable, SLEEPY_WORKER] if sleepy else [COMMAND]
+        """Start the worker (or, when `sleepy`, the worker with slow transcription; or
+        `command`, a worker script of the test's)."""
+        if command is None:
+            command = [sys.executable, SLEEPY_WORKER] if sleepy else [COMMAND]
         return subprocess.Popen(
             [*command, "--mode", "sqs", *args],
             env=dict(env),

@@ -14,7 +14,13 @@ from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview
-from interview_core.errors import InterviewNotFound, InvalidMedia, LeaseHeld
+from interview_core.errors import (
+    InterviewNotFound,
+    InvalidMedia,
+    LeaseHeld,
+    RepositoryUnavailable,
+)
+from interview_core.redrive_dead_letters import RedriveDeadLetters
 from interview_core.reprocess_interview import ReprocessInterview
 from interview_core.state import InterviewState
 from interview_core.submit_interview import SubmitInterview, video_key
@@ -148,3 +154,76 @@ def test_reprocess_of_a_held_or_unknown_interview_changes_and_sends_nothing(
 
     assert stack.repository.get("iv-1") == held
     assert len(stack.queue) == 0
+
+
+# --- RedriveDeadLetters -----------------------------------------------------------------------
+
+
+IV_1 = "11111111-1111-4111-8111-111111111111"
+IV_2 = "22222222-2222-4222-8222-222222222222"
+IV_UNKNOWN = "33333333-3333-4333-8333-333333333333"
+
+
+def dead_lettered(queue: InMemoryMessageSource, *bodies: str) -> None:
+    """Send each body and receive it once: a queue with one allowed receive moves it aside."""
+    for body in bodies:
+        queue.send(body)
+    for message in queue.receive(10, 0):
+        queue.release(message, 0)
+    assert queue.receive(10, 0) == []
+
+
+def test_a_redrive_raises_each_known_interviews_generation_once_then_moves_every_letter() -> None:
+    clock = ManualClock(NOW)
+    repository = InMemoryInterviewRepository(clock)
+    repository.add(Interview(id=IV_1, video_path="videos/a.mp4", generation=1))
+    repository.add(Interview(id=IV_2, video_path="videos/b.mp4"))
+    queue = InMemoryMessageSource(clock, max_receive_count=1, long_poll=False)
+    dead_lettered(
+        queue,
+        json.dumps({"interview_id": IV_1}),
+        json.dumps({"interview_id": IV_1}),
+        json.dumps({"interview_id": IV_UNKNOWN}),
+        "not a request",
+    )
+
+    redrive = RedriveDeadLetters(queue, repository).execute()
+
+    assert redrive.moved == 4
+    assert redrive.new_generations == (IV_1,)
+    assert repository.get(IV_1).generation == 2
+    assert repository.get(IV_2).generation == 0
+    assert queue.peek_dead_letters(10) == []
+    assert len(queue.receive(10, 0)) == 4
+
+
+class FailingCatalog(InMemoryInterviewRepository):
+    """Refuses every new generation with a transient error."""
+
+    def start_new_generation(self, interview_id: str) -> Interview:
+        raise RepositoryUnavailable("throttled")
+
+
+def test_a_redrive_that_cannot_raise_a_generation_moves_nothing() -> None:
+    clock = ManualClock(NOW)
+    catalog = FailingCatalog(clock)
+    catalog.add(Interview(id=IV_1, video_path="videos/a.mp4"))
+    queue = InMemoryMessageSource(clock, max_receive_count=1, long_poll=False)
+    dead_lettered(queue, json.dumps({"interview_id": IV_1}))
+
+    with pytest.raises(RepositoryUnavailable):
+        RedriveDeadLetters(queue, catalog).execute()
+
+    assert len(queue.peek_dead_letters(10)) == 1
+
+
+def test_a_reprocess_starts_the_next_generation() -> None:
+    clock = ManualClock(NOW)
+    repository = InMemoryInterviewRepository(clock)
+    repository.add(Interview(id="iv-1", video_path="videos/a.mp4", generation=5))
+    queue = InMemoryMessageSource(clock, long_poll=False)
+
+    reset = ReprocessInterview(repository, queue).execute("iv-1")
+
+    assert reset.generation == 6
+    assert repository.get("iv-1").generation == 6

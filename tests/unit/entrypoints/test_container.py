@@ -243,3 +243,62 @@ def test_transcribe_jobs_are_deferred_with_the_data_access_role_and_say_so_once_
     monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN", role)
     assert _container().transcriber().defers_jobs
     assert not [r for r in caplog.records if "not deferred" in r.getMessage()]
+
+
+# --- the stage store: what a retry resumes from ----------------------------------------------
+
+
+def test_the_local_preset_keeps_stages_in_a_folder_beside_the_sqlite_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_SQLITE_PATH", str(tmp_path / "data" / "interviews.sqlite3"))
+    store = _container().stage_store()
+
+    assert type(store).__name__ == "LocalFileStageStore"
+    assert store.root == tmp_path / "data" / "interviews.sqlite3-stages"  # type: ignore[union-attr]
+    assert not store.root.exists()  # type: ignore[union-attr]  # made on the first write
+
+
+def test_the_aws_preset_keeps_stages_under_the_transcript_prefix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _aws(monkeypatch)
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_PREFIX", "kept")
+    store = _container().stage_store()
+
+    assert type(store).__name__ == "S3StageStore"
+    assert store.key("iv-1", 2, "transcript.json") == "kept/iv-1/g2/transcript.json"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"INTERVIEWS_REPOSITORY": "memory"}, "InMemoryStageStore"),
+        ({"INTERVIEWS_STAGE_STORE": "memory"}, "InMemoryStageStore"),
+        ({"INTERVIEWS_STAGE_STORE": "off"}, "NoneType"),
+    ],
+)
+def test_the_stage_store_follows_the_repository_or_its_own_setting(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], expected: str
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+    assert type(_container().stage_store()).__name__ == expected
+
+
+def test_a_transcript_prefix_s3_refuses_is_the_deployments_fault(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _aws(monkeypatch)
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_PREFIX", "../escape")
+
+    with pytest.raises(ConfigurationError, match="INTERVIEWS_TRANSCRIBE_PREFIX"):
+        _container().stage_store()
+
+
+def test_an_unknown_stage_store_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_STAGE_STORE", "redis")
+
+    with pytest.raises(ValueError, match="INTERVIEWS_STAGE_STORE"):
+        Settings()

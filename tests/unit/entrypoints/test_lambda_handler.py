@@ -14,6 +14,7 @@ import pytest
 from dependency_injector import providers
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from adapters.local.memory_stage_store import InMemoryStageStore
 from entrypoints import lambda_handler
 from entrypoints.container import Container
 from entrypoints.lambda_handler import START_MARGIN_MS, SqsBatchHandler, build_container
@@ -38,7 +39,8 @@ MAX_ATTEMPTS = 3
 IDS = {
     name: f"00000000-0000-4000-8000-{n:012d}"
     for n, name in enumerate(
-        ["good", "flaky", "flaky_last", "missing", "unknown", "busy", "done", "good2"], start=1
+        ["good", "flaky", "flaky_last", "missing", "unknown", "busy", "done", "good2", "throttled"],
+        start=1,
     )
 }
 
@@ -74,12 +76,19 @@ class RecordingVisibility:
 
     def __init__(self) -> None:
         self.released: dict[str, tuple[str, float]] = {}  # message id -> (queue ARN, delay)
+        self.requeued: dict[str, tuple[str, float]] = {}  # message id -> (queue ARN, delay)
         self.error: Exception | None = None
+        self.requeue_error: Exception | None = None
 
     def release(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
         if self.error is not None:
             raise self.error
         self.released[message.message_id] = (queue_arn, delay_seconds)
+
+    def requeue(self, queue_arn: str, message: QueueMessage, delay_seconds: float) -> None:
+        if self.requeue_error is not None:
+            raise self.requeue_error
+        self.requeued[message.message_id] = (queue_arn, delay_seconds)
 
 
 class World:
@@ -93,6 +102,7 @@ class World:
                 "videos/flaky.mp4": StorageUnavailable("S3 is throttling"),
                 "videos/flaky_last.mp4": StorageUnavailable("S3 is throttling"),
                 "videos/missing.mp4": VideoNotFound("videos/missing.mp4"),
+                "videos/throttled.mp4": StorageUnavailable("SlowDown", throttled=True),
             }
         )
         self.transcriber = SpyTranscriber()
@@ -106,6 +116,7 @@ class World:
         done = self.repository.claim(IDS["done"], "earlier-run", 600.0)
         self.repository.mark_completed(done.id, "earlier-run", 0)
         self.builds = 0
+        self.stage_store: InMemoryStageStore | None = None
         self.visibility = RecordingVisibility()
         self.settings = Settings(
             INTERVIEWS_BACKEND="local",
@@ -123,6 +134,7 @@ class World:
             audio_extractor=SpyAudioExtractor(),
             transcriber=self.transcriber,
             question_extractor=self.extractor,
+            stage_store=self.stage_store,
         )
         container.queue_visibility.override(providers.Object(self.visibility))
         return container
@@ -202,6 +214,43 @@ def test_a_release_that_fails_still_hands_the_record_back(real_event: dict[str, 
     response = SqsBatchHandler(world.build)(real_event, LambdaContext())
 
     assert _failures(response) == {"msg-0-flaky"}
+
+
+def test_a_throttled_record_is_requeued_as_a_fresh_copy_and_left_for_sqs_to_delete(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    real_event["Records"] = _records(real_event, [("throttled", MAX_ATTEMPTS)])  # its final attempt
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    assert _failures(response) == set()
+    queue = real_event["Records"][0]["eventSourceARN"]
+    arn, delay = world.visibility.requeued["msg-0-throttled"]
+    assert arn == queue
+    assert 0 <= delay <= world.build().delivery_policy().backoff_base_seconds
+    assert world.visibility.released == {}
+    record = world.repository.get(IDS["throttled"])
+    assert (record.state, record.attempts, record.lease_owner) == (
+        InterviewState.PROCESSING,
+        0,
+        None,
+    )
+    assert record.throttled_since is not None
+
+
+def test_a_throttled_record_that_cannot_be_requeued_is_handed_back_with_its_delay(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    world.visibility.requeue_error = QueueUnavailable("SendMessage throttled")
+    real_event["Records"] = _records(real_event, [("throttled", 1)])
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    assert _failures(response) == {"msg-0-throttled"}
+    assert set(world.visibility.released) == {"msg-0-throttled"}
+    assert world.visibility.requeued == {}
 
 
 def test_each_record_ends_in_the_state_its_outcome_requires(real_event: dict[str, Any]) -> None:
@@ -392,3 +441,69 @@ def test_cold_start_reads_the_environment_and_turns_metrics_on(
     line = json.loads(capsys.readouterr().out)
     assert line["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Cold/Start"
     assert list(tmp_path.iterdir()) == []  # no log file: Lambda's disk is read-only
+
+
+# --- the function's deadline between stages --------------------------------------------------
+
+
+def test_an_attempt_near_the_deadline_keeps_its_transcript_and_hands_the_message_back(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    world.stage_store = InMemoryStageStore()
+    handler = SqsBatchHandler(world.build)
+    margin_ms = world.settings.lambda_stage_margin_seconds * 1000
+    context = LambdaContext(remaining_ms=900_000)
+
+    def transcription_takes_the_time_left() -> None:
+        context.remaining_ms = int(margin_ms) - 1  # too little left to find the questions
+
+    world.transcriber.during = transcription_takes_the_time_left
+    real_event["Records"] = _records(real_event, [("good", MAX_ATTEMPTS)])
+
+    first = handler(real_event, context)
+
+    record = world.repository.get(IDS["good"])
+    assert _failures(first) == {"msg-0-good"}
+    assert "msg-0-good" in world.visibility.released
+    assert record.state is InterviewState.PROCESSING  # not failed, though the final attempt
+    assert record.lease_owner is None
+    assert world.extractor.transcripts == []
+    assert world.stage_store.load_transcript(IDS["good"], 0) is not None
+
+    world.transcriber.during = None
+    real_event["Records"] = _records(real_event, [("good", MAX_ATTEMPTS)])
+    second = handler(real_event, LambdaContext(remaining_ms=900_000))
+
+    assert _failures(second) == set()
+    assert world.state("good") is InterviewState.COMPLETED
+    assert len(world.transcriber.calls) == 1  # the second invocation resumed after it
+    assert world.stage_store.keys() == []
+
+
+def test_a_stage_is_not_started_with_less_than_the_margin_left(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    margin_ms = world.settings.lambda_stage_margin_seconds * 1000
+    real_event["Records"] = _records(real_event, [("good", 1)])
+
+    response = SqsBatchHandler(world.build)(
+        real_event, LambdaContext(remaining_ms=int(margin_ms) - 1)
+    )
+
+    assert _failures(response) == {"msg-0-good"}
+    assert world.video_store.fetched == []
+    record = world.repository.get(IDS["good"])
+    assert (record.state, record.lease_owner) == (InterviewState.PROCESSING, None)
+
+
+def test_with_the_margin_left_every_stage_runs(real_event: dict[str, Any]) -> None:
+    world = World()
+    margin_ms = world.settings.lambda_stage_margin_seconds * 1000
+    real_event["Records"] = _records(real_event, [("good", 1)])
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext(remaining_ms=int(margin_ms)))
+
+    assert _failures(response) == set()
+    assert world.state("good") is InterviewState.COMPLETED

@@ -79,3 +79,22 @@ def test_json_lines_escape_the_separators_json_leaves_alone() -> None:
     line = JsonLineFormatter().format(record("%s", "a\u2028b\u2029c\x85d"))
     assert "\u2028" not in line and "\u2029" not in line and "\x85" not in line
     assert json.loads(line)["message"] == "a\u2028b\u2029c\x85d"
+
+
+def test_a_resumed_attempt_names_the_stages_it_skipped_in_its_json_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from entrypoints.log_config import log_report
+    from interview_core.report import Outcome, ProcessingReport
+
+    with caplog.at_level(logging.INFO):
+        log_report(
+            ProcessingReport("iv-1", Outcome.COMPLETED, resumed=("transcribe", "extract_questions"))
+        )
+        log_report(ProcessingReport("iv-2", Outcome.COMPLETED))
+
+    lines = [json.loads(JsonLineFormatter().format(r)) for r in caplog.records]
+    first = [line for line in lines if line["interview_id"] == "iv-1"]
+    assert all(line["resumed"] == ["transcribe", "extract_questions"] for line in first)
+    assert any("skipping: transcribe, extract_questions" in line["message"] for line in first)
+    assert all("resumed" not in line for line in lines if line["interview_id"] == "iv-2")

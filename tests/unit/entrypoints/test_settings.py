@@ -166,3 +166,15 @@ def test_a_data_access_role_that_is_not_a_role_arn_is_refused(
     monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN", value)
     with pytest.raises(ValidationError, match="INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN"):
         Settings()
+
+
+def test_the_lambda_stage_margin_defaults_to_two_minutes_within_the_functions_15(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().lambda_stage_margin_seconds == 120.0
+    monkeypatch.setenv("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS", "30")
+    assert Settings().lambda_stage_margin_seconds == 30.0
+    for refused in ("-1", "901", "soon"):
+        monkeypatch.setenv("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS", refused)
+        with pytest.raises(ValidationError):
+            Settings()

@@ -46,7 +46,7 @@ class HangingLeases:
         self.released: list[str] = []
         self.unblock = unblock
 
-    def release(self, interview_id: str, owner: str) -> None:
+    def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
         if interview_id.startswith(HUNG):
             self.unblock.wait(30)
         self.released.append(interview_id)

@@ -15,6 +15,7 @@ from interview_core.delivery import DeliveryPolicy, InvalidMessageAction
 from interview_core.entities import Interview
 from interview_core.errors import (
     ConfigurationError,
+    ExtractionUnavailable,
     ModelRefused,
     QueueUnavailable,
     ToolMissing,
@@ -111,6 +112,28 @@ def test_a_transient_error_on_the_last_attempt_fails_the_interview_and_acks() ->
     assert len(world.source.acks) == 1
     assert world.source.releases == []
     assert len(world.queue) == 0
+
+
+def test_a_throttled_run_on_the_last_attempt_is_requeued_as_a_fresh_copy() -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=1))
+    world.extractor.faults.fail(ExtractionUnavailable("HTTP 429", throttled=True))
+    [interview_id] = world.send_new(1)
+    [original] = [m.message_id for m in world.queue.visible()]
+
+    world.run(max_messages=1)
+
+    [(requeued, delay)] = world.source.requeues
+    assert requeued == original
+    assert delay == 5.0  # jitter 0.5 of the 10 s base: the first throttled run
+    assert (world.source.acks, world.source.releases) == ([], [])
+    record = world.state(interview_id)
+    assert (record.state, record.attempts, record.lease_owner) == (
+        InterviewState.PROCESSING,
+        0,
+        None,
+    )
+    [copy] = world.queue.delayed()
+    assert (copy.message_id != original, copy.receive_count) == (True, 0)
 
 
 def test_a_permanent_error_fails_the_interview_at_once_and_acks(world: WorkerWorld) -> None:

@@ -46,6 +46,7 @@ class RecordingMessageSource:
         self.receive_sizes: list[int] = []
         self.acks: list[str] = []
         self.releases: list[tuple[str, float]] = []
+        self.requeues: list[tuple[str, float]] = []
         self.extends: list[tuple[str, float, float]] = []  # id, seconds, monotonic time
         self.ack_times: dict[str, float] = {}
         self.during_receive: Callable[[], None] | None = None
@@ -67,6 +68,10 @@ class RecordingMessageSource:
     def release(self, message: QueueMessage, delay_seconds: float) -> None:
         self.releases.append((message.message_id, delay_seconds))
         self.inner.release(message, delay_seconds)
+
+    def requeue(self, message: QueueMessage, delay_seconds: float) -> None:
+        self.requeues.append((message.message_id, delay_seconds))
+        self.inner.requeue(message, delay_seconds)
 
     def extend(self, message: QueueMessage, visibility_seconds: float) -> None:
         self.extend_faults.check()

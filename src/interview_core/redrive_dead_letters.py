@@ -1,0 +1,59 @@
+"""Use case: the operator's redrive, each dead-lettered interview in a new generation."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import attrs
+
+from interview_core.errors import InterviewNotFound
+
+if TYPE_CHECKING:
+    from interview_core.ports import DeadLetterQueue, InterviewCatalog
+
+log = logging.getLogger(__name__)
+
+PEEK_LIMIT = 10_000
+"""How many dead letters are read for their interview ids before the redrive."""
+
+
+@attrs.frozen
+class Redrive:
+    """What a redrive did: messages moved, interviews moved to a new generation."""
+
+    moved: int
+    new_generations: tuple[str, ...]
+
+
+class RedriveDeadLetters:
+    """Raise the generation of every interview the dead letters name, then move them back.
+
+    The generation goes up before the messages move, so the redriven request never resumes
+    from what an earlier attempt kept. A dead letter for an unknown interview, or one that
+    arrives between the look and the move, is moved all the same (its run fails it, or
+    resumes within its generation as any retry does).
+    """
+
+    def __init__(self, queue: DeadLetterQueue, catalog: InterviewCatalog) -> None:
+        self._queue = queue
+        self._catalog = catalog
+
+    def execute(self) -> Redrive:
+        """Raises what DeadLetterQueue.peek_dead_letters and redrive_dead_letters and
+        InterviewCatalog.start_new_generation raise (InterviewNotFound aside); a failure
+        before the move moves nothing."""
+        ids = dict.fromkeys(
+            letter.interview_id
+            for letter in self._queue.peek_dead_letters(PEEK_LIMIT)
+            if letter.interview_id is not None
+        )
+        raised: list[str] = []
+        for interview_id in ids:
+            try:
+                self._catalog.start_new_generation(interview_id)
+            except InterviewNotFound:
+                log.warning("dead letter for unknown interview %s moved as it is", interview_id)
+                continue
+            raised.append(interview_id)
+        return Redrive(self._queue.redrive_dead_letters(), tuple(raised))
