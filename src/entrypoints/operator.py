@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     submit = commands.add_parser("submit", help="upload a video, record it and request it")
-    submit.add_argument("video", type=Path, help="the video file")
+    submit.add_argument("video", type=_video_path, help="the video file")
     submit.add_argument("--user-id", type=_uuid, help="the user's UUID (a new one when left out)")
 
     for name, summary in (("status", "an interview's record"), ("questions", "its questions")):
@@ -214,6 +214,13 @@ def _interview_id(text: str) -> str:
             f"must be printable text of at most {MAX_ID_LENGTH} characters"
         )
     return text
+
+
+def _video_path(text: str) -> Path:
+    """A video path as given: an empty one would name the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(text)
 
 
 def _positive_int(text: str) -> int:

@@ -102,3 +102,15 @@ def test_an_empty_or_unprintable_id_is_a_usage_error_naming_the_argument(
     err = capsys.readouterr().err
     assert f"ai-interviews {command}: error: argument ID: must" in err
     assert "forged" not in err and "INTERVIEWS_" not in err and "DEPLOYMENT" not in err
+
+
+def test_an_empty_video_path_is_a_usage_error_naming_the_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["submit", " "])
+
+    assert exited.value.code == 2
+    assert "ai-interviews submit: error: argument video: must not be empty" in (
+        capsys.readouterr().err
+    )
