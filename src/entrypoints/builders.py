@@ -62,12 +62,16 @@ def required(value: _T | None, variable: str) -> _T:
 
 
 def aws_clients(settings: Settings) -> AwsClientFactory:
-    """The one factory of boto3 clients, with Bedrock's longer read timeout."""
+    """The one factory of boto3 clients, with Bedrock's longer read timeout.
+
+    No endpoint is passed, so botocore resolves each client's own, as it resolves
+    credentials: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the profile's
+    `services` section, then its `endpoint_url`, else AWS.
+    """
     from adapters.aws.clients import AwsClientFactory
 
     return AwsClientFactory(
         region=settings.aws_region,
-        endpoint_url=settings.aws_endpoint_url,
         read_timeouts={"bedrock-runtime": settings.bedrock_read_timeout_seconds},
     )
 

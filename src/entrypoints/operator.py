@@ -38,12 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     submit = commands.add_parser("submit", help="upload a video, record it and request it")
-    submit.add_argument("video", type=Path, help="the video file")
+    submit.add_argument("video", type=_video_path, help="the video file")
     submit.add_argument("--user-id", type=_uuid, help="the user's UUID (a new one when left out)")
 
     for name, summary in (("status", "an interview's record"), ("questions", "its questions")):
         command = commands.add_parser(name, help=summary)
-        command.add_argument("interview_id", metavar="ID", help="the interview's id")
+        command.add_argument(
+            "interview_id", metavar="ID", type=_interview_id, help="the interview's id"
+        )
         _format_option(command)
 
     listing = commands.add_parser("list", help="interviews in one state")
@@ -56,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess = commands.add_parser(
         "reprocess", help="make an interview pending again and request it"
     )
-    reprocess.add_argument("interview_id", metavar="ID", help="the interview's id")
+    reprocess.add_argument(
+        "interview_id", metavar="ID", type=_interview_id, help="the interview's id"
+    )
 
     dead = commands.add_parser("dead-letters", help="show the dead letters, or move them back")
     dead.add_argument(
@@ -194,6 +198,29 @@ def _uuid(text: str) -> str:
         return str(uuid.UUID(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a UUID: {text!r}") from None
+
+
+MAX_ID_LENGTH = 1024
+"""The longest interview id accepted (a DynamoDB key holds at most 2048 bytes)."""
+
+
+def _interview_id(text: str) -> str:
+    """An interview id as given: not empty, not blank, no control characters, bounded. The
+    refusal never repeats the text, which could carry a newline that forges a log line."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    if not text.isprintable() or len(text) > MAX_ID_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"must be printable text of at most {MAX_ID_LENGTH} characters"
+        )
+    return text
+
+
+def _video_path(text: str) -> Path:
+    """A video path as given: an empty one would name the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(text)
 
 
 def _positive_int(text: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from entrypoints.disk_space import warn_when_short
+
 if TYPE_CHECKING:
     from entrypoints.container import Container
 
@@ -22,7 +24,8 @@ def check_deployment(container: Container, *, with_queue: bool) -> None:
 
     The first fault raises: no credentials, a missing queue, table, index or bucket, refused
     access, a missing ffmpeg or speech model. Building the adapters also checks that their
-    required settings are present.
+    required settings are present. Last, a disk too small for the jobs that may run at once
+    (WORKER_CONCURRENCY with the queue, else one) is logged as a warning, not refused.
     """
     settings = container.settings()
     if settings.uses_aws:
@@ -38,3 +41,5 @@ def check_deployment(container: Container, *, with_queue: bool) -> None:
     for component in components:
         if isinstance(component, ReadinessCheck):
             component.check_ready()
+    jobs = settings.worker_concurrency if with_queue else 1
+    warn_when_short(settings, container.work_folder().path, jobs=jobs)

@@ -142,7 +142,6 @@ class Settings(BaseSettings):
 
     # --- the upstream's AWS names ---
     aws_region: str = Field("us-east-1", validation_alias=_env("AWS_REGION", "AWS_DEFAULT_REGION"))
-    aws_endpoint_url: str | None = Field(None, validation_alias=_env("AWS_ENDPOINT_URL"))
     aws_s3_bucket: str | None = Field(None, validation_alias=_env("AWS_S3_BUCKET"))
     aws_sqs_queue_url: str | None = Field(None, validation_alias=_env("AWS_SQS_QUEUE_URL"))
     aws_sqs_queue_name: str = Field(

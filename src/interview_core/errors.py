@@ -261,7 +261,9 @@ class MediaTimeout(TransientError):
 
 
 class MediaUnavailable(TransientError):
-    """Audio extraction could not run now: cancelled at shutdown, or no disk space left."""
+    """Audio extraction could not run now: cancelled at shutdown, ffmpeg could not be started
+    (no memory or processes left), or this job's audio folder or file could not be made or
+    written (throttled when the disk is full)."""
 
     code = "MEDIA_UNAVAILABLE"
 

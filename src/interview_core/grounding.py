@@ -29,7 +29,9 @@ class Grounded:
 
 def ground_questions(extracted: Sequence[ExtractedQuestion], transcript: Transcript) -> Grounded:
     """Keep each question found in the transcript, by its quote (or the quote's first eight
-    words) or by a close match of its own words (`CLOSE_MATCH`); drop the rest.
+    words) or by a close match of its own words (`CLOSE_MATCH`); drop the rest. In scripts
+    written without spaces (Chinese, Japanese, Thai, ...) the words are its characters, two
+    to a word (see `transcript_index.words_of`).
 
     A kept question's times are where it was found; times the extractor gave are kept only
     when they lie within that place (finer than whole lines). Order is kept.

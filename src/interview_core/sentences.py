@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import attrs
@@ -14,9 +15,12 @@ if TYPE_CHECKING:
 TERMINALS = ".?!…。？！"
 """Characters that end a sentence (after any closing quotes or brackets)."""
 
-_CLOSERS = "\"')]}»”’"
+_CLOSERS = "\"')]}»”’」』）】"
 _OPENERS = "\"'([{«“‘"
 _ATTACHING = frozenset(".,;:?!…%)]}\"'”’»")
+
+_UNSPACED_SENTENCE = re.compile(r"[^。？！]*[。？！]+[\"'”’」』）】]*|[^。？！]+")
+"""A sentence in a piece of text without spaces: up to full-width terminals and closers."""
 
 # Abbreviations that never end a sentence: titles and Latin shorthands.
 _NEVER_FINAL = frozenset(
@@ -44,7 +48,8 @@ def split_sentences(transcript: Transcript, *, pause_break: float | None = None)
     """The transcript re-cut so that every segment is one sentence.
 
     Segments are read as one stream of words: recognised words where a segment has them,
-    otherwise the segment's text split on whitespace with its time spread over the words in
+    otherwise the segment's text split on whitespace (and after the full-width '。', '？',
+    '！' of scripts written without spaces) with its time spread over the words in
     proportion to their length in characters. A sentence ends after a word ending in '.',
     '?' or '!' (not after abbreviations such as "e.g." or "Dr.", nor inside decimals), at
     every change of speaker, at the end of the transcript and, when `pause_break` is given,
@@ -107,8 +112,9 @@ def _tokens(segments: Iterable[Segment]) -> Iterator[_Token]:
 
 
 def _spread(segment: Segment) -> Iterator[_Token]:
-    """The segment's text as tokens timed in proportion to their character offsets."""
-    pieces = segment.text.split()
+    """The segment's text as tokens timed in proportion to their character offsets; a piece
+    without spaces that holds several sentences ("你好。请问……？") is cut after each one."""
+    pieces = [part for piece in segment.text.split() for part in _UNSPACED_SENTENCE.findall(piece)]
     total = len(" ".join(pieces))
     span = max(segment.end - segment.start, 0.0)
     offset = 0

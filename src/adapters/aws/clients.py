@@ -38,8 +38,11 @@ class AwsClientFactory:
     Credentials come only from boto3's default chain (environment, profile, container or
     instance role). Every client uses the `standard` retry mode with at most `max_attempts`
     attempts per call, the first one included, so retries happen at this one layer.
-    `endpoint_url`, when given, points every client at one endpoint (a local emulator); when
-    None, boto3 still honours `AWS_ENDPOINT_URL`.
+    `endpoint_url`, when given, points every client at that one endpoint; when None (as the
+    container builds it), botocore resolves each client's endpoint from its standard
+    configuration: `AWS_ENDPOINT_URL_<SERVICE>` (such as `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`),
+    then `AWS_ENDPOINT_URL`, then the profile's `services` section in the config file, then
+    the profile's `endpoint_url`, else the service's AWS endpoint for the region.
     Constructing the factory does no I/O; the session is created with the first client.
     Clients are thread-safe and shared; the session is only touched under a lock. `prompt`
     gives a sibling factory with short timeouts on the same session.

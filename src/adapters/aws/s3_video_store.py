@@ -26,6 +26,7 @@ from adapters.aws.errors import (
 )
 from adapters.video_keys import MEDIA_EXTENSIONS, object_key
 from adapters.video_sources import checked_source_size
+from adapters.work_files import work_file_error
 from interview_core.errors import (
     ConfigurationError,
     InterviewError,
@@ -75,7 +76,8 @@ class S3VideoStore:
       StorageUnavailable (transient);
     - any other S3 error -> StorageUnavailable (transient), so an unforeseen failure is
       retried up to the queue's redrive limit rather than failing the interview at once;
-    - a local write failure (disk full) -> StorageUnavailable (transient).
+    - a local failure to create or write the copy -> StorageUnavailable (transient;
+      throttled when the disk is full).
     """
 
     def __init__(
@@ -119,7 +121,9 @@ class S3VideoStore:
         try:
             folder = Path(tempfile.mkdtemp(prefix="interview-video-", dir=self._tmp_dir))
         except OSError as exc:
-            raise StorageUnavailable(f"cannot create a temporary folder: {exc.strerror}") from exc
+            raise work_file_error(
+                StorageUnavailable, "cannot create a temporary folder for the video", exc
+            ) from exc
         try:
             target = folder / f"video{PurePosixPath(key).suffix.lower()}"
             self._download(key, etag, size, target)
@@ -247,7 +251,9 @@ class S3VideoStore:
         except (ClientError, BotoCoreError) as exc:
             raise self._translate(exc, key) from exc
         except OSError as exc:
-            raise StorageUnavailable(f"cannot write the copy of the video: {exc.strerror}") from exc
+            raise work_file_error(
+                StorageUnavailable, "cannot write the copy of the video", exc
+            ) from exc
         finally:
             body.close()
         if written != size:

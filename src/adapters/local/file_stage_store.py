@@ -19,6 +19,7 @@ from adapters.stage_items import (
     item_folder,
     unreadable,
 )
+from adapters.work_files import is_disk_full
 from interview_core.errors import ConfigurationError, InterviewError, StageStoreUnavailable
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ class LocalFileStageStore:
     Folders are created on first write (mode 0700). A folder or file that may not be
     written or read (permissions, a read-only disk, a file where the folder should be)
     raises ConfigurationError; other OS errors (a full disk, I/O trouble) raise
-    StageStoreUnavailable (transient). A kept file that is not valid, or may not be read,
-    reads as nothing kept (logged).
+    StageStoreUnavailable (transient; throttled when the disk is full). A kept file that is
+    not valid, or may not be read, reads as nothing kept (logged).
     """
 
     def __init__(self, root: Path | str) -> None:
@@ -126,4 +127,4 @@ class LocalFileStageStore:
         reason = f"cannot {doing} kept stage results in {self._root}: {exc.strerror or exc}"
         if exc.errno in _REFUSED or isinstance(exc, FileExistsError):
             return ConfigurationError(reason)
-        return StageStoreUnavailable(reason)
+        return StageStoreUnavailable(reason, throttled=is_disk_full(exc))

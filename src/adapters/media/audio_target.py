@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import attrs
 
+COPIED_AUDIO_BYTES_PER_SECOND = 40_000
+"""The disk budgeted for one second of a copied stream: 320 kbit/s, the most AAC, MP3 or Opus
+usually take (speech takes far less)."""
+
+_SAMPLE_BYTES = 2
+_SOURCE_RATE_CEILING = 48_000
+_SOURCE_CHANNELS_CEILING = 2
+"""Budgeted for an encoding that keeps the source's rate or channels."""
+
 
 @attrs.frozen
 class AudioEncoding:
@@ -32,6 +41,16 @@ class AudioTarget:
     name: str
     encoding: AudioEncoding
     copies: tuple[StreamCopy, ...] = ()
+
+    def bytes_per_second(self) -> int:
+        """The most disk one second of this target's audio is budgeted to take, for sizing a
+        disk: 16-bit PCM at the encoding's rate and channels (FLAC takes less), or a copied
+        stream's budget when that is more."""
+        encoding = self.encoding
+        rate = encoding.sample_rate or _SOURCE_RATE_CEILING
+        channels = encoding.channels or _SOURCE_CHANNELS_CEILING
+        encoded = rate * channels * _SAMPLE_BYTES
+        return max(encoded, COPIED_AUDIO_BYTES_PER_SECOND) if self.copies else encoded
 
     def copy_for(self, source_codec: str | None) -> StreamCopy | None:
         """The container that takes `source_codec` as is, or None when it must be encoded."""

@@ -15,9 +15,10 @@ from adapters.media.audio_target import PCM_16K_MONO_WAV, AudioEncoding, AudioTa
 from adapters.media.ffmpeg_binary import locate_ffmpeg
 from adapters.media.ffmpeg_conversion import FfmpegConversion, PlannedOutput
 from adapters.media.ffmpeg_process import FfmpegRunner
+from adapters.work_files import work_file_error
 from interview_core.errors import (
-    ConfigurationError,
     InvalidMedia,
+    MediaUnavailable,
     VideoAccessDenied,
     VideoNotFound,
 )
@@ -104,7 +105,9 @@ class FfmpegAudioExtractor:
         input's header before converting, and again from ffmpeg's progress while converting.
         Raises VideoNotFound (no such file), VideoAccessDenied, InvalidMedia (not media, a
         refused format, corrupt or truncated), NoAudioTrack, MediaTooLong, MediaTimeout
-        (transient: time limit passed or `cancel_all`) or ToolMissing.
+        (transient: time limit passed), MediaUnavailable (transient: `cancel_all`, ffmpeg
+        could not be started now, or this job's audio folder or file could not be made or
+        written, throttled when the disk is full) or ToolMissing.
         """
         return self._extraction(Path(video))
 
@@ -156,13 +159,16 @@ class FfmpegAudioExtractor:
         return conversion.convert(_encoded(workdir, encoding, source_audio))
 
     def _make_workdir(self) -> Path:
-        """A fresh folder only this user can enter (mkdtemp creates it with mode 0700)."""
+        """A fresh folder only this user can enter (mkdtemp creates it with mode 0700).
+
+        Raises MediaUnavailable (transient; throttled when the disk is full): the failure
+        is this job's, and the other jobs go on.
+        """
         try:
             return Path(tempfile.mkdtemp(prefix="interview-audio-", dir=self._temp_dir))
         except OSError as exc:
-            where = self._temp_dir or tempfile.gettempdir()
-            raise ConfigurationError(
-                f"cannot create a temporary folder for audio in {where}: {exc.strerror}"
+            raise work_file_error(
+                MediaUnavailable, "cannot create a temporary folder for the audio", exc
             ) from exc
 
     def probe(self, video: Path | str) -> float | None:

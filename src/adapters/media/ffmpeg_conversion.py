@@ -14,6 +14,7 @@ from adapters.media.ffmpeg_log import (
     is_truncated,
     truncated_media,
 )
+from adapters.work_files import reports_disk_full
 from interview_core.entities import AudioFile
 from interview_core.errors import MediaTooLong, MediaUnavailable, NoAudioTrack
 
@@ -123,8 +124,10 @@ class FfmpegConversion:
             header.feed(line)
             if header.duration is not None and header.duration > self.max_duration:
                 raise self._too_long(header.duration, "lasts")
-            if "no space left on device" in line.lower():
-                raise MediaUnavailable(f"{self.video.name}: no disk space left for the audio")
+            if reports_disk_full(line):
+                raise MediaUnavailable(
+                    f"{self.video.name}: no disk space left for the audio", throttled=True
+                )
 
         def on_progress_line(line: str) -> None:
             if not progress.feed(line):

@@ -9,6 +9,7 @@ import attrs
 
 from interview_core.errors import (
     InvalidMedia,
+    MediaUnavailable,
     NoAudioTrack,
     VideoAccessDenied,
     VideoNotFound,
@@ -33,6 +34,19 @@ _GENERIC_FAILURE = re.compile(
     r"|To ignore this|\[out#|size=|video:|bitrate=)"
 )
 TRUNCATION_MARKERS = ("partial file", "file ended prematurely")
+_OUTPUT_SIDE = ("output file", "[out#", "writing trailer", "closing file", "write_frame")
+_SYSTEM_FAILURES = (
+    "no space left on device",
+    "disk quota exceeded",
+    "input/output error",
+    "read-only file system",
+    "permission denied",
+    "no such file or directory",
+    "too many open files",
+    "cannot allocate memory",
+)
+"""What the system answers when the audio file cannot be made or written: not the video's
+fault, but the work folder's or the machine's, for this job."""
 
 
 @attrs.frozen
@@ -147,10 +161,25 @@ def failure_detail(log_tail: Sequence[str]) -> str:
     return "no error message"
 
 
+def output_failure(log_tail: Sequence[str]) -> str | None:
+    """The line where ffmpeg says the system refused to make or write its output file (a
+    full disk, a vanished folder, an I/O error), shortened; None when it says no such thing."""
+    for line in log_tail:
+        lowered = line.lower()
+        if any(side in lowered for side in _OUTPUT_SIDE) and any(
+            failure in lowered for failure in _SYSTEM_FAILURES
+        ):
+            return failure_detail([line])
+    return None
+
+
 def classify_failure(name: str, header: InputHeader, log_tail: Sequence[str]) -> InterviewError:
-    """The core error for a failed ffmpeg run over the input called `name`."""
+    """The core error for a failed ffmpeg run over the input called `name`: MediaUnavailable
+    (transient, this job's) when the system refused the output file, else the input's."""
     text = "\n".join(log_tail).lower()
     detail = failure_detail(log_tail)
+    if written := output_failure(log_tail):
+        return MediaUnavailable(f"{name}: the audio file could not be written ({written})")
     if "format not on whitelist" in text:
         return InvalidMedia(f"{name}: the container format is not an accepted media format")
     if "not on whitelist" in text:

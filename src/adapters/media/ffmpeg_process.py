@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import selectors
@@ -28,6 +29,8 @@ LineHandler = Callable[[str], None]
 _READ_SIZE = 64 * 1024
 _LINE_LIMIT = 4096
 _LINE_SEPARATOR = re.compile(rb"[\r\n]")
+_OUT_OF_RESOURCES = frozenset({errno.ENOMEM, errno.EAGAIN, errno.EMFILE, errno.ENFILE})
+"""fork or pipe failures that pass (memory, processes, open files): not a missing ffmpeg."""
 
 
 @attrs.frozen
@@ -91,7 +94,8 @@ class FfmpegRunner:
         `deadline` is a `time.monotonic()` instant. Every stderr line goes to `on_log_line`,
         every stdout line to `on_progress_line`; an exception raised by either stops the child
         (killed) and propagates. Raises MediaTimeout when the deadline passes,
-        MediaUnavailable when the work was cancelled, ToolMissing when the binary cannot start.
+        MediaUnavailable when the work was cancelled or the system cannot start a process now
+        (no memory, too many processes), ToolMissing when the binary cannot be run.
         """
         process = self._start(args, label=label, ticket=ticket)
         tail: deque[str] = deque(maxlen=self._tail_lines)
@@ -135,10 +139,16 @@ class FfmpegRunner:
                     preexec_fn=die_with_parent_hook(),  # takes no lock in the child
                 )
             except OSError as exc:
+                if exc.errno in _OUT_OF_RESOURCES:
+                    raise MediaUnavailable(
+                        f"{label}: the system could not start ffmpeg now ({exc.strerror})"
+                    ) from exc
                 raise ToolMissing(
                     f"cannot run ffmpeg {args[0]!r} ({exc.strerror}); "
                     f"set {FFMPEG_BINARY_SETTING} to a working ffmpeg executable"
                 ) from exc
+            except subprocess.SubprocessError as exc:  # the preexec hook failed in the child
+                raise MediaUnavailable(f"{label}: ffmpeg could not be started ({exc})") from exc
             self._live.add(process)
             return process
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
 
 import boto3
 import pytest
@@ -30,6 +36,8 @@ from adapters.aws.errors import (
     is_throttling,
     is_transient,
 )
+from entrypoints import builders
+from entrypoints.settings import Settings
 from interview_core.errors import ConfigurationError
 
 REGION = "us-east-1"
@@ -326,3 +334,132 @@ def test_description_carries_code_status_and_message() -> None:
     assert http_status(error) == 503
     assert describe(ValueError("plain")) == "ValueError: plain"
     assert error_codes(ValueError("plain")) == frozenset()
+
+
+# --- boto3's own endpoint configuration ------------------------------------------------------
+
+
+class ConverseStandIn:
+    """A local stand-in for Bedrock's runtime endpoint: answers Converse, records each path."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server naming
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                stand_in.paths.append(unquote(self.path))
+                body = json.dumps(CONVERSE_REPLY).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+CONVERSE_REPLY = {
+    "output": {"message": {"role": "assistant", "content": [{"text": "ok"}]}},
+    "stopReason": "end_turn",
+    "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2},
+    "metrics": {"latencyMs": 1},
+}
+
+
+@pytest.fixture
+def converse_stand_in() -> Iterator[ConverseStandIn]:
+    stand_in = ConverseStandIn()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def no_endpoint_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No endpoint from the machine running the tests: an empty config file, no variables."""
+    for name in list(os.environ):
+        if name.startswith("AWS_ENDPOINT_URL") or name == "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS":
+            monkeypatch.delenv(name)
+    config = tmp_path / "aws-config"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    return config
+
+
+def converse_once(factory: AwsClientFactory) -> None:
+    factory.bedrock_runtime().converse(
+        modelId="anthropic.claude-3-haiku-20240307-v1:0",
+        messages=[{"role": "user", "content": [{"text": "hello"}]}],
+    )
+
+
+def test_a_service_specific_endpoint_variable_wins_over_the_global_one(
+    aws_endpoint: str,
+    converse_stand_in: ConverseStandIn,
+    no_endpoint_configuration: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws_endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", converse_stand_in.url)
+    factory = builders.aws_clients(Settings())
+
+    converse_once(factory)
+    factory.s3().create_bucket(Bucket="videos")
+
+    assert converse_stand_in.paths == ["/model/anthropic.claude-3-haiku-20240307-v1:0/converse"]
+    assert factory.bedrock_runtime().meta.endpoint_url == converse_stand_in.url
+    assert factory.s3().meta.endpoint_url == aws_endpoint
+    assert [b["Name"] for b in factory.s3().list_buckets()["Buckets"]] == ["videos"]
+
+
+def test_the_config_files_services_section_wins_over_its_global_endpoint(
+    aws_endpoint: str,
+    converse_stand_in: ConverseStandIn,
+    no_endpoint_configuration: Path,
+) -> None:
+    no_endpoint_configuration.write_text(
+        "[default]\n"
+        f"endpoint_url = {aws_endpoint}\n"
+        "services = gateway\n"
+        "\n"
+        "[services gateway]\n"
+        "bedrock_runtime =\n"
+        f"  endpoint_url = {converse_stand_in.url}\n",
+        encoding="utf-8",
+    )
+    factory = builders.aws_clients(Settings())
+
+    converse_once(factory)
+    queue_url = factory.sqs().create_queue(QueueName="interviews")["QueueUrl"]
+
+    assert len(converse_stand_in.paths) == 1
+    assert factory.sqs().meta.endpoint_url == aws_endpoint
+    assert queue_url in factory.sqs().list_queues()["QueueUrls"]
+
+
+def test_the_global_variable_alone_points_every_client_at_one_endpoint(
+    aws_endpoint: str, no_endpoint_configuration: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws_endpoint)
+    factory = builders.aws_clients(Settings())
+
+    endpoints = {
+        factory.s3().meta.endpoint_url,
+        factory.sqs().meta.endpoint_url,
+        factory.dynamodb().meta.endpoint_url,
+        factory.transcribe().meta.endpoint_url,
+        factory.bedrock_runtime().meta.endpoint_url,
+    }
+
+    assert endpoints == {aws_endpoint}

@@ -8,6 +8,7 @@ import stat
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -524,3 +525,28 @@ def test_a_read_check_s3_cannot_answer_now_is_transient(
 
     with pytest.raises(expected):
         S3VideoStore(client, BUCKET).check_ready()
+
+
+def test_a_full_disk_while_downloading_is_throttling_and_leaves_no_folder(
+    stubbed: tuple[S3Client, Stubber], downloads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, stubber = stubbed
+    head_ok(stubber, 4096)
+    get_ok(stubber, GeneratedStream(4096), 4096)
+    real_open = Path.open
+
+    def open_on_a_full_disk(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if path.name.startswith("video") and "x" in mode:
+            return real_open(Path("/dev/full"), "wb", buffering=0)  # writes fail with ENOSPC
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_on_a_full_disk)
+
+    with (
+        pytest.raises(StorageUnavailable, match="disk is full") as caught,
+        S3VideoStore(client, BUCKET, tmp_dir=downloads, chunk_size=1024).fetch(KEY),
+    ):
+        pass
+
+    assert caught.value.throttled
+    assert list(downloads.iterdir()) == []

@@ -4,6 +4,7 @@ separate and lose items alike, and read a corrupt item as nothing kept."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -245,6 +246,22 @@ def test_the_local_store_writes_inside_its_folder_only(tmp_path: Path) -> None:
     [kept] = [p for p in root.rglob("*") if p.is_file()]
     assert kept.name == QUESTIONS_ITEM
     assert kept.parent.name == "g3"
+
+
+def test_a_full_disk_for_the_local_store_is_throttling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full_disk = os.open("/dev/full", os.O_WRONLY)  # every write fails with ENOSPC
+    monkeypatch.setattr(
+        "adapters.local.file_stage_store.tempfile.mkstemp",
+        lambda **_: (os.dup(full_disk), str(tmp_path / "stages" / "partial")),
+    )
+
+    with pytest.raises(StageStoreUnavailable, match="No space left") as caught:
+        LocalFileStageStore(tmp_path / "stages").save_transcript(ID, 0, TRANSCRIPT)
+
+    os.close(full_disk)
+    assert caught.value.throttled
 
 
 def test_an_s3_bucket_that_does_not_exist_is_the_deployments_fault(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from entrypoints.disk_space import GIB, space_needed
 from entrypoints.settings import Settings
 from tests.integration.deploy.stack import TEMPLATE, load_template
 
@@ -118,6 +119,40 @@ def test_the_default_limits_fit_together_and_match_the_worker() -> None:
     redrive = properties("RequestQueue")["RedrivePolicy"]
     assert redrive["maxReceiveCount"] == {"Ref": "QueueMaxReceiveCount"}
     assert environment_refs()["WORKER_MAX_ATTEMPTS"] == {"Ref": "WorkerMaxAttempts"}
+
+
+IMAGE_GIB = 5
+"""Room on the task's disk for the image, which Fargate keeps in the same ephemeral storage."""
+
+
+@pytest.mark.parametrize("transcriber", ["transcribe", "whisper"])
+def test_the_tasks_disk_holds_every_job_at_once_with_the_default_limits(transcriber: str) -> None:
+    settings = Settings(
+        INTERVIEWS_BACKEND="aws",
+        INTERVIEWS_TRANSCRIBER=transcriber,
+        INTERVIEWS_MAX_VIDEO_BYTES=default("MaxVideoBytes"),
+        WORKER_CONCURRENCY=default("WorkerConcurrency"),
+    )
+    needed = space_needed(settings, settings.worker_concurrency) / GIB + IMAGE_GIB
+
+    assert default("MaxVideoBytes") == DEFAULTS.max_video_bytes
+    assert PARAMETERS["TaskStorageGiB"]["MinValue"] == 21  # Fargate's range
+    assert PARAMETERS["TaskStorageGiB"]["MaxValue"] == 200
+    assert needed <= default("TaskStorageGiB") < needed + 5
+    assert properties("TaskDefinition")["EphemeralStorage"] == {
+        "SizeInGiB": {"Ref": "TaskStorageGiB"}
+    }
+    assert environment_refs()["INTERVIEWS_MAX_VIDEO_BYTES"] == {"Ref": "MaxVideoBytes"}
+    assert environment_refs()["WORKER_CONCURRENCY"] == {"Ref": "WorkerConcurrency"}
+
+
+def test_the_functions_tmp_holds_its_one_job_at_a_time() -> None:
+    function = properties("Function")
+    video_limit = int(function["Environment"]["Variables"]["INTERVIEWS_MAX_VIDEO_BYTES"])
+    settings = Settings(INTERVIEWS_BACKEND="aws", INTERVIEWS_MAX_VIDEO_BYTES=video_limit)
+
+    assert function["EphemeralStorage"] == {"Size": 10240}  # MiB, Lambda's largest
+    assert space_needed(settings, 1) <= 10240 * 1024**2 - 256 * 1024**2  # some room to spare
 
 
 def test_the_worker_runs_on_fargate_with_its_role_and_a_stop_timeout_from_the_parameter() -> None:

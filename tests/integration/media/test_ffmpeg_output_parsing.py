@@ -12,7 +12,7 @@ from adapters.media.ffmpeg_log import (
     failure_detail,
 )
 from adapters.media.ffmpeg_process import _LineSplitter
-from interview_core.errors import InvalidMedia, NoAudioTrack, VideoNotFound
+from interview_core.errors import InvalidMedia, MediaUnavailable, NoAudioTrack, VideoNotFound
 
 HEADER = """\
 Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:/videos/interview.mp4':
@@ -84,6 +84,24 @@ def test_failures_are_classified_from_the_log_tail():
     assert isinstance(classify_failure("a.mp4", opened, no_match), NoAudioTrack)
     gone = ["Error opening input: No such file or directory"]
     assert isinstance(classify_failure("a.mp4", nothing, gone), VideoNotFound)
+
+
+def test_an_output_file_the_system_refuses_is_this_jobs_transient_error():
+    opened = InputHeader()
+    opened.feed("Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x':")
+    for refusal in [
+        "[out#0/wav @ 0x55] Error opening output file:/w/audio.wav: No such file or directory",
+        "Error opening output files: Read-only file system",
+        "[out#0/flac @ 0x55] Error writing trailer: Input/output error",
+        "[out#0/wav @ 0x55] Error closing file: Disk quota exceeded",
+    ]:
+        error = classify_failure("a.mp4", opened, [refusal, "Conversion failed!"])
+        assert isinstance(error, MediaUnavailable), refusal
+        assert "audio file could not be written" in error.message
+    gone = ["Error opening input: No such file or directory"]  # the input's side: the video
+    assert isinstance(classify_failure("a.mp4", InputHeader(), gone), VideoNotFound)
+    invalid = ["Error opening output files: Invalid argument"]  # not the system's refusal
+    assert isinstance(classify_failure("a.mp4", opened, invalid), InvalidMedia)
 
 
 def test_the_failure_detail_is_one_short_line():

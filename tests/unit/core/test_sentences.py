@@ -243,3 +243,25 @@ def test_sentences_are_cut_at_every_sentence_end_and_nowhere_else(
         assert following.speaker != sentence.speaker or ends_sentence(
             sentence.words[-1].text, following.words[0].text
         )
+
+
+def test_text_without_spaces_is_cut_after_full_width_terminals() -> None:
+    transcript = Transcript(
+        (
+            Segment("你好，欢迎。请问你为什么想加入我们公司？好的", 0.0, 22.0, "interviewer"),
+            Segment("「自己紹介をお願いします。」はい", 30.0, 40.0, "candidate"),
+        )
+    )
+
+    sentences = split_sentences(transcript).segments
+
+    assert [s.text for s in sentences] == [
+        "你好，欢迎。",
+        "请问你为什么想加入我们公司？",
+        "好的",
+        "「自己紹介をお願いします。」",
+        "はい",
+    ]
+    # the time is spread by characters, as over the words of spaced text
+    assert [s.start for s in sentences[:3]] == [0.0, pytest.approx(22 * 7 / 24), 22 * 22 / 24]
+    assert sentences[2].end == 22.0

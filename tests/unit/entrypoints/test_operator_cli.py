@@ -85,3 +85,32 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 )
 def test_exit_codes_follow_the_error(error: InterviewError, code: int) -> None:
     assert operator._exit_code(error) == code
+
+
+@pytest.mark.parametrize("command", ["status", "questions", "reprocess"])
+@pytest.mark.parametrize("given", ["", "   ", "\t", "i-1\nforged line", "x" * 1025])
+def test_an_empty_or_unprintable_id_is_a_usage_error_naming_the_argument(
+    command: str, given: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_REPOSITORY", "dynamodb")  # never reached: refused first
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, given])
+
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"ai-interviews {command}: error: argument ID: must" in err
+    assert "forged" not in err and "INTERVIEWS_" not in err and "DEPLOYMENT" not in err
+
+
+def test_an_empty_video_path_is_a_usage_error_naming_the_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["submit", " "])
+
+    assert exited.value.code == 2
+    assert "ai-interviews submit: error: argument video: must not be empty" in (
+        capsys.readouterr().err
+    )

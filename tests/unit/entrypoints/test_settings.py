@@ -56,14 +56,12 @@ def test_seed_variable_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SQS_QUEUE_URL", "http://127.0.0.1:1/queue/q")
     monkeypatch.setenv("AWS_DYNAMODB_INTERVIEWS_TABLE", "interviews")
     monkeypatch.setenv("AWS_DYNAMODB_QUESTIONS_TABLE", "questions")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
     settings = Settings()
     assert settings.aws_region == "eu-west-1"
     assert settings.aws_s3_bucket == "videos"
     assert settings.aws_sqs_queue_url == "http://127.0.0.1:1/queue/q"
     assert settings.aws_dynamodb_interviews_table == "interviews"
     assert settings.aws_dynamodb_questions_table == "questions"
-    assert settings.aws_endpoint_url == "http://127.0.0.1:1"
 
 
 def test_seed_table_names_are_the_defaults() -> None:
