@@ -25,6 +25,7 @@ logger = logging.getLogger("adapters.aws.transcribe_transcriber")
 
 _UNAVAILABLE_CODES = frozenset({"InternalFailureException"})
 _REFUSED_CODES = frozenset({"BadRequestException", "NotFoundException"})
+_MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
 def transcribe_error(exc: BaseException, name: str) -> InterviewError:
@@ -69,6 +70,12 @@ def storage_error(exc: BaseException, what: str, bucket: str, key: str) -> Inter
             f"S3 could not serve {what} now: {reason}", throttled=is_throttling(exc)
         )
     return TranscriptionFailed(f"S3 refused {what}: {reason}")
+
+
+def is_missing_object(exc: BaseException) -> bool:
+    """Whether S3 answered that the object is not there (NoSuchKey, a bare 404), as it does
+    for a transcript past the bucket's lifecycle rule; a missing bucket is not this."""
+    return bool(error_codes(exc) & _MISSING_OBJECT_CODES)
 
 
 def still_waiting(name: str, status: object, waited_seconds: float) -> TranscriptionUnavailable:

@@ -31,7 +31,12 @@ class SleepingTranscriber:
         self._started = started
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         if self._started is not None:
             self._started.write_text(job_id, encoding="utf-8")

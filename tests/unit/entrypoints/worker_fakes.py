@@ -93,7 +93,12 @@ class SlowTranscriber(SpyTranscriber):
         self.checks: list[Callable[[str], None]] = []
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         with self._lock:
             self.running += 1
