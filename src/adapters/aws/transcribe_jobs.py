@@ -47,6 +47,9 @@ _SERVICE_FAILURE = re.compile(
     r"internal|try (?:your request |it )?again|unavailable|temporar|timed out|timeout",
     re.IGNORECASE,
 )
+_ACCESS_FAILURE = re.compile(
+    r"access|permission|denied|not found|does not exist|no such", re.IGNORECASE
+)
 
 
 def job_token(job_id: str) -> str:
@@ -214,8 +217,13 @@ def is_media_failure(reason: str) -> bool:
 
 def is_service_failure(reason: str) -> bool:
     """Whether a job's FailureReason blames the service itself (an internal failure, "try
-    your request again", unavailable, timed out): another job may well succeed."""
-    return bool(_SERVICE_FAILURE.search(reason)) and not is_media_failure(reason)
+    your request again", unavailable, timed out): another job may well succeed. A reason
+    that also names the media or access to it (a permission, a missing object) does not."""
+    return bool(
+        _SERVICE_FAILURE.search(reason)
+        and not _ACCESS_FAILURE.search(reason)
+        and not is_media_failure(reason)
+    )
 
 
 def is_role_arn(arn: str) -> bool:
