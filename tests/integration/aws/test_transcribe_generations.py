@@ -12,11 +12,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.stub import Stubber
 
-from interview_core.entities import AudioFile
+from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
+from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
+from adapters.aws.s3_in_place_transcriber import S3InPlaceTranscriber
+from adapters.aws.s3_stage_store import S3StageStore
+from adapters.aws.s3_video_store import S3VideoStore
+from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
+from adapters.transcripts import parse_transcribe_output
+from interview_core.entities import AudioFile, Interview
 from interview_core.errors import InterviewError, TranscriptionFailed, TranscriptionUnavailable
+from interview_core.process_interview import ProcessInterview
+from interview_core.report import Outcome
+from interview_core.reprocess_interview import ReprocessInterview
 from tests.integration.aws.transcribe_support import (
     AUDIO_KEY,
     BASE_NAME,
@@ -29,6 +41,7 @@ from tests.integration.aws.transcribe_support import (
     expected_transcript,
     transcriber_for,
 )
+from tests.unit.fakes import SpyAudioExtractor, SpyTranscriber
 
 OTHER = "transcribe_2020_speaker_labels_3spk.json"
 G1_NAME = f"{BASE_NAME}-g1"
@@ -308,3 +321,66 @@ def test_only_jobs_of_the_callers_generation_count(
 
     stubber.assert_no_pending_responses()
     assert transcript == expected_transcript(newscast, audio.duration)
+
+
+# --- The whole worker path: process, reprocess, process again ---------------------------
+
+
+class SentRequests:
+    """The RequestSender port, keeping what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send_request(self, interview_id: str) -> str:
+        self.sent.append(interview_id)
+        return f"message-{len(self.sent)}"
+
+
+def test_a_reprocessed_interview_is_transcribed_again_by_a_job_of_its_new_generation(
+    s3: Any,
+    transcribe: Any,
+    publisher: Publisher,
+    newscast: bytes,
+    real_fixtures: Path,
+    fake_time: FakeTime,
+    aws_endpoint: str,
+    boto_session: boto3.Session,
+    client_config: Config,
+) -> None:
+    """The video was transcribed in the wrong language; the operator fixes the setting and
+    reprocesses it: the rerun must not read the first job's transcript again."""
+    dynamodb = boto_session.client("dynamodb", endpoint_url=aws_endpoint, config=client_config)
+    create_interview_tables(dynamodb, "interviews", "questions", questions_index="by-interview")
+    repository = DynamoDBInterviewRepository(
+        dynamodb, "interviews", "questions", questions_index="by-interview"
+    )
+    video = f"videos/user-1/{JOB_ID}/interview.mp4"
+    s3.put_object(Bucket=BUCKET, Key=video, Body=b"\x00\x00\x00\x18ftyp")
+    put_interview(dynamodb, "interviews", Interview(id=JOB_ID, video_path=video))
+    store = S3VideoStore(s3, BUCKET)
+    worker = ProcessInterview(
+        repository,
+        store,
+        SpyAudioExtractor(),
+        SpyTranscriber(),  # never used: Transcribe reads the mp4 where it lies
+        HeuristicQuestionExtractor(),
+        in_place_transcriber=S3InPlaceTranscriber(
+            store, transcriber_for(transcribe, s3, fake_time)
+        ),
+        stage_store=S3StageStore(s3, BUCKET),
+    )
+    first = worker.execute(JOB_ID)
+    publisher.body = (real_fixtures / OTHER).read_bytes()  # what the right language gives
+    requests = SentRequests()
+
+    reset = ReprocessInterview(repository, requests).execute(JOB_ID)
+    again = worker.execute(JOB_ID)
+
+    assert (first.outcome, again.outcome) == (Outcome.COMPLETED, Outcome.COMPLETED)
+    assert (reset.generation, requests.sent) == (1, [JOB_ID])
+    assert first.segment_count == len(parse_transcribe_output(newscast).segments)
+    assert again.segment_count == len(parse_transcribe_output(publisher.body).segments)
+    assert again.segment_count != first.segment_count
+    assert _job_names(transcribe) == [BASE_NAME, G1_NAME]
+    assert repository.get(JOB_ID).generation == 1
