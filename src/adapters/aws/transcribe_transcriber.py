@@ -10,15 +10,13 @@ import attrs
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.aws.errors import error_codes
-from adapters.aws.transcribe_errors import still_waiting, transcribe_error
+from adapters.aws.transcribe_errors import failed_job_error, still_waiting, transcribe_error
 from adapters.aws.transcribe_files import read_transcript, upload_audio
 from adapters.aws.transcribe_jobs import (
     accepts_directly,
     attempt_of,
     generation_token,
-    is_media_failure,
     is_role_arn,
-    is_service_failure,
     job_name,
     job_token,
     media_format,
@@ -29,12 +27,7 @@ from adapters.aws.transcribe_jobs import (
 )
 from adapters.transcripts.aws_transcribe import parse_transcribe_output
 from adapters.video_keys import validate_video_key
-from interview_core.errors import (
-    InvalidVideoLocation,
-    TranscriptionFailed,
-    TranscriptionUnavailable,
-)
-from interview_core.redaction import redact_locations
+from interview_core.errors import InvalidVideoLocation, TranscriptionFailed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -161,11 +154,8 @@ class TranscribeTranscriber:
         key = f"{self._prefix}{token}/audio.{fmt}"
         if progress is not None:
             progress(0.0, audio.duration)
-        upload = _Media(
-            f"s3://{self._bucket}/{key}",
-            fmt,
-            lambda: upload_audio(self._s3, self._bucket, audio.path, key),
-        )
+        uri, path = f"s3://{self._bucket}/{key}", audio.path
+        upload = _Media(uri, fmt, lambda: upload_audio(self._s3, self._bucket, path, key))
         transcript = self._run(token, upload)
         if progress is not None:
             progress(audio.duration, audio.duration)
@@ -229,25 +219,14 @@ class TranscribeTranscriber:
             job = self._await(name, deadline)
             renewable = started < self._job_attempts
             if job["TranscriptionJobStatus"] != "COMPLETED":
-                self._check_failure(name, job, renewable=renewable)
+                reason = str(job.get("FailureReason") or "no reason given")
+                if error := failed_job_error(name, reason, self._bucket, renewable=renewable):
+                    raise error
             else:
                 transcript = self._read_transcript(job, output_key, gone_ok=found and renewable)
                 if transcript is not None:
                     return transcript
             attempt, found = attempt + 1, False
-
-    def _check_failure(self, name: str, job: Mapping[str, Any], *, renewable: bool) -> None:
-        """Raise for a failed job that no new job may replace; log one that a new job will."""
-        failure = str(job.get("FailureReason") or "no reason given")
-        reason = redact_locations(failure, self._bucket)  # it may quote the media's URI
-        logger.warning("transcription job %s failed: %s", name, failure)
-        if is_media_failure(failure):
-            raise TranscriptionFailed(f"Amazon Transcribe cannot use the media of {name}: {reason}")
-        if not renewable and is_service_failure(failure):
-            raise TranscriptionUnavailable(f"transcription job {name} failed: {reason}")
-        if not renewable:
-            raise TranscriptionFailed(f"transcription job {name} failed: {reason}")
-        logger.warning("transcription job failed, starting a new one", extra={"job": name})
 
     def _latest_attempt(self, token: str) -> tuple[int, bool]:
         """The highest attempt among the jobs named for `token`, and whether any job exists."""
