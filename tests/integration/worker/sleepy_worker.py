@@ -41,7 +41,9 @@ class SleepingTranscriber:
         if self._started is not None:
             self._started.write_text(job_id, encoding="utf-8")
         time.sleep(self._seconds)
-        return self._inner.transcribe(audio, job_id=job_id, progress=progress)
+        return self._inner.transcribe(
+            audio, job_id=job_id, generation=generation, progress=progress
+        )
 
 
 if __name__ == "__main__":

@@ -111,7 +111,9 @@ class SlowTranscriber(SpyTranscriber):
                 time.sleep(self.seconds)
             for check in self.checks:
                 check(job_id)
-            return super().transcribe(audio, job_id=job_id, progress=progress)
+            return super().transcribe(
+                audio, job_id=job_id, generation=generation, progress=progress
+            )
         finally:
             with self._lock:
                 self.running -= 1
