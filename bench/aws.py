@@ -213,7 +213,9 @@ class InstantAudioExtractor:
 class FixedTranscriber:
     """A transcript in which the interviewer asks "Question 0?" to "Question 99?", at once."""
 
-    def transcribe(self, audio: AudioFile, *, job_id: str, progress: Any = None) -> Transcript:
+    def transcribe(
+        self, audio: AudioFile, *, job_id: str, generation: int = 0, progress: Any = None
+    ) -> Transcript:
         segments = tuple(Segment(f"Question {n}?", n, n + 0.5, "spk_0") for n in range(100))
         return Transcript(segments, "en", 100.0)
 

@@ -55,7 +55,9 @@ class SleepingTranscriber:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
-    def transcribe(self, audio: AudioFile, *, job_id: str, progress: Any = None) -> Transcript:
+    def transcribe(
+        self, audio: AudioFile, *, job_id: str, generation: int = 0, progress: Any = None
+    ) -> Transcript:
         if self.seconds:
             time.sleep(self.seconds)
         said = tuple(Segment(q.question, q.start_time or 0.0, q.end_time or 0.0) for q in QUESTIONS)

@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     _format_option(listing)
 
     reprocess = commands.add_parser(
-        "reprocess", help="make an interview pending again and request it"
+        "reprocess",
+        help="make an interview pending again in a new generation, with fresh attempts, and "
+        "request it (it is transcribed again)",
     )
     reprocess.add_argument(
         "interview_id", metavar="ID", type=_interview_id, help="the interview's id"
@@ -64,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     dead = commands.add_parser("dead-letters", help="show the dead letters, or move them back")
     dead.add_argument(
-        "--redrive", action="store_true", help="move every dead letter back to the queue"
+        "--redrive",
+        action="store_true",
+        help="move every dead letter back to the queue, each interview in a new generation "
+        "with fresh attempts",
     )
     dead.add_argument("--limit", type=_positive_int, default=100, help="show at most N (100)")
     _format_option(dead)

@@ -71,12 +71,13 @@ class MediaAnalysis:
         *,
         job_id: str,
         timer: StageTimer,
+        generation: int = 0,
         listener: ProgressListener | None = None,
         before: Callable[[str], None] | None = None,
     ) -> tuple[Transcript, float]:
         """The transcript of `video` and its audio's length in seconds (stages extract_audio
-        and transcribe); `before(stage)` runs before each stage starts and may raise to stop
-        there."""
+        and transcribe), by transcription work named for `job_id` and `generation`;
+        `before(stage)` runs before each stage starts and may raise to stop there."""
         progress: ProgressCallback | None = (
             listener.transcription_advanced if listener is not None else None
         )
@@ -88,7 +89,9 @@ class MediaAnalysis:
             _begin(before, "transcribe")
             _announce(listener, "transcribe")
             with timer.stage("transcribe"):
-                transcript = self._transcriber.transcribe(audio, job_id=job_id, progress=progress)
+                transcript = self._transcriber.transcribe(
+                    audio, job_id=job_id, generation=generation, progress=progress
+                )
         return transcript, audio.duration
 
 

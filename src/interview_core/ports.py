@@ -85,13 +85,20 @@ class Transcriber(Protocol):
     """Speech to text."""
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
-        """Transcribe `audio`; `job_id` names the work so a retry can reuse it.
+        """Transcribe `audio`; `job_id` and `generation` name the work so a retry can reuse it.
 
-        `progress`, when given, is called as audio seconds are done. Raises
-        TranscriptionFailed (the interview's fault), ToolMissing or ConfigurationError (the
-        deployment's) or TranscriptionUnavailable (transient).
+        Work of one generation (the interview's counter, raised by reprocess and redrive) is
+        never reused in another: a reprocessed interview is transcribed afresh. `progress`,
+        when given, is called as audio seconds are done. Raises TranscriptionFailed (the
+        interview's fault), ToolMissing or ConfigurationError (the deployment's) or
+        TranscriptionUnavailable (transient).
         """
         ...
 
@@ -99,11 +106,14 @@ class Transcriber(Protocol):
 class InPlaceTranscriber(Protocol):
     """Transcribes a stored video where it lies, skipping download and audio extraction."""
 
-    def transcribe_in_place(self, location: str, *, job_id: str) -> Transcript | None:
+    def transcribe_in_place(
+        self, location: str, *, job_id: str, generation: int = 0
+    ) -> Transcript | None:
         """The transcript of the video at `location`, or None when it cannot be taken as is.
 
-        None (a container or size the service does not accept directly) sends the caller down
-        the download-and-extract path. Raises what VideoStore.fetch and Transcriber.transcribe
+        `job_id` and `generation` name the work as for Transcriber.transcribe. None (a
+        container or size the service does not accept directly) sends the caller down the
+        download-and-extract path. Raises what VideoStore.fetch and Transcriber.transcribe
         raise.
         """
         ...
@@ -361,19 +371,23 @@ class InterviewCatalog(Protocol):
         """Make the interview pending again, in one conditional write, and return it.
 
         Refused with LeaseHeld while a live lease is held (nothing is changed then). The
-        attempt counter goes back to zero and any error and dropped lease are cleared; the
-        stored questions stay until the next run replaces them. Raises InterviewNotFound,
-        LeaseHeld, RepositoryUnavailable or ConfigurationError.
+        attempt counter goes back to zero and any error, `throttled_since` and dropped lease
+        are cleared; the stored questions stay until the next run replaces them. Raises
+        InterviewNotFound, LeaseHeld, RepositoryUnavailable or ConfigurationError.
 
         The generation goes up by one, so that the rerun keeps nothing of earlier attempts.
         """
         ...
 
     def start_new_generation(self, interview_id: str) -> Interview:
-        """Raise the interview's generation by one, and nothing else, and return the record.
+        """Raise the interview's generation by one with a fresh attempt budget, and return
+        the record.
 
-        For a dead-letter redrive: the redriven request starts afresh without a reset of
-        the record. Raises InterviewNotFound, RepositoryUnavailable or ConfigurationError.
+        For a dead-letter redrive: the attempt counter goes back to zero, any error and
+        `throttled_since` are cleared and a failed interview is pending again, so that the
+        redriven request has every attempt and the whole throttle patience before it. Any
+        other state and a lease are left as they are (a worker holding the lease goes on).
+        Raises InterviewNotFound, RepositoryUnavailable or ConfigurationError.
         """
         ...
 

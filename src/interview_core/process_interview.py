@@ -240,13 +240,14 @@ class ProcessInterview:
         return found
 
     def _transcribe(self, interview: Interview, run: _Run) -> tuple[Transcript, float | None]:
-        """The interview's transcript and audio length: in place when the transcriber can
-        read the video where it lies, else after fetching it and extracting its audio."""
+        """The interview's transcript and audio length, from transcription work of its
+        generation: in place when the transcriber can read the video where it lies, else
+        after fetching it and extracting its audio."""
         if self._in_place is not None:
             run.checkpoint("transcribe_in_place")
             with run.timer.stage("transcribe_in_place"):
                 transcript = self._in_place.transcribe_in_place(
-                    interview.video_path, job_id=interview.id
+                    interview.video_path, job_id=interview.id, generation=interview.generation
                 )
             if transcript is not None:
                 return transcript, transcript.duration
@@ -255,7 +256,11 @@ class ProcessInterview:
             with run.timer.stage("fetch"):
                 video = video_scope.enter_context(self._video_store.fetch(interview.video_path))
             return self._analysis.transcribe(
-                video, job_id=interview.id, timer=run.timer, before=run.checkpoint
+                video,
+                job_id=interview.id,
+                generation=interview.generation,
+                timer=run.timer,
+                before=run.checkpoint,
             )
 
     def _settle_failure(

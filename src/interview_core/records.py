@@ -206,9 +206,21 @@ def reopened(record: Interview, now: datetime) -> Interview:
 
 
 def next_generation(record: Interview, now: datetime) -> Interview:
-    """The record in its next generation, for a dead-letter redrive; nothing else changes
-    but `updated_at`."""
-    return attrs.evolve(record, generation=record.generation + 1, updated_at=now)
+    """The record in its next generation with a fresh attempt budget, for a dead-letter
+    redrive: no attempts, no error, no throttle patience spent, and a failed record pending
+    again. Any other state and a lease stay as they are (a worker that holds the lease goes
+    on)."""
+    state = InterviewState.PENDING if record.state is InterviewState.FAILED else record.state
+    return attrs.evolve(
+        record,
+        state=state,
+        attempts=0,
+        generation=record.generation + 1,
+        error_code=None,
+        error_message=None,
+        throttled_since=None,
+        updated_at=now,
+    )
 
 
 def as_created(interview: Interview) -> Interview:

@@ -1,4 +1,4 @@
-"""Use case: the operator's redrive, each dead-lettered interview in a new generation."""
+"""Use case: the operator's redrive, each dead-lettered interview afresh in a new generation."""
 
 from __future__ import annotations
 
@@ -27,12 +27,14 @@ class Redrive:
 
 
 class RedriveDeadLetters:
-    """Raise the generation of every interview the dead letters name, then move them back.
+    """Start every interview the dead letters name afresh, then move the letters back.
 
-    The generation goes up before the messages move, so the redriven request never resumes
-    from what an earlier attempt kept. A dead letter for an unknown interview, or one that
-    arrives between the look and the move, is moved all the same (its run fails it, or
-    resumes within its generation as any retry does).
+    Each interview's generation goes up, with a fresh attempt budget (no attempts, no error,
+    no throttle patience spent; a failed one pending again), before the messages move: the
+    redriven request never resumes from what an earlier attempt kept nor reuses its
+    transcription jobs, and is not failed at once for attempts spent before. A dead letter
+    for an unknown interview, or one that arrives between the look and the move, is moved
+    all the same (its run fails it, or resumes within its generation as any retry does).
     """
 
     def __init__(self, queue: DeadLetterQueue, catalog: InterviewCatalog) -> None:

@@ -98,12 +98,19 @@ class SpyTranscriber:
         self.transcript = transcript or sample_transcript()
         self.faults = Faults()
         self.calls: list[tuple[AudioFile, str]] = []
+        self.generations: list[int] = []
         self.during: Callable[[], None] | None = None
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         self.calls.append((audio, job_id))
+        self.generations.append(generation)
         if self.during is not None:
             self.during()
         self.faults.check()

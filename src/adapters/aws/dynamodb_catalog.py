@@ -1,5 +1,5 @@
 """The operator's DynamoDB calls: new upstream records, a Scan by state, the reset to pending,
-a new generation."""
+a new generation with a fresh attempt budget."""
 
 from __future__ import annotations
 
@@ -15,11 +15,17 @@ from adapters.aws.dynamodb_items import (
     number_value,
     string_value,
 )
-from interview_core.errors import InterviewExists, InterviewNotFound, LeaseHeld
+from interview_core.errors import (
+    InterviewExists,
+    InterviewNotFound,
+    LeaseHeld,
+    RepositoryUnavailable,
+)
 from interview_core.records import check_limit
 from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -36,6 +42,16 @@ _REOPEN = (
     " ADD generation :one"
     " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since"
 )
+_RAISE = (
+    "SET attempts = :zero, updated_at = :now_text ADD generation :one"
+    " REMOVE error_code, error_message, throttled_since"
+)
+_RAISE_FAILED = (
+    "SET #state = :pending, attempts = :zero, updated_at = :now_text ADD generation :one"
+    " REMOVE error_code, error_message, throttled_since"
+)
+_RAISE_TRIES = 3
+"""How often the redrive's raise is tried while the record's state changes under it."""
 _OWNED = (InterviewState.PROCESSING, InterviewState.COMPLETED, InterviewState.FAILED)
 
 
@@ -153,24 +169,64 @@ def reopen_interview(
 def raise_generation(
     client: DynamoDBClient, table: str, interview_id: str, now: datetime
 ) -> Interview:
-    """Add one to the record's `generation` (absent counts as 0) and return the record.
+    """Add one to the record's `generation` (absent counts as 0) with a fresh attempt budget
+    (`attempts` 0; no error or `throttled_since`), a failed record pending again, and return
+    the record; any other state and a lease are left as they are.
 
-    Raises InterviewNotFound, or what `translated_errors` raises.
+    One conditional write for a failed record and another for any other, each tried while
+    the state read does not change under it. Raises InterviewNotFound, RepositoryUnavailable
+    when the state kept changing, or what `translated_errors` raises.
     """
-    try:
-        with translated_errors(table):
-            response = client.update_item(
-                TableName=table,
-                Key=key(interview_id),
-                UpdateExpression="SET updated_at = :now_text ADD generation :one",
-                ConditionExpression="attribute_exists(#id)",
-                ExpressionAttributeNames={"#id": "id"},
-                ExpressionAttributeValues={
-                    ":now_text": string_value(format_timestamp(now)),
-                    ":one": number_value(1),
-                },
-                ReturnValues="ALL_NEW",
-            )
-    except ConditionFailed:
-        raise InterviewNotFound(interview_id) from None
+    for _ in range(_RAISE_TRIES):
+        for failed in (True, False):
+            try:
+                return _raise_generation(client, table, interview_id, now, failed=failed)
+            except ConditionFailed as refused:
+                if not _exists(client, table, interview_id, refused.item):
+                    raise InterviewNotFound(interview_id) from None
+    raise RepositoryUnavailable(f"interview {interview_id} kept changing state; try again")
+
+
+def _raise_generation(
+    client: DynamoDBClient, table: str, interview_id: str, now: datetime, *, failed: bool
+) -> Interview:
+    """One conditional write of `raise_generation`, for a failed record or for any other."""
+    values: dict[str, AttributeValueTypeDef] = {
+        ":now_text": string_value(format_timestamp(now)),
+        ":zero": number_value(0),
+        ":one": number_value(1),
+        ":failed": string_value(InterviewState.FAILED.value),
+    }
+    if failed:
+        values[":pending"] = string_value(InterviewState.PENDING.value)
+    with translated_errors(table):
+        response = client.update_item(
+            TableName=table,
+            Key=key(interview_id),
+            UpdateExpression=_RAISE_FAILED if failed else _RAISE,
+            ConditionExpression=(
+                "attribute_exists(#id) AND #state = :failed"
+                if failed
+                else "attribute_exists(#id) AND (attribute_not_exists(#state) OR #state <> :failed)"
+            ),
+            ExpressionAttributeNames={"#id": "id", "#state": STATE_ATTRIBUTE},
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
     return interview_from_item(response["Attributes"])
+
+
+def _exists(
+    client: DynamoDBClient,
+    table: str,
+    interview_id: str,
+    item: Mapping[str, AttributeValueTypeDef] | None,
+) -> bool:
+    """Whether the record exists, from the item a refused write returned or a read."""
+    if item is None:
+        with translated_errors(table):
+            item = client.get_item(TableName=table, Key=key(interview_id), ConsistentRead=True).get(
+                "Item"
+            )
+    return item is not None

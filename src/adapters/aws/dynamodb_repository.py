@@ -404,8 +404,9 @@ class DynamoDBInterviewRepository:
         )
 
     def start_new_generation(self, interview_id: str) -> Interview:
-        """`generation` raised by one in one conditional write (ADD). Raises
-        InterviewNotFound, RepositoryUnavailable or ConfigurationError."""
+        """`generation` raised by one (ADD) with no attempts, error or `throttled_since`,
+        a failed record pending again, in one conditional write. Raises InterviewNotFound,
+        RepositoryUnavailable or ConfigurationError."""
         return dynamodb_catalog.raise_generation(
             self._client, self._interviews, interview_id, self._clock.now()
         )

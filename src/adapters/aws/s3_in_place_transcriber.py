@@ -17,8 +17,11 @@ class S3InPlaceTranscriber:
         self._store = store
         self._transcriber = transcriber
 
-    def transcribe_in_place(self, location: str, *, job_id: str) -> Transcript | None:
-        """The transcript, or None when Transcribe cannot read the object as it is.
+    def transcribe_in_place(
+        self, location: str, *, job_id: str, generation: int = 0
+    ) -> Transcript | None:
+        """The transcript of the job for `job_id` in `generation`, or None when Transcribe
+        cannot read the object as it is.
 
         One HeadObject (after the key is validated) decides; raises what S3VideoStore and
         TranscribeTranscriber raise.
@@ -26,4 +29,6 @@ class S3InPlaceTranscriber:
         size = self._store.object_size(location)
         if not self._transcriber.accepts_directly(location, size):
             return None
-        return self._transcriber.transcribe_stored(self._store.locate(location), job_id=job_id)
+        return self._transcriber.transcribe_stored(
+            self._store.locate(location), job_id=job_id, generation=generation
+        )

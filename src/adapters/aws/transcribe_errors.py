@@ -15,16 +15,19 @@ from adapters.aws.errors import (
     is_throttling,
     is_transient,
 )
+from adapters.aws.transcribe_jobs import is_media_failure, is_service_failure
 from interview_core.errors import (
     InterviewError,
     TranscriptionFailed,
     TranscriptionUnavailable,
 )
+from interview_core.redaction import redact_locations
 
 logger = logging.getLogger("adapters.aws.transcribe_transcriber")
 
 _UNAVAILABLE_CODES = frozenset({"InternalFailureException"})
 _REFUSED_CODES = frozenset({"BadRequestException", "NotFoundException"})
+_MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
 def transcribe_error(exc: BaseException, name: str) -> InterviewError:
@@ -69,6 +72,36 @@ def storage_error(exc: BaseException, what: str, bucket: str, key: str) -> Inter
             f"S3 could not serve {what} now: {reason}", throttled=is_throttling(exc)
         )
     return TranscriptionFailed(f"S3 refused {what}: {reason}")
+
+
+def is_missing_object(exc: BaseException) -> bool:
+    """Whether S3 answered that the object is not there (NoSuchKey, a bare 404), as it does
+    for a transcript past the bucket's lifecycle rule; a missing bucket is not this."""
+    return bool(error_codes(exc) & _MISSING_OBJECT_CODES)
+
+
+def failed_job_error(
+    name: str, reason: str, bucket: str, *, renewable: bool
+) -> InterviewError | None:
+    """The error for the job `name` that FAILED with `reason`, or None (logged) when a new
+    job may replace it.
+
+    A reason that blames the media -> TranscriptionFailed, whatever `renewable` says; any
+    other reason -> None while `renewable` (the caller may start another job), else
+    TranscriptionUnavailable when it blames the service itself (an internal failure) and
+    TranscriptionFailed for a reason nobody recognises. The message names no location of
+    `bucket` that the reason may quote.
+    """
+    logger.warning("transcription job %s failed: %s", name, reason)
+    said = redact_locations(reason, bucket)
+    if is_media_failure(reason):
+        return TranscriptionFailed(f"Amazon Transcribe cannot use the media of {name}: {said}")
+    if renewable:
+        logger.warning("transcription job failed, starting a new one", extra={"job": name})
+        return None
+    if is_service_failure(reason):
+        return TranscriptionUnavailable(f"transcription job {name} failed: {said}")
+    return TranscriptionFailed(f"transcription job {name} failed: {said}")
 
 
 def still_waiting(name: str, status: object, waited_seconds: float) -> TranscriptionUnavailable:

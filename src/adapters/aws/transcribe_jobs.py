@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 JOB_NAME_PREFIX = "interview-"
@@ -12,7 +13,7 @@ JOB_NAME_MAX_CHARS = 200
 """Transcribe's own limit on a job name, whose characters must be in [0-9a-zA-Z._-]."""
 
 MAX_TOKEN_CHARS = 150
-"""Room for the prefix and a retry suffix within the job name limit."""
+"""Room for the prefix, a generation and a retry suffix within the job name limit."""
 
 DIRECT_FORMATS: dict[str, str] = {
     "mp4": "mp4",
@@ -32,7 +33,7 @@ MAX_MEDIA_SECONDS = 4 * 3600.0
 """4 hours: the longest media Transcribe accepts."""
 
 _UNSAFE_CHARS = re.compile(r"[^0-9A-Za-z._-]")
-_RETRY_TAIL = re.compile(r"-r[0-9]+$")
+_SUFFIX_TAIL = re.compile(r"-[gr][0-9]+$")
 _KEY_PREFIX = re.compile(r"[A-Za-z0-9\-_.!*'()/]*")
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}", re.ASCII)
@@ -42,14 +43,22 @@ _MEDIA_FAILURE = re.compile(
     r"too short|too long|duration",
     re.IGNORECASE,
 )
+_SERVICE_FAILURE = re.compile(
+    r"internal|try (?:your request |it )?again|unavailable|temporar|timed out|timeout",
+    re.IGNORECASE,
+)
+_ACCESS_FAILURE = re.compile(
+    r"access|permission|denied|not found|does not exist|no such", re.IGNORECASE
+)
 
 
 def job_token(job_id: str) -> str:
     """A token for `job_id` that is safe in a job name and an S3 key, and unique per id.
 
     A safe id (only [0-9a-zA-Z._-], at most 150 characters, not starting with a dot or a
-    dash and not ending like a retry suffix `-r<n>`) is its own token; any other id becomes
-    a sanitised prefix plus a hash of the whole id, so distinct ids never share a token.
+    dash and not ending like a generation or retry suffix, `-g<n>` or `-r<n>`) is its own
+    token; any other id becomes a sanitised prefix plus a hash of the whole id, so distinct
+    ids never share a token, nor does one id's token with another's in a later generation.
     Raises ValueError for an empty id.
     """
     if not job_id:
@@ -58,13 +67,25 @@ def job_token(job_id: str) -> str:
         not _UNSAFE_CHARS.search(job_id)
         and len(job_id) <= MAX_TOKEN_CHARS
         and not job_id.startswith((".", "-"))
-        and not _RETRY_TAIL.search(job_id)
+        and not _SUFFIX_TAIL.search(job_id)
     )
     if safe:
         return job_id
     digest = hashlib.sha256(job_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     cleaned = _UNSAFE_CHARS.sub("-", job_id)[:120].lstrip(".-")
     return f"{cleaned}-{digest}" if cleaned else digest
+
+
+def generation_token(token: str, generation: int) -> str:
+    """The token of one generation of an interview's work: `<token>` for generation 0 (the
+    names and keys of the jobs started before generations existed), `<token>-g<n>` after.
+
+    Job names and S3 keys are built from it, so each generation has jobs and files of its
+    own. Raises ValueError for a generation that is not a whole number of at least 0.
+    """
+    if isinstance(generation, bool) or not isinstance(generation, int) or generation < 0:
+        raise ValueError(f"a generation is a whole number of at least 0, not {generation!r}")
+    return token if generation == 0 else f"{token}-g{generation}"
 
 
 def job_name(token: str, attempt: int = 1) -> str:
@@ -82,6 +103,40 @@ def attempt_of(token: str, name: str) -> int | None:
     if tail != name and tail.isdigit() and not tail.startswith("0") and int(tail) >= 2:
         return int(tail)
     return None
+
+
+def start_request(
+    name: str,
+    media_uri: str,
+    fmt: str,
+    output: tuple[str, str],
+    *,
+    max_speakers: int,
+    language: str | None,
+    data_access_role_arn: str | None,
+) -> dict[str, Any]:
+    """StartTranscriptionJob's parameters: speaker labels, the `language` or (None) language
+    identification, the transcript to `output` (bucket, key), and with a data access role
+    deferred execution (queued beyond the concurrent-job quota) under that role."""
+    bucket, key = output
+    request: dict[str, Any] = {
+        "TranscriptionJobName": name,
+        "Media": {"MediaFileUri": media_uri},
+        "MediaFormat": fmt,
+        "OutputBucketName": bucket,
+        "OutputKey": key,
+        "Settings": {"ShowSpeakerLabels": True, "MaxSpeakerLabels": max_speakers},
+    }
+    if language:
+        request["LanguageCode"] = language
+    else:
+        request["IdentifyLanguage"] = True
+    if data_access_role_arn is not None:
+        request["JobExecutionSettings"] = {
+            "AllowDeferredExecution": True,
+            "DataAccessRoleArn": data_access_role_arn,
+        }
+    return request
 
 
 def normalise_key_prefix(prefix: str) -> str:
@@ -158,6 +213,17 @@ def transcript_location(uri: str) -> tuple[str, str] | None:
 def is_media_failure(reason: str) -> bool:
     """Whether a job's FailureReason blames the media (format, sample rate, size, channels)."""
     return bool(_MEDIA_FAILURE.search(reason))
+
+
+def is_service_failure(reason: str) -> bool:
+    """Whether a job's FailureReason blames the service itself (an internal failure, "try
+    your request again", unavailable, timed out): another job may well succeed. A reason
+    that also names the media or access to it (a permission, a missing object) does not."""
+    return bool(
+        _SERVICE_FAILURE.search(reason)
+        and not _ACCESS_FAILURE.search(reason)
+        and not is_media_failure(reason)
+    )
 
 
 def is_role_arn(arn: str) -> bool:

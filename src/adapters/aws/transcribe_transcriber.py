@@ -10,27 +10,27 @@ import attrs
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.aws.errors import error_codes
-from adapters.aws.transcribe_errors import still_waiting, storage_error, transcribe_error
+from adapters.aws.transcribe_errors import failed_job_error, still_waiting, transcribe_error
+from adapters.aws.transcribe_files import read_transcript, upload_audio
 from adapters.aws.transcribe_jobs import (
     accepts_directly,
     attempt_of,
-    is_media_failure,
+    generation_token,
     is_role_arn,
     job_name,
     job_token,
     media_format,
     normalise_key_prefix,
     split_s3_location,
+    start_request,
     transcript_location,
 )
 from adapters.transcripts.aws_transcribe import parse_transcribe_output
 from adapters.video_keys import validate_video_key
 from interview_core.errors import InvalidVideoLocation, TranscriptionFailed
-from interview_core.redaction import redact_locations
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from pathlib import Path
 
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_transcribe import TranscribeServiceClient
@@ -54,17 +54,21 @@ class _Media:
 
 
 class TranscribeTranscriber:
-    """Transcripts from Amazon Transcribe, one job per interview, found again by its name.
+    """Transcripts from Amazon Transcribe, one job per interview and generation, found by name.
 
-    The job for `job_id` is named `interview-<token>` (the id itself when it is a safe name,
-    else a sanitised prefix plus a hash), with speaker labels on, the language given or
-    identified (`language=None`), and output to `bucket` at `<key_prefix><token>/transcript.json`.
-    Before starting anything the jobs already named for the id are listed: a completed one
-    is reused (no upload, no new job), a queued or running one is awaited, and a failed one
-    is retried under `interview-<token>-r<n>`, up to `job_attempts` jobs in all, unless its
-    FailureReason blames the media. Polling backs off from `poll_initial` to `poll_max`
-    seconds and gives up at `deadline_seconds` with a transient error, so a later retry finds
-    the same job again.
+    The job for `job_id` in generation 0 is named `interview-<token>` (the id itself when it
+    is a safe name, else a sanitised prefix plus a hash), in a later generation
+    `interview-<token>-g<generation>`; it has speaker labels on, the language given or
+    identified (`language=None`), and writes to `bucket` at `<key_prefix><name token>/
+    transcript.json` (`<name token>` being `<token>` or `<token>-g<generation>`), so a
+    reprocessed interview never reads an earlier generation's transcript. Before starting
+    anything the jobs already named for the generation are listed and the latest is used:
+    a completed one is reused (no upload, no new job), a queued or running one is awaited.
+    A new job, named with the next suffix `-r<n>`, replaces a completed one whose transcript
+    is gone (expired with the bucket's lifecycle rule) and a failed one, unless its
+    FailureReason blames the media. One call starts at most `job_attempts` jobs. Polling
+    backs off from `poll_initial` to `poll_max` seconds and gives up at `deadline_seconds`
+    with a transient error, so a later retry finds the same job again.
 
     With `data_access_role_arn` a job is started with deferred execution: beyond the account's
     concurrent-job quota Transcribe queues it (status QUEUED, reading the media and writing
@@ -73,10 +77,12 @@ class TranscribeTranscriber:
 
     Errors: throttling and quotas (ThrottlingException, LimitExceededException, HTTP 429, S3
     SlowDown) and a job still QUEUED at the deadline -> TranscriptionUnavailable with
-    `throttled` (no attempt spent); InternalFailureException, 5xx, timeouts, lost connections
-    and a job still IN_PROGRESS at the deadline -> TranscriptionUnavailable (transient);
-    BadRequestException, refused access, a failed job, unreadable media and an unusable
-    transcript -> TranscriptionFailed (permanent).
+    `throttled` (no attempt spent); InternalFailureException, 5xx, timeouts, lost connections,
+    a job still IN_PROGRESS at the deadline and the last job a call may start failing in the
+    service ("Internal failure") -> TranscriptionUnavailable (transient); BadRequestException,
+    refused access, a job failing on its media or for an unknown reason, unreadable media,
+    a missing transcript of a job just started and an unusable transcript ->
+    TranscriptionFailed (permanent).
     """
 
     def __init__(
@@ -124,36 +130,48 @@ class TranscribeTranscriber:
         self._clock = clock
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
-        """Transcribe `audio`, uploading it to `<key_prefix><token>/audio.<ext>` if a job is needed.
+        """Transcribe `audio` in the interview's `generation`, uploading it to
+        `<key_prefix><name token>/audio.<ext>` when a job is to start.
 
         The transcript carries speaker labels and the audio's duration. `progress` hears 0 at
-        the start and the whole duration at the end. Raises TranscriptionFailed (also for an
-        audio format Transcribe does not read) or TranscriptionUnavailable (transient).
+        the start and the whole duration at the end. Raises ValueError for a negative
+        generation, TranscriptionFailed (also for an audio format Transcribe does not read)
+        or TranscriptionUnavailable (transient).
         """
+        token = generation_token(job_token(job_id), generation)
         fmt = media_format(audio.path.name)
         if fmt is None:
             raise TranscriptionFailed(
                 f"Amazon Transcribe does not read {audio.path.suffix!r} audio"
             )
-        token = job_token(job_id)
         key = f"{self._prefix}{token}/audio.{fmt}"
         if progress is not None:
             progress(0.0, audio.duration)
-        upload = _Media(f"s3://{self._bucket}/{key}", fmt, lambda: self._upload(audio.path, key))
+        uri, path = f"s3://{self._bucket}/{key}", audio.path
+        upload = _Media(uri, fmt, lambda: upload_audio(self._s3, self._bucket, path, key))
         transcript = self._run(token, upload)
         if progress is not None:
             progress(audio.duration, audio.duration)
         return attrs.evolve(transcript, duration=audio.duration)
 
-    def transcribe_stored(self, s3_uri_or_key: str, *, job_id: str) -> Transcript:
-        """Transcribe a media object already in S3 (`s3://bucket/key`, or a key in our bucket).
+    def transcribe_stored(
+        self, s3_uri_or_key: str, *, job_id: str, generation: int = 0
+    ) -> Transcript:
+        """Transcribe a media object already in S3 (`s3://bucket/key`, or a key in our bucket),
+        in the interview's `generation`.
 
         Nothing is uploaded or downloaded besides the transcript; its duration is left None.
         Raises InvalidVideoLocation for a malformed location, TranscriptionFailed for a
         container Transcribe does not read, or as `transcribe` does.
         """
+        token = generation_token(job_token(job_id), generation)
         try:
             bucket, key = split_s3_location(s3_uri_or_key, self._bucket)
         except ValueError as exc:
@@ -162,7 +180,7 @@ class TranscribeTranscriber:
         fmt = media_format(key)
         if fmt is None:
             raise TranscriptionFailed("Amazon Transcribe does not read this container directly")
-        return self._run(job_token(job_id), _Media(f"s3://{bucket}/{key}", fmt))
+        return self._run(token, _Media(f"s3://{bucket}/{key}", fmt))
 
     @staticmethod
     def accepts_directly(
@@ -176,37 +194,39 @@ class TranscribeTranscriber:
         """Whether jobs start with deferred execution (queued beyond the concurrency quota)."""
         return self._data_access_role_arn is not None
 
-    def job_name(self, job_id: str) -> str:
-        """The name of the first Transcribe job for `job_id` (later attempts add `-r<n>`)."""
-        return job_name(job_token(job_id))
+    def job_name(self, job_id: str, generation: int = 0) -> str:
+        """The name of the first Transcribe job for `job_id` in `generation` (later jobs of
+        the generation add `-r<n>`). Raises ValueError for a negative generation."""
+        return job_name(generation_token(job_token(job_id), generation))
 
     def _run(self, token: str, media: _Media) -> Transcript:
+        """The transcript of the latest job named for `token` (a generation's token), with
+        new jobs started as the class says."""
         deadline = self._clock() + self._deadline_seconds
         output_key = f"{self._prefix}{token}/transcript.json"
-        attempt, exists = self._latest_attempt(token)
+        attempt, found = self._latest_attempt(token)
+        started = 0
         while True:
             name = job_name(token, attempt)
-            if not exists:
+            if found:
+                logger.info("reusing transcription job", extra={"job": name})
+            else:
                 if media.upload is not None:
                     media.upload()
                     media = attrs.evolve(media, upload=None)
                 self._start(name, media, output_key)
-            else:
-                logger.info("reusing transcription job", extra={"job": name})
+                started += 1
             job = self._await(name, deadline)
-            if job["TranscriptionJobStatus"] == "COMPLETED":
-                return self._read_transcript(job, output_key)
-            failure = str(job.get("FailureReason") or "no reason given")
-            reason = redact_locations(failure, self._bucket)  # it may quote the media's URI
-            logger.warning("transcription job %s failed: %s", name, failure)
-            if is_media_failure(failure):
-                raise TranscriptionFailed(
-                    f"Amazon Transcribe cannot use the media of {name}: {reason}"
-                )
-            if attempt >= self._job_attempts:
-                raise TranscriptionFailed(f"transcription job {name} failed: {reason}")
-            logger.warning("transcription job failed, retrying", extra={"job": name})
-            attempt, exists = attempt + 1, False
+            renewable = started < self._job_attempts
+            if job["TranscriptionJobStatus"] != "COMPLETED":
+                reason = str(job.get("FailureReason") or "no reason given")
+                if error := failed_job_error(name, reason, self._bucket, renewable=renewable):
+                    raise error
+            else:
+                transcript = self._read_transcript(job, output_key, gone_ok=found and renewable)
+                if transcript is not None:
+                    return transcript
+            attempt, found = attempt + 1, False
 
     def _latest_attempt(self, token: str) -> tuple[int, bool]:
         """The highest attempt among the jobs named for `token`, and whether any job exists."""
@@ -224,23 +244,15 @@ class TranscribeTranscriber:
         return (max(found), True) if found else (1, False)
 
     def _start(self, name: str, media: _Media, output_key: str) -> None:
-        request: dict[str, Any] = {
-            "TranscriptionJobName": name,
-            "Media": {"MediaFileUri": media.uri},
-            "MediaFormat": media.format,
-            "OutputBucketName": self._bucket,
-            "OutputKey": output_key,
-            "Settings": {"ShowSpeakerLabels": True, "MaxSpeakerLabels": self._max_speakers},
-        }
-        if self._language:
-            request["LanguageCode"] = self._language
-        else:
-            request["IdentifyLanguage"] = True
-        if self._data_access_role_arn is not None:
-            request["JobExecutionSettings"] = {
-                "AllowDeferredExecution": True,
-                "DataAccessRoleArn": self._data_access_role_arn,
-            }
+        request = start_request(
+            name,
+            media.uri,
+            media.format,
+            (self._bucket, output_key),
+            max_speakers=self._max_speakers,
+            language=self._language,
+            data_access_role_arn=self._data_access_role_arn,
+        )
         try:
             self._transcribe.start_transcription_job(**request)
         except ClientError as exc:
@@ -270,29 +282,15 @@ class TranscribeTranscriber:
         except (ClientError, BotoCoreError) as exc:
             raise transcribe_error(exc, str(request.get("TranscriptionJobName", ""))) from exc
 
-    def _upload(self, path: Path, key: str) -> None:
-        try:
-            with path.open("rb") as body:
-                self._s3.put_object(Bucket=self._bucket, Key=key, Body=body)
-        except OSError as exc:
-            raise TranscriptionFailed(f"cannot read the audio file: {exc.strerror}") from exc
-        except (ClientError, BotoCoreError) as exc:
-            raise storage_error(exc, "the upload of the audio", self._bucket, key) from exc
-
-    def _read_transcript(self, job: Mapping[str, Any], output_key: str) -> Transcript:
+    def _read_transcript(
+        self, job: Mapping[str, Any], output_key: str, *, gone_ok: bool
+    ) -> Transcript | None:
+        """The completed job's transcript; with `gone_ok`, None when S3 no longer has it."""
         uri = str(job.get("Transcript", {}).get("TranscriptFileUri") or "")
         bucket, key = transcript_location(uri) or (self._bucket, output_key)
-        try:
-            response = self._s3.get_object(Bucket=bucket, Key=key)
-            body = response["Body"]
-            try:
-                if response.get("ContentLength", 0) > self._max_transcript_bytes:
-                    raise TranscriptionFailed(
-                        f"the transcript exceeds {self._max_transcript_bytes} bytes"
-                    )
-                data = body.read()
-            finally:
-                body.close()
-        except (ClientError, BotoCoreError) as exc:
-            raise storage_error(exc, "the transcript", bucket, key) from exc
+        data = read_transcript(self._s3, bucket, key, self._max_transcript_bytes, gone_ok=gone_ok)
+        if data is None:
+            name = job.get("TranscriptionJobName")
+            logger.warning("the transcript of job %s is gone; a new job replaces it", name)
+            return None
         return parse_transcribe_output(data)

@@ -122,16 +122,22 @@ class FasterWhisperTranscriber:
         self.load()
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         """Transcribe `audio` into the recogniser's timed segments, with punctuated words.
 
         Segments come as the model emits them (not split into sentences); words carry their
-        timings, in order, and the model's probability as confidence. `job_id` only labels
-        logs: local work has nothing to reuse. `progress` hears (seconds done, total seconds)
-        as segments arrive and (total, total) at the end. Raises TranscriptionFailed when the
-        audio cannot be read or recognised, ToolMissing when the model cannot be loaded,
-        ConfigurationError when the language does not suit the model.
+        timings, in order, and the model's probability as confidence. `job_id` and
+        `generation` only label logs: local work has nothing to reuse. `progress` hears
+        (seconds done, total seconds) as segments arrive and (total, total) at the end.
+        Raises TranscriptionFailed when the audio cannot be read or recognised, ToolMissing
+        when the model cannot be loaded, ConfigurationError when the language does not suit
+        the model.
         """
         model = self._loaded_model()
         samples = _decode(audio.path)
@@ -171,8 +177,10 @@ class FasterWhisperTranscriber:
         if progress is not None:
             progress(total, total)
         logger.info(
-            "transcribed job %s: %.1f s of audio in %.1f s, %d segments, %s decoder",
+            "transcribed job %s (generation %d): %.1f s of audio in %.1f s, %d segments, "
+            "%s decoder",
             job_id,
+            generation,
             total,
             time.perf_counter() - started,
             len(segments),

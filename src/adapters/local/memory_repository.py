@@ -189,7 +189,8 @@ class InMemoryInterviewRepository:
         return attrs.evolve(record)
 
     def start_new_generation(self, interview_id: str) -> Interview:
-        """The generation raised by one. Raises InterviewNotFound."""
+        """The generation raised by one with a fresh attempt budget (see
+        `records.next_generation`). Raises InterviewNotFound."""
         with self._lock:
             record = records.next_generation(self._existing(interview_id), self._clock.now())
             self._interviews[interview_id] = record

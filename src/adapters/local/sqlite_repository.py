@@ -324,7 +324,8 @@ class SqliteInterviewRepository:
         return record
 
     def start_new_generation(self, interview_id: str) -> Interview:
-        """The generation raised by one, in one transaction. Raises InterviewNotFound."""
+        """The generation raised by one with a fresh attempt budget (see
+        `records.next_generation`), in one transaction. Raises InterviewNotFound."""
         with self._database.write() as connection:
             record = records.next_generation(_existing(connection, interview_id), self._clock.now())
             _put(connection, record)

@@ -52,9 +52,15 @@ class StubTranscriber:
         self._transcript = transcript
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
-        """The configured transcript, else the first sidecar found beside `audio.source`.
+        """The configured transcript, else the first sidecar found beside `audio.source`,
+        in every generation (`job_id` and `generation` are not used).
 
         Sidecars are tried in this order, `<stem>` being the video's name without its
         extension: `<stem>.transcript.json` (our format), `<stem>.transcribe.json` (Amazon

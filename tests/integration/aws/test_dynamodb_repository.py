@@ -907,3 +907,44 @@ def test_claim_refusal_uses_the_old_item_the_service_returns(
 
     with pytest.raises(LeaseHeld):
         _stub_repository(client, Sleeps()).claim("iv-1", "worker-a", 60)
+
+
+def test_a_new_generation_whose_record_keeps_changing_state_is_transient(
+    stubbed: tuple[Any, Stubber],
+) -> None:
+    """Each write is refused because the state changed after the other one was refused."""
+    client, stubber = stubbed
+    states = (InterviewState.PROCESSING, InterviewState.FAILED) * 3
+    for state in states:
+        item = interview_to_item(Interview(id="iv-1", video_path="v.mp4", state=state))
+        stubber.add_client_error(
+            "update_item",
+            "ConditionalCheckFailedException",
+            "failed",
+            modeled_fields={"Item": item},
+        )
+
+    with pytest.raises(RepositoryUnavailable, match="kept changing state"):
+        _stub_repository(client, Sleeps()).start_new_generation("iv-1")
+
+    stubber.assert_no_pending_responses()
+
+
+def test_a_new_generation_of_a_record_gone_between_its_writes_is_not_found(
+    stubbed: tuple[Any, Stubber],
+) -> None:
+    client, stubber = stubbed
+    processing = interview_to_item(Interview(id="iv-1", video_path="v.mp4"))
+    stubber.add_client_error(
+        "update_item",
+        "ConditionalCheckFailedException",
+        "failed",
+        modeled_fields={"Item": processing},
+    )
+    stubber.add_client_error("update_item", "ConditionalCheckFailedException", "failed")
+    stubber.add_response("get_item", {})
+
+    with pytest.raises(InterviewNotFound):
+        _stub_repository(client, Sleeps()).start_new_generation("iv-1")
+
+    stubber.assert_no_pending_responses()

@@ -21,7 +21,7 @@ from botocore.config import Config
 from adapters.aws.transcribe_transcriber import TranscribeTranscriber
 from interview_core.entities import AudioFile
 from interview_core.errors import TranscriptionUnavailable
-from tests.integration.aws.test_transcribe_transcriber import (
+from tests.integration.aws.transcribe_support import (
     BASE_NAME,
     BUCKET,
     JOB_ID,

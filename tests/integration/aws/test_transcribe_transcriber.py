@@ -2,17 +2,16 @@
 
 moto runs StartTranscriptionJob/GetTranscriptionJob (each Get moves a job one step through
 QUEUED, IN_PROGRESS, COMPLETED) but writes no transcript: a hook on GetTranscriptionJob
-places a real Amazon Transcribe output at the location the job reports once it completes.
+places a real Amazon Transcribe output at the location the job reports once it completes
+(see transcribe_support.Publisher and the fixtures in conftest.py).
 """
 
 from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -21,7 +20,6 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from adapters.aws.transcribe_transcriber import TranscribeTranscriber
-from adapters.transcripts import parse_transcribe_output
 from interview_core.entities import AudioFile
 from interview_core.errors import (
     InterviewError,
@@ -29,114 +27,20 @@ from interview_core.errors import (
     TranscriptionFailed,
     TranscriptionUnavailable,
 )
-from tests.provider_errors import offline_client, raises_core_error
-from tests.provider_errors import stubbed as stubbed_client
-
-REGION = "us-east-1"
-BUCKET = "interview-audio"
-JOB_ID = "6f1c2a7e-93b4-4c1d-8e2f-0a5b7c9d1e3f"
-BASE_NAME = f"interview-{JOB_ID}"
-OUTPUT_KEY = f"transcribe/{JOB_ID}/transcript.json"
-AUDIO_KEY = f"transcribe/{JOB_ID}/audio.flac"
-OUTPUT_URI = f"https://s3.{REGION}.amazonaws.com/{BUCKET}/{OUTPUT_KEY}"
-NEWSCAST = "transcribe_2023_newscast_speaker_labels.json"
-NEWSCAST_SECONDS = 189.07
-JOB_NAME_RULE = re.compile(r"[0-9a-zA-Z._-]{1,200}")
-
-
-class FakeTime:
-    """A monotonic clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-# --- Fixtures -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def newscast(real_fixtures: Path) -> bytes:
-    return (real_fixtures / NEWSCAST).read_bytes()
-
-
-@pytest.fixture
-def s3(aws_endpoint: str, boto_session: boto3.Session, client_config: Config) -> Any:
-    client = boto_session.client("s3", endpoint_url=aws_endpoint, config=client_config)
-    client.create_bucket(Bucket=BUCKET)
-    return client
-
-
-@pytest.fixture
-def transcribe(aws_endpoint: str, boto_session: boto3.Session, client_config: Config) -> Any:
-    return boto_session.client("transcribe", endpoint_url=aws_endpoint, config=client_config)
-
-
-@pytest.fixture
-def calls(s3: Any, transcribe: Any) -> list[str]:
-    """The names of the S3 and Transcribe operations requested, in order."""
-    made: list[str] = []
-    for client in (s3, transcribe):
-        client.meta.events.register("before-call.*.*", lambda model, **_: made.append(model.name))
-    return made
-
-
-@pytest.fixture
-def publish_transcript(s3: Any, transcribe: Any, newscast: bytes) -> list[str]:
-    """Write the real output where a completed job says its transcript is; list those URIs."""
-    published: list[str] = []
-
-    def on_get(parsed: dict[str, Any], **_: Any) -> None:
-        job = parsed.get("TranscriptionJob", {})
-        uri = job.get("Transcript", {}).get("TranscriptFileUri")
-        if job.get("TranscriptionJobStatus") == "COMPLETED" and uri and uri not in published:
-            bucket, _, key = urlsplit(uri).path.lstrip("/").partition("/")
-            s3.put_object(Bucket=bucket, Key=key, Body=newscast)
-            published.append(uri)
-
-    transcribe.meta.events.register("after-call.transcribe.GetTranscriptionJob", on_get)
-    return published
-
-
-@pytest.fixture
-def audio(tmp_path: Path) -> AudioFile:
-    path = tmp_path / "audio.flac"
-    path.write_bytes(b"fLaC" + bytes(range(256)) * 40)
-    return AudioFile(path=path, duration=NEWSCAST_SECONDS, sample_rate=16_000, channels=1)
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def offline_transcribe() -> Iterator[tuple[Any, Stubber]]:
-    """A Transcribe client that answers only from a Stubber, never over the network."""
-    client = offline_client("transcribe", REGION)
-    with stubbed_client(client, check_pending=False) as stubber:
-        yield client, stubber
-
-
-def _transcriber(
-    transcribe: Any, s3: Any, fake_time: FakeTime, **options: Any
-) -> TranscribeTranscriber:
-    return TranscribeTranscriber(
-        transcribe, s3, BUCKET, sleep=fake_time.sleep, clock=fake_time.clock, **options
-    )
-
-
-def _expected(newscast: bytes, duration: float | None) -> Any:
-    parsed = parse_transcribe_output(newscast)
-    return parsed if duration is None else type(parsed)(parsed.segments, parsed.language, duration)
-
+from tests.integration.aws.transcribe_support import (
+    AUDIO_KEY,
+    BASE_NAME,
+    BUCKET,
+    JOB_ID,
+    JOB_NAME_RULE,
+    NEWSCAST_SECONDS,
+    OUTPUT_KEY,
+    OUTPUT_URI,
+    FakeTime,
+    expected_transcript,
+    transcriber_for,
+)
+from tests.provider_errors import raises_core_error
 
 # --- Against the moto server --------------------------------------------------------------
 
@@ -151,13 +55,13 @@ def test_audio_is_uploaded_a_labelled_job_runs_and_the_reported_transcript_is_re
     fake_time: FakeTime,
 ) -> None:
     heard: list[tuple[float, float]] = []
-    transcriber = _transcriber(transcribe, s3, fake_time)
+    transcriber = transcriber_for(transcribe, s3, fake_time)
 
     transcript = transcriber.transcribe(
         audio, job_id=JOB_ID, progress=lambda done, total: heard.append((done, total))
     )
 
-    assert transcript == _expected(newscast, audio.duration)
+    assert transcript == expected_transcript(newscast, audio.duration)
     assert {segment.speaker for segment in transcript.segments} == {"spk_0", "spk_1", "spk_2"}
     assert transcript.segments[0].text.startswith("From Illinois Public Media News.")
     assert transcript.duration == NEWSCAST_SECONDS
@@ -183,7 +87,7 @@ def test_a_second_run_reuses_the_completed_job_without_uploading_or_starting_aga
     audio: AudioFile,
     fake_time: FakeTime,
 ) -> None:
-    transcriber = _transcriber(transcribe, s3, fake_time)
+    transcriber = transcriber_for(transcribe, s3, fake_time)
     first = transcriber.transcribe(audio, job_id=JOB_ID)
     calls.clear()
 
@@ -198,7 +102,7 @@ def test_a_second_run_reuses_the_completed_job_without_uploading_or_starting_aga
 def test_without_a_language_the_job_identifies_it(
     s3: Any, transcribe: Any, publish_transcript: list[str], audio: AudioFile, fake_time: FakeTime
 ) -> None:
-    _transcriber(transcribe, s3, fake_time, language=None, max_speakers=3).transcribe(
+    transcriber_for(transcribe, s3, fake_time, language=None, max_speakers=3).transcribe(
         audio, job_id=JOB_ID
     )
 
@@ -209,7 +113,15 @@ def test_without_a_language_the_job_identifies_it(
 
 @pytest.mark.parametrize(
     "job_id",
-    ["../../etc/passwd", "a b/c?d=e&f", "ünïcødé-interview", "..", "x" * 600, f"{JOB_ID}-r2"],
+    [
+        "../../etc/passwd",
+        "a b/c?d=e&f",
+        "ünïcødé-interview",
+        "..",
+        "x" * 600,
+        f"{JOB_ID}-r2",
+        f"{JOB_ID}-g1",
+    ],
 )
 def test_hostile_ids_give_valid_deterministic_names_and_safe_keys(
     s3: Any,
@@ -219,14 +131,14 @@ def test_hostile_ids_give_valid_deterministic_names_and_safe_keys(
     fake_time: FakeTime,
     job_id: str,
 ) -> None:
-    transcriber = _transcriber(transcribe, s3, fake_time)
+    transcriber = transcriber_for(transcribe, s3, fake_time)
     name = transcriber.job_name(job_id)
 
     transcriber.transcribe(audio, job_id=job_id)
 
     assert JOB_NAME_RULE.fullmatch(name)
     assert name == transcriber.job_name(job_id)
-    assert name not in (transcriber.job_name(JOB_ID), f"{BASE_NAME}-r2")
+    assert name not in (transcriber.job_name(JOB_ID), f"{BASE_NAME}-r2", f"{BASE_NAME}-g1")
     jobs = transcribe.list_transcription_jobs()["TranscriptionJobSummaries"]
     assert [job["TranscriptionJobName"] for job in jobs] == [name]
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
@@ -247,13 +159,13 @@ def test_a_stored_video_is_transcribed_in_place_without_any_upload(
 ) -> None:
     s3.put_object(Bucket=BUCKET, Key="videos/user-1/interview.mp4", Body=b"\x00\x00\x00\x18ftyp")
     calls.clear()
-    transcriber = _transcriber(transcribe, s3, fake_time)
+    transcriber = transcriber_for(transcribe, s3, fake_time)
 
     transcript = transcriber.transcribe_stored(
         f"s3://{BUCKET}/videos/user-1/interview.mp4", job_id=JOB_ID
     )
 
-    assert transcript == _expected(newscast, None)
+    assert transcript == expected_transcript(newscast, None)
     assert calls[:2] == ["ListTranscriptionJobs", "StartTranscriptionJob"]
     keys = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert keys == {"videos/user-1/interview.mp4", OUTPUT_KEY}  # the transcript, no audio copy
@@ -299,7 +211,7 @@ def test_an_unusable_stored_location_is_refused_before_any_request(
     error: type[InterviewError],
 ) -> None:
     with pytest.raises(error):
-        _transcriber(transcribe, s3, fake_time).transcribe_stored(location, job_id=JOB_ID)
+        transcriber_for(transcribe, s3, fake_time).transcribe_stored(location, job_id=JOB_ID)
 
     assert calls == []
 
@@ -317,7 +229,7 @@ def test_a_completed_job_without_its_transcript_is_a_permanent_failure(
     s3: Any, transcribe: Any, audio: AudioFile, fake_time: FakeTime
 ) -> None:
     with pytest.raises(TranscriptionFailed, match="NoSuchKey"):
-        _transcriber(transcribe, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+        transcriber_for(transcribe, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
 
 def test_a_transcript_that_is_not_transcribe_output_is_a_permanent_failure(
@@ -326,7 +238,7 @@ def test_a_transcript_that_is_not_transcribe_output_is_a_permanent_failure(
     s3.put_object(Bucket=BUCKET, Key=OUTPUT_KEY, Body=b'{"results": "nothing useful"}')
 
     with pytest.raises(TranscriptionFailed, match="invalid Transcribe output"):
-        _transcriber(transcribe, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+        transcriber_for(transcribe, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
 
 def test_audio_in_a_format_transcribe_does_not_read_is_refused(
@@ -336,7 +248,7 @@ def test_audio_in_a_format_transcribe_does_not_read_is_refused(
     path.write_bytes(b"FORM")
 
     with pytest.raises(TranscriptionFailed):
-        _transcriber(transcribe, s3, fake_time).transcribe(AudioFile(path, 1.0), job_id=JOB_ID)
+        transcriber_for(transcribe, s3, fake_time).transcribe(AudioFile(path, 1.0), job_id=JOB_ID)
 
     assert calls == []
 
@@ -353,7 +265,7 @@ def test_an_unreachable_service_is_transient(
     )
 
     with pytest.raises(TranscriptionUnavailable) as caught:
-        _transcriber(offline, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+        transcriber_for(offline, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     assert isinstance(caught.value.__cause__, EndpointConnectionError)
 
@@ -416,10 +328,10 @@ def test_a_failed_earlier_job_is_retried_under_a_new_suffix(
         {"TranscriptionJobName": f"{BASE_NAME}-r2"},
     )
 
-    transcript = _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+    transcript = transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     stubber.assert_no_pending_responses()
-    assert transcript == _expected(newscast, audio.duration)
+    assert transcript == expected_transcript(newscast, audio.duration)
     assert s3.get_object(Bucket=BUCKET, Key=AUDIO_KEY)["Body"].read() == audio.path.read_bytes()
 
 
@@ -443,7 +355,7 @@ def test_the_latest_retry_is_the_one_awaited(
             {"TranscriptionJobName": f"{BASE_NAME}-r2"},
         )
 
-    transcript = _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+    transcript = transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     stubber.assert_no_pending_responses()
     assert transcript.segments
@@ -460,24 +372,39 @@ def test_a_job_failing_on_its_media_is_permanent_without_a_new_job(
     stubber.add_response("get_transcription_job", _job(BASE_NAME, "FAILED", reason))
 
     with pytest.raises(TranscriptionFailed, match="does not match the detected media format"):
-        _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+        transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     stubber.assert_no_pending_responses()
 
 
-def test_a_job_that_keeps_failing_is_retried_once_then_permanent(
-    s3: Any, offline_transcribe: tuple[Any, Stubber], audio: AudioFile, fake_time: FakeTime
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [
+        ("Internal failure. Please try your request again.", TranscriptionUnavailable),
+        ("Something unforeseen went wrong.", TranscriptionFailed),
+    ],
+)
+def test_a_job_that_keeps_failing_is_retried_once_then_given_up(
+    s3: Any,
+    offline_transcribe: tuple[Any, Stubber],
+    audio: AudioFile,
+    fake_time: FakeTime,
+    reason: str,
+    error: type[InterviewError],
 ) -> None:
+    """The service's own failure is transient (a later attempt starts new jobs again); a
+    reason nobody recognises is permanent, as before."""
     client, stubber = offline_transcribe
     stubber.add_response("list_transcription_jobs", _listing(), LIST_PARAMS)
     for name in (BASE_NAME, f"{BASE_NAME}-r2"):
         stubber.add_response("start_transcription_job", {}, _start_params(name))
-        stubber.add_response("get_transcription_job", _job(name, "FAILED", "Internal failure."))
+        stubber.add_response("get_transcription_job", _job(name, "FAILED", reason))
 
-    with pytest.raises(TranscriptionFailed, match=f"{BASE_NAME}-r2 failed: Internal failure"):
-        _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+    with pytest.raises(error, match=f"{BASE_NAME}-r2 failed: {reason[:12]}") as raised:
+        transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     stubber.assert_no_pending_responses()
+    assert getattr(raised.value, "throttled", False) is False
 
 
 def test_a_job_started_concurrently_elsewhere_is_awaited(
@@ -498,10 +425,10 @@ def test_a_job_started_concurrently_elsewhere_is_awaited(
     )
     stubber.add_response("get_transcription_job", _job(BASE_NAME, "COMPLETED"))
 
-    transcript = _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+    transcript = transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     stubber.assert_no_pending_responses()
-    assert transcript == _expected(newscast, audio.duration)
+    assert transcript == expected_transcript(newscast, audio.duration)
 
 
 def test_polling_backs_off_to_the_cap_and_gives_up_at_the_deadline(
@@ -512,7 +439,7 @@ def test_polling_backs_off_to_the_cap_and_gives_up_at_the_deadline(
     stubber.add_response("start_transcription_job", {}, _start_params(BASE_NAME))
     for _ in range(7):
         stubber.add_response("get_transcription_job", _job(BASE_NAME, "IN_PROGRESS"))
-    transcriber = _transcriber(
+    transcriber = transcriber_for(
         client, s3, fake_time, poll_initial=2.0, poll_max=10.0, deadline_seconds=40.0
     )
 
@@ -553,7 +480,7 @@ def test_service_errors_become_core_errors(
         code,
         status,
         error,
-        lambda: _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID),
+        lambda: transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID),
         message=f"{code} says no",
     )
 
@@ -572,7 +499,7 @@ def test_throttled_polling_is_transient(
     stubber.add_client_error("get_transcription_job", "ThrottlingException", "Rate exceeded")
 
     with pytest.raises(TranscriptionUnavailable, match="Rate exceeded"):
-        _transcriber(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
+        transcriber_for(client, s3, fake_time).transcribe(audio, job_id=JOB_ID)
 
     stubber.assert_no_pending_responses()
 

@@ -151,7 +151,12 @@ class RecordingTranscriber:
         self._crash_on = crash_on
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         owner = self._repository.current_owner()
         self._log.record("transcribe", job_id, owner)

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from adapters.local.sqlite_message_source import SqliteMessageSource
@@ -231,6 +233,69 @@ def test_a_redrive_moves_each_dead_lettered_interview_to_a_new_generation(
     assert "moved 2 " in moved.stdout
     assert repository.get(dead).generation == 3
     assert sorted(queued_interview_ids(stack)) == sorted([dead, unknown])
+
+
+def out_of_attempts(stack: LocalStack, interview_id: str) -> Interview:
+    """The record as five killed workers would leave it: processing, attempts spent, its
+    lease run out, its throttle patience started; its message moved to the dead letters."""
+    repository = stack.repository()
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    spent = attrs.evolve(
+        repository.get(interview_id),
+        state=InterviewState.PROCESSING,
+        attempts=5,
+        lease_owner="killed-worker",
+        lease_expires_at=an_hour_ago,
+        throttled_since=an_hour_ago,
+        error_code="JOB_TIMED_OUT",
+        error_message="the attempt took too long",
+    )
+    repository.add(spent)
+    queue = stack.queue(max_receive_count=1)
+    [message] = queue.receive(1, 0)
+    queue.release(message, 0)
+    assert queue.receive(1, 0) == []
+    return spent
+
+
+def test_a_redrive_gives_an_interview_out_of_attempts_a_fresh_run_that_completes(
+    stack: LocalStack,
+) -> None:
+    submitted = stack.run("submit", SAMPLE / "interview.mp4")
+    assert submitted.returncode == 0, submitted.stderr
+    interview_id = submitted.stdout.strip()
+    out_of_attempts(stack, interview_id)
+
+    moved = stack.run("dead-letters", "--redrive")
+
+    assert moved.returncode == 0, moved.stderr
+    record = stack.json("status", interview_id)
+    assert (record["attempts"], record["generation"], record["error_code"]) == (0, 1, None)
+    assert stack.repository().get(interview_id).throttled_since is None
+    worker = stack.run("--mode", "sqs", "--idle-exit", "2")
+    assert worker.returncode == 0, worker.stderr
+    done = stack.json("status", interview_id)
+    assert (done["state"], done["attempts"], done["generation"]) == ("completed", 1, 1)
+    assert len(stack.json("questions", interview_id)) == 6
+
+
+def test_reprocess_gives_an_interview_out_of_attempts_a_fresh_run_that_completes(
+    stack: LocalStack,
+) -> None:
+    submitted = stack.run("submit", SAMPLE / "interview.mp4")
+    assert submitted.returncode == 0, submitted.stderr
+    interview_id = submitted.stdout.strip()
+    out_of_attempts(stack, interview_id)
+
+    process = stack.run("reprocess", interview_id)
+
+    assert process.returncode == 0, process.stderr
+    record = stack.repository().get(interview_id)
+    assert (record.state, record.attempts, record.generation) == (InterviewState.PENDING, 0, 1)
+    assert (record.error_code, record.throttled_since, record.lease_owner) == (None, None, None)
+    worker = stack.run("--mode", "sqs", "--idle-exit", "2")
+    assert worker.returncode == 0, worker.stderr
+    assert stack.json("status", interview_id)["state"] == "completed"
 
 
 def test_the_commands_refuse_in_memory_storage(stack: LocalStack) -> None:

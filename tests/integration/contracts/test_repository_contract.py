@@ -618,19 +618,67 @@ def test_reprocess_raises_the_generation(subject: Subject) -> None:
     assert subject.repository.get("iv-1").generation == 4
 
 
-def test_a_new_generation_changes_nothing_else(subject: Subject) -> None:
-    subject.seed(user_id="u-1")
-    subject.repository.claim("iv-1", "worker-a", LEASE)
-    subject.repository.mark_failed("iv-1", "worker-a", "ATTEMPTS_EXHAUSTED", "tried 5 times")
-    before = subject.repository.get("iv-1")
+def test_a_new_generation_gives_a_failed_interview_a_fresh_attempt_budget(
+    subject: Subject,
+) -> None:
+    seeded = subject.seed(
+        user_id="u-1",
+        state=InterviewState.FAILED,
+        attempts=5,
+        error_code="ATTEMPTS_EXHAUSTED",
+        error_message="tried 5 times",
+        question_count=2,
+        generation=2,
+        throttled_since=START - timedelta(hours=1),
+        updated_at=START,
+    )
     subject.clock.advance(3)
 
     raised = catalog(subject).start_new_generation("iv-1")
 
-    assert raised.generation == 1
-    assert raised == attrs.evolve(before, generation=1, updated_at=START + timedelta(seconds=3))
-    assert subject.repository.get("iv-1") == raised
-    assert catalog(subject).start_new_generation("iv-1").generation == 2
+    expected = attrs.evolve(
+        seeded,
+        state=InterviewState.PENDING,
+        attempts=0,
+        generation=3,
+        error_code=None,
+        error_message=None,
+        throttled_since=None,
+        updated_at=START + timedelta(seconds=3),
+    )
+    assert raised == expected
+    assert subject.repository.get("iv-1") == expected
+    assert catalog(subject).start_new_generation("iv-1").generation == 4
+
+
+def test_a_new_generation_leaves_a_held_lease_and_any_other_state_as_they_are(
+    subject: Subject,
+) -> None:
+    subject.seed("held", generation=1)
+    subject.repository.claim("held", "worker-a", LEASE)
+    subject.repository.release("held", "worker-a", throttled=True)
+    held = subject.repository.claim("held", "worker-b", LEASE)
+    subject.seed("done", state=InterviewState.COMPLETED, attempts=1, question_count=3)
+    subject.clock.advance(3)
+
+    raised = catalog(subject).start_new_generation("held")
+    completed = catalog(subject).start_new_generation("done")
+
+    assert held.throttled_since is not None and held.attempts == 1
+    assert raised == attrs.evolve(
+        held,
+        attempts=0,
+        generation=2,
+        throttled_since=None,
+        updated_at=START + timedelta(seconds=3),
+    )
+    assert (raised.state, raised.lease_owner) == (InterviewState.PROCESSING, "worker-b")
+    subject.repository.mark_completed("held", "worker-b", 1)  # the worker goes on
+    assert (completed.state, completed.attempts, completed.generation) == (
+        InterviewState.COMPLETED,
+        0,
+        1,
+    )
 
 
 def test_a_new_generation_of_an_unknown_interview_is_not_found(subject: Subject) -> None:

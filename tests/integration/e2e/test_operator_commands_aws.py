@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -239,3 +240,73 @@ def test_dead_letters_from_the_redrive_policy_shown_and_moved_back(stack: Stack)
     assert "moved 1 " in moved.stdout
     assert stack.bodies(stack.queue_url) == [{"interview_id": interview_id}]
     assert stack.bodies(stack.dlq_url) == []
+
+
+def test_a_redrive_gives_an_interview_out_of_attempts_a_fresh_run_that_completes(
+    stack: Stack,
+) -> None:
+    submitted = stack.run("submit", SAMPLE / "interview.mp4")
+    assert submitted.returncode == 0, submitted.stderr
+    interview_id = submitted.stdout.strip()
+    an_hour_ago = int(time.time()) - 3600
+    stack.dynamodb.update_item(  # as five killed workers would leave it
+        TableName=INTERVIEWS,
+        Key={"id": {"S": interview_id}},
+        UpdateExpression=(
+            "SET #state = :processing, attempts = :five, lease_owner = :killed,"
+            " lease_expires_at = :past, throttled_since = :since, error_code = :code,"
+            " error_message = :message"
+        ),
+        ExpressionAttributeNames={"#state": "state"},
+        ExpressionAttributeValues={
+            ":processing": {"S": "processing"},
+            ":five": {"N": "5"},
+            ":killed": {"S": "killed-worker"},
+            ":past": {"N": str(an_hour_ago)},
+            ":since": {"S": "2026-01-01T00:00:00+00:00"},
+            ":code": {"S": "JOB_TIMED_OUT"},
+            ":message": {"S": "the attempt took too long"},
+        },
+    )
+    [message] = stack.sqs.receive_message(QueueUrl=stack.queue_url, WaitTimeSeconds=1)["Messages"]
+    stack.sqs.send_message(QueueUrl=stack.dlq_url, MessageBody=message["Body"])
+    stack.sqs.delete_message(QueueUrl=stack.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    moved = stack.run("dead-letters", "--redrive")
+
+    assert moved.returncode == 0, moved.stderr
+    item = stack.item(interview_id)
+    assert item is not None
+    assert (item["attempts"], item["generation"]) == ({"N": "0"}, {"N": "1"})
+    assert not {"error_code", "error_message", "throttled_since"} & set(item)
+    worker = stack.run("--mode", "sqs", "--idle-exit", "3")
+    assert worker.returncode == 0, worker.stderr
+    done = stack.json("status", interview_id)
+    assert (done["state"], done["attempts"], done["generation"]) == ("completed", 1, 1)
+    assert len(stack.json("questions", interview_id)) == 6
+
+
+def test_reprocess_gives_a_throttled_interview_its_attempts_and_patience_again(
+    stack: Stack,
+) -> None:
+    interview_id = str(uuid.uuid4())
+    put_interview(stack.dynamodb, INTERVIEWS, Interview(id=interview_id, video_path="v.mp4"))
+    repository = stack.repository()
+    for worker in ("worker-a", "worker-b"):
+        repository.claim(interview_id, worker, 600)
+        repository.release(interview_id, worker, throttled=worker == "worker-b")
+    before = stack.item(interview_id)
+    assert before is not None and "throttled_since" in before and before["attempts"] == {"N": "1"}
+
+    process = stack.run("reprocess", interview_id)
+
+    assert process.returncode == 0, process.stderr
+    item = stack.item(interview_id)
+    assert item is not None
+    assert (item["state"], item["attempts"], item["generation"]) == (
+        {"S": "pending"},
+        {"N": "0"},
+        {"N": "1"},
+    )
+    assert not {"throttled_since", "error_code", "lease_owner"} & set(item)
+    assert stack.bodies(stack.queue_url) == [{"interview_id": interview_id}]

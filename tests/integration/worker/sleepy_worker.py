@@ -31,12 +31,19 @@ class SleepingTranscriber:
         self._started = started
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         if self._started is not None:
             self._started.write_text(job_id, encoding="utf-8")
         time.sleep(self._seconds)
-        return self._inner.transcribe(audio, job_id=job_id, progress=progress)
+        return self._inner.transcribe(
+            audio, job_id=job_id, generation=generation, progress=progress
+        )
 
 
 if __name__ == "__main__":

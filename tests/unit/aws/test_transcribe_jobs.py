@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from adapters.aws.transcribe_jobs import (
     attempt_of,
+    generation_token,
     is_media_failure,
+    is_service_failure,
     job_name,
     job_token,
     media_format,
@@ -57,6 +59,53 @@ def test_an_id_that_looks_like_a_retry_cannot_collide_with_one() -> None:
     assert job_name(job_token(f"{UUID}-r2")) != retry_of_uuid
     assert attempt_of(job_token(UUID), f"interview-{UUID}-r02") is None
     assert attempt_of(job_token(UUID), f"interview-{UUID}-r1") is None
+
+
+def test_generation_zero_keeps_the_names_jobs_had_before_generations() -> None:
+    token = job_token(UUID)
+    assert generation_token(token, 0) == UUID
+    assert job_name(generation_token(token, 0), 2) == f"interview-{UUID}-r2"
+    assert job_name(generation_token(token, 1)) == f"interview-{UUID}-g1"
+    assert job_name(generation_token(token, 12), 3) == f"interview-{UUID}-g12-r3"
+
+
+@given(
+    st.tuples(ids, st.integers(0, 10**6), st.integers(1, 50)),
+    st.tuples(ids, st.integers(0, 10**6), st.integers(1, 50)),
+)
+def test_distinct_ids_generations_and_attempts_never_share_a_name(
+    first: tuple[str, int, int], second: tuple[str, int, int]
+) -> None:
+    def name(job_id: str, generation: int, attempt: int) -> str:
+        return job_name(generation_token(job_token(job_id), generation), attempt)
+
+    assert NAME_RULE.fullmatch(name(*first))
+    if first != second:
+        assert name(*first) != name(*second)
+
+
+@pytest.mark.parametrize("job_id", [f"{UUID}-g1", f"{UUID}-g1-r2", "x-g0"])
+def test_an_id_that_looks_like_a_later_generation_is_hashed(job_id: str) -> None:
+    assert job_token(job_id) != job_id
+    assert job_name(job_token(job_id)) != job_name(generation_token(job_token(UUID), 1))
+
+
+@given(ids, st.integers(0, 1000), st.integers(1, 50))
+def test_a_name_counts_only_as_an_attempt_of_its_own_generation(
+    job_id: str, generation: int, attempt: int
+) -> None:
+    token = job_token(job_id)
+    own = generation_token(token, generation)
+    name = job_name(own, attempt)
+    assert attempt_of(own, name) == attempt
+    for other in (generation + 1, generation * 10 + 1):
+        assert attempt_of(generation_token(token, other), name) is None
+
+
+@pytest.mark.parametrize("generation", [-1, True, 1.5, "1"])
+def test_a_generation_that_is_not_a_count_is_refused(generation: object) -> None:
+    with pytest.raises(ValueError, match="generation"):
+        generation_token(UUID, generation)  # type: ignore[arg-type]
 
 
 def test_an_empty_id_is_refused() -> None:
@@ -135,6 +184,35 @@ def test_the_documented_media_failures_are_recognised(reason: str) -> None:
 )
 def test_other_failures_are_not_blamed_on_the_media(reason: str) -> None:
     assert not is_media_failure(reason)
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Internal failure. Please try your request again.",
+        "An internal error occurred.",
+        "The service is temporarily unavailable.",
+        "The request timed out.",
+    ],
+)
+def test_failures_of_the_service_itself_are_recognised(reason: str) -> None:
+    assert is_service_failure(reason)
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Invalid sample rate for audio file",
+        "Unsupported media format",
+        "The S3 URI that you provided can't be accessed. Make sure that you have read "
+        "permission and try your request again.",
+        "Invalid sample rate for audio file. Please try your request again.",
+        "no reason given",
+        "",
+    ],
+)
+def test_other_failures_are_not_blamed_on_the_service(reason: str) -> None:
+    assert not is_service_failure(reason)
 
 
 @pytest.mark.parametrize("job_id", ["-", "-abc", ".abc"])

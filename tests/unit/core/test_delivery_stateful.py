@@ -73,7 +73,12 @@ class ScriptedTranscriber:
         self.violations: list[str] = []
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         record = self._machine.repo.get(job_id)
         if record.lease_owner is None or not record.has_live_lease(self._machine.clock.now()):

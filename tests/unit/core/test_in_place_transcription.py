@@ -27,10 +27,12 @@ class SpyInPlaceTranscriber:
 
     def __init__(self, answer: Transcript | Exception | None) -> None:
         self.answer = answer
-        self.calls: list[tuple[str, str]] = []
+        self.calls: list[tuple[str, str, int]] = []
 
-    def transcribe_in_place(self, location: str, *, job_id: str) -> Transcript | None:
-        self.calls.append((location, job_id))
+    def transcribe_in_place(
+        self, location: str, *, job_id: str, generation: int = 0
+    ) -> Transcript | None:
+        self.calls.append((location, job_id, generation))
         if isinstance(self.answer, Exception):
             raise self.answer
         return self.answer
@@ -70,7 +72,7 @@ def test_an_eligible_video_is_never_downloaded(world: World) -> None:
     report = world.use_case(in_place).execute(ID)
 
     assert report.outcome is Outcome.COMPLETED
-    assert in_place.calls == [("videos/interview.mp4", ID)]
+    assert in_place.calls == [("videos/interview.mp4", ID, 0)]
     assert world.store.fetched == []
     assert world.audio.extracted == []
     assert world.transcriber.calls == []
@@ -79,6 +81,18 @@ def test_an_eligible_video_is_never_downloaded(world: World) -> None:
         "load", "claim", "transcribe_in_place", "extract_questions", "store", "complete"
     ]  # fmt: skip
     assert report.question_count == len(world.repository.list_questions(ID)) == 3
+
+
+def test_each_path_transcribes_in_the_interviews_generation(world: World) -> None:
+    world.repository.reset_for_reprocess(ID)
+    world.repository.reset_for_reprocess(ID)
+    in_place = SpyInPlaceTranscriber(None)
+
+    report = world.use_case(in_place).execute(ID)
+
+    assert report.outcome is Outcome.COMPLETED
+    assert in_place.calls == [("videos/interview.mp4", ID, 2)]
+    assert world.transcriber.generations == [2]
 
 
 def test_an_ineligible_video_takes_the_download_path(world: World) -> None:

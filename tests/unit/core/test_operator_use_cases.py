@@ -173,10 +173,20 @@ def dead_lettered(queue: InMemoryMessageSource, *bodies: str) -> None:
     assert queue.receive(10, 0) == []
 
 
-def test_a_redrive_raises_each_known_interviews_generation_once_then_moves_every_letter() -> None:
+def test_a_redrive_starts_each_known_interview_afresh_once_then_moves_every_letter() -> None:
     clock = ManualClock(NOW)
     repository = InMemoryInterviewRepository(clock)
-    repository.add(Interview(id=IV_1, video_path="videos/a.mp4", generation=1))
+    repository.add(
+        Interview(
+            id=IV_1,
+            video_path="videos/a.mp4",
+            generation=1,
+            state=InterviewState.FAILED,
+            attempts=5,
+            error_code="ATTEMPTS_EXHAUSTED",
+            error_message="tried 5 times",
+        )
+    )
     repository.add(Interview(id=IV_2, video_path="videos/b.mp4"))
     queue = InMemoryMessageSource(clock, max_receive_count=1, long_poll=False)
     dead_lettered(
@@ -191,7 +201,9 @@ def test_a_redrive_raises_each_known_interviews_generation_once_then_moves_every
 
     assert redrive.moved == 4
     assert redrive.new_generations == (IV_1,)
-    assert repository.get(IV_1).generation == 2
+    redriven = repository.get(IV_1)
+    assert (redriven.generation, redriven.attempts, redriven.error_code) == (2, 0, None)
+    assert redriven.state is InterviewState.PENDING  # a fresh attempt budget
     assert repository.get(IV_2).generation == 0
     assert queue.peek_dead_letters(10) == []
     assert len(queue.receive(10, 0)) == 4

@@ -93,7 +93,12 @@ class SlowTranscriber(SpyTranscriber):
         self.checks: list[Callable[[str], None]] = []
 
     def transcribe(
-        self, audio: AudioFile, *, job_id: str, progress: ProgressCallback | None = None
+        self,
+        audio: AudioFile,
+        *,
+        job_id: str,
+        generation: int = 0,
+        progress: ProgressCallback | None = None,
     ) -> Transcript:
         with self._lock:
             self.running += 1
@@ -106,7 +111,9 @@ class SlowTranscriber(SpyTranscriber):
                 time.sleep(self.seconds)
             for check in self.checks:
                 check(job_id)
-            return super().transcribe(audio, job_id=job_id, progress=progress)
+            return super().transcribe(
+                audio, job_id=job_id, generation=generation, progress=progress
+            )
         finally:
             with self._lock:
                 self.running -= 1
