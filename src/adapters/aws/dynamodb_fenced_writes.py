@@ -9,34 +9,34 @@ written in several, the first adding to that list, under the fence, every id it 
 write, and the last leaving there exactly the ids of the set it wrote. Questions of other
 generations and of earlier runs are deleted by the ids that list names, never looked up
 through the eventually consistent index, so no question a run wrote can stay behind unseen.
+
+Only the lease holder changes `question_ids`, so the list the claim returned stays true for
+as long as the fence holds: the writer remembers it per (interview, owner) from the claim and
+from its own writes (a run writes through the repository that claimed it), and reads the
+item, strongly consistent, only when it has nothing remembered.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, cast
+import threading
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
-from adapters.aws.dynamodb_items import (
-    STATE_ATTRIBUTE,
-    key,
-    number_value,
-    question_to_item,
-    read_string,
-    stored_state,
-    string_value,
+from adapters.aws.dynamodb_items import key
+from adapters.aws.dynamodb_transact_parts import (
+    THROTTLED_REASONS,
+    cancellation_error,
+    fence_part,
+    holds_fence,
+    question_part,
+    reason_codes,
+    stored_ids,
 )
 from adapters.aws.errors import error_code
-from interview_core.errors import (
-    ConfigurationError,
-    InvalidInterviewRecord,
-    LeaseLost,
-    RepositoryUnavailable,
-)
-from interview_core.ids import question_id
-from interview_core.state import InterviewState
+from interview_core.errors import LeaseLost, RepositoryUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -46,17 +46,13 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
     from interview_core.entities import Question
-    from interview_core.errors import InterviewError
 
 logger = logging.getLogger(__name__)
 
 TRANSACTION_ITEMS = 100
 """The most items DynamoDB accepts in one TransactWriteItems call, the fence included."""
-IDS_ATTRIBUTE = "question_ids"
-_THROTTLED_REASONS = frozenset(
-    {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
-)
-_OPTIONAL_QUESTION_ATTRIBUTES = ("user_id", "start_time", "end_time")
+REMEMBERED = 1024
+"""The most (interview, owner) pairs remembered; the oldest is forgotten first."""
 
 
 class FencedQuestionWriter:
@@ -89,6 +85,30 @@ class FencedQuestionWriter:
         self._backoff_cap = backoff_cap
         self._sleep = sleep
         self._jitter = jitter
+        self._lock = threading.Lock()
+        self._named: dict[tuple[str, str], list[str]] = {}
+
+    def remember(
+        self, interview_id: str, owner: str, item: Mapping[str, AttributeValueTypeDef]
+    ) -> None:
+        """Keep the question ids of the item `owner` has just claimed."""
+        self._keep(interview_id, owner, stored_ids(interview_id, item))
+
+    def forget(self, interview_id: str, owner: str) -> None:
+        """Drop what is kept for `owner`'s run, once it has ended."""
+        with self._lock:
+            self._named.pop((interview_id, owner), None)
+
+    def _keep(self, interview_id: str, owner: str, ids: list[str]) -> None:
+        with self._lock:
+            self._named.pop((interview_id, owner), None)
+            self._named[(interview_id, owner)] = ids
+            while len(self._named) > REMEMBERED:
+                del self._named[next(iter(self._named))]
+
+    def _remembered(self, interview_id: str, owner: str) -> list[str] | None:
+        with self._lock:
+            return self._named.get((interview_id, owner))
 
     def replace(
         self,
@@ -105,10 +125,11 @@ class FencedQuestionWriter:
         survives), RepositoryUnavailable (throttled when DynamoDB kept throttling),
         InvalidInterviewRecord or ConfigurationError.
         """
-        item = self._fenced_item(interview_id, owner, generation)
-        stored = stored_ids(interview_id, item)
+        stored = self._remembered(interview_id, owner)
+        if stored is None:
+            stored = stored_ids(interview_id, self._fenced_item(interview_id, owner, generation))
         wanted = [question.id for question in questions]
-        writes = [self._put(question, now) for question in questions]
+        writes = [question_part(self._questions, question, now) for question in questions]
         kept = set(wanted)
         writes.extend(self._delete(stale) for stale in stored if stale not in kept)
         intent = list(dict.fromkeys([*stored, *wanted]))  # what the writes may leave behind
@@ -117,66 +138,16 @@ class FencedQuestionWriter:
         for number, writes_in_chunk in enumerate(chunks):
             last = number == len(chunks) - 1
             named = wanted if last else intent if number == 0 else None
-            fence = self._fence(interview_id, owner, generation, named)
-            self._transact(interview_id, owner, [fence, *writes_in_chunk])
+            fence = fence_part(self._interviews, interview_id, owner, generation, named)
+            try:
+                self._transact(interview_id, owner, [fence, *writes_in_chunk])
+            except Exception:
+                # lost, or it may have landed unseen: what the item names is no longer known
+                self.forget(interview_id, owner)
+                raise
+        self._keep(interview_id, owner, wanted)
 
     # --- the items of a transaction ------------------------------------------------------
-
-    def _fence(
-        self, interview_id: str, owner: str, generation: int, named: Sequence[str] | None
-    ) -> TransactWriteItemTypeDef:
-        """The interview item's part: a condition only, or the stored ids set under it."""
-        in_generation, values = generation_condition(generation)
-        condition = "lease_owner = :owner AND #state = :processing AND " + in_generation
-        values[":owner"] = string_value(owner)
-        values[":processing"] = string_value(InterviewState.PROCESSING)
-        names = {"#state": STATE_ATTRIBUTE}
-        base: dict[str, Any] = {
-            "TableName": self._interviews,
-            "Key": key(interview_id),
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        if named is None:
-            return cast("TransactWriteItemTypeDef", {"ConditionCheck": base})
-        names["#ids"] = IDS_ATTRIBUTE
-        values[":ids"] = {"L": [string_value(question_id_) for question_id_ in named]}
-        base["UpdateExpression"] = "SET #ids = :ids"
-        return cast("TransactWriteItemTypeDef", {"Update": base})
-
-    def _put(self, question: Question, now: datetime) -> TransactWriteItemTypeDef:
-        """An update that writes the whole question, keeping the `created_at` of an earlier
-        write of its id (so no read is needed) and removing optional attributes it lacks."""
-        item = question_to_item(question, now)
-        names: dict[str, str] = {}
-        values: dict[str, AttributeValueTypeDef] = {}
-        sets: list[str] = []
-        for number, (name, value) in enumerate(item.items()):
-            if name == "id":
-                continue
-            names[f"#a{number}"], values[f":v{number}"] = name, value
-            target = f"#a{number}"
-            if name == "created_at":
-                sets.append(f"{target} = if_not_exists({target}, :v{number})")
-            else:
-                sets.append(f"{target} = :v{number}")
-        removed = [name for name in _OPTIONAL_QUESTION_ATTRIBUTES if name not in item]
-        for number, name in enumerate(removed):
-            names[f"#r{number}"] = name
-        update = "SET " + ", ".join(sets)
-        if removed:
-            update += " REMOVE " + ", ".join(f"#r{number}" for number in range(len(removed)))
-        return {
-            "Update": {
-                "TableName": self._questions,
-                "Key": key(question.id),
-                "UpdateExpression": update,
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": values,
-            }
-        }
 
     def _delete(self, question_id_: str) -> TransactWriteItemTypeDef:
         return {"Delete": {"TableName": self._questions, "Key": key(question_id_)}}
@@ -193,12 +164,7 @@ class FencedQuestionWriter:
                 TableName=self._interviews, Key=key(interview_id), ConsistentRead=True
             )
         item = response.get("Item")
-        if (
-            item is None
-            or read_string(item, "lease_owner") != owner
-            or stored_state(item) is not InterviewState.PROCESSING
-            or _generation(item) != generation
-        ):
+        if item is None or not holds_fence(item, owner, generation):
             raise LeaseLost(interview_id, owner)
         return item
 
@@ -217,12 +183,12 @@ class FencedQuestionWriter:
                     except ClientError as exc:
                         if error_code(exc) != "TransactionCanceledException":
                             raise
-                        codes = _reason_codes(exc)
-                        outcome = _cancelled(codes, interview_id, owner, self._questions)
+                        codes = reason_codes(exc)
+                        outcome = cancellation_error(codes, interview_id, owner, self._questions)
                         if outcome is not None:
                             raise outcome from exc
                         logger.info("transaction on %s cancelled: %s", interview_id, codes)
-                        throttled = bool(set(codes) & _THROTTLED_REASONS)
+                        throttled = bool(set(codes) & THROTTLED_REASONS)
                         continue
             except ConditionFailed:  # not sent by transactions; a fence in any case
                 raise LeaseLost(interview_id, owner) from None
@@ -234,63 +200,3 @@ class FencedQuestionWriter:
             + ")",
             throttled=throttled,
         )
-
-
-def _reason_codes(exc: ClientError) -> list[str]:
-    """The cancellation reason of each item of a cancelled transaction, in order."""
-    reasons = cast("Mapping[str, Any]", exc.response).get("CancellationReasons") or []
-    return [str(reason.get("Code") or "None") for reason in reasons]
-
-
-def _cancelled(
-    codes: Sequence[str], interview_id: str, owner: str, table: str
-) -> InterviewError | None:
-    """The error a cancelled transaction ends with, or None when sending it again may
-    succeed (a conflict, throttling, or no reason given)."""
-    if "ConditionalCheckFailed" in codes:  # the fence is the only condition
-        return LeaseLost(interview_id, owner)
-    if any(code.startswith("ResourceNotFound") for code in codes):  # as endpoints report it
-        return ConfigurationError(f"DynamoDB table {table} does not exist")
-    if "ValidationError" in codes:
-        return InvalidInterviewRecord("DynamoDB rejected a question item of the transaction")
-    return None
-
-
-def generation_condition(generation: int) -> tuple[str, dict[str, AttributeValueTypeDef]]:
-    """A condition that the interview item is in `generation`, and its values; generation 0
-    is also an item without one, or with one that is not a number (as records read)."""
-    values: dict[str, AttributeValueTypeDef] = {":generation": number_value(generation)}
-    if generation != 0:
-        return "generation = :generation", values
-    values[":generation_type"] = string_value("N")
-    return (
-        "(attribute_not_exists(generation) OR NOT attribute_type(generation, :generation_type)"
-        " OR generation = :generation)",
-        values,
-    )
-
-
-def stored_ids(interview_id: str, item: Mapping[str, AttributeValueTypeDef]) -> list[str]:
-    """The ids of the questions an interview item says may be stored, in order.
-
-    An item written before the ids were kept has its `question_count` questions at the ids
-    of generation 0 (the ids questions always had); entries that are not strings are ignored.
-    """
-    named = item.get(IDS_ATTRIBUTE)
-    if named is not None and "L" in named:
-        found = (entry.get("S") for entry in named["L"])
-        return list(dict.fromkeys(text for text in found if text))
-    legacy = _count(item.get("question_count")) or 0
-    return [question_id(interview_id, position) for position in range(legacy)]
-
-
-def _count(value: AttributeValueTypeDef | None) -> int | None:
-    text = value.get("N") if value is not None else None
-    if text is None or not text.isdigit():
-        return None
-    return int(text)
-
-
-def _generation(item: Mapping[str, AttributeValueTypeDef]) -> int:
-    """The item's generation as the interview record reads it (absent or unreadable: 0)."""
-    return _count(item.get("generation")) or 0

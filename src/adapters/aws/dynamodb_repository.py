@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from adapters.aws import dynamodb_catalog
 from adapters.aws.dynamodb_claims import EndRun, claim_request, failure_request, refusal
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
-from adapters.aws.dynamodb_fenced_writes import FencedQuestionWriter, generation_condition
+from adapters.aws.dynamodb_fenced_writes import FencedQuestionWriter
 from adapters.aws.dynamodb_items import (
     STATE_ATTRIBUTE,
     epoch_number,
@@ -23,6 +23,7 @@ from adapters.aws.dynamodb_items import (
     stored_state,
     string_value,
 )
+from adapters.aws.dynamodb_transact_parts import generation_condition
 from interview_core.clock import SystemClock
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
@@ -165,7 +166,9 @@ class DynamoDBInterviewRepository:
             raise self._claim_refusal(
                 interview_id, refused.item, now, force=force, max_attempts=max_attempts
             ) from None
-        return interview_from_item(response["Attributes"])
+        claimed = interview_from_item(response["Attributes"])
+        self._writes.remember(interview_id, owner, response["Attributes"])
+        return claimed
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
         """Push `owner`'s lease to now + `lease_seconds`. Raises LeaseLost if `owner` does not
@@ -187,6 +190,7 @@ class DynamoDBInterviewRepository:
         unless it is set; any other release removes it. Raises LeaseLost if `owner` does not
         hold it, RepositoryUnavailable or ConfigurationError.
         """
+        self._writes.forget(interview_id, owner)  # the run ends here, whatever the answer
         if throttled:
             self._update_as_owner(
                 interview_id,
@@ -218,6 +222,7 @@ class DynamoDBInterviewRepository:
         Raises LeaseLost, IllegalTransition (the owner's record is not processing),
         RepositoryUnavailable or ConfigurationError.
         """
+        self._writes.forget(interview_id, owner)
         self._update_as_owner(
             interview_id,
             owner,
@@ -235,6 +240,7 @@ class DynamoDBInterviewRepository:
         Raises LeaseLost, IllegalTransition (the owner's record is not processing),
         RepositoryUnavailable or ConfigurationError.
         """
+        self._writes.forget(interview_id, owner)
         self._update_as_owner(
             interview_id,
             owner,

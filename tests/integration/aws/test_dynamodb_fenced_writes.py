@@ -65,14 +65,14 @@ def run_in_thread(body: Any, outcome: Outcome) -> threading.Thread:
 
 
 @pytest.mark.parametrize(
-    "pause_after",
+    "pause_at",
     [
-        "GetItem",  # the stale worker read its fence, then lost the lease before any write
-        "TransactWriteItems",  # it wrote its first 99 questions, then lost the lease
+        "before-call",  # the stale worker is about to send its first transaction
+        "after-call",  # it wrote its first 99 questions, then lost the lease
     ],
 )
 def test_a_worker_whose_lease_lapses_mid_write_leaves_nothing_behind(
-    make_client: Any, pause_after: str
+    make_client: Any, pause_at: str
 ) -> None:
     clock = ManualClock()
     stale_client, holder_client = make_client(), make_client()
@@ -91,7 +91,7 @@ def test_a_worker_whose_lease_lapses_mid_write_leaves_nothing_behind(
             paused.set()
             assert resumed.wait(WAIT)
 
-    stale_client.meta.events.register(f"after-call.dynamodb.{pause_after}", pause)
+    stale_client.meta.events.register(f"{pause_at}.dynamodb.TransactWriteItems", pause)
     stale_written = questions("iv-1", "stale", 250)
     holder_written = questions("iv-1", "holder", 2)
 

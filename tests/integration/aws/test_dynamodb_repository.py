@@ -481,7 +481,7 @@ def test_250_questions_take_three_fenced_transactions_and_no_index_read(
 
     write(repository, "iv-1", questions_for("iv-1", 250))
 
-    assert recorder.names() == ["GetItem", *["TransactWriteItems"] * 3]
+    assert recorder.names() == ["TransactWriteItems"] * 3  # the claim said what is stored
     transactions = recorder.transactions()
     assert [len(items) for items in transactions] == [100, 100, 53]
     assert all(len(items) <= TRANSACTION_ITEMS for items in transactions)
@@ -502,6 +502,30 @@ def test_250_questions_take_three_fenced_transactions_and_no_index_read(
     assert len(stored_question_ids(dynamodb)) == 250
     ids = raw_interview(dynamodb, "iv-1")["question_ids"]["L"]
     assert [entry["S"] for entry in ids] == [q.id for q in questions_for("iv-1", 250)]
+
+
+def test_a_writer_that_did_not_claim_here_reads_the_item_once_and_is_fenced_all_the_same(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, clock: ManualClock
+) -> None:
+    """Another repository (another process) holds nothing remembered: it reads the item
+    first; one that remembered a claim whose lease was then taken over is refused by the
+    transaction's own condition."""
+    hold(dynamodb, repository)
+    write(repository, "iv-1", questions_for("iv-1", 3))
+    other = DynamoDBInterviewRepository(
+        dynamodb, INTERVIEWS, QUESTIONS, questions_index=INDEX, clock=clock
+    )
+    recorder = CallRecorder(dynamodb)
+
+    write(other, "iv-1", questions_for("iv-1", 1))
+
+    assert recorder.names() == ["GetItem", "TransactWriteItems"]
+    assert stored_question_ids(dynamodb) == {questions_for("iv-1", 1)[0].id}
+    clock.advance(60)
+    other.claim("iv-1", "worker-b", 60)
+    with pytest.raises(LeaseLost):
+        write(repository, "iv-1", questions_for("iv-1", 5))
+    assert stored_question_ids(dynamodb) == {questions_for("iv-1", 1)[0].id}
 
 
 def test_a_record_written_before_ids_were_kept_has_its_question_count_removed(
