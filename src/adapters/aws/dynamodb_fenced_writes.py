@@ -1,6 +1,6 @@
 """Questions written by TransactWriteItems, each transaction fenced by the interview's lease.
 
-Every transaction holds at most 100 items: one on the interview item, whose condition is the
+Every transaction holds at most 100 items (and about 3 MB): one on the interview item, whose condition is the
 fence (`lease_owner` is the writer, `state` is processing, `generation` is the writer's), and
 up to 99 question writes. A writer that no longer holds the interview has every transaction
 refused, so it changes nothing. The interview item names the questions that may be stored
@@ -18,6 +18,7 @@ item, strongly consistent, only when it has nothing remembered.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import TYPE_CHECKING
@@ -51,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 TRANSACTION_ITEMS = 100
 """The most items DynamoDB accepts in one TransactWriteItems call, the fence included."""
+TRANSACTION_BYTES = 3_000_000
+"""The most bytes of question writes (as JSON) put in one transaction: DynamoDB refuses a
+transaction above 4 MB, and the fence with its ids needs room too."""
 REMEMBERED = 1024
 """The most (interview, owner) pairs remembered; the oldest is forgotten first."""
 
@@ -133,8 +137,7 @@ class FencedQuestionWriter:
         kept = set(wanted)
         writes.extend(self._delete(stale) for stale in stored if stale not in kept)
         intent = list(dict.fromkeys([*stored, *wanted]))  # what the writes may leave behind
-        chunk = TRANSACTION_ITEMS - 1
-        chunks = [writes[start : start + chunk] for start in range(0, len(writes), chunk)] or [[]]
+        chunks = _chunks(writes)
         for number, writes_in_chunk in enumerate(chunks):
             last = number == len(chunks) - 1
             named = wanted if last else intent if number == 0 else None
@@ -200,3 +203,20 @@ class FencedQuestionWriter:
             + ")",
             throttled=throttled,
         )
+
+
+def _chunks(writes: Sequence[TransactWriteItemTypeDef]) -> list[list[TransactWriteItemTypeDef]]:
+    """`writes` in order, in chunks of at most 99 (one item is the fence's) and about
+    TRANSACTION_BYTES; one empty chunk when there are none, so the fence is still written."""
+    chunks: list[list[TransactWriteItemTypeDef]] = [[]]
+    size = 0
+    for write in writes:
+        weight = len(json.dumps(write))
+        if chunks[-1] and (
+            len(chunks[-1]) == TRANSACTION_ITEMS - 1 or size + weight > TRANSACTION_BYTES
+        ):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(write)
+        size += weight
+    return chunks

@@ -504,6 +504,21 @@ def test_250_questions_take_three_fenced_transactions_and_no_index_read(
     assert [entry["S"] for entry in ids] == [q.id for q in questions_for("iv-1", 250)]
 
 
+def test_large_questions_are_split_so_no_transaction_nears_dynamodbs_4_mb(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
+) -> None:
+    hold(dynamodb, repository)
+    long_answer = "word " * 40_000  # about 200 KB each: 20 of them are 4 MB
+    questions = [attrs.evolve(q, answer=long_answer) for q in questions_for("iv-1", 20)]
+    recorder = CallRecorder(dynamodb)
+
+    write(repository, "iv-1", questions)
+
+    sizes = [len(json.dumps(items)) for items in recorder.transactions()]
+    assert len(sizes) == 2 and max(sizes) < 3_500_000, sizes
+    assert repository.list_questions("iv-1") == questions
+
+
 def test_a_writer_that_did_not_claim_here_reads_the_item_once_and_is_fenced_all_the_same(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, clock: ManualClock
 ) -> None:
