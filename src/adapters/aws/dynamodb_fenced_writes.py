@@ -1,18 +1,19 @@
 """Questions written by TransactWriteItems, each transaction fenced by the interview's lease.
 
-Every transaction holds at most 100 items (and about 3 MB): one on the interview item, whose condition is the
-fence (`lease_owner` is the writer, `state` is processing, `generation` is the writer's), and
-up to 99 question writes. A writer that no longer holds the interview has every transaction
-refused, so it changes nothing. The interview item names the questions that may be stored
-(`question_ids`, a list of their deterministic ids): a set too large for one transaction is
-written in several, the first adding to that list, under the fence, every id it is about to
-write, and the last leaving there exactly the ids of the set it wrote. Questions of other
-generations and of earlier runs are deleted by the ids that list names, never looked up
-through the eventually consistent index, so no question a run wrote can stay behind unseen.
+Every transaction holds at most 100 items (and about 3 MB): one on the interview item, whose
+condition is the fence (`lease_owner` is the writer, `state` is processing, `generation` is
+the writer's), and up to 99 question writes. A writer that no longer holds the interview has
+every transaction refused, so it changes nothing. The interview item names the questions
+that may be stored (`question_ids`, a list of their deterministic ids): a set too large for
+one transaction is written in several, the first adding to that list, under the fence, every
+id it is about to write, and the last leaving there exactly the ids of the set it wrote.
+Questions of other generations and of earlier runs are deleted by the ids that list names,
+never looked up through the eventually consistent index, so no question a run wrote can stay
+behind unseen.
 
 Only the lease holder changes `question_ids`, so the list the claim returned stays true for
-as long as the fence holds: the writer remembers it per (interview, owner) from the claim and
-from its own writes (a run writes through the repository that claimed it), and reads the
+as long as the fence holds: the writer remembers it per (interview, owner) from the claim
+and from its own writes (a run writes through the repository that claimed it), and reads the
 item, strongly consistent, only when it has nothing remembered.
 """
 
