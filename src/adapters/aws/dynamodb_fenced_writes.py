@@ -138,7 +138,7 @@ class FencedQuestionWriter:
         kept = set(wanted)
         writes.extend(self._delete(stale) for stale in stored if stale not in kept)
         intent = list(dict.fromkeys([*stored, *wanted]))  # what the writes may leave behind
-        chunks = _chunks(writes)
+        chunks = transaction_chunks(writes)
         for number, writes_in_chunk in enumerate(chunks):
             last = number == len(chunks) - 1
             named = wanted if last else intent if number == 0 else None
@@ -206,7 +206,9 @@ class FencedQuestionWriter:
         )
 
 
-def _chunks(writes: Sequence[TransactWriteItemTypeDef]) -> list[list[TransactWriteItemTypeDef]]:
+def transaction_chunks(
+    writes: Sequence[TransactWriteItemTypeDef],
+) -> list[list[TransactWriteItemTypeDef]]:
     """`writes` in order, in chunks of at most 99 (one item is the fence's) and about
     TRANSACTION_BYTES; one empty chunk when there are none, so the fence is still written."""
     chunks: list[list[TransactWriteItemTypeDef]] = [[]]
