@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from adapters.aws.clients import AwsClientFactory
-from adapters.aws.dynamodb_batches import BATCH_SIZE
+from adapters.aws.dynamodb_fenced_writes import TRANSACTION_ITEMS
 from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import (
     DEFAULT_INTERVIEWS_TABLE,
@@ -121,12 +121,14 @@ def reads_after_writes(calls: list[ApiCall]) -> list[str]:
                 found.append(f"GetItem {table}")
             if call.operation != "GetItem":
                 written.add(target)
-        elif call.operation == "BatchWriteItem":
-            for name, requests in params["RequestItems"].items():
-                for request in requests:
-                    item = request.get("PutRequest", {}).get("Item", {})
-                    if "interview_id" in item:
-                        written.add((name, item["interview_id"]["S"]))
+        elif call.operation == "TransactWriteItems":
+            for transact_item in params["TransactItems"]:
+                for part in transact_item.values():
+                    name = part["TableName"]
+                    written.add((name, part["Key"]["id"]["S"] if "Key" in part else ""))
+                    for value in part.get("ExpressionAttributeValues", {}).values():
+                        if "S" in value:  # a question's interview_id among its values
+                            written.add((name, value["S"]))
         elif call.operation == "Query":
             values = params.get("ExpressionAttributeValues", {}).values()
             if any((table, value.get("S", "")) in written for value in values):
@@ -260,8 +262,8 @@ def api_calls_row(stack: Stack, question_count: int) -> BenchRow:
     if stored != question_count:
         raise RuntimeError(f"{stored} questions stored instead of {question_count}")
 
-    batches = counts.get("dynamodb", Counter())["BatchWriteItem"]
-    expected_batches = math.ceil(question_count / BATCH_SIZE)
+    batches = counts.get("dynamodb", Counter())["TransactWriteItems"]
+    expected_batches = max(1, math.ceil(question_count / (TRANSACTION_ITEMS - 1)))
     rereads = reads_after_writes(calls)
     per_service = " · ".join(
         f"{service} {sum(counts.get(service, Counter()).values())}" for service in SERVICES
@@ -274,10 +276,10 @@ def api_calls_row(stack: Stack, question_count: int) -> BenchRow:
     return BenchRow(
         f"AWS API calls per interview, {question_count} questions (receive, process, ack)",
         f"{per_service} (total {len(calls)})",
-        f"no read of a just-written item; BatchWriteItem = ceil({question_count}/25) "
-        f"= {expected_batches}",
+        f"no read of a just-written item; TransactWriteItems = ceil({question_count}/99) "
+        f"= {expected_batches} (each fenced by the lease)",
         batches == expected_batches and not rereads,
-        f"{breakdown}. BatchWriteItem {batches}; reads after writes: "
+        f"{breakdown}. TransactWriteItems {batches}; reads after writes: "
         f"{', '.join(rereads) if rereads else 'none'}",
     )
 

@@ -10,7 +10,14 @@ from typing import Any
 from moto.dynamodb.models import DynamoDBBackend
 from moto.server import ThreadedMotoServer
 
-_ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item", "batch_write_item")
+_ITEM_OPERATIONS = (
+    "get_item",
+    "put_item",
+    "update_item",
+    "delete_item",
+    "batch_write_item",
+    "transact_write_items",
+)
 
 
 @contextmanager
@@ -18,7 +25,9 @@ def atomic_dynamodb_writes() -> Iterator[None]:
     """Serialise moto's item operations.
 
     moto checks a condition and applies the update in separate unlocked steps, so two
-    concurrent conditional claims could both succeed; DynamoDB never allows that.
+    concurrent conditional claims could both succeed; DynamoDB never allows that. A
+    transaction is applied item by item and undone by restoring copies of its tables, so it
+    is serialised with the rest, as DynamoDB isolates it.
     """
     lock = threading.RLock()
     originals: dict[str, Callable[..., Any]] = {}

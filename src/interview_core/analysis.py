@@ -170,12 +170,17 @@ def _announce(listener: ProgressListener | None, stage: str) -> None:
 
 
 def build_questions(
-    interview_id: str, extracted: Sequence[ExtractedQuestion], *, user_id: str | None = None
+    interview_id: str,
+    extracted: Sequence[ExtractedQuestion],
+    *,
+    user_id: str | None = None,
+    generation: int = 0,
 ) -> tuple[Question, ...]:
-    """Bind extracted questions to an interview with deterministic ids by position."""
+    """Bind extracted questions to an interview with deterministic ids by position, ids of
+    the interview's `generation` (see `question_id`)."""
     return tuple(
         Question(
-            id=question_id(interview_id, position),
+            id=question_id(interview_id, position, generation),
             interview_id=interview_id,
             position=position,
             question=item.question,

@@ -192,10 +192,25 @@ class InterviewRepository(Protocol):
         """
         ...
 
-    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
-        """Store `questions` as the interview's only questions, removing any earlier ones.
+    def replace_questions(
+        self,
+        interview_id: str,
+        questions: Sequence[Question],
+        *,
+        owner: str,
+        generation: int,
+    ) -> None:
+        """Store `questions` as the interview's only questions, removing any earlier ones,
+        fenced by the lease: only while `owner` holds it, the interview is processing and its
+        generation is `generation`.
 
-        Idempotent: questions carry deterministic ids. Raises RepositoryUnavailable.
+        A write that loses the fence changes nothing (and raises LeaseLost), so a worker whose
+        lease lapsed can never overwrite or remove the questions of the run that holds or
+        completed the interview. Questions of other generations and of earlier runs are
+        removed by their deterministic ids, never looked up through an eventually consistent
+        index. Idempotent: questions carry deterministic ids. Raises LeaseLost, ValueError
+        (questions of another interview or a repeated id; nothing is changed),
+        RepositoryUnavailable or ConfigurationError.
         """
         ...
 
@@ -203,8 +218,16 @@ class InterviewRepository(Protocol):
         """The interview's stored questions ordered by position."""
         ...
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        """Move to completed and drop the lease, only while `owner` holds it.
+    def mark_completed(
+        self,
+        interview_id: str,
+        owner: str,
+        question_count: int,
+        *,
+        generation: int | None = None,
+    ) -> None:
+        """Move to completed and drop the lease, only while `owner` holds it (and, with
+        `generation`, only while the interview is still in that generation).
 
         Raises LeaseLost or RepositoryUnavailable.
         """

@@ -167,7 +167,9 @@ class ProcessInterview:
                 on_claimed(interview)
             self._process(interview, lease_owner, run)
             with run.timer.stage("complete"):
-                self._repository.mark_completed(interview_id, lease_owner, run.question_count)
+                self._repository.mark_completed(
+                    interview_id, lease_owner, run.question_count, generation=run.generation
+                )
             run.discard_kept()
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
@@ -204,14 +206,23 @@ class ProcessInterview:
         else:
             found = self._find_questions(interview, run, kept, found)
         run.dropped_count = found.dropped_count
-        questions = build_questions(interview.id, found.questions, user_id=interview.user_id)
+        questions = build_questions(
+            interview.id,
+            found.questions,
+            user_id=interview.user_id,
+            generation=interview.generation,
+        )
         run.checkpoint("store")
         with run.timer.stage("store"):
-            # A fence: renewing the lease fails with LeaseLost, and nothing is written, if
-            # another worker took the interview over while this one worked.
+            # The lease is renewed so that the write has its full length, and the write itself
+            # is fenced: it changes nothing, and raises LeaseLost, once another worker has
+            # taken the interview over or its generation has moved on.
             self._repository.extend_lease(interview.id, owner, self._lease_seconds)
-            self._repository.replace_questions(interview.id, questions)
+            self._repository.replace_questions(
+                interview.id, questions, owner=owner, generation=interview.generation
+            )
         run.question_count = len(questions)
+        run.generation = interview.generation
 
     def _find_questions(
         self, interview: Interview, run: _Run, kept: KeptStages, found: KeptQuestions | None
@@ -351,6 +362,7 @@ class _Run:
         self.resumed: list[str] = []
         self.attempts: int | None = None
         self.question_count = 0
+        self.generation: int | None = None
         self.segment_count = 0
         self.audio_seconds: float | None = None
         self.dropped_count = 0

@@ -101,6 +101,16 @@ def held_by(record: Interview | None, interview_id: str, owner: str) -> Intervie
     return record
 
 
+def fenced(record: Interview | None, interview_id: str, owner: str, generation: int) -> Interview:
+    """`record`, if a write of `owner`'s run in `generation` may change it: `owner` holds the
+    lease, the interview is processing and still in `generation`. Raises LeaseLost otherwise
+    (or for no record): a worker that no longer holds the interview changes nothing."""
+    held = held_by(record, interview_id, owner)
+    if held.state is not InterviewState.PROCESSING or held.generation != generation:
+        raise LeaseLost(interview_id, owner)
+    return held
+
+
 def extended(record: Interview, lease_seconds: float, now: datetime) -> Interview:
     """The record with its lease running until now + `lease_seconds`."""
     require_positive_lease(lease_seconds)

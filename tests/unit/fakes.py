@@ -242,17 +242,21 @@ class FaultyInterviewRepository:
         self._enter("release")
         self.inner.release(interview_id, owner, throttled=throttled)
 
-    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
+    def replace_questions(
+        self, interview_id: str, questions: Sequence[Question], *, owner: str, generation: int
+    ) -> None:
         self._enter("replace_questions")
-        self.inner.replace_questions(interview_id, questions)
+        self.inner.replace_questions(interview_id, questions, owner=owner, generation=generation)
 
     def list_questions(self, interview_id: str) -> list[Question]:
         self._enter("list_questions")
         return self.inner.list_questions(interview_id)
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
+    def mark_completed(
+        self, interview_id: str, owner: str, question_count: int, *, generation: int | None = None
+    ) -> None:
         self._enter("mark_completed")
-        self.inner.mark_completed(interview_id, owner, question_count)
+        self.inner.mark_completed(interview_id, owner, question_count, generation=generation)
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
         self._enter("mark_failed")

@@ -23,7 +23,9 @@ Interview items (table keyed by `id`):
   numbers), both absent when no lease is held, and `error_code`, `error_message` (S), set
   by a failure and removed by a claim or a completion; `throttled_since` (S, as the times
   above), set by the first run since the last progress that ended throttled and removed by
-  any other end of a run.
+  any other end of a run; `question_ids` (L of S), the ids of the questions that may be
+  stored, written only by lease-fenced question transactions (see
+  adapters.aws.dynamodb_fenced_writes).
 
 Question items (table keyed by `id`, a global secondary index on `interview_id`): the
 upstream's `id`, `interview_id`, `user_id` (optional), `question`, `answer`, `context`,

@@ -1,4 +1,4 @@
-"""DynamoDB interview repository: leases by conditional writes, questions in batches of 25."""
+"""DynamoDB interview repository: leases by conditional writes, questions in fenced transactions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from adapters.aws import dynamodb_catalog
-from adapters.aws.dynamodb_batches import BatchWriter
 from adapters.aws.dynamodb_claims import EndRun, claim_request, failure_request, refusal
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
+from adapters.aws.dynamodb_fenced_writes import FencedQuestionWriter
 from adapters.aws.dynamodb_items import (
     STATE_ATTRIBUTE,
     epoch_number,
@@ -19,12 +19,11 @@ from adapters.aws.dynamodb_items import (
     key,
     number_value,
     question_from_item,
-    question_to_item,
     read_string,
-    read_timestamp,
     stored_state,
     string_value,
 )
+from adapters.aws.dynamodb_transact_parts import generation_condition
 from interview_core.clock import SystemClock
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
@@ -35,7 +34,7 @@ from interview_core.errors import (
     LeaseHeld,
     LeaseLost,
 )
-from interview_core.records import check_question_set, stamped
+from interview_core.records import check_question_set
 from interview_core.state import InterviewState, check_transition
 
 if TYPE_CHECKING:
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
         AttributeValueTypeDef,
         QueryInputTypeDef,
         UpdateItemInputTypeDef,
-        WriteRequestUnionTypeDef,
     )
 
     from interview_core.entities import Interview, Question
@@ -62,8 +60,9 @@ class DynamoDBInterviewRepository:
 
     Leases are held by conditional UpdateItem calls that compare the lease owner and expiry
     (epoch seconds from `clock`), so two workers never hold one interview at once. Questions
-    are listed through a global secondary index on `interview_id` that must project every
-    attribute. Provider errors become core errors: throttling, 5xx and timeouts
+    are written in TransactWriteItems fenced by the lease (a worker that lost it changes
+    nothing) and listed through a global secondary index on `interview_id` that must project
+    every attribute. Provider errors become core errors: throttling, 5xx and timeouts
     RepositoryUnavailable (transient); a missing table or index, or refused access,
     ConfigurationError; a request DynamoDB rejects as invalid, InvalidInterviewRecord.
     """
@@ -76,25 +75,27 @@ class DynamoDBInterviewRepository:
         *,
         questions_index: str = "interview_id-index",
         clock: Clock | None = None,
-        max_batch_retries: int = 8,
-        batch_backoff_base: float = 0.05,
-        batch_backoff_cap: float = 2.0,
+        max_write_retries: int = 8,
+        write_backoff_base: float = 0.05,
+        write_backoff_cap: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
-        """`max_batch_retries` bounds the retries of unprocessed batch writes, which wait
-        `jitter() * min(cap, base * 2**(retry - 1))` seconds (full jitter) through `sleep`."""
+        """`max_write_retries` bounds the retries of a question transaction DynamoDB cancelled
+        for a conflict or throttling, which wait `jitter() * min(cap, base * 2**(retry - 1))`
+        seconds (full jitter) through `sleep`."""
         self._client = client
         self._interviews = interviews_table
         self._questions = questions_table
         self._index = questions_index
         self._clock: Clock = clock or SystemClock()
-        self._batches = BatchWriter(
+        self._writes = FencedQuestionWriter(
             client,
+            interviews_table,
             questions_table,
-            max_retries=max_batch_retries,
-            backoff_base=batch_backoff_base,
-            backoff_cap=batch_backoff_cap,
+            max_retries=max_write_retries,
+            backoff_base=write_backoff_base,
+            backoff_cap=write_backoff_cap,
             sleep=sleep,
             jitter=jitter,
         )
@@ -165,7 +166,9 @@ class DynamoDBInterviewRepository:
             raise self._claim_refusal(
                 interview_id, refused.item, now, force=force, max_attempts=max_attempts
             ) from None
-        return interview_from_item(response["Attributes"])
+        claimed = interview_from_item(response["Attributes"])
+        self._writes.remember(interview_id, owner, response["Attributes"])
+        return claimed
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
         """Push `owner`'s lease to now + `lease_seconds`. Raises LeaseLost if `owner` does not
@@ -187,6 +190,7 @@ class DynamoDBInterviewRepository:
         unless it is set; any other release removes it. Raises LeaseLost if `owner` does not
         hold it, RepositoryUnavailable or ConfigurationError.
         """
+        self._writes.forget(interview_id, owner)  # the run ends here, whatever the answer
         if throttled:
             self._update_as_owner(
                 interview_id,
@@ -204,12 +208,21 @@ class DynamoDBInterviewRepository:
             "SET updated_at = :now_text REMOVE lease_owner, lease_expires_at, throttled_since",
         )
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        """Store completed with the question count and drop the lease, while `owner` holds it.
+    def mark_completed(
+        self,
+        interview_id: str,
+        owner: str,
+        question_count: int,
+        *,
+        generation: int | None = None,
+    ) -> None:
+        """Store completed with the question count and drop the lease, while `owner` holds it
+        (and, with `generation`, while the item is in that generation).
 
         Raises LeaseLost, IllegalTransition (the owner's record is not processing),
         RepositoryUnavailable or ConfigurationError.
         """
+        self._writes.forget(interview_id, owner)
         self._update_as_owner(
             interview_id,
             owner,
@@ -217,6 +230,7 @@ class DynamoDBInterviewRepository:
             " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since",
             {":count": number_value(question_count)},
             target=InterviewState.COMPLETED,
+            generation=generation,
         )
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
@@ -226,6 +240,7 @@ class DynamoDBInterviewRepository:
         Raises LeaseLost, IllegalTransition (the owner's record is not processing),
         RepositoryUnavailable or ConfigurationError.
         """
+        self._writes.forget(interview_id, owner)
         self._update_as_owner(
             interview_id,
             owner,
@@ -240,36 +255,30 @@ class DynamoDBInterviewRepository:
 
     # --- Questions -----------------------------------------------------------------------
 
-    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
-        """Store `questions` as the interview's only questions.
+    def replace_questions(
+        self,
+        interview_id: str,
+        questions: Sequence[Question],
+        *,
+        owner: str,
+        generation: int,
+    ) -> None:
+        """Store `questions` as the interview's only questions, fenced by the lease.
 
-        Puts every question and deletes the interview's stored questions whose ids are not
-        among them, in BatchWriteItem calls of at most 25 requests, retrying unprocessed
-        requests with capped, jittered backoff. The earlier questions are found through the
-        index, which DynamoDB updates eventually: questions written moments before by another
-        run may not be seen yet. Raises ValueError for a question of another
-        interview or a repeated id, RepositoryUnavailable (also when writes stay unprocessed
-        after every retry), InvalidInterviewRecord (an item DynamoDB refuses) or
-        ConfigurationError.
+        TransactWriteItems of at most 100 items, each with a condition on the interview item
+        (`lease_owner` is `owner`, `state` processing, `generation` the given one) and up to
+        99 question writes; the questions of other generations and earlier runs are deleted
+        by the ids the interview item's `question_slots` name (see
+        adapters.aws.dynamodb_fenced_writes). A writer that no longer holds the interview
+        changes nothing. Raises LeaseLost, ValueError for a question of another interview or
+        a repeated id, RepositoryUnavailable (also when DynamoDB keeps cancelling for
+        conflicts or throttling, then with `throttled` for the latter),
+        InvalidInterviewRecord (an item DynamoDB refuses) or ConfigurationError.
         """
-        now = self._clock.now()
         check_question_set(interview_id, questions)
-        stored = {
-            stale_id: read_timestamp(item, "created_at")
-            for item in self._query_questions(interview_id, ids_only=True)
-            if (stale_id := read_string(item, "id")) is not None
-        }
-        requests: list[WriteRequestUnionTypeDef] = [
-            {"PutRequest": {"Item": question_to_item(question, now)}}
-            for question in stamped(questions, now, stored)
-        ]
-        new_ids = {question.id for question in questions}
-        requests.extend(
-            {"DeleteRequest": {"Key": key(stale_id)}}
-            for stale_id in stored
-            if stale_id not in new_ids
+        self._writes.replace(
+            interview_id, questions, owner=owner, generation=generation, now=self._clock.now()
         )
-        self._batches.write(requests)
 
     def list_questions(self, interview_id: str) -> list[Question]:
         """The interview's stored questions ordered by position (an empty list when none).
@@ -296,6 +305,7 @@ class DynamoDBInterviewRepository:
         values: Mapping[str, AttributeValueTypeDef] | None = None,
         *,
         target: InterviewState | None = None,
+        generation: int | None = None,
     ) -> None:
         condition = "lease_owner = :owner"
         names: dict[str, str] = {}
@@ -304,6 +314,10 @@ class DynamoDBInterviewRepository:
             ":now_text": string_value(format_timestamp(self._clock.now())),
             **(values or {}),
         }
+        if generation is not None:
+            in_generation, generation_values = generation_condition(generation)
+            condition += " AND " + in_generation
+            all_values.update(generation_values)
         if target is not None:
             condition += " AND #state = :processing"
             names["#state"] = STATE_ATTRIBUTE
@@ -362,18 +376,13 @@ class DynamoDBInterviewRepository:
             return AttemptsExhausted(interview_id, attempts)
         return InvalidInterviewRecord(reason.message)
 
-    def _query_questions(
-        self, interview_id: str, *, ids_only: bool = False
-    ) -> Iterator[Mapping[str, AttributeValueTypeDef]]:
+    def _query_questions(self, interview_id: str) -> Iterator[Mapping[str, AttributeValueTypeDef]]:
         request: QueryInputTypeDef = {
             "TableName": self._questions,
             "IndexName": self._index,
             "KeyConditionExpression": "interview_id = :interview_id",
             "ExpressionAttributeValues": {":interview_id": string_value(interview_id)},
         }
-        if ids_only:
-            request["ProjectionExpression"] = "#id, created_at"
-            request["ExpressionAttributeNames"] = {"#id": "id"}
         while True:
             with translated_errors(self._questions):
                 page = self._client.query(**request)

@@ -9,7 +9,12 @@ import attrs
 
 from interview_core import records
 from interview_core.clock import SystemClock
-from interview_core.errors import AttemptsExhausted, InterviewExists, InterviewNotFound
+from interview_core.errors import (
+    AttemptsExhausted,
+    InterviewExists,
+    InterviewNotFound,
+    LeaseLost,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -110,14 +115,24 @@ class InMemoryInterviewRepository:
             )
             self._interviews[interview_id] = record
 
-    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
+    def replace_questions(
+        self,
+        interview_id: str,
+        questions: Sequence[Question],
+        *,
+        owner: str,
+        generation: int,
+    ) -> None:
         """Make `questions` the interview's only questions; earlier ones not among them go.
 
-        Raises ValueError (a caller's mistake) when a question belongs to another interview
-        or two share an id, which the questions table would refuse too.
+        Fenced: only while `owner` holds the lease, the interview is processing and in
+        `generation`; otherwise nothing changes and LeaseLost is raised. Raises ValueError (a
+        caller's mistake) when a question belongs to another interview or two share an id,
+        which the questions table would refuse too.
         """
         records.check_question_set(interview_id, questions)
         with self._lock:
+            records.fenced(self._interviews.get(interview_id), interview_id, owner, generation)
             earlier = {
                 question_id: stored.created_at
                 for question_id, stored in self._questions.get(interview_id, {}).items()
@@ -131,15 +146,24 @@ class InMemoryInterviewRepository:
             found = list(self._questions.get(interview_id, {}).values())
         return sorted(found, key=lambda question: question.position)
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        """Move to completed with `question_count`, dropping the lease, while `owner` holds it.
+    def mark_completed(
+        self,
+        interview_id: str,
+        owner: str,
+        question_count: int,
+        *,
+        generation: int | None = None,
+    ) -> None:
+        """Move to completed with `question_count`, dropping the lease, while `owner` holds it
+        (and the interview is in `generation`, when given).
 
         Raises LeaseLost.
         """
         with self._lock:
-            record = records.completed(
-                self._held(interview_id, owner), question_count, self._clock.now()
-            )
+            record = self._held(interview_id, owner)
+            if generation is not None and record.generation != generation:
+                raise LeaseLost(interview_id, owner)
+            record = records.completed(record, question_count, self._clock.now())
             self._interviews[interview_id] = record
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:

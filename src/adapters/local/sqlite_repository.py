@@ -13,6 +13,7 @@ from interview_core.errors import (
     AttemptsExhausted,
     InterviewExists,
     InterviewNotFound,
+    LeaseLost,
     RepositoryUnavailable,
 )
 from interview_core.state import InterviewState
@@ -226,14 +227,24 @@ class SqliteInterviewRepository:
             )
             _put(connection, record)
 
-    def replace_questions(self, interview_id: str, questions: Sequence[Question]) -> None:
+    def replace_questions(
+        self,
+        interview_id: str,
+        questions: Sequence[Question],
+        *,
+        owner: str,
+        generation: int,
+    ) -> None:
         """Make `questions` the interview's only questions; earlier ones not among them go.
 
+        Fenced in the same transaction: only while `owner` holds the lease, the interview is
+        processing and in `generation`; otherwise nothing changes and LeaseLost is raised.
         Raises ValueError (a caller's mistake) when a question belongs to another interview
         or two share an id; nothing is changed then.
         """
         records.check_question_set(interview_id, questions)
         with self._database.write() as connection:
+            records.fenced(_record(connection, interview_id), interview_id, owner, generation)
             earlier = {
                 row[0]: _from_text(row[1])
                 for row in connection.execute(
@@ -258,15 +269,24 @@ class SqliteInterviewRepository:
             ).fetchall()
         return [_question(row) for row in rows]
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        """Move to completed with `question_count`, dropping the lease, while `owner` holds it.
+    def mark_completed(
+        self,
+        interview_id: str,
+        owner: str,
+        question_count: int,
+        *,
+        generation: int | None = None,
+    ) -> None:
+        """Move to completed with `question_count`, dropping the lease, while `owner` holds it
+        (and the interview is in `generation`, when given).
 
         Raises LeaseLost, or IllegalTransition when the record is not processing.
         """
         with self._database.write() as connection:
-            record = records.completed(
-                _held(connection, interview_id, owner), question_count, self._clock.now()
-            )
+            record = _held(connection, interview_id, owner)
+            if generation is not None and record.generation != generation:
+                raise LeaseLost(interview_id, owner)
+            record = records.completed(record, question_count, self._clock.now())
             _put(connection, record)
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
@@ -344,12 +364,15 @@ def _existing(connection: sqlite3.Connection, interview_id: str) -> Interview:
     return _interview(row)
 
 
-def _held(connection: sqlite3.Connection, interview_id: str, owner: str) -> Interview:
+def _record(connection: sqlite3.Connection, interview_id: str) -> Interview | None:
     try:
-        record: Interview | None = _existing(connection, interview_id)
+        return _existing(connection, interview_id)
     except InterviewNotFound:
-        record = None
-    return records.held_by(record, interview_id, owner)
+        return None
+
+
+def _held(connection: sqlite3.Connection, interview_id: str, owner: str) -> Interview:
+    return records.held_by(_record(connection, interview_id), interview_id, owner)
 
 
 def _put(connection: sqlite3.Connection, interview: Interview) -> None:

@@ -1,5 +1,5 @@
 """DynamoDBInterviewRepository against the moto server, and botocore's Stubber for what moto
-cannot do (UnprocessedItems, throttling, AWS's 25-item batch limit)."""
+cannot do (cancelled transactions, throttling)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.stub import Stubber
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from adapters.aws.dynamodb_batches import BATCH_SIZE
+from adapters.aws.dynamodb_fenced_writes import TRANSACTION_ITEMS
 from adapters.aws.dynamodb_items import interview_to_item, question_to_item
 from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
@@ -114,12 +114,29 @@ class CallRecorder:
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
-    def batch_sizes(self) -> list[int]:
-        return [
-            sum(len(requests) for requests in body["RequestItems"].values())
-            for name, body in self.calls
-            if name == "BatchWriteItem"
-        ]
+    def transactions(self) -> list[list[dict[str, Any]]]:
+        """The items of each TransactWriteItems call, in order."""
+        return [body["TransactItems"] for name, body in self.calls if name == "TransactWriteItems"]
+
+
+def hold(
+    client: DynamoDBClient,
+    repository: DynamoDBInterviewRepository,
+    interview_id: str = "iv-1",
+    owner: str = "worker-a",
+) -> None:
+    """Seed the interview and claim it for `owner`, as a worker does before it writes."""
+    seed(client, interview_id)
+    repository.claim(interview_id, owner, 60)
+
+
+def write(
+    repository: DynamoDBInterviewRepository,
+    interview_id: str,
+    questions: Any,
+    owner: str = "worker-a",
+) -> None:
+    repository.replace_questions(interview_id, questions, owner=owner, generation=0)
 
 
 # --- Lifecycle ---------------------------------------------------------------------------
@@ -142,7 +159,7 @@ def test_full_lifecycle_stores_state_lease_questions_and_schema(
         2026, 1, 1, 12, 1, 30, 250000, tzinfo=UTC
     )
     questions = questions_for("iv-1", 5)
-    repository.replace_questions("iv-1", questions)
+    write(repository, "iv-1", questions)
     assert repository.list_questions("iv-1") == list(questions)
 
     repository.mark_completed("iv-1", "worker-a", 5)
@@ -159,6 +176,7 @@ def test_full_lifecycle_stores_state_lease_questions_and_schema(
     assert item["attempts"] == {"N": "1"}
     assert item["updated_at"] == {"S": "2026-01-01T12:00:30.250000Z"}
     assert "lease_owner" not in item and "lease_expires_at" not in item
+    assert item["question_ids"] == {"L": [{"S": q.id} for q in questions]}
     question_item = dynamodb.get_item(TableName=QUESTIONS, Key={"id": {"S": questions[1].id}})
     stored = question_item["Item"]
     assert stored["start_time"] == {"N": "1.1"} and stored["end_time"] == {
@@ -275,13 +293,13 @@ def test_a_claim_keeps_created_at_and_sets_it_when_the_upstream_left_it_out(
 def test_a_rerun_keeps_each_question_created_at_and_moves_updated_at(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, clock: Any
 ) -> None:
-    seed(dynamodb)
+    hold(dynamodb, repository)
     first = questions_for("iv-1", 2)
-    repository.replace_questions("iv-1", first)
+    write(repository, "iv-1", first)
     written = repository.list_questions("iv-1")
-    clock.advance(60)
+    clock.advance(30)
 
-    repository.replace_questions("iv-1", first)
+    write(repository, "iv-1", first)
 
     again = repository.list_questions("iv-1")
     assert [q.created_at for q in again] == [q.created_at for q in written]
@@ -440,13 +458,13 @@ def test_owner_of_a_record_that_is_not_processing_cannot_finish_it(
 def test_rerun_with_fewer_questions_leaves_none_behind(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
 ) -> None:
-    seed(dynamodb)
-    seed(dynamodb, "other")
-    repository.replace_questions("other", questions_for("other", 3))
-    repository.replace_questions("iv-1", questions_for("iv-1", 30))
+    hold(dynamodb, repository)
+    hold(dynamodb, repository, "other")
+    write(repository, "other", questions_for("other", 3))
+    write(repository, "iv-1", questions_for("iv-1", 30))
 
     rerun = questions_for("iv-1", 4)
-    repository.replace_questions("iv-1", rerun)
+    write(repository, "iv-1", rerun)
 
     assert repository.list_questions("iv-1") == list(rerun)
     assert len(repository.list_questions("other")) == 3
@@ -455,18 +473,92 @@ def test_rerun_with_fewer_questions_leaves_none_behind(
     }
 
 
-def test_first_run_of_60_questions_takes_three_batch_calls_and_no_reads(
+def test_250_questions_take_three_fenced_transactions_and_no_index_read(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
 ) -> None:
-    seed(dynamodb)
+    hold(dynamodb, repository)
     recorder = CallRecorder(dynamodb)
 
-    repository.replace_questions("iv-1", questions_for("iv-1", 60))
+    write(repository, "iv-1", questions_for("iv-1", 250))
 
-    assert recorder.names().count("BatchWriteItem") == math.ceil(60 / 25) == 3
-    assert recorder.batch_sizes() == [25, 25, 10]
-    assert recorder.names() == ["Query", "BatchWriteItem", "BatchWriteItem", "BatchWriteItem"]
-    assert len(stored_question_ids(dynamodb)) == 60
+    assert recorder.names() == ["TransactWriteItems"] * 3  # the claim said what is stored
+    transactions = recorder.transactions()
+    assert [len(items) for items in transactions] == [100, 100, 53]
+    assert all(len(items) <= TRANSACTION_ITEMS for items in transactions)
+    fences = [items[0] for items in transactions]
+    assert [next(iter(fence)) for fence in fences] == ["Update", "ConditionCheck", "Update"]
+    for fence in fences:
+        (part,) = fence.values()
+        assert part["TableName"] == INTERVIEWS
+        assert part["ConditionExpression"].startswith(
+            "lease_owner = :owner AND #state = :processing AND "
+        )
+    assert all(
+        part["TableName"] == QUESTIONS
+        for items in transactions
+        for w in items[1:]
+        for part in w.values()
+    )
+    assert len(stored_question_ids(dynamodb)) == 250
+    ids = raw_interview(dynamodb, "iv-1")["question_ids"]["L"]
+    assert [entry["S"] for entry in ids] == [q.id for q in questions_for("iv-1", 250)]
+
+
+def test_large_questions_are_split_so_no_transaction_nears_dynamodbs_4_mb(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
+) -> None:
+    hold(dynamodb, repository)
+    long_answer = "word " * 40_000  # about 200 KB each: 20 of them are 4 MB
+    questions = [attrs.evolve(q, answer=long_answer) for q in questions_for("iv-1", 20)]
+    recorder = CallRecorder(dynamodb)
+
+    write(repository, "iv-1", questions)
+
+    sizes = [len(json.dumps(items)) for items in recorder.transactions()]
+    assert len(sizes) == 2 and max(sizes) < 3_500_000, sizes
+    assert repository.list_questions("iv-1") == questions
+
+
+def test_a_writer_that_did_not_claim_here_reads_the_item_once_and_is_fenced_all_the_same(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository, clock: ManualClock
+) -> None:
+    """Another repository (another process) holds nothing remembered: it reads the item
+    first; one that remembered a claim whose lease was then taken over is refused by the
+    transaction's own condition."""
+    hold(dynamodb, repository)
+    write(repository, "iv-1", questions_for("iv-1", 3))
+    other = DynamoDBInterviewRepository(
+        dynamodb, INTERVIEWS, QUESTIONS, questions_index=INDEX, clock=clock
+    )
+    recorder = CallRecorder(dynamodb)
+
+    write(other, "iv-1", questions_for("iv-1", 1))
+
+    assert recorder.names() == ["GetItem", "TransactWriteItems"]
+    assert stored_question_ids(dynamodb) == {questions_for("iv-1", 1)[0].id}
+    clock.advance(60)
+    other.claim("iv-1", "worker-b", 60)
+    with pytest.raises(LeaseLost):
+        write(repository, "iv-1", questions_for("iv-1", 5))
+    assert stored_question_ids(dynamodb) == {questions_for("iv-1", 1)[0].id}
+
+
+def test_a_record_written_before_ids_were_kept_has_its_question_count_removed(
+    dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
+) -> None:
+    """Questions stored by an earlier version (ids of generation 0, counted on the record) are
+    deleted by their ids when a later generation writes its own."""
+    old = questions_for("iv-1", 4)
+    for question in old:
+        dynamodb.put_item(TableName=QUESTIONS, Item=question_to_item(question, START))
+    seed(dynamodb, state=InterviewState.PENDING, question_count=4, generation=2)
+    repository.claim("iv-1", "worker-a", 60)
+    new = build_questions("iv-1", [ExtractedQuestion("New?", "Yes.")], generation=2)
+
+    repository.replace_questions("iv-1", new, owner="worker-a", generation=2)
+
+    assert stored_question_ids(dynamodb) == {new[0].id}
+    assert new[0].id not in {q.id for q in old}
 
 
 def test_listing_pages_through_the_index(
@@ -488,7 +580,8 @@ def test_listing_pages_through_the_index(
         )
         for n in range(150)
     ]
-    repository.replace_questions("iv-1", questions)
+    hold(dynamodb, repository)
+    write(repository, "iv-1", questions)
     recorder = CallRecorder(dynamodb)
 
     listed = repository.list_questions("iv-1")
@@ -501,10 +594,10 @@ def test_questions_of_another_interview_or_with_repeated_ids_are_refused(
     repository: DynamoDBInterviewRepository,
 ) -> None:
     with pytest.raises(ValueError, match="belongs to"):
-        repository.replace_questions("iv-1", questions_for("iv-2", 1))
+        write(repository, "iv-1", questions_for("iv-2", 1))
     twice = questions_for("iv-1", 1) * 2
     with pytest.raises(ValueError, match="twice"):
-        repository.replace_questions("iv-1", twice)
+        write(repository, "iv-1", twice)
 
 
 # --- Items that do not fit the schema -----------------------------------------------------
@@ -613,8 +706,9 @@ def test_non_finite_times_are_stored_as_unknown(
     dynamodb: DynamoDBClient, repository: DynamoDBInterviewRepository
 ) -> None:
     question = attrs.evolve(questions_for("iv-1", 2)[1], start_time=math.nan, end_time=math.inf)
+    hold(dynamodb, repository)
 
-    repository.replace_questions("iv-1", [question])
+    write(repository, "iv-1", [question])
 
     (stored,) = repository.list_questions("iv-1")
     assert (stored.start_time, stored.end_time) == (None, None)
@@ -633,8 +727,9 @@ def test_missing_tables_and_index_are_configuration_errors(dynamodb: DynamoDBCli
     no_questions = DynamoDBInterviewRepository(dynamodb, INTERVIEWS, "missing-questions")
     with pytest.raises(ConfigurationError, match="missing-questions"):
         no_questions.list_questions("iv-1")
+    hold(dynamodb, no_questions)
     with pytest.raises(ConfigurationError, match="missing-questions"):
-        no_questions.replace_questions("iv-1", questions_for("iv-1", 2))
+        write(no_questions, "iv-1", questions_for("iv-1", 2))
     no_index = DynamoDBInterviewRepository(
         dynamodb, INTERVIEWS, QUESTIONS, questions_index="missing-index"
     )
@@ -708,93 +803,118 @@ def _stub_repository(client: Any, sleeps: Sleeps, **options: Any) -> DynamoDBInt
     )
 
 
-def _query_page(ids: list[str], last: str | None = None) -> dict[str, Any]:
-    page: dict[str, Any] = {"Items": [{"id": {"S": i}} for i in ids], "Count": len(ids)}
-    if last is not None:
-        page["LastEvaluatedKey"] = {"id": {"S": last}, "interview_id": {"S": "iv-1"}}
-    return page
+def _held_item(generation: int = 0) -> dict[str, Any]:
+    return interview_to_item(
+        Interview(
+            id="iv-1",
+            video_path="v.mp4",
+            state=InterviewState.PROCESSING,
+            lease_owner="worker-a",
+            lease_expires_at=datetime(2026, 1, 1, 13, tzinfo=UTC),
+            generation=generation,
+        )
+    )
 
 
-def _puts(questions: tuple[Question, ...] | list[Question]) -> list[dict[str, Any]]:
-    return [{"PutRequest": {"Item": question_to_item(q, START)}} for q in questions]
+def _cancel(stubber: Stubber, *codes: str) -> None:
+    """A TransactWriteItems answered with TransactionCanceledException and these reasons."""
+    stubber.add_client_error(
+        "transact_write_items",
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons",
+        400,
+        modeled_fields={"CancellationReasons": [{"Code": code} for code in codes]},
+    )
 
 
-def test_unprocessed_items_are_retried_with_backoff_until_written(
+def test_a_transaction_cancelled_for_a_conflict_is_sent_again_after_a_backoff(
     stubbed: tuple[Any, Stubber],
 ) -> None:
     client, stubber = stubbed
     sleeps = Sleeps()
-    questions = questions_for("iv-1", 3)
-    puts = _puts(questions)
-    stubber.add_response("query", _query_page([]))
-    stubber.add_response(
-        "batch_write_item",
-        {"UnprocessedItems": {QUESTIONS: puts[1:]}},
-        {"RequestItems": {QUESTIONS: puts}},
-    )
-    stubber.add_response(
-        "batch_write_item",
-        {"UnprocessedItems": {QUESTIONS: puts[2:]}},
-        {"RequestItems": {QUESTIONS: puts[1:]}},
-    )
-    stubber.add_response(
-        "batch_write_item", {"UnprocessedItems": {}}, {"RequestItems": {QUESTIONS: puts[2:]}}
-    )
+    stubber.add_response("get_item", {"Item": _held_item()})
+    _cancel(stubber, "TransactionConflict", "None", "None")
+    _cancel(stubber, "None", "ThrottlingError", "None")
+    stubber.add_response("transact_write_items", {})
 
-    _stub_repository(client, sleeps).replace_questions("iv-1", questions)
+    write(_stub_repository(client, sleeps), "iv-1", questions_for("iv-1", 2))
 
     assert sleeps.seconds == [0.5 * 0.05, 0.5 * 0.1]
 
 
-def test_unprocessed_items_forever_become_repository_unavailable(
+@pytest.mark.parametrize(
+    ("code", "throttled"),
+    [
+        ("TransactionConflict", False),
+        ("ThrottlingError", True),
+        ("ProvisionedThroughputExceeded", True),
+        ("RequestLimitExceeded", True),
+    ],
+)
+def test_a_transaction_cancelled_every_time_is_transient(
+    stubbed: tuple[Any, Stubber], code: str, throttled: bool
+) -> None:
+    client, stubber = stubbed
+    sleeps = Sleeps()
+    stubber.add_response("get_item", {"Item": _held_item()})
+    for _ in range(4):
+        _cancel(stubber, "None", code)
+    repository = _stub_repository(
+        client, sleeps, max_write_retries=3, write_backoff_base=0.05, write_backoff_cap=0.1
+    )
+
+    with pytest.raises(RepositoryUnavailable, match="4 times") as raised:
+        write(repository, "iv-1", questions_for("iv-1", 1))
+    assert raised.value.permanent is False
+    assert raised.value.throttled is throttled  # throughput refusals spend no attempt
+    assert sleeps.seconds == [0.5 * s for s in (0.05, 0.1, 0.1)]
+
+
+def test_a_failed_fence_in_a_transaction_is_a_lost_lease_and_not_retried(
     stubbed: tuple[Any, Stubber],
 ) -> None:
     client, stubber = stubbed
     sleeps = Sleeps()
-    questions = questions_for("iv-1", 2)
-    stubber.add_response("query", _query_page([]))
-    for _ in range(7):
-        stubber.add_response(
-            "batch_write_item", {"UnprocessedItems": {QUESTIONS: _puts(questions)}}
-        )
-    repository = _stub_repository(
-        client, sleeps, max_batch_retries=6, batch_backoff_base=0.05, batch_backoff_cap=0.2
-    )
+    stubber.add_response("get_item", {"Item": _held_item()})
+    _cancel(stubber, "ConditionalCheckFailed", "TransactionConflict", "None")
 
-    with pytest.raises(RepositoryUnavailable, match="unprocessed after 6 retries") as raised:
-        repository.replace_questions("iv-1", questions)
-    assert raised.value.throttled  # over the table's throughput: no attempt spent
-    assert sleeps.seconds == [0.5 * s for s in (0.05, 0.1, 0.2, 0.2, 0.2, 0.2)]
+    with pytest.raises(LeaseLost):
+        write(_stub_repository(client, sleeps), "iv-1", questions_for("iv-1", 2))
+    assert sleeps.seconds == []
 
 
-def test_no_batch_exceeds_25_requests_and_stale_questions_are_deleted(
+def test_a_question_item_dynamodb_refuses_in_a_transaction_is_invalid(
     stubbed: tuple[Any, Stubber],
 ) -> None:
     client, stubber = stubbed
-    questions = questions_for("iv-1", 30)
-    kept = [q.id for q in questions[:10]]
-    stale = [f"stale-{n:02d}" for n in range(40)]
-    stubber.add_response("query", _query_page(kept + stale[:20], last=stale[19]))
-    stubber.add_response("query", _query_page(stale[20:]))
-    for _ in range(3):
-        stubber.add_response("batch_write_item", {"UnprocessedItems": {}})
-    recorder = CallRecorder(client, "before-parameter-build")
+    stubber.add_response("get_item", {"Item": _held_item()})
+    _cancel(stubber, "None", "ValidationError")
 
-    _stub_repository(client, Sleeps()).replace_questions("iv-1", questions)
+    with pytest.raises(InvalidInterviewRecord):
+        write(_stub_repository(client, Sleeps()), "iv-1", questions_for("iv-1", 1))
 
-    assert recorder.batch_sizes() == [25, 25, 20]
-    assert all(size <= BATCH_SIZE for size in recorder.batch_sizes())
-    requests = [
-        request
-        for name, body in recorder.calls
-        if name == "BatchWriteItem"
-        for request in body["RequestItems"][QUESTIONS]
-    ]
-    deleted = [r["DeleteRequest"]["Key"]["id"]["S"] for r in requests if "DeleteRequest" in r]
-    put = [r["PutRequest"]["Item"]["id"]["S"] for r in requests if "PutRequest" in r]
-    assert deleted == stale and put == [q.id for q in questions]
-    second_query = [body for name, body in recorder.calls if name == "Query"][1]
-    assert second_query["ExclusiveStartKey"]["id"] == {"S": stale[19]}
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        None,
+        interview_to_item(Interview(id="iv-1", video_path="v.mp4", lease_owner="worker-b")),
+        interview_to_item(
+            Interview(
+                id="iv-1", video_path="v.mp4", state=InterviewState.FAILED, lease_owner="worker-a"
+            )
+        ),
+        _held_item(generation=1),
+    ],
+)
+def test_a_writer_that_does_not_hold_the_fence_sends_no_write(
+    stubbed: tuple[Any, Stubber], item: dict[str, Any] | None
+) -> None:
+    client, stubber = stubbed
+    stubber.add_response("get_item", {"Item": item} if item is not None else {})
+
+    with pytest.raises(LeaseLost):
+        write(_stub_repository(client, Sleeps()), "iv-1", questions_for("iv-1", 1))
 
 
 @pytest.mark.parametrize(
@@ -839,13 +959,13 @@ def test_resource_not_found_is_a_permanent_configuration_error(
     assert raised.value.permanent is True
 
 
-def test_resource_not_found_while_writing_a_batch(stubbed: tuple[Any, Stubber]) -> None:
+def test_resource_not_found_while_writing_questions(stubbed: tuple[Any, Stubber]) -> None:
     client, stubber = stubbed
-    stubber.add_response("query", _query_page([]))
-    stubber.add_client_error("batch_write_item", "ResourceNotFoundException", "not found")
+    stubber.add_response("get_item", {"Item": _held_item()})
+    stubber.add_client_error("transact_write_items", "ResourceNotFoundException", "not found")
 
     with pytest.raises(ConfigurationError, match=QUESTIONS):
-        _stub_repository(client, Sleeps()).replace_questions("iv-1", questions_for("iv-1", 1))
+        write(_stub_repository(client, Sleeps()), "iv-1", questions_for("iv-1", 1))
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,10 @@ class ClaimTrackingRepository:
         self._inner.release(interview_id, owner, throttled=throttled)
         self._log.record("release", interview_id, owner)
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        self._inner.mark_completed(interview_id, owner, question_count)
+    def mark_completed(
+        self, interview_id: str, owner: str, question_count: int, *, generation: int | None = None
+    ) -> None:
+        self._inner.mark_completed(interview_id, owner, question_count, generation=generation)
         self._log.record("end", interview_id, owner)
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:

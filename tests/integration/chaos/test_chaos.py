@@ -145,8 +145,24 @@ def _seed(
         )
     earlier = [ExtractedQuestion(f"Earlier question {n}?", "Earlier answer.") for n in range(8)]
     for interview_id in rng.sample(sorted(set(ids) - bad), WITH_LEFTOVERS):
-        # positions 5 to 7: never produced by the fake extractor, so they must be removed
-        repository.replace_questions(interview_id, build_questions(interview_id, earlier)[5:])
+        # positions 5 to 7: never produced by the fake extractor, so they must be removed.
+        # Written as an earlier run writes them (under its lease), whose record is then put
+        # back as the upstream left it, keeping the ids that run named.
+        repository.claim(interview_id, "earlier-run", 60)
+        repository.replace_questions(
+            interview_id,
+            build_questions(interview_id, earlier)[5:],
+            owner="earlier-run",
+            generation=0,
+        )
+        dynamodb.update_item(
+            TableName=DEFAULT_INTERVIEWS_TABLE,
+            Key={"id": {"S": interview_id}},
+            UpdateExpression="SET attempts = :zero, #state = :pending"
+            " REMOVE lease_owner, lease_expires_at",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={":zero": {"N": "0"}, ":pending": {"S": "pending"}},
+        )
     return ids, bad
 
 

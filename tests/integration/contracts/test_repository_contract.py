@@ -18,8 +18,9 @@ from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from adapters.local.sqlite_repository import SqliteInterviewRepository
+from interview_core.analysis import build_questions
 from interview_core.clock import ManualClock
-from interview_core.entities import Interview, Question
+from interview_core.entities import ExtractedQuestion, Interview, Question
 from interview_core.errors import (
     AttemptsExhausted,
     IllegalTransition,
@@ -406,45 +407,67 @@ def test_an_owner_cannot_finish_a_record_that_is_not_processing(subject: Subject
 # --- questions ----------------------------------------------------------------------------
 
 
+def hold(subject: Subject, interview_id: str = "iv-1", owner: str = "worker-a") -> Interview:
+    """Seed the interview and claim it for `owner`, as a worker does before it writes."""
+    subject.seed(interview_id)
+    return subject.repository.claim(interview_id, owner, LEASE)
+
+
+def store(
+    subject: Subject,
+    interview_id: str,
+    questions: list[Question],
+    owner: str = "worker-a",
+    generation: int = 0,
+) -> None:
+    subject.repository.replace_questions(
+        interview_id, questions, owner=owner, generation=generation
+    )
+
+
 def test_questions_round_trip_in_position_order(subject: Subject) -> None:
+    hold(subject)
     questions = make_questions("iv-1", 7)
 
-    subject.repository.replace_questions("iv-1", list(reversed(questions)))
+    store(subject, "iv-1", list(reversed(questions)))
 
     assert subject.repository.list_questions("iv-1") == questions
     assert subject.repository.list_questions("unknown") == []
 
 
 def test_rerun_with_fewer_questions_leaves_none_behind(subject: Subject) -> None:
-    subject.repository.replace_questions("other", make_questions("other", 2))
-    subject.repository.replace_questions("iv-1", make_questions("iv-1", 30))
+    hold(subject, "other")
+    hold(subject)
+    store(subject, "other", make_questions("other", 2))
+    store(subject, "iv-1", make_questions("iv-1", 30))
 
     rerun = make_questions("iv-1", 3, variant="again: ")
-    subject.repository.replace_questions("iv-1", rerun)
+    store(subject, "iv-1", rerun)
 
     assert subject.repository.list_questions("iv-1") == rerun
     assert subject.repository.list_questions("other") == make_questions("other", 2)
-    subject.repository.replace_questions("iv-1", [])
+    store(subject, "iv-1", [])
     assert subject.repository.list_questions("iv-1") == []
 
 
 def test_bad_question_sets_are_refused_and_change_nothing(subject: Subject) -> None:
-    subject.repository.replace_questions("iv-1", make_questions("iv-1", 2))
+    hold(subject)
+    store(subject, "iv-1", make_questions("iv-1", 2))
 
     with pytest.raises(ValueError):
-        subject.repository.replace_questions("iv-1", make_questions("iv-2", 1))
+        store(subject, "iv-1", make_questions("iv-2", 1))
     with pytest.raises(ValueError):
-        subject.repository.replace_questions("iv-1", make_questions("iv-1", 1) * 2)
+        store(subject, "iv-1", make_questions("iv-1", 1) * 2)
     assert subject.repository.list_questions("iv-1") == make_questions("iv-1", 2)
 
 
 def test_questions_carry_created_at_kept_across_reruns_and_updated_at(subject: Subject) -> None:
-    subject.seed()
+    hold(subject)
     first = make_questions("iv-1", 3)
-    subject.repository.replace_questions("iv-1", first)
+    store(subject, "iv-1", first)
     subject.clock.advance(30)
 
-    subject.repository.replace_questions("iv-1", [*first[:2], *make_questions("iv-1", 4)[3:]])
+    store(subject, "iv-1", [*first[:2], *make_questions("iv-1", 4)[3:]])
 
     stored = subject.repository.list_questions("iv-1")
     assert [(q.position, q.created_at, q.updated_at) for q in stored] == [
@@ -452,6 +475,107 @@ def test_questions_carry_created_at_kept_across_reruns_and_updated_at(subject: S
         (1, START, START + timedelta(seconds=30)),
         (3, START + timedelta(seconds=30), START + timedelta(seconds=30)),
     ]
+
+
+# --- fenced question writes: only the lease holder of the generation changes anything -------
+
+
+def test_a_write_without_the_lease_changes_nothing(subject: Subject) -> None:
+    hold(subject)
+    store(subject, "iv-1", make_questions("iv-1", 2))
+    before = subject.repository.get("iv-1")
+
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", make_questions("iv-1", 5, variant="stale: "), owner="worker-b")
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", [], owner="worker-b")
+    with pytest.raises(LeaseLost):
+        store(subject, "unknown", make_questions("unknown", 1))
+
+    assert subject.repository.list_questions("iv-1") == make_questions("iv-1", 2)
+    assert subject.repository.get("iv-1") == before
+
+
+def test_a_worker_whose_lease_lapsed_cannot_touch_the_completed_questions(
+    subject: Subject,
+) -> None:
+    stale = hold(subject, owner="stale")
+    subject.clock.advance(LEASE)  # the stale worker's lease lapses; another takes over
+    subject.repository.claim("iv-1", "holder", LEASE)
+    store(subject, "iv-1", make_questions("iv-1", 2), owner="holder")
+    subject.repository.mark_completed("iv-1", "holder", 2, generation=stale.generation)
+
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", make_questions("iv-1", 4, variant="stale: "), owner="stale")
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", [], owner="stale")
+
+    assert subject.repository.list_questions("iv-1") == make_questions("iv-1", 2)
+    assert subject.repository.get("iv-1").question_count == 2
+
+
+def test_the_holder_cannot_write_once_the_interview_is_not_processing(subject: Subject) -> None:
+    subject.seed(state=InterviewState.COMPLETED, lease_owner="worker-a")
+
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", make_questions("iv-1", 1))
+    assert subject.repository.list_questions("iv-1") == []
+
+
+def test_a_write_of_another_generation_changes_nothing(subject: Subject) -> None:
+    subject.seed(generation=3)
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", make_questions("iv-1", 1), generation=2)
+    catalog(subject).start_new_generation("iv-1")  # a redrive while the worker runs
+    with pytest.raises(LeaseLost):
+        store(subject, "iv-1", make_questions("iv-1", 1), generation=3)
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_completed("iv-1", "worker-a", 1, generation=3)
+
+    assert subject.repository.list_questions("iv-1") == []
+    store(subject, "iv-1", make_questions("iv-1", 1), generation=4)
+    subject.repository.mark_completed("iv-1", "worker-a", 1, generation=4)
+    assert subject.repository.get("iv-1").state is InterviewState.COMPLETED
+
+
+def generation_questions(interview_id: str, count: int, generation: int) -> list[Question]:
+    return list(
+        build_questions(
+            interview_id,
+            [ExtractedQuestion(f"G{generation} Q{n}?", f"A{n}.") for n in range(count)],
+            generation=generation,
+        )
+    )
+
+
+def test_a_new_generation_replaces_every_question_of_the_earlier_ones(subject: Subject) -> None:
+    hold(subject)
+    store(subject, "iv-1", generation_questions("iv-1", 4, 0))
+    subject.repository.mark_completed("iv-1", "worker-a", 4)
+    catalog(subject).reset_for_reprocess("iv-1")
+    subject.repository.claim("iv-1", "worker-b", LEASE)
+
+    store(subject, "iv-1", generation_questions("iv-1", 2, 1), owner="worker-b", generation=1)
+
+    assert subject.repository.list_questions("iv-1") == generation_questions("iv-1", 2, 1)
+
+
+def test_a_run_that_lost_its_lease_leaves_nothing_for_the_next_holder_to_miss(
+    subject: Subject,
+) -> None:
+    """A big set written by a run that then lost the lease: the next holder's smaller set is
+    all that stays (its earlier writes are named on the record, not found by the index)."""
+    hold(subject, owner="first")
+    store(subject, "iv-1", generation_questions("iv-1", 120, 0), owner="first")
+    subject.clock.advance(LEASE)
+    subject.repository.claim("iv-1", "second", LEASE)
+
+    store(subject, "iv-1", generation_questions("iv-1", 3, 0), owner="second")
+    subject.repository.mark_completed("iv-1", "second", 3, generation=0)
+
+    assert subject.repository.list_questions("iv-1") == generation_questions("iv-1", 3, 0)
 
 
 def test_a_claim_sets_created_at_only_when_the_record_has_none(subject: Subject) -> None:

@@ -86,6 +86,14 @@ def delegated(call: Call) -> list[Permission]:
 
 
 def _dynamodb(call: Call, region: str, account: str) -> list[Permission]:
+    if call.operation == "TransactWriteItems":  # IAM authorises each part by its own action
+        return [
+            Permission(
+                f"dynamodb:{_TRANSACT_PARTS[kind]}",
+                f"arn:aws:dynamodb:{region}:{account}:table/{table}",
+            )
+            for kind, table in call.params["TransactItems"]
+        ]
     action = f"dynamodb:{_DYNAMODB[call.operation]}"
     tables = call.params.get("RequestItems") or [call.params["TableName"]]
     permissions = []
@@ -100,6 +108,12 @@ def _dynamodb(call: Call, region: str, account: str) -> list[Permission]:
 # operation -> IAM action, for every operation the adapters call
 _DYNAMODB = {
     name: name for name in ("DescribeTable", "GetItem", "UpdateItem", "Query", "BatchWriteItem")
+}
+_TRANSACT_PARTS = {
+    "ConditionCheck": "ConditionCheckItem",
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
 }
 _SQS = {
     name: name

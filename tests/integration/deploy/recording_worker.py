@@ -45,6 +45,12 @@ def record(params: dict[str, Any], model: Any, **_: Any) -> None:
     named = {key: params[key] for key in RESOURCE_PARAMETERS if isinstance(params.get(key), str)}
     if isinstance(params.get("RequestItems"), dict):
         named["RequestItems"] = sorted(params["RequestItems"])
+    if isinstance(params.get("TransactItems"), list):  # each part: its kind and its table
+        named["TransactItems"] = [
+            [kind, part["TableName"]]
+            for item in params["TransactItems"]
+            for kind, part in item.items()
+        ]
     if isinstance(params.get("Media"), dict):  # Transcribe: the media the job reads
         named["MediaFileUri"] = params["Media"]["MediaFileUri"]
     if isinstance(params.get("JobExecutionSettings"), dict):  # the role the job runs as

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from interview_core.ids import question_id
 from tests.integration.deploy.iam_check import (
     Call,
     Permission,
@@ -41,6 +42,8 @@ RECORDER = Path(__file__).with_name("recording_worker.py")
 SAMPLE = REPO_ROOT / "samples" / "interview"
 README = REPO_ROOT / "README.md"
 SPEAKERS = {"interviewer": "spk_0", "candidate": "spk_1"}
+LEFTOVERS = 250
+"""Questions an earlier run left on the second interview: three transactions remove them."""
 
 
 def transcribe_output(transcript: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +87,7 @@ class RecordedRun:
         self.bucket = outputs["BucketName"]
         self.prefix = self.stack.task_environment()["INTERVIEWS_TRANSCRIBE_PREFIX"]
         self.in_place = self.add_interview()
-        self.uploaded = self.add_interview()
+        self.uploaded = self.add_interview(leftovers=LEFTOVERS)
         sqs = self.stack.client("sqs")
         sqs.send_message(QueueUrl=outputs["QueueUrl"], MessageBody="not an interview request")
         self.first = self.run(self.in_place, TEST_STORM_REFUSALS="1")  # requeued once
@@ -92,9 +95,12 @@ class RecordedRun:
             self.uploaded, AWS_SQS_QUEUE_URL=None, INTERVIEWS_TRANSCRIBE_DIRECT="false"
         )
 
-    def add_interview(self) -> str:
+    def add_interview(self, leftovers: int = 0) -> str:
         """Upload the sample, write the upstream's record and publish the transcript that
-        Transcribe would write for the interview's job."""
+        Transcribe would write for the interview's job. With `leftovers`, the record names
+        that many questions of an earlier run (positions from 100 on), which the worker
+        deletes in lease-fenced transactions: more than one, so that every kind of part
+        (the fence's Update and ConditionCheck, the questions' Update and Delete) is called."""
         interview_id, user_id = str(uuid.uuid4()), str(uuid.uuid4())
         key = f"videos/{user_id}/{interview_id}/interview.mp4"
         s3 = self.stack.client("s3")
@@ -105,16 +111,19 @@ class RecordedRun:
             Key=f"{self.prefix}{interview_id}/transcript.json",
             Body=json.dumps(transcribe_output(transcript)).encode(),
         )
+        item: dict[str, Any] = {
+            "id": {"S": interview_id},
+            "user_id": {"S": user_id},
+            "video_path": {"S": key},
+            "state": {"S": "pending"},
+            "created_at": {"S": "2026-11-30T08:00:00Z"},
+            "updated_at": {"S": "2026-11-30T08:00:00Z"},
+        }
+        if leftovers:
+            earlier = [question_id(interview_id, 100 + n) for n in range(leftovers)]
+            item["question_ids"] = {"L": [{"S": earlier_id} for earlier_id in earlier]}
         self.stack.client("dynamodb").put_item(
-            TableName=self.stack.outputs["InterviewsTableName"],
-            Item={
-                "id": {"S": interview_id},
-                "user_id": {"S": user_id},
-                "video_path": {"S": key},
-                "state": {"S": "pending"},
-                "created_at": {"S": "2026-11-30T08:00:00Z"},
-                "updated_at": {"S": "2026-11-30T08:00:00Z"},
-            },
+            TableName=self.stack.outputs["InterviewsTableName"], Item=item
         )
         return interview_id
 
@@ -219,6 +228,11 @@ def test_both_runs_completed_their_interview_through_transcribe_and_dead_lettere
     assert ("sqs", "GetQueueUrl") in operations
     assert ("s3", "DeleteObject") in operations  # the kept stages, once completed
     assert ("sqs", "SendMessage") in operations  # the throttled run's requeue
+    transactions = [call for call in recorded.calls() if call.operation == "TransactWriteItems"]
+    kinds = {kind for call in transactions for kind, _ in call.params["TransactItems"]}
+    assert kinds == {"Update", "ConditionCheck", "Delete"}  # the questions' writes
+    assert "question_ids" in recorded.state(recorded.uploaded)
+    assert operations.count(("dynamodb", "BatchWriteItem")) == 0
     first = recorded.state(recorded.in_place)
     assert int(first["attempts"]["N"]) == 1  # the throttled run gave its attempt back
     sqs = recorded.stack.client("sqs")

@@ -121,7 +121,7 @@ def test_records_and_questions_survive_reopening_the_file(tmp_path: Path) -> Non
     path = tmp_path / "db.sqlite"
     first = seeded(path, "iv-1", "iv-2")
     claimed = first.claim("iv-2", "worker-a", LEASE)
-    first.replace_questions("iv-2", questions("iv-2", 3))
+    first.replace_questions("iv-2", questions("iv-2", 3), owner="worker-a", generation=0)
     first.add(Interview(id="iv-1", video_path="videos/replaced.mp4", user_id="user-1"))
 
     reopened = SqliteInterviewRepository(str(path), clock=ManualClock(START))
@@ -181,7 +181,9 @@ def test_a_write_lock_held_past_the_busy_timeout_is_unavailable(tmp_path: Path) 
             repository.claim("iv-1", "worker-a", LEASE)
         assert time.monotonic() - started < 2
         with pytest.raises(RepositoryUnavailable):
-            repository.replace_questions("iv-1", questions("iv-1", 1))
+            repository.replace_questions(
+                "iv-1", questions("iv-1", 1), owner="worker-a", generation=0
+            )
         assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
         assert not caught.value.permanent
         assert repository.get("iv-1").state is InterviewState.PENDING  # readers still read
@@ -285,7 +287,7 @@ def test_stored_records_use_the_upstream_field_names(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     repository = seeded(path, "iv-1")
     repository.claim("iv-1", "worker-a", LEASE)
-    repository.replace_questions("iv-1", questions("iv-1", 1))
+    repository.replace_questions("iv-1", questions("iv-1", 1), owner="worker-a", generation=0)
 
     with sqlite3.connect(path) as connection:
         connection.row_factory = sqlite3.Row

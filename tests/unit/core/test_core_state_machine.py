@@ -148,11 +148,17 @@ class InterviewLifecycle(RuleBasedStateMachine):
             expected.error_code = code
         self._observe(interview_id)
 
-    @rule(interview_id=interviews, count=st.integers(0, 5))
-    def store_questions(self, interview_id: str, count: int) -> None:
+    @rule(interview_id=interviews, owner=owners, count=st.integers(0, 5))
+    def store_questions(self, interview_id: str, owner: str, count: int) -> None:
+        """A fenced write: it lands exactly when `owner` holds the lease, else changes nothing."""
         extracted = [ExtractedQuestion(f"Q{n}?", f"A{n}.") for n in range(count)]
-        self.repo.replace_questions(interview_id, build_questions(interview_id, extracted))
-        self.model[interview_id].stored_questions = count
+        written = build_questions(interview_id, extracted)
+        if self._held(
+            interview_id,
+            owner,
+            lambda: self.repo.replace_questions(interview_id, written, owner=owner, generation=0),
+        ):
+            self.model[interview_id].stored_questions = count
 
     @rule(seconds=st.sampled_from([1.0, 9.0, 10.0, 59.0, 61.0, 400.0]))
     def time_passes(self, seconds: float) -> None:

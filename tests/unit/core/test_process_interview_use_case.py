@@ -741,3 +741,47 @@ def test_the_last_look_waits_for_a_live_lease_elsewhere(world: World) -> None:
 
     assert report.outcome is Outcome.BUSY
     assert world.record().lease_owner == "live"
+
+
+# --- question writes belong to the generation and are fenced by the lease -------------------
+
+
+def test_the_questions_of_a_later_generation_carry_its_ids(world: World) -> None:
+    world.store.add(Interview(id=ID, video_path="videos/interview.mp4", generation=2))
+
+    report = world.use_case.execute(ID)
+
+    assert report.outcome is Outcome.COMPLETED
+    stored = world.store.list_questions(ID)
+    assert [q.id for q in stored] == [question_id(ID, n, 2) for n in range(3)]
+    assert world.record().question_count == 3
+
+
+def test_a_redrive_during_the_run_leaves_the_run_nothing_to_write(world: World) -> None:
+    """The generation moved on while the worker worked: its write is refused, the run ends
+    BUSY and nothing of it is stored."""
+    report = world.use_case.execute(ID, on_claimed=lambda _: world.store.start_new_generation(ID))
+
+    assert report.outcome is Outcome.BUSY
+    assert report.error is not None and report.error.code == LeaseLost.code
+    assert world.store.list_questions(ID) == []
+    assert world.record().state is InterviewState.PROCESSING  # for the redriven request
+
+
+def test_a_worker_taken_over_during_the_run_cannot_touch_the_new_holders_questions(
+    world: World,
+) -> None:
+    def taken_over(_: Interview) -> None:
+        world.clock.advance(LEASE)  # this worker's lease lapses while it works
+        world.store.claim(ID, "holder", LEASE)
+        world.store.replace_questions(ID, [], owner="holder", generation=0)
+        world.store.mark_completed(ID, "holder", 0, generation=0)
+
+    report = world.use_case.execute(ID, on_claimed=taken_over)
+
+    assert report.outcome is Outcome.BUSY
+    assert world.store.list_questions(ID) == []
+    assert (world.record().state, world.record().question_count) == (
+        InterviewState.COMPLETED,
+        0,
+    )

@@ -103,3 +103,18 @@ def test_rules_never_change_the_record_they_are_given() -> None:
     before = attrs.evolve(PENDING)
     records.claimed(PENDING, "w1", 60, NOW)
     assert before == PENDING
+
+
+def test_a_question_write_is_fenced_by_owner_state_and_generation() -> None:
+    held = records.claimed(attrs.evolve(PENDING, generation=2), "w1", 60, NOW)
+
+    assert records.fenced(held, "i-1", "w1", 2) == held
+    for record, owner, generation in [
+        (held, "w2", 2),  # another owner
+        (held, "w1", 1),  # an earlier generation
+        (attrs.evolve(held, generation=3), "w1", 2),  # the generation moved on
+        (attrs.evolve(held, state=InterviewState.COMPLETED), "w1", 2),  # not processing
+        (None, "w1", 2),  # no record
+    ]:
+        with pytest.raises(LeaseLost):
+            records.fenced(record, "i-1", owner, generation)

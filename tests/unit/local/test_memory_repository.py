@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,13 @@ def repo(clock: ManualClock) -> InMemoryInterviewRepository:
 def questions(interview_id: str, count: int) -> tuple[Question, ...]:
     extracted = [ExtractedQuestion(f"Question {n}?", f"Answer {n}.") for n in range(count)]
     return build_questions(interview_id, extracted)
+
+
+def write(repo: InMemoryInterviewRepository, interview_id: str, stored: Sequence[Question]) -> None:
+    """Store questions as a worker does: under its lease."""
+    if repo.get(interview_id).lease_owner != "writer":
+        repo.claim(interview_id, "writer", LEASE)
+    repo.replace_questions(interview_id, stored, owner="writer", generation=0)
 
 
 def test_get_returns_the_seeded_record(repo: InMemoryInterviewRepository) -> None:
@@ -290,7 +298,7 @@ def test_replace_questions_stores_them_ordered_by_position(
 ) -> None:
     stored = questions(ID, 4)
 
-    repo.replace_questions(ID, list(reversed(stored)))
+    write(repo, ID, list(reversed(stored)))
 
     assert repo.list_questions(ID) == list(stored)
 
@@ -298,34 +306,34 @@ def test_replace_questions_stores_them_ordered_by_position(
 def test_a_rerun_with_fewer_questions_leaves_none_behind(
     repo: InMemoryInterviewRepository,
 ) -> None:
-    repo.replace_questions(ID, questions(ID, 5))
+    write(repo, ID, questions(ID, 5))
 
-    repo.replace_questions(ID, questions(ID, 2))
+    write(repo, ID, questions(ID, 2))
 
     assert [q.position for q in repo.list_questions(ID)] == [0, 1]
     assert len(repo.all_questions()) == 2
 
 
 def test_replacing_with_no_questions_clears_them(repo: InMemoryInterviewRepository) -> None:
-    repo.replace_questions(ID, questions(ID, 3))
+    write(repo, ID, questions(ID, 3))
 
-    repo.replace_questions(ID, [])
+    write(repo, ID, [])
 
     assert repo.list_questions(ID) == []
 
 
 def test_replacing_is_idempotent(repo: InMemoryInterviewRepository) -> None:
-    repo.replace_questions(ID, questions(ID, 3))
-    repo.replace_questions(ID, questions(ID, 3))
+    write(repo, ID, questions(ID, 3))
+    write(repo, ID, questions(ID, 3))
 
     assert repo.list_questions(ID) == list(questions(ID, 3))
 
 
 def test_other_interviews_keep_their_questions(repo: InMemoryInterviewRepository) -> None:
-    repo.replace_questions(OTHER_ID, questions(OTHER_ID, 2))
+    write(repo, OTHER_ID, questions(OTHER_ID, 2))
 
-    repo.replace_questions(ID, questions(ID, 3))
-    repo.replace_questions(ID, [])
+    write(repo, ID, questions(ID, 3))
+    write(repo, ID, [])
 
     assert repo.list_questions(OTHER_ID) == list(questions(OTHER_ID, 2))
 
@@ -338,7 +346,7 @@ def test_list_questions_of_an_unknown_interview_is_empty(
 
 def test_questions_of_another_interview_are_refused(repo: InMemoryInterviewRepository) -> None:
     with pytest.raises(ValueError):
-        repo.replace_questions(ID, questions(OTHER_ID, 1))
+        write(repo, ID, questions(OTHER_ID, 1))
     assert repo.all_questions() == []
 
 
@@ -346,4 +354,4 @@ def test_questions_sharing_an_id_are_refused(repo: InMemoryInterviewRepository) 
     first = questions(ID, 1)[0]
 
     with pytest.raises(ValueError):
-        repo.replace_questions(ID, [first, first])
+        write(repo, ID, [first, first])
