@@ -29,7 +29,10 @@ QUIET_SPAN_SECONDS = 0.2
 @attrs.frozen
 class WindowShape:
     """How long audio is cut: windows of about `seconds`, each cut at the quietest moment of
-    its last `search_seconds`, sharing `overlap_seconds` of audio on each side of a cut.
+    its last `search_seconds`. A window goes on `overlap_seconds` past its cut, so a word
+    across the cut is heard whole, and the next starts `lead_seconds` before it, inside the
+    quiet moment: the recogniser hears a cut word at a window's end far better than at its
+    start, where it may skip what follows.
 
     A window runs from `seconds - search_seconds` to `1.5 * seconds + overlap_seconds`: the
     last window takes whatever is left when that is under half a window more, so no window is
@@ -39,6 +42,7 @@ class WindowShape:
     seconds: float = 300.0
     search_seconds: float = 20.0
     overlap_seconds: float = 1.0
+    lead_seconds: float = 0.1
 
     def __attrs_post_init__(self) -> None:
         if not 0.0 < self.search_seconds <= self.seconds / 2:
@@ -46,10 +50,10 @@ class WindowShape:
                 f"the quiet-moment search ({self.search_seconds} s) must be positive and at "
                 f"most half a window ({self.seconds} s)"
             )
-        if not 0.0 <= self.overlap_seconds <= self.search_seconds:
+        if not 0.0 <= self.lead_seconds <= self.overlap_seconds <= self.search_seconds:
             raise ValueError(
-                f"the overlap ({self.overlap_seconds} s) must be between 0 and the search "
-                f"({self.search_seconds} s)"
+                f"the lead ({self.lead_seconds} s) and overlap ({self.overlap_seconds} s) "
+                f"must be in order between 0 and the search ({self.search_seconds} s)"
             )
 
 
@@ -58,8 +62,8 @@ class AudioWindow:
     """A stretch of the audio: `samples` start at `offset` seconds into the whole recording.
 
     What is heard in the window belongs to it when its middle lies in [`keep_from`,
-    `keep_until`): the stretch between its cuts. The audio on either side (the overlap) is
-    only there so that a word across a cut is heard whole by both windows and kept by one.
+    `keep_until`): the stretch between its cuts. The audio on either side of that stretch is
+    shared with the neighbouring windows, and what is heard there twice is kept once.
     """
 
     samples: Samples
@@ -86,6 +90,7 @@ def windows(blocks: Iterable[Samples], shape: WindowShape) -> Iterator[AudioWind
     """
     size = round(shape.seconds * SAMPLE_RATE)
     overlap = round(shape.overlap_seconds * SAMPLE_RATE)
+    lead = round(shape.lead_seconds * SAMPLE_RATE)
     pending: list[Samples] = []
     held = 0  # samples in `pending`
     start = 0  # recording sample of pending[0]
@@ -96,19 +101,19 @@ def windows(blocks: Iterable[Samples], shape: WindowShape) -> Iterator[AudioWind
         while start + held >= cut + size + size // 2 + overlap:
             audio = np.concatenate(pending)
             following = _quiet_cut(audio, start, cut, size, shape)
-            first = max(cut - overlap, 0)
+            first = max(cut - lead, 0)
             yield AudioWindow(
                 samples=audio[first - start : following + overlap - start],
                 offset=first / SAMPLE_RATE,
                 keep_from=cut / SAMPLE_RATE,
                 keep_until=following / SAMPLE_RATE,
             )
-            rest = audio[following - overlap - start :].copy()
+            rest = audio[following - lead - start :].copy()
             del audio
-            pending, held, start, cut = [rest], len(rest), following - overlap, following
+            pending, held, start, cut = [rest], len(rest), following - lead, following
     if start + held > cut:
         audio = np.concatenate(pending)
-        first = max(cut - overlap, 0)
+        first = max(cut - lead, 0)
         yield AudioWindow(
             samples=audio[first - start :],
             offset=first / SAMPLE_RATE,

@@ -16,6 +16,7 @@ from adapters.local.audio_windows import (
     read_blocks,
     windows,
 )
+from adapters.local.process_memory import return_freed_memory
 from adapters.local.whisper_models import (
     MODEL_SETTING,
     bundled_model_folder,
@@ -82,7 +83,7 @@ class FasterWhisperTranscriber:
         vad_filter: bool = True,
         condition_on_previous_text: bool = False,
         decoder: str = "auto",
-        batch_size: int = 8,
+        batch_size: int = 4,
         batched_from_seconds: float = BATCHED_FROM_SECONDS,
         window: WindowShape | None = None,
     ) -> None:
@@ -217,6 +218,7 @@ class FasterWhisperTranscriber:
                 f"speech recognition failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
             ) from exc
         collector.finish_window(window)
+        return_freed_memory()
         return info
 
     def decodes_in_batches(self, seconds: float) -> bool:

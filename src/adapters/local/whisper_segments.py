@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from interview_core.entities import Segment, Word
@@ -10,15 +11,19 @@ if TYPE_CHECKING:
     from adapters.local.audio_windows import AudioWindow
     from interview_core.ports import ProgressCallback
 
+REHEARD_SECONDS = 0.05
+
 
 class SegmentCollector:
     """Gathers segments window by window, in recording time, each word once.
 
-    Times the recogniser gives relative to a window are moved by the window's offset; a word
-    is kept by the window whose own stretch holds its middle (so a word heard in the overlap
-    of two windows is kept once), and a segment keeps only its kept words. Word times stay in
-    order and within the audio. `progress` hears (seconds done, `total`) as segments arrive;
-    `total` is what the file's header says and only bounds what is reported.
+    Times the recogniser gives relative to a window are moved by the window's offset. A word
+    is kept by the window whose own stretch holds its middle, unless it ends within
+    `REHEARD_SECONDS` of the end of what earlier windows kept: the tail of a word cut at the
+    window's start, heard whole by the window before. A segment keeps only its kept words.
+    Word times stay in order and within the audio. `progress` hears (seconds done, `total`)
+    as segments arrive; `total` is what the file's header says and only bounds what is
+    reported.
     """
 
     def __init__(self, total: float, progress: ProgressCallback | None) -> None:
@@ -26,6 +31,7 @@ class SegmentCollector:
         self._progress = progress
         self._segments: list[Segment] = []
         self._last_end = 0.0
+        self._earlier_end = -math.inf
         self._done = 0.0
 
     @property
@@ -35,6 +41,7 @@ class SegmentCollector:
 
     def collect(self, raw_segments: Any, window: AudioWindow) -> None:
         """Consume the recogniser's segments for `window`, keeping what belongs to it."""
+        self._earlier_end = self._last_end if self._segments else -math.inf
         for raw in raw_segments:
             segment = self._segment(raw, window)
             if segment is not None:
@@ -53,7 +60,11 @@ class SegmentCollector:
             for raw_word in raw.words or ()
             if (text := str(raw_word.word).strip())
         ]
-        kept = [word for word in heard if window.keeps(word[1], word[2])]
+        kept = [
+            word
+            for word in heard
+            if window.keeps(word[1], word[2]) and word[2] > self._earlier_end + REHEARD_SECONDS
+        ]
         words = []
         for text, start, end, raw_word in kept:
             start, self._last_end = self._ordered(start, end, window.end)

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.local.audio_windows import SAMPLE_RATE, AudioWindow, WindowShape, windows
 
-SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0)
+SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0, lead_seconds=0.1)
 
 
 def _speech(seconds: float, gaps: list[float], rng_seed: int = 7) -> np.ndarray:
@@ -72,7 +72,7 @@ def test_windows_share_the_overlap_and_carry_the_recording_offsets() -> None:
         first = round(window.offset * SAMPLE_RATE)
         np.testing.assert_array_equal(window.samples, audio[first : first + len(window.samples)])
     for before, after in zip(cut, cut[1:], strict=False):
-        assert after.offset == pytest.approx(before.keep_until - 1.0)
+        assert after.offset == pytest.approx(before.keep_until - 0.1)
         assert before.end == pytest.approx(before.keep_until + 1.0)
     assert cut[-1].end == pytest.approx(130.0)
 
@@ -81,7 +81,7 @@ def test_windows_stay_bounded_whatever_the_length_and_blocks() -> None:
     for seconds, block in ((300.0, 0.5), (301.7, 31.0), (46.0, 46.0)):
         cut = _cut(_speech(seconds, gaps=[]), block_seconds=block)
         lengths = [len(w.samples) / SAMPLE_RATE for w in cut]
-        assert max(lengths) <= 1.5 * SHAPE.seconds + 2 * SHAPE.overlap_seconds
+        assert max(lengths) <= 1.5 * SHAPE.seconds + SHAPE.overlap_seconds + SHAPE.lead_seconds
         assert all(length >= SHAPE.seconds - SHAPE.search_seconds for length in lengths[:-1])
         assert cut[-1].end == pytest.approx(seconds)
 
@@ -105,10 +105,9 @@ def test_without_silence_the_quietest_moment_is_chosen() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "search", "overlap"), [(30.0, 0.0, 1.0), (30.0, 16.0, 1.0), (30.0, 5.0, 6.0)]
+    ("search", "overlap", "lead"),
+    [(0.0, 1.0, 0.1), (16.0, 1.0, 0.1), (5.0, 6.0, 0.1), (5.0, 1.0, 2.0), (5.0, 1.0, -0.1)],
 )
-def test_impossible_window_shapes_are_refused(
-    seconds: float, search: float, overlap: float
-) -> None:
+def test_impossible_window_shapes_are_refused(search: float, overlap: float, lead: float) -> None:
     with pytest.raises(ValueError, match="must be"):
-        WindowShape(seconds=seconds, search_seconds=search, overlap_seconds=overlap)
+        WindowShape(seconds=30.0, search_seconds=search, overlap_seconds=overlap, lead_seconds=lead)

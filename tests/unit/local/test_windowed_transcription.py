@@ -16,7 +16,7 @@ from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
 from adapters.local.whisper_segments import SegmentCollector
 from interview_core.entities import AudioFile, Transcript
 
-SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0)
+SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0, lead_seconds=0.1)
 WORD_SECONDS = 0.4
 
 
@@ -179,7 +179,7 @@ def test_the_transcriber_reads_the_file_in_windows_with_the_same_options(
 
     assert [text for text, _, _ in _words(transcript.segments)] == [t for t, _, _ in said]
     assert len(fake_model.calls) == 6  # 164 s in windows of 26 to 30 s
-    assert all(call["seconds"] <= 1.5 * 30.0 + 2.0 for call in fake_model.calls)
+    assert all(call["seconds"] <= 1.5 * 30.0 + 1.1 for call in fake_model.calls)
     options = [{k: v for k, v in call.items() if k != "seconds"} for call in fake_model.calls]
     assert options == [options[0]] * len(options)
     assert options[0]["beam_size"] == 3 and options[0]["language"] == "en"
