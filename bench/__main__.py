@@ -19,6 +19,7 @@ MODULES = (
     "bench.single_video",
     "bench.media",
     "bench.whisper",
+    "bench.long_recording",
     "bench.chain",
     "bench.aws",
     "bench.worker",

@@ -91,7 +91,7 @@ def run(quick: bool) -> list[BenchRow]:
             target=f"<= {RTF_TARGET:.2f}",
             met=factor["default"] <= RTF_TARGET,
             detail=(
-                f"{chosen} (batch 8, beam 5) on {audio.duration:.0f} s of audio ({names}); "
+                f"{chosen} (batch 4, beam 5) on {audio.duration:.0f} s of audio ({names}); "
                 f"best of {repeats} runs alternating with the sequential decoder "
                 f"(median {typical['default']:.3f}, "
                 f"{typical['default'] / typical['sequential']:.2f}x): "

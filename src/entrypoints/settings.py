@@ -208,7 +208,7 @@ class Settings(BaseSettings):
         WhisperDecoderKind.AUTO, validation_alias=_env("INTERVIEWS_WHISPER_DECODER")
     )
     whisper_batch_size: int = Field(
-        8, ge=1, le=64, validation_alias=_env("INTERVIEWS_WHISPER_BATCH_SIZE")
+        4, ge=1, le=64, validation_alias=_env("INTERVIEWS_WHISPER_BATCH_SIZE")
     )
     whisper_compute_type: str = Field(
         "int8", validation_alias=_env("INTERVIEWS_WHISPER_COMPUTE_TYPE")

@@ -9,6 +9,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from adapters.local.audio_windows import (
+    WindowShape,
+    audio_seconds,
+    first_line,
+    read_blocks,
+    windows,
+)
+from adapters.local.process_memory import return_freed_memory
 from adapters.local.whisper_models import (
     MODEL_SETTING,
     bundled_model_folder,
@@ -16,10 +24,12 @@ from adapters.local.whisper_models import (
     existing_folder,
     looks_like_model_name,
 )
-from interview_core.entities import Segment, Transcript, Word
+from adapters.local.whisper_segments import SegmentCollector
+from interview_core.entities import Transcript
 from interview_core.errors import ConfigurationError, ToolMissing, TranscriptionFailed
 
 if TYPE_CHECKING:
+    from adapters.local.audio_windows import AudioWindow
     from interview_core.entities import AudioFile
     from interview_core.ports import ProgressCallback
 
@@ -32,7 +42,6 @@ DECODERS = ("auto", "batched", "sequential")
 BATCHED_FROM_SECONDS = 120.0
 """Shortest audio that `auto` decodes in batches: shorter audio has too few speech chunks to
 fill a batch, and the sequential decoder is as fast there and hears it better."""
-SAMPLE_RATE = 16_000
 REQUIRED_MODEL_FILES = ("model.bin", "config.json", "tokenizer.json")
 
 
@@ -55,6 +64,12 @@ class FasterWhisperTranscriber:
     "sequential" decodes one 30 s window after another, and "auto" (the default) batches
     audio of `batched_from_seconds` or more and decodes shorter audio sequentially. Batching
     needs the VAD, so "auto" without it decodes sequentially.
+
+    The audio file is read as it is decoded and recognised in windows of about five minutes
+    (`window`), each cut at the quietest moment near its end and sharing a second of audio
+    with its neighbours; a word heard twice in the overlap is kept once, by the window that
+    holds its middle. Memory therefore stays flat however long the recording, and every
+    window is decoded with the same model and options, its times moved to the recording's.
     """
 
     def __init__(
@@ -68,8 +83,9 @@ class FasterWhisperTranscriber:
         vad_filter: bool = True,
         condition_on_previous_text: bool = False,
         decoder: str = "auto",
-        batch_size: int = 8,
+        batch_size: int = 4,
         batched_from_seconds: float = BATCHED_FROM_SECONDS,
+        window: WindowShape | None = None,
     ) -> None:
         if decoder not in DECODERS:
             raise ConfigurationError(
@@ -99,6 +115,7 @@ class FasterWhisperTranscriber:
         self._decoder = decoder
         self._batch_size = batch_size
         self._batched_from_seconds = batched_from_seconds
+        self._window = window or WindowShape()
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -132,61 +149,84 @@ class FasterWhisperTranscriber:
         """Transcribe `audio` into the recogniser's timed segments, with punctuated words.
 
         Segments come as the model emits them (not split into sentences); words carry their
-        timings, in order, and the model's probability as confidence. `job_id` and
-        `generation` only label logs: local work has nothing to reuse. `progress` hears
-        (seconds done, total seconds) as segments arrive and (total, total) at the end.
-        Raises TranscriptionFailed when the audio cannot be read or recognised, ToolMissing
-        when the model cannot be loaded, ConfigurationError when the language does not suit
-        the model.
+        timings, in order, and the model's probability as confidence. The file is read as it
+        is decoded and recognised window by window (see `window`), so memory does not grow
+        with the recording. `job_id` and `generation` only label logs: local work has nothing
+        to reuse. `progress` hears (seconds done, total seconds) as segments arrive and
+        (total, total) at the end. Raises TranscriptionFailed when the audio cannot be read or
+        recognised, ToolMissing when the model cannot be loaded, ConfigurationError when the
+        language does not suit the model.
         """
         model = self._loaded_model()
-        samples = _decode(audio.path)
-        total = len(samples) / SAMPLE_RATE
-        if len(samples) == 0:
-            if progress is not None:
-                progress(0.0, 0.0)
-            return Transcript(segments=(), language=self._language, duration=0.0)
+        expected = audio_seconds(audio.path, audio.duration)
+        batched = self.decodes_in_batches(expected)
+        collector = SegmentCollector(expected, progress)
+        language = self._language
+        heard = 0.0
         started = time.perf_counter()
-        batched = self.decodes_in_batches(total)
+        pieces = 0
+        for window in windows(read_blocks(audio.path), self._window):
+            info = self._recognise(
+                model, window, collector, name=audio.path.name, batched=batched, language=language
+            )
+            language = language or str(info.language)
+            heard = window.end
+            pieces += 1
+        if progress is not None:
+            progress(heard, heard)
+        logger.info(
+            "transcribed job %s (generation %d): %.1f s of audio in %.1f s, %d segments in %d "
+            "windows, %s decoder",
+            job_id,
+            generation,
+            heard,
+            time.perf_counter() - started,
+            len(collector.segments),
+            pieces,
+            "batched" if batched else "sequential",
+        )
+        return Transcript(segments=collector.segments, language=language, duration=heard)
+
+    def _recognise(
+        self,
+        model: Any,
+        window: AudioWindow,
+        collector: SegmentCollector,
+        *,
+        name: str,
+        batched: bool,
+        language: str | None,
+    ) -> Any:
+        """Recognise one window into `collector`; the recogniser's info. Raises
+        TranscriptionFailed."""
         try:
             if batched:
                 from faster_whisper import BatchedInferencePipeline
 
                 raw_segments, info = BatchedInferencePipeline(model).transcribe(
-                    samples,
-                    language=self._language,
+                    window.samples,
+                    language=language,
                     word_timestamps=True,
                     beam_size=self._beam_size,
                     batch_size=self._batch_size,
                 )
             else:
                 raw_segments, info = model.transcribe(
-                    samples,
-                    language=self._language,
+                    window.samples,
+                    language=language,
                     word_timestamps=True,
                     beam_size=self._beam_size,
                     vad_filter=self._vad_filter,
                     condition_on_previous_text=self._condition_on_previous_text,
                 )
-            total = float(info.duration)
-            segments = _collect(raw_segments, total, progress)
+            collector.collect(raw_segments, window)
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionFailed(
-                f"speech recognition failed on {audio.path.name}: {_first_line(exc)}"
+                f"speech recognition failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
             ) from exc
-        if progress is not None:
-            progress(total, total)
-        logger.info(
-            "transcribed job %s (generation %d): %.1f s of audio in %.1f s, %d segments, "
-            "%s decoder",
-            job_id,
-            generation,
-            total,
-            time.perf_counter() - started,
-            len(segments),
-            "batched" if batched else "sequential",
-        )
-        return Transcript(segments=segments, language=str(info.language), duration=total)
+        collector.finish_window(window)
+        return_freed_memory()
+        return info
 
     def decodes_in_batches(self, seconds: float) -> bool:
         """Whether audio of `seconds` is decoded by the batched pipeline."""
@@ -234,7 +274,7 @@ class FasterWhisperTranscriber:
                 get_vad_model()
         except (RuntimeError, ValueError, OSError) as exc:
             raise ToolMissing(
-                f"speech model in {folder} cannot be loaded ({_first_line(exc)}); set "
+                f"speech model in {folder} cannot be loaded ({first_line(exc)}); set "
                 f"{MODEL_SETTING} to a working faster-whisper model folder or name"
             ) from exc
         self._check_language(model, folder)
@@ -274,56 +314,3 @@ class FasterWhisperTranscriber:
             raise ConfigurationError(
                 f"language {language!r} is not a Whisper language code; fix {LANGUAGE_SETTING}"
             )
-
-
-def _decode(path: Path) -> Any:
-    """The audio as 16 kHz mono float samples. Raises TranscriptionFailed."""
-    import av
-    from faster_whisper import decode_audio
-
-    try:
-        return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-    except FileNotFoundError as exc:
-        raise TranscriptionFailed(f"audio file {path.name} does not exist") from exc
-    except IndexError as exc:
-        raise TranscriptionFailed(f"{path.name} has no audio stream") from exc
-    except (av.FFmpegError, OSError, ValueError) as exc:
-        raise TranscriptionFailed(
-            f"audio file {path.name} cannot be decoded: {_first_line(exc)}"
-        ) from exc
-
-
-def _ordered(start: float, end: float, earliest: float, total: float) -> tuple[float, float]:
-    """A (start, end) pair kept after `earliest`, within the audio and not reversed."""
-    start = min(max(float(start), earliest), total)
-    return start, min(max(float(end), start), total)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _collect(
-    raw_segments: Any, total: float, progress: ProgressCallback | None
-) -> tuple[Segment, ...]:
-    """Consume the recogniser's lazy segments, keeping word times in order and within bounds."""
-    segments: list[Segment] = []
-    last_end = done = 0.0
-    for raw in raw_segments:
-        words: list[Word] = []
-        for raw_word in raw.words or ():
-            text = str(raw_word.word).strip()
-            if text:
-                start, last_end = _ordered(raw_word.start, raw_word.end, last_end, total)
-                words.append(Word(text, start, last_end, float(raw_word.probability)))
-        text = str(raw.text).strip()
-        if text and words:
-            segments.append(Segment(text, words[0].start, words[-1].end, words=tuple(words)))
-        elif text:
-            start, last_end = _ordered(raw.start, raw.end, last_end, total)
-            segments.append(Segment(text, start, last_end))
-        done = max(done, min(float(raw.end), total))
-        if progress is not None:
-            progress(done, total)
-    return tuple(segments)

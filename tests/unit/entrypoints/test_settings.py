@@ -112,14 +112,14 @@ def test_a_worker_needs_storage_other_processes_share(
 
 def test_the_recogniser_decodes_long_audio_in_batches_by_default() -> None:
     settings = Settings()
-    assert (settings.whisper_decoder, settings.whisper_batch_size) == ("auto", 8)
+    assert (settings.whisper_decoder, settings.whisper_batch_size) == ("auto", 4)
 
 
 def test_the_recogniser_decoder_and_batch_size_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTERVIEWS_WHISPER_DECODER", "sequential")
-    monkeypatch.setenv("INTERVIEWS_WHISPER_BATCH_SIZE", "4")
+    monkeypatch.setenv("INTERVIEWS_WHISPER_BATCH_SIZE", "2")
     settings = Settings()
-    assert (settings.whisper_decoder, settings.whisper_batch_size) == ("sequential", 4)
+    assert (settings.whisper_decoder, settings.whisper_batch_size) == ("sequential", 2)
 
 
 @pytest.mark.parametrize(
