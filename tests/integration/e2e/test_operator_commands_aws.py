@@ -20,6 +20,7 @@ import pytest
 from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
 from interview_core.entities import Interview
+from tests.integration.deploy.stack import reset
 from tests.moto_support import moto_server
 
 SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "interview"
@@ -120,6 +121,7 @@ class Stack:
 @pytest.fixture(scope="module")
 def module_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with moto_server() as url:
+        reset(url)  # moto's state is the process's: an earlier module may hold the same names
         yield Stack(url, tmp_path_factory.mktemp("operator-aws"))
 
 
