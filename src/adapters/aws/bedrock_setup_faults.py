@@ -37,7 +37,8 @@ def setup_fault(exc: BaseException, model_id: str) -> ConfigurationError | None:
     to it) names bedrock:InvokeModel; ResourceNotFoundException, or a ValidationException
     that calls the model identifier invalid, names the model setting (the region does not
     know the model); a ValidationException that on-demand throughput is not supported asks
-    for an inference profile id in the model setting. The message ends with the service's reply, with ARNs and endpoints redacted.
+    for an inference profile id in the model setting. The message ends with the service's
+    reply, its ARNs and endpoints redacted.
     """
     codes = error_codes(exc)
     said = error_message(exc).lower()
