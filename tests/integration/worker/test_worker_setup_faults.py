@@ -1,7 +1,7 @@
 """A deployment that is wrong on day one (a model the role may not invoke, one the region does
-not know, one that needs an inference profile; Amazon Transcribe refusing the role) stops the
-worker with exit code 2 and one line naming the fix: no interview is failed, every message
-comes back."""
+not know, one that needs an inference profile; Amazon Transcribe or the audio upload to S3
+refusing the role) stops the worker with exit code 2 and one line naming the fix: no interview
+is failed, every message comes back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 from interview_core.state import InterviewState
 from tests.bedrock_stand_in import BedrockStandIn, ServiceError
-from tests.integration.worker.conftest import AwsStack, wait_for
+from tests.denying_proxy import DenyingProxy
+from tests.integration.worker.conftest import BUCKET, AwsStack, wait_for
 from tests.media_factory import MediaFactory
 
 MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -169,3 +170,24 @@ def test_amazon_transcribe_refusing_the_role_stops_the_worker_and_fails_nothing(
     assert worker.returncode == 2, worker.stderr
     assert any(target.startswith("Transcribe.") for _, target in bedrock.calls)
     assert_halted_and_kept(stack, interview_ids, worker.stderr, "transcribe:StartTranscriptionJob")
+
+
+def test_s3_refusing_the_audio_upload_stops_the_worker_and_fails_nothing(
+    make_stack: Callable[..., AwsStack], media: MediaFactory
+) -> None:
+    stack = make_stack()
+    interview_ids = three_requests(stack, media)
+    proxy = DenyingProxy(stack.url, f"/{BUCKET}/transcribe/")
+    try:
+        env = stack.env(
+            INTERVIEWS_TRANSCRIBER="transcribe",
+            INTERVIEWS_TRANSCRIBE_DIRECT="false",
+            AWS_ENDPOINT_URL_S3=proxy.url,
+        )
+        worker = stack.run("--idle-exit", "10", env=env)
+    finally:
+        proxy.close()
+
+    assert worker.returncode == 2, worker.stderr
+    assert proxy.denied and all("/audio" in path for path in proxy.denied), proxy.denied
+    assert_halted_and_kept(stack, interview_ids, worker.stderr, "s3:PutObject")
