@@ -15,7 +15,7 @@ MODEL_SETTING = "INTERVIEWS_BEDROCK_MODEL_ID"
 _PROFILE_PREFIXES = ("us.", "us-gov.", "eu.", "apac.", "jp.", "au.", "ca.", "global.")
 """Prefixes of the ids of cross-region (system-defined) inference profiles."""
 
-_UNKNOWN_MODEL_HINTS = ("model identifier is invalid", "model id is invalid")
+_UNKNOWN_MODEL_HINTS = ("identifier is invalid", "model id is invalid", "profile id is invalid")
 """Phrases of a ValidationException that says the model id names no model."""
 
 
@@ -54,7 +54,7 @@ def setup_fault(exc: BaseException, model_id: str) -> ConfigurationError | None:
             f"model {model_id} is not known in this region: set {MODEL_SETTING} to a model "
             "or inference profile that AWS_REGION offers"
         )
-    elif "ValidationException" in codes and "inference profile" in said:
+    elif "ValidationException" in codes and "on-demand throughput" in said:
         fault = ConfigurationError(
             f"model {model_id} cannot be invoked on demand: set {MODEL_SETTING} to the id or "
             f"ARN of an inference profile for it (such as us.{model_id})"

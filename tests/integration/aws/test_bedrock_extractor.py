@@ -571,6 +571,7 @@ PROFILE_NEEDED = (
         ("AccessDeniedException", 403, "You don't have access to the model", "bedrock:InvokeModel"),
         ("ResourceNotFoundException", 404, "Model not found", "INTERVIEWS_BEDROCK_MODEL_ID"),
         ("ValidationException", 400, "The provided model identifier is invalid.", "AWS_REGION"),
+        ("ValidationException", 400, "The provided inference profile ID is invalid.", "AWS_REGION"),
         ("ValidationException", 400, PROFILE_NEEDED, "inference profile"),
     ],
 )
