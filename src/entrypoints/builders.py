@@ -26,6 +26,7 @@ from interview_core.ports import (
 if TYPE_CHECKING:
     from openai import OpenAI
 
+    from adapters.aws.bedrock_model_check import BedrockModelCheck
     from adapters.aws.clients import AwsClientFactory
     from adapters.media.audio_target import AudioTarget
     from adapters.openai_compatible.chat import ChatSettings
@@ -291,6 +292,15 @@ def openai_answer_suggester(
 
     return OpenAIAnswerSuggester(
         client=client, settings=chat, max_answer_chars=settings.answer_max_chars
+    )
+
+
+def bedrock_model_check(settings: Settings, aws: AwsClientFactory) -> BedrockModelCheck:
+    """The start-up check of the Bedrock model (GetFoundationModel or GetInferenceProfile)."""
+    from adapters.aws.bedrock_model_check import BedrockModelCheck
+
+    return BedrockModelCheck(
+        aws.bedrock(), required(settings.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID")
     )
 
 

@@ -63,6 +63,8 @@ class Container(containers.DeclarativeContainer):
         openai=providers.Singleton(builders.openai_extractor, openai_client, openai_chat),
     )
 
+    bedrock_model_check = providers.Singleton(builders.bedrock_model_check, settings, aws)
+
     answer_suggester = providers.Selector(
         settings.provided.answer_suggester,
         none=providers.Object(None),

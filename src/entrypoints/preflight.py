@@ -23,9 +23,11 @@ def check_deployment(container: Container, *, with_queue: bool) -> None:
     """Check credentials, then every selected adapter (the queue first when `with_queue`).
 
     The first fault raises: no credentials, a missing queue, table, index or bucket, refused
-    access, a missing ffmpeg or speech model. Building the adapters also checks that their
-    required settings are present. Last, a disk too small for the jobs that may run at once
-    (WORKER_CONCURRENCY with the queue, else one) is logged as a warning, not refused.
+    access, a missing ffmpeg or speech model, a Bedrock model that the region does not know,
+    that the role may not look up, or that needs an inference profile. Building the adapters
+    also checks that their required settings are present. Last, a disk too small for the
+    jobs that may run at once (WORKER_CONCURRENCY with the queue, else one) is logged as a
+    warning, not refused.
     """
     settings = container.settings()
     if settings.uses_aws:
@@ -38,6 +40,8 @@ def check_deployment(container: Container, *, with_queue: bool) -> None:
         container.transcriber(),
         container.question_extractor(),
     ]
+    if "bedrock" in (settings.question_extractor, settings.answer_suggester):
+        components.append(container.bedrock_model_check())
     for component in components:
         if isinstance(component, ReadinessCheck):
             component.check_ready()

@@ -291,7 +291,10 @@ class TranscriptionUnavailable(TransientError):
 
 
 class ModelRefused(InterviewFault):
-    """The language model refused the request or does not exist or is not allowed."""
+    """The language model refused this interview's request (a guardrail, filtered content, a
+    transcript past its context window, a request it rejects); a model the deployment cannot
+    use (unknown here, not allowed, invoked without its inference profile) is a
+    ConfigurationError instead."""
 
     code = "MODEL_REFUSED"
 

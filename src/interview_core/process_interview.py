@@ -17,6 +17,7 @@ from interview_core.errors import (
     ErrorKind,
     InterviewAlreadyCompleted,
     InterviewError,
+    InterviewNotFound,
     InvalidInterviewRecord,
     LeaseHeld,
     LeaseLost,
@@ -113,6 +114,11 @@ class ProcessInterview:
         starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
         failed one is left as it is.
 
+        An interview with no record (INTERVIEW_NOT_FOUND) is reported RETRY, so that a message
+        sent before the upstream's record is written (or visible) is looked at again later,
+        and FAILED (nothing to mark: the message is acknowledged) on the final attempt or the
+        last look.
+
         `should_stop`, asked before each stage starts (fetch, extract_audio, transcribe,
         extract_questions, suggest_answers, store), ends the attempt there when it answers
         true (a Lambda invocation near its deadline): what finished is kept, the lease is
@@ -144,6 +150,9 @@ class ProcessInterview:
                     force=force,
                     max_attempts=max_attempts,
                 )
+        except InterviewNotFound as exc:  # perhaps not written yet: wait, up to the last attempt
+            early = not (final_attempt or last_look)
+            return run.report(Outcome.RETRY if early else Outcome.FAILED, error=exc)
         except InterviewAlreadyCompleted:
             return run.report(Outcome.SKIPPED)
         except LeaseHeld as exc:

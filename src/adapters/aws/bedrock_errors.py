@@ -6,6 +6,7 @@ import logging
 
 from botocore.exceptions import ClientError
 
+from adapters.aws.bedrock_setup_faults import setup_fault
 from adapters.aws.errors import describe, describe_safely, error_codes, http_status, is_transient
 from interview_core.errors import ExtractionUnavailable, InterviewError, ModelRefused
 
@@ -25,6 +26,8 @@ def converse_error(exc: BaseException, model_id: str) -> InterviewError:
     """Throttling, timeouts, lost connections and 5xx -> ExtractionUnavailable; any other
     error -> ModelRefused. The message, which may be stored on the interview, names no
     endpoint or ARN; the log line written here has the whole of the service's reply."""
+    if (fault := setup_fault(exc, model_id)) is not None:  # the deployment's: bedrock_setup_faults
+        return fault
     logger.warning("Bedrock request to %s failed: %s", model_id, describe(exc))
     status = http_status(exc)
     reason = describe_safely(exc)

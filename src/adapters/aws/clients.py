@@ -15,6 +15,7 @@ from interview_core.limits import MAX_WAIT_SECONDS
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from mypy_boto3_bedrock import BedrockClient
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
@@ -146,6 +147,10 @@ class AwsClientFactory:
         """The shared Bedrock runtime client (Converse)."""
         name = "bedrock-runtime"
         return self._cached(name, lambda s: s.client("bedrock-runtime", **self._options(name)))
+
+    def bedrock(self) -> BedrockClient:
+        """The shared Bedrock control-plane client (the start-up check of the model)."""
+        return self._cached("bedrock", lambda s: s.client("bedrock", **self._options("bedrock")))
 
     def check_credentials(self) -> None:
         """Raise ConfigurationError when boto3's default chain finds no credentials at all.

@@ -17,6 +17,7 @@ from adapters.aws.errors import (
 )
 from adapters.aws.transcribe_jobs import is_media_failure, is_service_failure
 from interview_core.errors import (
+    ConfigurationError,
     InterviewError,
     TranscriptionFailed,
     TranscriptionUnavailable,
@@ -28,6 +29,11 @@ logger = logging.getLogger("adapters.aws.transcribe_transcriber")
 _UNAVAILABLE_CODES = frozenset({"InternalFailureException"})
 _REFUSED_CODES = frozenset({"BadRequestException", "NotFoundException"})
 _MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+TRANSCRIBE_GRANT = (
+    "grant transcribe:StartTranscriptionJob, transcribe:GetTranscriptionJob and "
+    "transcribe:ListTranscriptionJobs, and iam:PassRole on the data access role"
+)
+"""What a role refused by Amazon Transcribe needs (the template's TaskRole has it)."""
 
 
 def transcribe_error(exc: BaseException, name: str) -> InterviewError:
@@ -36,10 +42,11 @@ def transcribe_error(exc: BaseException, name: str) -> InterviewError:
     Throttling and quotas (ThrottlingException, LimitExceededException: too many requests
     or concurrent jobs, HTTP 429) -> TranscriptionUnavailable with `throttled`, which spends
     no attempt of the interview's; InternalFailureException, 5xx, timeouts and lost
-    connections -> TranscriptionUnavailable; BadRequestException, NotFoundException, refused
-    access, any other 4xx and client-side errors -> TranscriptionFailed. Its message, which
-    may be stored on the interview, names no endpoint, bucket or key: the log line written
-    here has the whole of it.
+    connections -> TranscriptionUnavailable; refused access (AccessDeniedException: the role
+    lacks a transcribe: permission) -> ConfigurationError, the deployment's fault;
+    BadRequestException, NotFoundException, any other 4xx and client-side errors ->
+    TranscriptionFailed. Its message, which may be stored on the interview, names no
+    endpoint, bucket or key: the log line written here has the whole of it.
     """
     logger.warning("Amazon Transcribe request failed (job %s): %s", name or "-", describe(exc))
     job = f" for job {name}" if name else ""
@@ -51,9 +58,12 @@ def transcribe_error(exc: BaseException, name: str) -> InterviewError:
         )
     if is_transient(exc) or error_codes(exc) & _UNAVAILABLE_CODES:
         return TranscriptionUnavailable(f"Amazon Transcribe is unavailable{job}: {reason}")
+    if is_access_denied(exc):
+        return ConfigurationError(
+            f"the task role may not use Amazon Transcribe{job}: {TRANSCRIBE_GRANT} ({reason})"
+        )
     if (
         error_codes(exc) & _REFUSED_CODES
-        or is_access_denied(exc)
         or (status is not None and 400 <= status < 500)
         or not isinstance(exc, ClientError)
     ):
@@ -61,12 +71,20 @@ def transcribe_error(exc: BaseException, name: str) -> InterviewError:
     return TranscriptionUnavailable(f"Amazon Transcribe failed{job}: {reason}")
 
 
-def storage_error(exc: BaseException, what: str, bucket: str, key: str) -> InterviewError:
+def storage_error(
+    exc: BaseException, what: str, bucket: str, key: str, *, permission: str = "s3:GetObject"
+) -> InterviewError:
     """The core error for an S3 failure on `what`, naming neither `bucket` nor `key` (the log
     line written here does): throttling (SlowDown, 503) is transient and `throttled`, other
-    transient failures transient, the rest permanent."""
+    transient failures transient, refused access a ConfigurationError naming `permission`
+    (the role's fault, not the interview's), the rest permanent."""
     logger.warning("S3 request for %r in bucket %s failed: %s", key, bucket, describe(exc))
     reason = describe_safely(exc, bucket, key)
+    if is_access_denied(exc):
+        return ConfigurationError(
+            f"the task role may not access {what} in AWS_S3_BUCKET: grant {permission} on the "
+            f"transcription prefix ({reason})"
+        )
     if is_transient(exc):
         return TranscriptionUnavailable(
             f"S3 could not serve {what} now: {reason}", throttled=is_throttling(exc)

@@ -26,7 +26,9 @@ def upload_audio(s3: S3Client, bucket: str, path: Path, key: str) -> None:
     except OSError as exc:
         raise TranscriptionFailed(f"cannot read the audio file: {exc.strerror}") from exc
     except (ClientError, BotoCoreError) as exc:
-        raise storage_error(exc, "the upload of the audio", bucket, key) from exc
+        raise storage_error(
+            exc, "the upload of the audio", bucket, key, permission="s3:PutObject"
+        ) from exc
 
 
 def read_transcript(

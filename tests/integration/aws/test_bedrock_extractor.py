@@ -28,6 +28,8 @@ from adapters.aws.bedrock_extractor import BedrockQuestionExtractor
 from interview_core.analysis import QuestionStages
 from interview_core.entities import ExtractedQuestion, Segment, Transcript
 from interview_core.errors import (
+    ConfigurationError,
+    ErrorKind,
     ExtractionUnavailable,
     InterviewError,
     InvalidModelOutput,
@@ -357,8 +359,8 @@ def test_an_injection_inside_the_transcript_stays_delimited_data(
         ("ModelTimeoutException", 408, ExtractionUnavailable),
         ("ModelNotReadyException", 429, ExtractionUnavailable),
         ("ValidationException", 400, ModelRefused),
-        ("AccessDeniedException", 403, ModelRefused),
-        ("ResourceNotFoundException", 404, ModelRefused),
+        ("AccessDeniedException", 403, ConfigurationError),
+        ("ResourceNotFoundException", 404, ConfigurationError),
         ("ModelErrorException", 424, ModelRefused),
     ],
 )
@@ -554,3 +556,56 @@ def test_service_errors_over_http_become_core_errors(
 
     with pytest.raises(error, match=f"{code} from the endpoint"):
         BedrockQuestionExtractor(http_client, MODEL).extract(TRANSCRIPT)
+
+
+PROFILE_NEEDED = (
+    "Invocation of model ID anthropic.claude-3-5-haiku-20241022-v1:0 with on-demand throughput "
+    "isn't supported. Retry your request with the ID or ARN of an inference profile that "
+    "contains this model."
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "message", "names"),
+    [
+        ("AccessDeniedException", 403, "You don't have access to the model", "bedrock:InvokeModel"),
+        ("ResourceNotFoundException", 404, "Model not found", "INTERVIEWS_BEDROCK_MODEL_ID"),
+        ("ValidationException", 400, "The provided model identifier is invalid.", "AWS_REGION"),
+        ("ValidationException", 400, "The provided inference profile ID is invalid.", "AWS_REGION"),
+        ("ValidationException", 400, PROFILE_NEEDED, "inference profile"),
+    ],
+)
+def test_a_model_the_deployment_cannot_use_is_a_configuration_error_naming_the_fix(
+    stubbed: tuple[Any, Stubber, Capture], code: str, status: int, message: str, names: str
+) -> None:
+    client, stubber, _ = stubbed
+
+    raised = raises_core_error(
+        stubber,
+        "converse",
+        code,
+        status,
+        ConfigurationError,
+        lambda: BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT),
+        message=message,
+    )
+
+    assert raised.kind is ErrorKind.DEPLOYMENT
+    assert names in raised.message
+    assert MODEL in raised.message
+
+
+def test_a_validation_error_about_the_request_is_still_the_models_refusal(
+    stubbed: tuple[Any, Stubber, Capture],
+) -> None:
+    client, stubber, _ = stubbed
+
+    raises_core_error(
+        stubber,
+        "converse",
+        "ValidationException",
+        400,
+        ModelRefused,
+        lambda: BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT),
+        message="messages.0.content: the input is too long for the requested model",
+    )

@@ -22,6 +22,7 @@ from botocore.stub import Stubber
 from adapters.aws.transcribe_transcriber import TranscribeTranscriber
 from interview_core.entities import AudioFile
 from interview_core.errors import (
+    ConfigurationError,
     InterviewError,
     InvalidVideoLocation,
     TranscriptionFailed,
@@ -459,7 +460,7 @@ def test_polling_backs_off_to_the_cap_and_gives_up_at_the_deadline(
         ("InternalFailureException", 500, TranscriptionUnavailable),
         ("ServiceUnavailable", 503, TranscriptionUnavailable),
         ("BadRequestException", 400, TranscriptionFailed),
-        ("AccessDeniedException", 400, TranscriptionFailed),
+        ("AccessDeniedException", 400, ConfigurationError),
     ],
 )
 def test_service_errors_become_core_errors(

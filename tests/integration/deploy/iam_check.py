@@ -60,14 +60,56 @@ def required(call: Call, region: str, account: str) -> list[Permission]:
             own.append(Permission("iam:PassRole", role, passed))
         return own
     if call.service == "bedrock-runtime":
-        model = params["modelId"]
-        arn = (
-            model
-            if model.startswith("arn:")
-            else (f"arn:aws:bedrock:{region}::foundation-model/{model}")
-        )
-        return [Permission(f"bedrock:{_BEDROCK[call.operation]}", arn)]
+        return _bedrock_runtime(call, region, account)
+    if call.service == "bedrock":
+        model = params.get("modelIdentifier") or params["inferenceProfileIdentifier"]
+        return [Permission(f"bedrock:{call.operation}", _model_arn(model, region, account))]
     raise KeyError(f"{call.service}:{call.operation}")
+
+
+PROFILE_DESTINATIONS = {
+    "us": ("us-east-1", "us-east-2", "us-west-2"),
+    "us-gov": ("us-gov-east-1", "us-gov-west-1"),
+    "eu": ("eu-central-1", "eu-west-1", "eu-west-3", "eu-north-1"),
+    "apac": ("ap-northeast-1", "ap-south-1", "ap-southeast-2"),
+    "jp": ("ap-northeast-1", "ap-northeast-3"),
+    "au": ("ap-southeast-2", "ap-southeast-4"),
+    "ca": ("ca-central-1", "ca-west-1"),
+    "global": ("us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1", ""),
+}
+"""Regions a cross-Region inference profile of each geography routes to, as Bedrock's model
+pages list them; "" is the Region-less ARN of a global profile's model."""
+
+
+def profile_parts(model: str) -> tuple[str, str] | None:
+    """(geography, foundation model id) of an inference profile's id or ARN, else None."""
+    name = model.rsplit("/", 1)[-1]
+    prefix, _, rest = name.partition(".")
+    return (prefix, rest) if prefix in PROFILE_DESTINATIONS else None
+
+
+def _model_arn(model: str, region: str, account: str) -> str:
+    if model.startswith("arn:"):
+        return model
+    if profile_parts(model) is not None:
+        return f"arn:aws:bedrock:{region}:{account}:inference-profile/{model}"
+    return f"arn:aws:bedrock:{region}::foundation-model/{model}"
+
+
+def _bedrock_runtime(call: Call, region: str, account: str) -> list[Permission]:
+    """InvokeModel on the model; for an inference profile, on the profile and on its model in
+    every Region the profile may route the request to (IAM checks each)."""
+    model = call.params["modelId"]
+    action = f"bedrock:{_BEDROCK[call.operation]}"
+    needed = [Permission(action, _model_arn(model, region, account))]
+    parts = profile_parts(model)
+    if parts is not None:
+        geography, foundation = parts
+        needed += [
+            Permission(action, f"arn:aws:bedrock:{destination}::foundation-model/{foundation}")
+            for destination in PROFILE_DESTINATIONS[geography]
+        ]
+    return needed
 
 
 def delegated(call: Call) -> list[Permission]:

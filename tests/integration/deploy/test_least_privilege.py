@@ -191,16 +191,20 @@ def known_calls(run: RecordedRun) -> list[Permission]:
     """What the code does that moto cannot exercise, from the adapters' code.
 
     BedrockQuestionExtractor (adapters/aws/bedrock_extractor.py) calls Converse on the
-    configured model. Without INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN, Amazon Transcribe
+    configured model, and the start-up check (adapters/aws/bedrock_model_check.py) calls
+    GetFoundationModel on it (GetInferenceProfile for a profile: test_model_permissions.py).
+    Without INTERVIEWS_TRANSCRIBE_DATA_ACCESS_ROLE_ARN, Amazon Transcribe
     reads the media and writes the transcript with the caller's permissions
     (StartTranscriptionJob in adapters/aws/transcribe_transcriber.py names both), so the role
     needs them though the worker makes no such call itself.
     """
     model = run.stack.task_environment()["INTERVIEWS_BEDROCK_MODEL_ID"]
     converse = Call("bedrock-runtime", "Converse", {"modelId": model})
+    check = Call("bedrock", "GetFoundationModel", {"modelIdentifier": model})
     token = run.in_place
     return [
         *required(converse, REGION, ACCOUNT),
+        *required(check, REGION, ACCOUNT),
         Permission("s3:GetObject", f"arn:aws:s3:::{run.bucket}/videos/u/{token}/interview.mp4"),
         Permission("s3:PutObject", f"arn:aws:s3:::{run.bucket}/{run.prefix}{token}/audio.mp4"),
         Permission(
@@ -282,6 +286,7 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
         Permission("sqs:SendMessage", dead_letters),
         Permission("sqs:ReceiveMessage", dead_letters),
         Permission("bedrock:InvokeModel", other_model),
+        Permission("bedrock:GetFoundationModel", other_model),
     ]:
         assert not allows(role, permission), permission
 

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from adapters.aws.transcribe_transcriber import TranscribeTranscriber
 from interview_core.entities import AudioFile
 from interview_core.errors import (
+    ConfigurationError,
     InterviewError,
     TranscriptionFailed,
     TranscriptionUnavailable,
@@ -195,7 +196,7 @@ ERRORS = [
     ("InternalFailureException", 500, TranscriptionUnavailable, False),
     ("ServiceUnavailable", 503, TranscriptionUnavailable, False),
     ("BadRequestException", 400, TranscriptionFailed, None),
-    ("AccessDeniedException", 400, TranscriptionFailed, None),
+    ("AccessDeniedException", 400, ConfigurationError, None),
 ]
 
 
@@ -226,7 +227,7 @@ def test_transcribe_errors_are_classified_on_every_call(
     [
         ("SlowDown", 503, TranscriptionUnavailable, True),
         ("InternalError", 500, TranscriptionUnavailable, False),
-        ("AccessDenied", 403, TranscriptionFailed, None),
+        ("AccessDenied", 403, ConfigurationError, None),
     ],
 )
 def test_the_audio_upload_is_throttled_only_when_s3_says_slow_down(

@@ -173,7 +173,7 @@ MIXED = [
     ("flaky", 1),
     ("flaky_last", MAX_ATTEMPTS),
     ("missing", 1),
-    ("unknown", 1),
+    ("unknown", MAX_ATTEMPTS),  # its record never came: dropped on the final attempt
     ("busy", 2),
     ("done", 1),
     ("good2", MAX_ATTEMPTS),
@@ -204,6 +204,19 @@ def test_released_records_get_the_workers_delay_not_the_queues_timeout(
     assert 0 <= flaky_delay <= policy.backoff_ceiling(1)
     _, busy_delay = world.visibility.released["msg-5-busy"]
     assert busy_delay == pytest.approx(600.0 + 1.0)  # the lease's time left, plus a margin
+
+
+def test_a_request_before_its_record_is_handed_back_with_the_retry_delay(
+    real_event: dict[str, Any],
+) -> None:
+    world = World()
+    real_event["Records"] = _records(real_event, [("unknown", 1)])
+
+    response = SqsBatchHandler(world.build)(real_event, LambdaContext())
+
+    assert _failures(response) == {"msg-0-unknown"}
+    _, delay = world.visibility.released["msg-0-unknown"]
+    assert 0 <= delay <= world.build().delivery_policy().backoff_ceiling(1)
 
 
 def test_a_release_that_fails_still_hands_the_record_back(real_event: dict[str, Any]) -> None:

@@ -188,10 +188,12 @@ def test_an_interview_leased_elsewhere_is_released_until_its_lease_runs_out() ->
     assert world.state(interview_id).lease_owner == "someone-else"
 
 
-def test_an_unknown_interview_is_acked(world: WorkerWorld) -> None:
+def test_an_unknown_interview_is_released_for_a_later_receive(world: WorkerWorld) -> None:
     world.send("5d1c9a2e-0000-4000-8000-000000000000")
     world.run(max_messages=1)
-    assert len(world.source.acks) == 1
+    assert world.source.acks == []
+    [(_, delay)] = world.source.releases
+    assert 0.0 < delay <= world.policy.backoff_ceiling(1)
 
 
 def test_an_unexpected_error_in_handling_releases_with_the_retry_delay(
