@@ -10,6 +10,7 @@ import attrs
 from interview_core.entities import ExtractedQuestion, Question, Transcript
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
+from interview_core.usage import ModelUsage, UsageMeter
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,6 +35,7 @@ class Analysis:
     extracted: tuple[ExtractedQuestion, ...]
     audio_seconds: float | None
     dropped_count: int = 0  # questions the extractor returned that the transcript lacks
+    usage: ModelUsage = ModelUsage()  # what the models spent, and questions a limit kept out
 
 
 class MediaAnalysis:
@@ -92,14 +94,18 @@ class QuestionStages:
     ) -> Analysis:
         """Extract (stage extract_questions), ground, and suggest answers (stage
         suggest_answers, when a suggester is set and questions were found)."""
+        meter = UsageMeter()
         with timer.stage("extract_questions"):
-            grounded = ground_questions(self._question_extractor.extract(transcript), transcript)
+            found = self._question_extractor.extract(transcript, meter=meter)
+            grounded = ground_questions(found, transcript)
         questions = grounded.kept
         if self._answer_suggester is not None and questions:
             _announce(listener, "suggest_answers")
             with timer.stage("suggest_answers"):
-                questions = tuple(self._answer_suggester.suggest(transcript, questions))
-        return Analysis(transcript, questions, audio_seconds, grounded.dropped)
+                questions = tuple(
+                    self._answer_suggester.suggest(transcript, questions, meter=meter)
+                )
+        return Analysis(transcript, questions, audio_seconds, grounded.dropped, meter.usage)
 
 
 def _announce(listener: ProgressListener | None, stage: str) -> None:

@@ -24,6 +24,7 @@ from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 from interview_core.state import InterviewState
+from interview_core.usage import ModelUsage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -133,7 +134,12 @@ class ProcessInterview:
                 on_claimed(interview)
             self._process(interview, lease_owner, run)
             with run.timer.stage("complete"):
-                self._repository.mark_completed(interview_id, lease_owner, run.question_count)
+                self._repository.mark_completed(
+                    interview_id,
+                    lease_owner,
+                    run.question_count,
+                    questions_left_out=run.usage.questions_left_out,
+                )
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified below
@@ -165,6 +171,7 @@ class ProcessInterview:
         run.segment_count = len(analysis.transcript.segments)
         run.audio_seconds = analysis.audio_seconds
         run.dropped_count = analysis.dropped_count
+        run.usage = analysis.usage
         questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
         with run.timer.stage("store"):
             # A fence: renewing the lease fails with LeaseLost, and nothing is written, if
@@ -239,6 +246,7 @@ class _Run:
         self.segment_count = 0
         self.audio_seconds: float | None = None
         self.dropped_count = 0
+        self.usage = ModelUsage()
         self.settle_error: ErrorInfo | None = None
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
@@ -253,6 +261,7 @@ class _Run:
             error=_error_info(error) if error is not None else None,
             dropped_question_count=self.dropped_count,
             settle_error=self.settle_error,
+            model_usage=self.usage,
             lease_remaining_seconds=error.remaining_seconds
             if isinstance(error, LeaseHeld)
             else None,

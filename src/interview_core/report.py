@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.errors import ErrorKind
+from interview_core.usage import ModelUsage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -71,6 +72,13 @@ class ProcessingReport:
     failed) did not happen after its retries: the lease then runs out by itself."""
     lease_remaining_seconds: float | None = None
     """For a busy outcome: how long the lease held elsewhere has left, when known."""
+    model_usage: ModelUsage = ModelUsage()
+    """Windows, requests and tokens the models spent, and the questions a limit kept out."""
+
+    @property
+    def questions_left_out(self) -> int:
+        """Questions a model limit kept out of the result (see `model_usage`)."""
+        return self.model_usage.questions_left_out
 
     @property
     def duration(self) -> float:

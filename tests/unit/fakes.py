@@ -16,6 +16,7 @@ from interview_core.entities import (
     Transcript,
 )
 from interview_core.ports import ProgressCallback
+from interview_core.usage import ModelUsage, UsageMeter
 
 
 class Faults:
@@ -116,10 +117,21 @@ class SpyQuestionExtractor:
         self.questions = list(questions) if questions is not None else sample_questions(3)
         self.faults = Faults()
         self.transcripts: list[Transcript] = []
+        self.usage = ModelUsage()  # recorded on the meter of each run
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         self.faults.check()
         self.transcripts.append(transcript)
+        if meter is not None:  # what a model-backed extractor would record
+            meter.record_windows(self.usage.windows)
+            for _ in range(self.usage.requests):
+                meter.record_request(
+                    self.usage.input_tokens // self.usage.requests,
+                    self.usage.output_tokens // self.usage.requests,
+                )
+            meter.leave_out(self.usage.questions_left_out)
         return list(self.questions)
 
 
@@ -185,9 +197,13 @@ class FaultyInterviewRepository:
         self._enter("list_questions")
         return self.inner.list_questions(interview_id)
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
+    def mark_completed(
+        self, interview_id: str, owner: str, question_count: int, *, questions_left_out: int = 0
+    ) -> None:
         self._enter("mark_completed")
-        self.inner.mark_completed(interview_id, owner, question_count)
+        self.inner.mark_completed(
+            interview_id, owner, question_count, questions_left_out=questions_left_out
+        )
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
         self._enter("mark_failed")

@@ -128,14 +128,20 @@ class InMemoryInterviewRepository:
             found = list(self._questions.get(interview_id, {}).values())
         return sorted(found, key=lambda question: question.position)
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        """Move to completed with `question_count`, dropping the lease, while `owner` holds it.
+    def mark_completed(
+        self, interview_id: str, owner: str, question_count: int, *, questions_left_out: int = 0
+    ) -> None:
+        """Move to completed with `question_count` and `questions_left_out`, dropping the
+        lease, while `owner` holds it.
 
         Raises LeaseLost.
         """
         with self._lock:
             record = records.completed(
-                self._held(interview_id, owner), question_count, self._clock.now()
+                self._held(interview_id, owner),
+                question_count,
+                self._clock.now(),
+                questions_left_out=questions_left_out,
             )
             self._interviews[interview_id] = record
 

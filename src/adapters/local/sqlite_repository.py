@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from interview_core.ports import Clock
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS interviews (
@@ -39,7 +39,8 @@ _SCHEMA = (
         error_message TEXT,
         question_count INTEGER,
         created_at TEXT,
-        updated_at TEXT
+        updated_at TEXT,
+        questions_left_out INTEGER
     )""",
     """CREATE TABLE IF NOT EXISTS questions (
         interview_id TEXT NOT NULL,
@@ -67,24 +68,26 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE questions ADD COLUMN created_at TEXT",
         "ALTER TABLE questions ADD COLUMN updated_at TEXT",
     ),
+    # version 2 -> 3: how many questions a model limit kept out
+    2: ("ALTER TABLE interviews ADD COLUMN questions_left_out INTEGER",),
 }
 
 _INTERVIEW_COLUMNS = (
     "id, video_path, user_id, state, attempts, lease_owner, lease_expires_at, error_code,"
-    " error_message, question_count, created_at, updated_at"
+    " error_message, question_count, created_at, updated_at, questions_left_out"
 )
 _QUESTION_COLUMNS = (
     'id, interview_id, position, question, answer, context, question_context, "global",'
     " start_time, end_time, user_id, created_at, updated_at"
 )
 _UPSERT_INTERVIEW = (
-    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET video_path = excluded.video_path,"
     " user_id = excluded.user_id, state = excluded.state, attempts = excluded.attempts,"
     " lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at,"
     " error_code = excluded.error_code, error_message = excluded.error_message,"
     " question_count = excluded.question_count, created_at = excluded.created_at,"
-    " updated_at = excluded.updated_at"
+    " updated_at = excluded.updated_at, questions_left_out = excluded.questions_left_out"
 )
 
 
@@ -248,14 +251,20 @@ class SqliteInterviewRepository:
             ).fetchall()
         return [_question(row) for row in rows]
 
-    def mark_completed(self, interview_id: str, owner: str, question_count: int) -> None:
-        """Move to completed with `question_count`, dropping the lease, while `owner` holds it.
+    def mark_completed(
+        self, interview_id: str, owner: str, question_count: int, *, questions_left_out: int = 0
+    ) -> None:
+        """Move to completed with `question_count` and `questions_left_out`, dropping the
+        lease, while `owner` holds it.
 
         Raises LeaseLost, or IllegalTransition when the record is not processing.
         """
         with self._database.write() as connection:
             record = records.completed(
-                _held(connection, interview_id, owner), question_count, self._clock.now()
+                _held(connection, interview_id, owner),
+                question_count,
+                self._clock.now(),
+                questions_left_out=questions_left_out,
             )
             _put(connection, record)
 
@@ -350,6 +359,7 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
             interview.question_count,
             _to_text(interview.created_at),
             _to_text(interview.updated_at),
+            interview.questions_left_out,
         ),
     )
 
@@ -371,6 +381,7 @@ def _interview(row: Sequence[Any]) -> Interview:
         question_count=row[9],
         created_at=_from_text(row[10]),
         updated_at=_from_text(row[11]),
+        questions_left_out=row[12],
     )
 
 

@@ -14,6 +14,7 @@ from interview_core.errors import ExtractionUnavailable
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 from interview_core.report import Outcome
+from interview_core.usage import UsageMeter
 from tests.unit.fakes import (
     SpyAudioExtractor,
     SpyQuestionExtractor,
@@ -33,7 +34,11 @@ class SpySuggester:
         self.error = error
 
     def suggest(
-        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+        self,
+        transcript: Transcript,
+        questions: Sequence[ExtractedQuestion],
+        *,
+        meter: UsageMeter | None = None,
     ) -> list[ExtractedQuestion]:
         self.calls.append([q.question for q in questions])
         if self.error is not None:
