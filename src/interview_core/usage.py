@@ -1,4 +1,4 @@
-"""What the language models spent on one interview: windows, requests, tokens, questions left out."""
+"""What the models spent on one interview: windows, requests, tokens, questions left out."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def _extractor(
     client = openai_client(
         base_url=base_url, api_key="sk-test", timeout_seconds=timeout, max_retries=retries
     )
-    settings = ChatSettings(MODEL, max_tokens=1024, max_attempts=attempts, structured_output=mode)
+    settings = ChatSettings(MODEL, max_tokens=4096, max_attempts=attempts, structured_output=mode)
     return OpenAIQuestionExtractor(client, settings)
 
 
@@ -105,7 +105,7 @@ def test_a_tool_call_reply_gives_timed_questions_and_the_request_forces_the_tool
     assert questions[0].question_context == "behavioral" and questions[0].is_global
     [request] = server.requests
     assert request["path"] == "/v1/chat/completions"
-    assert request["model"] == MODEL and request["max_tokens"] == 1024
+    assert request["model"] == MODEL and request["max_tokens"] == 4096
     assert request["tool_choice"] == {"type": "function", "function": {"name": "record_questions"}}
     [tool] = request["tools"]
     assert tool["function"]["name"] == "record_questions"
@@ -205,26 +205,35 @@ def test_an_unusable_reply_is_reasked_with_the_reason_then_accepted(
     assert problem in retry[3]["content"] and "record_questions again" in retry[3]["content"]
 
 
-def test_a_reply_cut_at_the_token_limit_is_reasked(
+def test_a_reply_cut_at_the_token_limit_splits_the_window_and_is_not_sent_again(
     server: ReplayServer, transcript: Transcript
 ) -> None:
     cut = with_arguments("openai_tool_call", '{"questions": [{"quest')
     cut["choices"][0]["finish_reason"] = "length"
-    server.queue(Reply(cut), Reply(with_arguments("openai_tool_call", {"questions": ASKED})))
+    server.queue(
+        Reply(cut),
+        Reply(with_arguments("openai_tool_call", {"questions": ASKED[:1]})),
+        Reply(with_arguments("openai_tool_call", {"questions": ASKED[1:]})),
+    )
 
-    assert len(_extractor(server.base_url).extract(transcript)) == 2
-    assert "token limit" in server.requests[1]["messages"][3]["content"]
+    questions = _extractor(server.base_url).extract(transcript)
+
+    assert [q.question for q in questions] == [item["question"] for item in ASKED]
+    users = [request["messages"][1]["content"] for request in server.requests]
+    assert len(users) == 3 and len(set(users)) == 3
+    assert all(len(request["messages"]) == 2 for request in server.requests)
+    assert len(users[1]) < len(users[0]) and len(users[2]) < len(users[0])
 
 
-def test_junk_every_time_is_invalid_model_output_after_the_attempts(
+def test_junk_every_time_is_invalid_model_output_after_the_window_is_split(
     server: ReplayServer, transcript: Transcript, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.queue(*(Reply(reply_body("openai_text_reply")) for _ in range(2)))
+    server.queue(*(Reply(reply_body("openai_text_reply")) for _ in range(6)))
 
-    with caplog.at_level(logging.WARNING), pytest.raises(InvalidModelOutput, match="2 attempts"):
+    with caplog.at_level(logging.WARNING), pytest.raises(InvalidModelOutput, match="no window"):
         _extractor(server.base_url, attempts=2).extract(transcript)
 
-    assert len(server.requests) == 2
+    assert len(server.requests) == 6  # two attempts at the window, then at each half
     assert "interviewer asked" not in caplog.text  # reply text never reaches the log
 
 

@@ -1,0 +1,199 @@
+"""Questions found window by window, each window sized to fit one reply, merged in order."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import TYPE_CHECKING
+
+import attrs
+
+from adapters.llm.exchange import CHARS_PER_TOKEN, ReplyCut, Request, Tool
+from adapters.llm.question_merge import merge_windows
+from adapters.llm.question_prompt import (
+    delimited,
+    reask_text,
+    segment_line,
+    system_prompt,
+    user_prompt,
+)
+from adapters.llm.question_reply import extracted_questions
+from adapters.llm.question_schema import TOOL_DESCRIPTION, TOOL_NAME, read_questions, tool_schema
+from adapters.llm.windows import Window, WindowPlan
+from interview_core.entities import Transcript
+from interview_core.errors import InvalidModelOutput
+
+if TYPE_CHECKING:
+    from adapters.llm.exchange import ModelExchange
+    from adapters.llm.question_schema import QuestionReply
+    from interview_core.entities import ExtractedQuestion
+    from interview_core.usage import UsageMeter
+
+logger = logging.getLogger(__name__)
+
+CUT_SPLITS = 3
+"""A window whose replies are cut is split at most this many times over (down to an eighth);
+one whose replies are unusable otherwise, once."""
+GIVE_UP_AFTER = 2
+"""Windows in a row, from the start, without one usable reply after which the model is
+taken as broken."""
+
+
+@attrs.frozen
+class WindowSizing:
+    """How much transcript one reply can cover: the reply is planned to fill `fill` of the
+    output budget with questions of `question_tokens` each (plus the answer, when asked
+    for), one every `transcript_tokens_per_question` tokens of transcript at most."""
+
+    fill: float = 0.6
+    question_tokens: int = 90
+    transcript_tokens_per_question: int = 120
+
+    def window_chars(self, max_tokens: int, answer_chars: int | None, max_questions: int) -> int:
+        """The characters of transcript one window holds."""
+        per_question = self.question_tokens + (answer_chars or 0) / CHARS_PER_TOKEN
+        questions = min(max_questions, max(1.0, self.fill * max_tokens / per_question))
+        return int(questions * self.transcript_tokens_per_question * CHARS_PER_TOKEN)
+
+
+@attrs.frozen
+class QuestionLimits:
+    """What one reply may hold: questions, field lengths, and answers (None: none asked)."""
+
+    max_questions: int = 50
+    max_field_chars: int = 2000
+    answer_chars: int | None = 600
+    max_window_chars: int = 400_000
+
+    def __attrs_post_init__(self) -> None:
+        if min(self.max_questions, self.max_field_chars, self.max_window_chars) < 1:
+            raise ValueError("question, field and window limits must be positive")
+        if self.answer_chars is not None and self.answer_chars < 1:
+            raise ValueError("the answer limit must be positive")
+
+
+class WindowedQuestions:
+    """Asks a model for the questions of each window of a transcript and merges them.
+
+    Windows are sized from the model's output budget (WindowSizing) and overlap by a few
+    segments (WindowPlan), so a question at a window's end is whole in the next; questions
+    named in two windows are kept once (merge_windows). A reply cut at the token limit is
+    never asked again: its window is split in two and later windows are made smaller, down
+    to an eighth of the window (CUT_SPLITS). A window whose replies stay unusable
+    after the re-asks is split once. A window that cannot be split further is skipped and
+    counted; questions from other windows are always kept. A model that gives no usable
+    reply for the first GIVE_UP_AFTER windows is taken as broken: InvalidModelOutput.
+    """
+
+    def __init__(
+        self,
+        exchange: ModelExchange,
+        limits: QuestionLimits,
+        sizing: WindowSizing | None = None,
+    ) -> None:
+        self._exchange = exchange
+        self._limits = limits
+        self._sizing = sizing or WindowSizing()
+        answers = limits.answer_chars is not None
+        self._system = system_prompt(answers=answers, max_answer_chars=limits.answer_chars or 1)
+        self._tool = Tool(
+            TOOL_NAME,
+            TOOL_DESCRIPTION,
+            tool_schema(limits.max_questions, limits.max_field_chars, answers=answers),
+        )
+        self._read = functools.partial(
+            read_questions,
+            max_questions=limits.max_questions,
+            max_field_chars=limits.max_field_chars,
+            answers=answers,
+        )
+
+    def extract(self, transcript: Transcript, meter: UsageMeter | None) -> list[ExtractedQuestion]:
+        """The questions in the order asked. Raises InvalidModelOutput when no window gave a
+        usable reply, and whatever the exchange raises besides (ReplyCut excepted)."""
+        run = _Run(transcript, self._limits, self._sizing, self._exchange.max_tokens)
+        start = tops = 0
+        while start < run.plan.segments:
+            window = run.plan.window_from(start, run.target_chars)
+            self._window(run, window, meter, depth=0)
+            tops += 1
+            if tops >= GIVE_UP_AFTER and not run.usable:
+                break
+            if window.end >= run.plan.segments:
+                break
+            start = max(start + 1, window.end - run.plan.overlap(window))
+        if run.asked and not run.usable:
+            raise InvalidModelOutput(
+                f"no window of the transcript gave a usable {TOOL_NAME} reply "
+                f"({run.skipped} skipped)"
+            )
+        merged, duplicates = merge_windows(run.found)
+        if meter is not None:
+            meter.record_windows(run.asked)
+            meter.leave_out(run.left_out)
+        logger.info(
+            "questions found in windows",
+            extra={
+                "windows": run.asked,
+                "windows_skipped": run.skipped,
+                "questions": len(merged),
+                "duplicates": duplicates,
+                "questions_left_out": run.left_out,
+            },
+        )
+        return merged
+
+    def _window(self, run: _Run, window: Window, meter: UsageMeter | None, *, depth: int) -> None:
+        lines = run.lines[window.start : window.end]
+        if not any(lines):
+            return
+        run.asked += 1
+        part = Transcript(run.transcript.segments[window.start : window.end])
+        first, last = part.segments[0], part.segments[-1]
+        whole = window.size == run.plan.segments
+        user = user_prompt(
+            run.transcript if whole else part,
+            delimited(lines),
+            part=None if whole else (first.start, last.end),
+        )
+        request = Request(self._system, user, self._tool)
+        try:
+            reply: QuestionReply = self._exchange.ask(request, self._read, reask_text, meter)
+        except (ReplyCut, InvalidModelOutput) as exc:
+            cut = isinstance(exc, ReplyCut)
+            if cut:  # later windows smaller too
+                run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
+            splits = depth < (CUT_SPLITS if cut else 1)
+            halves = run.plan.split(window) if splits else None
+            logger.warning(
+                "window reply unusable; %s",
+                "splitting the window" if halves else "skipping the window",
+                extra={"segments": window.size, "cut": cut, "first_segment": window.start},
+            )
+            if halves is None:
+                run.skipped += 1
+                run.left_out += 1  # at least the question that did not fit
+                return
+            for half in halves:
+                self._window(run, half, meter, depth=depth + 1)
+            return
+        run.usable += 1
+        if reply.left_out:
+            run.left_out += reply.left_out
+            run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
+        run.found.append((first.start, extracted_questions(reply.items, part)))
+
+
+class _Run:
+    """The bookkeeping of one transcript's windows."""
+
+    def __init__(
+        self, transcript: Transcript, limits: QuestionLimits, sizing: WindowSizing, budget: int
+    ) -> None:
+        self.transcript = transcript
+        self.lines = [segment_line(segment) for segment in transcript.segments]
+        self.plan = WindowPlan(self.lines)
+        planned = sizing.window_chars(budget, limits.answer_chars, limits.max_questions)
+        self.target_chars = min(planned, limits.max_window_chars)
+        self.found: list[tuple[float, list[ExtractedQuestion]]] = []
+        self.asked = self.usable = self.skipped = self.left_out = 0
