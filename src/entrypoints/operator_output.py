@@ -30,6 +30,7 @@ def interview_to_dict(interview: Interview) -> dict[str, Any]:
         "updated_at": _moment(interview.updated_at),
         "attempts": interview.attempts,
         "question_count": interview.question_count,
+        "questions_left_out": interview.questions_left_out,
         "error_code": interview.error_code,
         "error_message": interview.error_message,
         "lease_owner": interview.lease_owner,
