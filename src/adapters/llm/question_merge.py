@@ -64,8 +64,9 @@ def _same(kept: tuple[int, ExtractedQuestion], new: tuple[int, ExtractedQuestion
         return a.start_time == b.start_time and _normal(a.question) == _normal(b.question)
     if not _near(a, b):
         return False
-    if window_a == window_b:
-        return _normal(a.question) == _normal(b.question)
+    if window_a == window_b:  # one line may hold two questions: only a repeat is the same
+        same_quote = bool(a.quote and b.quote and _normal(a.quote) == _normal(b.quote))
+        return same_quote or _normal(a.question) == _normal(b.question)
     return _similar(a.quote or a.question, b.quote or b.question) or _similar(
         a.question, b.question
     )

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -50,6 +51,8 @@ class WindowModel:
 
     def __init__(self) -> None:
         self.seen: list[Seen] = []
+        self.rewrite: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+        """Changes a reply's data (by tool name) before it is written: bad model output."""
         self._lock = threading.Lock()
 
     def reply(
@@ -78,6 +81,8 @@ class WindowModel:
             data: dict[str, Any] = {"questions": items}
         else:
             data = {"answers": [answer_for(text) for text in numbered_questions(user)]}
+        if self.rewrite is not None:
+            data = self.rewrite(tool, data)
         text = json.dumps(data)
         cut = math.ceil(len(text) / CHARS_PER_TOKEN) > max_tokens
         if cut:
@@ -95,6 +100,10 @@ class WindowModel:
             self.seen.append(seen)
         input_tokens = math.ceil(len(prompt) / CHARS_PER_TOKEN)
         return text, cut, input_tokens, math.ceil(len(text) / CHARS_PER_TOKEN)
+
+    def named_count(self) -> int:
+        """How many times questions were named in replies not cut, repeats included."""
+        return sum(len(seen.named) for seen in self.seen if not seen.cut)
 
     def named_starts(self) -> set[float]:
         """The start times of every question the model named in a reply that was not cut."""
