@@ -27,6 +27,11 @@ CONTEXT_FIELDS = (
     "outcome",
     "error_code",
     "dropped_questions",
+    "model_windows",
+    "model_requests",
+    "input_tokens",
+    "output_tokens",
+    "questions_left_out",
 )
 FILE_ONLY = {"file_only": True}
 """Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""

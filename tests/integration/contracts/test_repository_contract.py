@@ -533,3 +533,16 @@ def test_reset_is_refused_while_a_live_lease_is_held_and_changes_nothing(
 def test_reset_of_an_unknown_interview_is_not_found(subject: Subject) -> None:
     with pytest.raises(InterviewNotFound):
         catalog(subject).reset_for_reprocess("unknown")
+
+
+def test_completion_stores_how_many_questions_a_model_limit_left_out(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.mark_completed("iv-1", "worker-a", 7, questions_left_out=3)
+    assert subject.repository.get("iv-1").questions_left_out == 3
+
+    subject.repository.claim("iv-1", "worker-b", LEASE, force=True)
+    subject.repository.mark_completed("iv-1", "worker-b", 9)
+
+    record = subject.repository.get("iv-1")
+    assert (record.question_count, record.questions_left_out) == (9, 0)

@@ -265,6 +265,7 @@ def test_a_file_of_the_first_schema_is_migrated_in_place(tmp_path: Path) -> None
         columns = {row[1] for row in connection.execute("PRAGMA table_info(interviews)")}
         version = connection.execute("SELECT version FROM schema_version").fetchone()[0]
     assert "video_path" in columns and "video_key" not in columns
+    assert "questions_left_out" in columns and old.questions_left_out is None
     assert version == REPOSITORY_SCHEMA
 
 
