@@ -37,9 +37,9 @@ def emf_document(
     Metrics: one `<stage>Duration` (seconds) per stage that ran, `Duration` (all stages),
     `AudioDuration` when the audio length is known, `Questions` and `Interviews` (1) as
     counts, and when a model was asked `ModelRequests`, `InputTokens`, `OutputTokens` and
-    `QuestionsLeftOut`. The interview id and error code ride along as plain properties, which CloudWatch
-    Logs keeps searchable without turning them into dimensions. Nothing else from the report
-    is copied, so no transcript text or answer can reach the line.
+    `QuestionsLeftOut`. The interview id and error code ride along as plain properties, which
+    CloudWatch Logs keeps searchable without turning them into dimensions. Nothing else from
+    the report is copied, so no transcript text or answer can reach the line.
     """
     values: dict[str, tuple[float, str]] = {}
     for stage in report.stages:

@@ -55,11 +55,12 @@ class BatchedAnswers:
     The batch size comes from the output budget and the answer length; a batch carries the
     transcript lines around its questions (each question's lead-in, its line and the reply up
     to the next question, capped at `context_chars`), so every line is sent about once. A
-    reply cut at the token limit splits its batch (down to single questions) and makes later
-    batches smaller; a batch whose replies stay unusable after the re-asks is split once. A
-    question whose answer cannot be had keeps the answer it came with, or is left out and
-    counted. A model that gives no usable reply for the first GIVE_UP_AFTER batches is taken
-    as broken: InvalidModelOutput.
+    reply cut at the token limit keeps the answers complete before the cut (when the adapter
+    can read them) and asks for the rest, else splits its batch (down to single questions),
+    and makes later batches smaller; a batch whose replies stay unusable after the re-asks
+    is split once. A question whose answer cannot be had keeps the answer it came with, or is
+    left out and counted. A model that gives no usable reply for the first GIVE_UP_AFTER
+    batches is taken as broken: InvalidModelOutput.
     """
 
     def __init__(
@@ -125,6 +126,10 @@ class BatchedAnswers:
             cut = isinstance(exc, ReplyCut)
             if cut:
                 run.size = max(1, min(run.size, len(batch) // 2))
+            done = self._salvage(run, batch, exc.partial if isinstance(exc, ReplyCut) else None)
+            if done:  # the answers complete before the cut are kept; ask for the rest
+                self._batch(run, batch[done:], meter, top=False)
+                return
             if len(batch) == 1 or not (cut or top):
                 logger.warning(
                     "no answers could be had for a batch", extra={"cut": cut, "size": len(batch)}
@@ -140,6 +145,20 @@ class BatchedAnswers:
         run.usable += 1
         for item, answer in zip(batch, answers, strict=True):
             run.answered[item.position] = attrs.evolve(item.question, answer=answer)
+
+    def _salvage(self, run: _Run, batch: Sequence[_Item], partial: object | None) -> int:
+        """Keep the answers complete before a cut (fewer than the batch); how many."""
+        answers = partial.get("answers") if isinstance(partial, dict) else None
+        if not isinstance(answers, list) or not 0 < len(answers) < len(batch):
+            return 0
+        try:
+            kept = AnswerCheck(len(answers), self._max_answer_chars).read({"answers": answers})
+        except ValueError:
+            return 0
+        run.usable += 1
+        for item, answer in zip(batch, kept, strict=False):
+            run.answered[item.position] = attrs.evolve(item.question, answer=answer)
+        return len(kept)
 
 
 class _Run:

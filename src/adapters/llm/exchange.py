@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
@@ -23,7 +24,13 @@ class ReplyCut(Exception):  # noqa: N818 - a signal between the engine and its a
     """A reply stopped at the output token limit: the request asked for more than fits.
 
     Never re-sent as it was: the engine asks for less (a smaller window, a smaller batch).
+    `partial` is what the reply held before the cut, when the adapter could read it (see
+    `salvage`): `{"<list name>": [the complete items]}`.
     """
+
+    def __init__(self, message: str, partial: object | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 @attrs.frozen
@@ -68,6 +75,32 @@ class ModelExchange(Protocol):
         (transient) or ConfigurationError.
         """
         ...
+
+
+_LIST_START = re.compile(r'\s*\{\s*"(\w+)"\s*:\s*\[')
+
+
+def salvage(text: str) -> dict[str, list[object]] | None:
+    """The complete items of a JSON reply `{"name": [item, item, ...` cut anywhere: the items
+    before the cut, under their list's name; None when the text does not start that way.
+
+    An item is complete only when it parses whole, so an item cut in a string is dropped.
+    """
+    match = _LIST_START.match(text)
+    if match is None:
+        return None
+    decoder = json.JSONDecoder()
+    items: list[object] = []
+    position = match.end()
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        try:
+            item, position = decoder.raw_decode(text, position)
+        except ValueError:
+            break
+        items.append(item)
+    return {match.group(1): items}
 
 
 def estimate_tokens(text: str) -> int:

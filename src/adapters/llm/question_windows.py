@@ -112,16 +112,7 @@ class WindowedQuestions:
         """The questions in the order asked. Raises InvalidModelOutput when no window gave a
         usable reply, and whatever the exchange raises besides (ReplyCut excepted)."""
         run = _Run(transcript, self._limits, self._sizing, self._exchange.max_tokens)
-        start = tops = 0
-        while start < run.plan.segments:
-            window = run.plan.window_from(start, run.target_chars)
-            self._window(run, window, meter, depth=0)
-            tops += 1
-            if tops >= GIVE_UP_AFTER and not run.usable:
-                break
-            if window.end >= run.plan.segments:
-                break
-            start = max(start + 1, window.end - run.plan.overlap(window))
+        self._span(run, Window(0, run.plan.segments), meter, depth=0, top=True)
         if run.asked and not run.usable:
             raise InvalidModelOutput(
                 f"no window of the transcript gave a usable {TOOL_NAME} reply "
@@ -143,45 +134,105 @@ class WindowedQuestions:
         )
         return merged
 
+    def _span(
+        self, run: _Run, span: Window, meter: UsageMeter | None, *, depth: int, top: bool = False
+    ) -> None:
+        """Cover the span's segments with windows of the current target size, overlapping."""
+        start = span.start
+        asked = 0
+        while start < span.end:
+            window = run.plan.window_from(start, run.target_chars)
+            window = Window(window.start, min(window.end, span.end))
+            self._window(run, window, meter, depth=depth)
+            asked += 1
+            if top and asked >= GIVE_UP_AFTER and not run.usable:
+                return
+            if window.end >= span.end:
+                return
+            start = max(start + 1, window.end - run.plan.overlap(window))
+
     def _window(self, run: _Run, window: Window, meter: UsageMeter | None, *, depth: int) -> None:
         lines = run.lines[window.start : window.end]
         if not any(lines):
             return
         run.asked += 1
         part = Transcript(run.transcript.segments[window.start : window.end])
-        first, last = part.segments[0], part.segments[-1]
         whole = window.size == run.plan.segments
         user = user_prompt(
             run.transcript if whole else part,
             delimited(lines),
-            part=None if whole else (first.start, last.end),
+            part=None if whole else (part.segments[0].start, part.segments[-1].end),
         )
         request = Request(self._system, user, self._tool)
         try:
             reply: QuestionReply = self._exchange.ask(request, self._read, reask_text, meter)
-        except (ReplyCut, InvalidModelOutput) as exc:
-            cut = isinstance(exc, ReplyCut)
-            if cut:  # later windows smaller too
-                run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
-            splits = depth < (CUT_SPLITS if cut else 1)
-            halves = run.plan.split(window) if splits else None
-            logger.warning(
-                "window reply unusable; %s",
-                "splitting the window" if halves else "skipping the window",
-                extra={"segments": window.size, "cut": cut, "first_segment": window.start},
-            )
-            if halves is None:
-                run.skipped += 1
-                run.left_out += 1  # at least the question that did not fit
-                return
-            for half in halves:
-                self._window(run, half, meter, depth=depth + 1)
-            return
-        run.usable += 1
-        if reply.left_out:
-            run.left_out += reply.left_out
+        except ReplyCut as cut:
             run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
-        run.found.append((first.start, extracted_questions(reply.items, part)))
+            salvaged = self._salvaged(cut.partial)
+            if salvaged is None or not self._keep(run, window, part, salvaged, meter, depth):
+                self._split(run, window, meter, depth, cut=True)
+            return
+        except InvalidModelOutput:
+            self._split(run, window, meter, depth, cut=False)
+            return
+        if not self._keep(run, window, part, reply, meter, depth, whole_reply=True):
+            run.left_out += reply.left_out  # the question cap, with no way past it
+            run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
+
+    def _salvaged(self, partial: object | None) -> QuestionReply | None:
+        """The questions complete before a cut, when the adapter could read them."""
+        if partial is None:
+            return None
+        try:
+            reply = self._read(partial)
+        except ValueError:
+            return None
+        return reply if reply.items else None
+
+    def _keep(
+        self,
+        run: _Run,
+        window: Window,
+        part: Transcript,
+        reply: QuestionReply,
+        meter: UsageMeter | None,
+        depth: int,
+        *,
+        whole_reply: bool = False,
+    ) -> bool:
+        """Keep the reply's questions; when the reply stopped short of the window's end (a
+        cut, or the question cap), ask for the rest of the window from the segment of its
+        last question on. False when nothing past that point can be asked for."""
+        questions = extracted_questions(reply.items, part)
+        run.usable += 1
+        run.found.append((part.segments[0].start, questions))
+        if whole_reply and not reply.left_out:
+            return True
+        rest = run.rest_of(window, questions)
+        if rest is None:
+            return whole_reply and not reply.left_out
+        logger.info(
+            "reply stopped short of its window; asking for the rest",
+            extra={"segments": rest.size, "first_segment": rest.start},
+        )
+        self._span(run, rest, meter, depth=depth)
+        return True
+
+    def _split(
+        self, run: _Run, window: Window, meter: UsageMeter | None, depth: int, *, cut: bool
+    ) -> None:
+        halves = run.plan.split(window) if depth < (CUT_SPLITS if cut else 1) else None
+        logger.warning(
+            "window reply unusable; %s",
+            "splitting the window" if halves else "skipping the window",
+            extra={"segments": window.size, "cut": cut, "first_segment": window.start},
+        )
+        if halves is None:
+            run.skipped += 1
+            run.left_out += 1  # at least the question that did not fit
+            return
+        for half in halves:
+            self._window(run, half, meter, depth=depth + 1)
 
 
 class _Run:
@@ -197,3 +248,15 @@ class _Run:
         self.target_chars = min(planned, limits.max_window_chars)
         self.found: list[tuple[float, list[ExtractedQuestion]]] = []
         self.asked = self.usable = self.skipped = self.left_out = 0
+
+    def rest_of(self, window: Window, questions: list[ExtractedQuestion]) -> Window | None:
+        """The window from the segment where its last timed question starts, when that is
+        past the window's first segment; else None."""
+        starts = [q.start_time for q in questions if q.start_time is not None]
+        if not starts:
+            return None
+        last = max(starts)
+        index = window.start
+        while index + 1 < window.end and self.transcript.segments[index + 1].start <= last:
+            index += 1
+        return Window(index, window.end) if index > window.start else None

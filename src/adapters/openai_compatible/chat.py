@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import attrs
 import openai
 
-from adapters.llm.exchange import ReplyCut, Request, Tool, estimate_tokens, request_tokens
+from adapters.llm.exchange import (
+    ReplyCut,
+    Request,
+    Tool,
+    estimate_tokens,
+    request_tokens,
+    salvage,
+)
 from adapters.openai_compatible.errors import translate
 from interview_core.errors import InvalidModelOutput, ModelRefused
 
@@ -172,16 +179,16 @@ class StructuredChat:
         choice = completion.choices[0]
         if choice.finish_reason == "content_filter":
             raise ModelRefused(f"model {self._settings.model} stopped: the content was filtered")
-        if choice.finish_reason == "length":
-            raise ReplyCut(f"model {self._settings.model} reached max_tokens")
         message = choice.message
         if self._settings.structured_output is StructuredOutput.TOOL:
             calls = [arguments for name, arguments in _function_calls(message) if name == tool.name]
-            if not calls:
+            if not calls and choice.finish_reason != "length":
                 raise ValueError(f"the reply did not call the {tool.name} tool")
-            text = calls[0]
+            text = calls[0] if calls else ""
         else:
             text = message.content or ""
+        if choice.finish_reason == "length":  # what came before the cut is still usable
+            raise ReplyCut(f"model {self._settings.model} reached max_tokens", salvage(text))
         try:
             return json.loads(text)
         except (TypeError, ValueError):

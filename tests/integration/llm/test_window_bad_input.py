@@ -41,7 +41,7 @@ class Rig:
     fake: Any
     max_tokens: int = 4096
 
-    def models(self, *, suggester: bool = True) -> tuple[Any, Any]:
+    def models(self, *, suggester: bool = True, answer_chars: int = 600) -> tuple[Any, Any]:
         answers = None if suggester else 600
         if self.kind == "openai":
             client = openai_client(
@@ -49,11 +49,14 @@ class Rig:
             )
             chat = ChatSettings("window-model", max_tokens=self.max_tokens)
             extractor: Any = OpenAIQuestionExtractor(client, chat, answer_chars=answers)
-            return extractor, OpenAIAnswerSuggester(client, chat) if suggester else None
+            answerer: Any = OpenAIAnswerSuggester(client, chat, max_answer_chars=answer_chars)
+            return extractor, answerer if suggester else None
         extractor = BedrockQuestionExtractor(
             self.fake, "model-x", max_tokens=self.max_tokens, answer_chars=answers
         )
-        answerer = BedrockAnswerSuggester(self.fake, "model-x", max_tokens=self.max_tokens)
+        answerer = BedrockAnswerSuggester(
+            self.fake, "model-x", max_tokens=self.max_tokens, max_answer_chars=answer_chars
+        )
         return extractor, answerer if suggester else None
 
     def throttle_next(self, retry_after: str | None) -> None:
@@ -64,9 +67,14 @@ class Rig:
             self.fake.fail_next("ThrottlingException", 429, headers)
 
     def process(
-        self, transcript: Transcript, *, suggester: bool = True, final: bool = True
+        self,
+        transcript: Transcript,
+        *,
+        suggester: bool = True,
+        final: bool = True,
+        answer_chars: int = 600,
     ) -> tuple[ProcessingReport, InMemoryInterviewRepository]:
-        extractor, answerer = self.models(suggester=suggester)
+        extractor, answerer = self.models(suggester=suggester, answer_chars=answer_chars)
         repository = InMemoryInterviewRepository(clock=SystemClock())
         repository.add(Interview(id=INTERVIEW, video_path=f"videos/{INTERVIEW}.mp4"))
         use_case = ProcessInterview(
@@ -171,6 +179,21 @@ def test_a_reply_cut_in_the_middle_of_a_string_splits_the_window(rig: Rig) -> No
     _requests_differ(rig.model)
     assert sorted(_stored_once(repository)) == sorted(question_starts(transcript))  # type: ignore[type-var]
     assert report.model_usage.requests == len(rig.model.seen)
+    assert report.model_usage.questions_left_out == 0
+
+
+def test_an_answer_reply_cut_at_the_limit_loses_no_answer(rig: Rig) -> None:
+    transcript = four_hour_interview(60, seconds=60 * 72)
+
+    # 40-character answers are planned, so a batch holds ~100 questions; the model writes 300
+    report, repository = rig.process(transcript, answer_chars=40)
+
+    answers = [seen for seen in rig.model.seen if seen.tool == "record_answers"]
+    assert any(seen.cut for seen in answers), "no answer reply was cut"
+    assert report.outcome is Outcome.COMPLETED
+    _requests_differ(rig.model)
+    assert len(_stored_once(repository)) == 60
+    assert all(len(q.answer) <= 40 for q in repository.list_questions(INTERVIEW))
     assert report.model_usage.questions_left_out == 0
 
 

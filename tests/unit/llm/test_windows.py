@@ -1,10 +1,12 @@
-"""Windows of a transcript: sizes, overlaps and splits. Pure, no I/O."""
+"""Windows of a transcript: sizes, overlaps and splits, and what a cut reply held. Pure."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.llm.exchange import salvage
 from adapters.llm.windows import MAX_OVERLAP_SEGMENTS, MAX_OVERLAP_SHARE, Window, WindowPlan
 
 
@@ -61,3 +63,26 @@ def test_planned_windows_cover_every_segment_and_cost_little_more_than_the_trans
     total = plan.chars(Window(0, len(lengths)))
     overlap_allowance = sum(min(plan.chars(w) * MAX_OVERLAP_SHARE, 300) for w in windows)
     assert sent <= total + overlap_allowance
+
+
+@pytest.mark.parametrize(
+    ("text", "salvaged"),
+    [
+        (
+            '{"questions": [{"question": "Why?"}, {"question": "How',
+            {"questions": [{"question": "Why?"}]},
+        ),
+        (
+            '{"answers": ["I led it.", "I tested it.", "I wro',
+            {"answers": ["I led it.", "I tested it."]},
+        ),
+        ('{"answers": [', {"answers": []}),
+        ('{"answers": ["a", "b"]}', {"answers": ["a", "b"]}),
+        ("I cannot help with that", None),
+        ("", None),
+    ],
+)
+def test_a_cut_reply_gives_back_its_complete_items(
+    text: str, salvaged: dict[str, list[object]] | None
+) -> None:
+    assert salvage(text) == salvaged
