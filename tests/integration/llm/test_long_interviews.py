@@ -40,7 +40,8 @@ TRANSCRIPTS: dict[str, Callable[[], Transcript]] = {
     "real_101_minutes": real_interviews_joined,
 }
 
-Models = tuple[QuestionExtractor, AnswerSuggester, WindowModel]
+Models = tuple[QuestionExtractor, AnswerSuggester | None, WindowModel]
+SUGGESTER = {"with_a_suggester": True, "extractor_answers": False}
 
 
 @pytest.fixture
@@ -49,20 +50,23 @@ def server() -> Iterator[TokenLimitedServer]:
         yield running
 
 
-def _openai(server: TokenLimitedServer) -> Models:
+def _openai(server: TokenLimitedServer, suggester: bool) -> Models:
     client = openai_client(
         base_url=server.base_url, api_key=None, timeout_seconds=30, max_retries=0
     )
     chat = ChatSettings("window-model", max_tokens=MAX_TOKENS)
-    extractor = OpenAIQuestionExtractor(client, chat, answer_chars=None)
-    return extractor, OpenAIAnswerSuggester(client, chat), server.model
+    extractor = OpenAIQuestionExtractor(client, chat, answer_chars=None if suggester else 600)
+    answerer = OpenAIAnswerSuggester(client, chat) if suggester else None
+    return extractor, answerer, server.model
 
 
-def _bedrock() -> Models:
+def _bedrock(suggester: bool) -> Models:
     stub: Any = ConverseStub()
-    extractor = BedrockQuestionExtractor(stub, "model-x", max_tokens=MAX_TOKENS, answer_chars=None)
-    suggester = BedrockAnswerSuggester(stub, "model-x", max_tokens=MAX_TOKENS)
-    return extractor, suggester, stub.model
+    extractor = BedrockQuestionExtractor(
+        stub, "model-x", max_tokens=MAX_TOKENS, answer_chars=None if suggester else 600
+    )
+    answerer = BedrockAnswerSuggester(stub, "model-x", max_tokens=MAX_TOKENS) if suggester else None
+    return extractor, answerer, stub.model
 
 
 def _process(transcript: Transcript, models: Models) -> tuple[ProcessingReport, Any]:
@@ -119,13 +123,15 @@ def _check(transcript: Transcript, models: Models, label: str) -> None:
     )
 
 
+@pytest.mark.parametrize("answers", sorted(SUGGESTER))
 @pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
 def test_a_long_interview_completes_through_the_openai_compatible_adapters(
-    server: TokenLimitedServer, name: str
+    server: TokenLimitedServer, name: str, answers: str
 ) -> None:
-    _check(TRANSCRIPTS[name](), _openai(server), f"openai {name}")
+    _check(TRANSCRIPTS[name](), _openai(server, SUGGESTER[answers]), f"openai {name} {answers}")
 
 
+@pytest.mark.parametrize("answers", sorted(SUGGESTER))
 @pytest.mark.parametrize("name", sorted(TRANSCRIPTS))
-def test_a_long_interview_completes_through_the_bedrock_adapters(name: str) -> None:
-    _check(TRANSCRIPTS[name](), _bedrock(), f"bedrock {name}")
+def test_a_long_interview_completes_through_the_bedrock_adapters(name: str, answers: str) -> None:
+    _check(TRANSCRIPTS[name](), _bedrock(SUGGESTER[answers]), f"bedrock {name} {answers}")
