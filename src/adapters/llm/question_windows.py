@@ -78,11 +78,14 @@ class WindowedQuestions:
     Windows are sized from the model's output budget (WindowSizing) and overlap by a few
     segments (WindowPlan), so a question at a window's end is whole in the next; questions
     named in two windows are kept once (merge_windows). A reply cut at the token limit is
-    never asked again: its window is split in two and later windows are made smaller, down
-    to an eighth of the window (CUT_SPLITS). A window whose replies stay unusable
-    after the re-asks is split once. A window that cannot be split further is skipped and
-    counted; questions from other windows are always kept. A model that gives no usable
-    reply for the first GIVE_UP_AFTER windows is taken as broken: InvalidModelOutput.
+    never asked again, and later windows are made smaller: the questions complete before
+    the cut are kept when the adapter can read them, and the rest of the window is asked
+    for from the last of them on; otherwise the window is split in two, down to an eighth
+    (CUT_SPLITS). A reply that reaches the question cap is continued the same way. A window
+    whose replies stay unusable after the re-asks is split once. A window that cannot be
+    split further is skipped and counted; questions from other windows are always kept. A
+    model that gives no usable reply for the first GIVE_UP_AFTER windows is taken as
+    broken: InvalidModelOutput.
     """
 
     def __init__(

@@ -322,6 +322,7 @@ def test_completion_by_the_owner_only(subject: Subject) -> None:
         state=InterviewState.COMPLETED,
         attempts=1,
         question_count=3,
+        questions_left_out=0,
         created_at=START,
         updated_at=START + timedelta(seconds=2),
     )
