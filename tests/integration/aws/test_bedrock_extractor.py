@@ -34,6 +34,7 @@ from interview_core.errors import (
     ModelRefused,
 )
 from interview_core.report import StageTimer
+from interview_core.usage import UsageMeter
 from tests.provider_errors import offline_client, raises_core_error
 from tests.provider_errors import stubbed as stubbed_client
 
@@ -318,9 +319,11 @@ def test_an_oversized_reply_is_capped_in_count_and_length(
     many[0] = {**many[0], "answer": huge, "context": huge, "quote": huge}
     stubber.add_response("converse", capture.fit(_tool_reply(real_fixtures, {"questions": many})))
 
-    questions = BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT)
+    meter = UsageMeter()
+    questions = BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT, meter=meter)
 
     assert len(questions) == 50
+    assert meter.usage.questions_left_out == 450  # said, not silent
     assert {q.question for q in questions} == {f"Question {n}?" for n in range(50)}
     longest = max(questions, key=lambda q: len(q.answer))
     assert longest.answer == "A" * 2000
