@@ -567,3 +567,33 @@ def test_service_errors_over_http_become_core_errors(
 
     with pytest.raises(error, match=f"{code} from the endpoint"):
         BedrockQuestionExtractor(http_client, MODEL).extract(TRANSCRIPT)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "headers", "throttled", "wait"),
+    [
+        ("ThrottlingException", 429, {"retry-after": "12"}, True, 12.0),
+        ("ThrottlingException", 429, {}, True, None),
+        ("ServiceQuotaExceededException", 400, {}, True, None),
+        ("ModelNotReadyException", 429, {"retry-after": "5"}, False, None),
+        ("ServiceUnavailableException", 503, {}, False, None),
+    ],
+)
+def test_throttling_and_quotas_are_marked_throttled_with_the_wait_asked_for(
+    stubbed: tuple[Any, Stubber, Capture],
+    code: str,
+    status: int,
+    headers: dict[str, str],
+    throttled: bool,
+    wait: float | None,
+) -> None:
+    client, stubber, _ = stubbed
+    stubber.add_client_error(
+        "converse", code, f"{code}: slow down", http_status_code=status,
+        response_meta={"HTTPHeaders": headers},
+    )  # fmt: skip
+
+    with pytest.raises(ExtractionUnavailable) as raised:
+        BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT)
+
+    assert (raised.value.throttled, raised.value.retry_after_seconds) == (throttled, wait)

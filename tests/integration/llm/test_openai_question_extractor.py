@@ -302,3 +302,28 @@ def test_a_read_timeout_is_transient(server: ReplayServer, transcript: Transcrip
 def test_a_refused_connection_is_transient(transcript: Transcript) -> None:
     with pytest.raises(ExtractionUnavailable, match="cannot be reached"):
         _extractor(refused_url()).extract(transcript)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "throttled", "wait"),
+    [
+        (429, {"retry-after": "9"}, True, 9.0),
+        (429, {"retry-after-ms": "2500"}, True, 2.5),
+        (429, {}, True, None),
+        (503, {"retry-after": "9"}, False, None),
+    ],
+)
+def test_a_429_is_throttled_with_the_wait_the_server_asked_for(
+    server: ReplayServer,
+    transcript: Transcript,
+    status: int,
+    headers: dict[str, str],
+    throttled: bool,
+    wait: float | None,
+) -> None:
+    server.queue(Reply(reply_body("openai_error_429"), status=status, headers=headers))
+
+    with pytest.raises(ExtractionUnavailable) as raised:
+        _extractor(server.base_url, retries=0).extract(transcript)
+
+    assert (raised.value.throttled, raised.value.retry_after_seconds) == (throttled, wait)
