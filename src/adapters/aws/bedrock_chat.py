@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.aws.bedrock_errors import REFUSED_STOPS, converse_error
-from adapters.llm.exchange import ReplyCut, estimate_tokens, request_tokens
+from adapters.llm.exchange import ReplyCut, Request, estimate_tokens, request_tokens
 from interview_core.errors import InvalidModelOutput, ModelRefused
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
-    from adapters.llm.exchange import Request
     from interview_core.usage import UsageMeter
 
 logger = logging.getLogger(__name__)
@@ -109,10 +108,8 @@ class ConverseChat:
         except (ClientError, BotoCoreError) as exc:
             raise converse_error(exc, self._model_id) from exc
         usage = response.get("usage") or {}
-        sent = json.dumps(messages, default=str)
-        input_tokens = usage.get("inputTokens") or request_tokens(
-            type(request)(request.system, sent, tool)
-        )
+        sent = Request(request.system, json.dumps(messages, default=str), tool)
+        input_tokens = usage.get("inputTokens") or request_tokens(sent)
         output_tokens = usage.get("outputTokens") or estimate_tokens(
             json.dumps(response.get("output", {}), default=str)
         )

@@ -23,6 +23,7 @@ from interview_core.errors import (
     ModelRefused,
 )
 from interview_core.report import StageTimer
+from interview_core.usage import UsageMeter
 from tests.integration.llm.replay_server import (
     ReplayServer,
     Reply,
@@ -327,3 +328,26 @@ def test_a_429_is_throttled_with_the_wait_the_server_asked_for(
         _extractor(server.base_url, retries=0).extract(transcript)
 
     assert (raised.value.throttled, raised.value.retry_after_seconds) == (throttled, wait)
+
+
+@pytest.mark.parametrize("reported", [True, False])
+def test_tokens_are_the_servers_counts_else_estimates(
+    server: ReplayServer, transcript: Transcript, reported: bool
+) -> None:
+    body = with_arguments("openai_tool_call", {"questions": ASKED})
+    body["usage"] = {"prompt_tokens": 1234, "completion_tokens": 56, "total_tokens": 1290}
+    if not reported:
+        del body["usage"]
+    server.queue(Reply(body))
+    meter = UsageMeter()
+
+    _extractor(server.base_url).extract(transcript, meter=meter)
+
+    usage = meter.usage
+    assert (usage.windows, usage.requests) == (1, 1)
+    if reported:
+        assert (usage.input_tokens, usage.output_tokens) == (1234, 56)
+    else:  # about four characters a token of what was sent and received
+        sent = sum(len(m["content"]) for m in server.requests[0]["messages"])
+        assert sent / 4 < usage.input_tokens < sent / 2
+        assert 50 < usage.output_tokens < 400
