@@ -59,8 +59,10 @@ class MediaAnalysis:
         job_id: str,
         timer: StageTimer,
         listener: ProgressListener | None = None,
+        meter: UsageMeter | None = None,
     ) -> Analysis:
-        """Analyse `video`, timing each stage on `timer`; core errors propagate."""
+        """Analyse `video`, timing each stage on `timer` and the models' usage on `meter`;
+        core errors propagate."""
         progress: ProgressCallback | None = (
             listener.transcription_advanced if listener is not None else None
         )
@@ -72,7 +74,9 @@ class MediaAnalysis:
             with timer.stage("transcribe"):
                 transcript = self._transcriber.transcribe(audio, job_id=job_id, progress=progress)
         _announce(listener, "extract_questions")
-        return self._questions.run(transcript, audio.duration, timer=timer, listener=listener)
+        return self._questions.run(
+            transcript, audio.duration, timer=timer, listener=listener, meter=meter
+        )
 
 
 class QuestionStages:
@@ -91,10 +95,13 @@ class QuestionStages:
         *,
         timer: StageTimer,
         listener: ProgressListener | None = None,
+        meter: UsageMeter | None = None,
     ) -> Analysis:
         """Extract (stage extract_questions), ground, and suggest answers (stage
-        suggest_answers, when a suggester is set and questions were found)."""
-        meter = UsageMeter()
+        suggest_answers, when a suggester is set and questions were found). The models'
+        usage is recorded on `meter` (a fresh one when None), so that it is known also when
+        a stage raises, and returned in the Analysis."""
+        meter = meter if meter is not None else UsageMeter()
         with timer.stage("extract_questions"):
             found = self._question_extractor.extract(transcript, meter=meter)
             grounded = ground_questions(found, transcript)

@@ -24,7 +24,7 @@ from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 from interview_core.state import InterviewState
-from interview_core.usage import ModelUsage
+from interview_core.usage import UsageMeter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -138,7 +138,7 @@ class ProcessInterview:
                     interview_id,
                     lease_owner,
                     run.question_count,
-                    questions_left_out=run.usage.questions_left_out,
+                    questions_left_out=run.meter.usage.questions_left_out,
                 )
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
@@ -171,7 +171,6 @@ class ProcessInterview:
         run.segment_count = len(analysis.transcript.segments)
         run.audio_seconds = analysis.audio_seconds
         run.dropped_count = analysis.dropped_count
-        run.usage = analysis.usage
         questions = build_questions(interview.id, analysis.extracted, user_id=interview.user_id)
         with run.timer.stage("store"):
             # A fence: renewing the lease fails with LeaseLost, and nothing is written, if
@@ -184,7 +183,7 @@ class ProcessInterview:
         with ExitStack() as video_scope:
             with run.timer.stage("fetch"):
                 video = video_scope.enter_context(self._video_store.fetch(interview.video_path))
-            return self._analysis.run(video, job_id=interview.id, timer=run.timer)
+            return self._analysis.run(video, job_id=interview.id, timer=run.timer, meter=run.meter)
 
     def _analyse_in_place(self, interview: Interview, run: _Run) -> Analysis | None:
         if self._in_place is None:
@@ -195,7 +194,9 @@ class ProcessInterview:
             )
         if transcript is None:
             return None
-        return self._questions.run(transcript, transcript.duration, timer=run.timer)
+        return self._questions.run(
+            transcript, transcript.duration, timer=run.timer, meter=run.meter
+        )
 
     def _settle_failure(
         self, run: _Run, owner: str, exc: Exception, *, final_attempt: bool
@@ -246,7 +247,7 @@ class _Run:
         self.segment_count = 0
         self.audio_seconds: float | None = None
         self.dropped_count = 0
-        self.usage = ModelUsage()
+        self.meter = UsageMeter()  # the models' usage, also of an attempt that failed
         self.settle_error: ErrorInfo | None = None
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
@@ -261,7 +262,7 @@ class _Run:
             error=_error_info(error) if error is not None else None,
             dropped_question_count=self.dropped_count,
             settle_error=self.settle_error,
-            model_usage=self.usage,
+            model_usage=self.meter.usage,
             lease_remaining_seconds=error.remaining_seconds
             if isinstance(error, LeaseHeld)
             else None,

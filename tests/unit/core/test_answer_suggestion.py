@@ -128,3 +128,23 @@ def test_model_usage_reaches_the_report_and_questions_left_out_the_record() -> N
     assert report.model_usage == extractor.usage and report.questions_left_out == 2
     assert repository.get("i-1").questions_left_out == 2
     assert video.report.model_usage == extractor.usage
+
+
+def test_an_attempt_that_fails_after_extraction_still_reports_what_the_models_spent() -> None:
+    extractor = SpyQuestionExtractor(sample_questions(2))
+    extractor.usage = ModelUsage(windows=2, requests=2, input_tokens=500, output_tokens=90)
+    repository = InMemoryInterviewRepository(clock=SystemClock())
+    repository.add(Interview(id="i-1", video_path="videos/i-1.mp4"))
+    use_case = ProcessInterview(
+        repository,
+        SpyVideoStore(),
+        SpyAudioExtractor(),
+        SpyTranscriber(),
+        extractor,
+        answer_suggester=SpySuggester(ExtractionUnavailable("throttled", throttled=True)),
+    )
+
+    report = use_case.execute("i-1", final_attempt=False)
+
+    assert report.outcome is Outcome.RETRY
+    assert report.model_usage == extractor.usage
