@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -13,11 +12,8 @@ if TYPE_CHECKING:
 
     from interview_core.entities import Segment, Transcript
 
-logger = logging.getLogger(__name__)
-
 OPEN_TAG = "<transcript>"
 CLOSE_TAG = "</transcript>"
-TRUNCATION_NOTE = "[the rest of the transcript is omitted: it exceeds the length limit]"
 
 _SYSTEM_PROMPT = f"""\
 You help candidates prepare for job interviews. You read the transcript of a recorded \
@@ -82,26 +78,6 @@ def segment_line(segment: Segment) -> str:
 def delimited(lines: Sequence[str]) -> str:
     """Lines between the transcript tags, blank ones left out."""
     return "\n".join([OPEN_TAG, *(line for line in lines if line), CLOSE_TAG])
-
-
-def render_transcript(transcript: Transcript, max_chars: int) -> str:
-    """The transcript as delimited data: one `segment_line` per segment.
-
-    Lines after `max_chars` characters are left out and a note says so.
-    """
-    lines: list[str] = []
-    used = 0
-    for segment in transcript.segments:
-        line = segment_line(segment)
-        if not line:
-            continue
-        if used + len(line) + 1 > max_chars:
-            logger.warning("transcript cut to the prompt length limit", extra={"limit": max_chars})
-            lines.append(TRUNCATION_NOTE)
-            break
-        lines.append(line)
-        used += len(line) + 1
-    return delimited(lines)
 
 
 def user_prompt(
