@@ -24,7 +24,11 @@ from interview_core.process_interview import ProcessInterview
 from interview_core.report import Outcome, ProcessingReport
 from interview_core.state import InterviewState
 from tests.integration.llm.converse_stub import ConverseStub
-from tests.integration.llm.long_interviews import four_hour_interview, question_starts
+from tests.integration.llm.long_interviews import (
+    four_hour_interview,
+    question_starts,
+    transcript_chars,
+)
 from tests.integration.llm.token_limited_server import TokenLimitedServer
 from tests.integration.llm.window_model import WindowModel
 from tests.unit.fakes import SpyAudioExtractor, SpyTranscriber, SpyVideoStore
@@ -180,6 +184,11 @@ def test_a_reply_cut_in_the_middle_of_a_string_splits_the_window(rig: Rig) -> No
     assert sorted(_stored_once(repository)) == sorted(question_starts(transcript))  # type: ignore[type-var]
     assert report.model_usage.requests == len(rig.model.seen)
     assert report.model_usage.questions_left_out == 0
+    sent = rig.model.sent_transcript_chars() / transcript_chars(transcript)
+    print(  # with `pytest -s`
+        f"\n{rig.kind} quiz: {len(cut)} replies cut, {report.model_usage}, "
+        f"transcript sent {sent:.2f}x"
+    )
 
 
 def test_an_answer_reply_cut_at_the_limit_loses_no_answer(rig: Rig) -> None:
