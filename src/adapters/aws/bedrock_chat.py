@@ -1,5 +1,4 @@
-"""One structured Converse exchange: a forced tool call, re-asked until the reply passes its
-check; a reply stopped at maxTokens is handed back, not re-sent."""
+"""One structured Converse exchange: a forced tool call, re-asked until its reply passes."""
 
 from __future__ import annotations
 

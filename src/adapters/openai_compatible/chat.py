@@ -1,5 +1,4 @@
-"""One structured Chat Completions exchange: a forced tool call or a JSON schema, re-asked
-until the reply passes its check; a reply cut at the token limit is handed back, not re-sent."""
+"""One structured Chat Completions exchange: a forced tool call or a JSON schema, re-asked."""
 
 from __future__ import annotations
 
