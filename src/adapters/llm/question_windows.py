@@ -22,11 +22,12 @@ from adapters.llm.question_schema import TOOL_DESCRIPTION, TOOL_NAME, read_quest
 from adapters.llm.windows import Window, WindowPlan
 from interview_core.entities import Transcript
 from interview_core.errors import InvalidModelOutput
+from interview_core.sentences import split_sentences
 
 if TYPE_CHECKING:
     from adapters.llm.exchange import ModelExchange
     from adapters.llm.question_schema import QuestionReply
-    from interview_core.entities import ExtractedQuestion
+    from interview_core.entities import ExtractedQuestion, Segment
     from interview_core.usage import UsageMeter
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 CUT_SPLITS = 3
 """A window whose replies are cut is split at most this many times over (down to an eighth);
 one whose replies are unusable otherwise, once."""
+LONGEST_SEGMENT_SHARE = 0.25
+"""Segments longer than this share of a window are shown as their sentences."""
 GIVE_UP_AFTER = 2
 """Windows in a row, from the start, without one usable reply after which the model is
 taken as broken."""
@@ -244,11 +247,11 @@ class _Run:
     def __init__(
         self, transcript: Transcript, limits: QuestionLimits, sizing: WindowSizing, budget: int
     ) -> None:
-        self.transcript = transcript
-        self.lines = [segment_line(segment) for segment in transcript.segments]
-        self.plan = WindowPlan(self.lines)
         planned = sizing.window_chars(budget, limits.answer_chars, limits.max_questions)
         self.target_chars = min(planned, limits.max_window_chars)
+        self.transcript = _finer(transcript, int(self.target_chars * LONGEST_SEGMENT_SHARE))
+        self.lines = [segment_line(segment) for segment in self.transcript.segments]
+        self.plan = WindowPlan(self.lines)
         self.found: list[tuple[float, list[ExtractedQuestion]]] = []
         self.asked = self.usable = self.skipped = self.left_out = 0
 
@@ -263,3 +266,17 @@ class _Run:
         while index + 1 < window.end and self.transcript.segments[index + 1].start <= last:
             index += 1
         return Window(index, window.end) if index > window.start else None
+
+
+def _finer(transcript: Transcript, longest: int) -> Transcript:
+    """The transcript with every segment whose line is longer than `longest` characters cut
+    into its sentences, so that windows can be cut, overlapped and split between them."""
+    if all(len(segment_line(segment)) <= longest for segment in transcript.segments):
+        return transcript
+    segments: list[Segment] = []
+    for segment in transcript.segments:
+        if len(segment_line(segment)) <= longest:
+            segments.append(segment)
+        else:
+            segments.extend(split_sentences(Transcript((segment,))).segments)
+    return Transcript(tuple(segments), transcript.language, transcript.duration)

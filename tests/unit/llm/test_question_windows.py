@@ -146,3 +146,16 @@ def test_a_reply_at_the_question_cap_is_continued_so_nothing_is_left_out() -> No
     assert [q.start_time for q in questions] == [n * 50.0 for n in range(40)]
     assert meter.usage.questions_left_out == 0
     assert len(model.users) == len(set(model.users))
+
+
+def test_a_segment_too_long_for_a_window_is_shown_as_its_sentences() -> None:
+    monologue = " ".join(f"What did you learn from project {n}?" for n in range(200))
+    transcript = Transcript((Segment(monologue, 0.0, 1000.0),), "en", 1000.0)
+    model = ScriptedModel()
+    meter = UsageMeter()
+
+    questions = _engine(model).extract(transcript, meter)
+
+    assert len(questions) == 200 == len({q.start_time for q in questions})
+    assert questions[-1].question == "What did you learn from project 199?"
+    assert meter.usage.questions_left_out == 0 and len(model.users) > 1
