@@ -33,6 +33,10 @@ ANSWER_OVERHEAD_TOKENS = 12
 """Output tokens an answer costs besides its text: quotes, commas, escapes."""
 FILL = 0.6
 """The share of the output budget a batch's reply is planned to use."""
+CUT_SPLITS = 2
+"""A batch whose replies are cut is split at most this many times over; one whose replies
+are unusable otherwise, once. Later batches shrink to a quarter of the planned size at most,
+so a model that never stops talking costs a bounded number of requests."""
 GIVE_UP_AFTER = 2
 """Batches in a row, from the start, without one usable reply after which the model is
 taken as broken."""
@@ -56,8 +60,8 @@ class BatchedAnswers:
     transcript lines around its questions (each question's lead-in, its line and the reply up
     to the next question, capped at `context_chars`), so every line is sent about once. A
     reply cut at the token limit keeps the answers complete before the cut (when the adapter
-    can read them) and asks for the rest, else splits its batch (down to single questions),
-    and makes later batches smaller; a batch whose replies stay unusable after the re-asks
+    can read them) and asks for the rest, else splits its batch (CUT_SPLITS), and makes
+    later batches smaller; a batch whose replies stay unusable after the re-asks
     is split once. A question whose answer cannot be had keeps the answer it came with, or is
     left out and counted. A model that gives no usable reply for the first GIVE_UP_AFTER
     batches is taken as broken: InvalidModelOutput.
@@ -91,7 +95,7 @@ class BatchedAnswers:
         start = tops = 0
         while start < len(run.items):
             batch = run.items[start : start + run.size]
-            self._batch(run, batch, meter, top=True)
+            self._batch(run, batch, meter, depth=0)
             start += len(batch)
             tops += 1
             if tops >= GIVE_UP_AFTER and not run.usable:
@@ -110,7 +114,7 @@ class BatchedAnswers:
         return kept
 
     def _batch(
-        self, run: _Run, batch: Sequence[_Item], meter: UsageMeter | None, *, top: bool
+        self, run: _Run, batch: Sequence[_Item], meter: UsageMeter | None, *, depth: int
     ) -> None:
         run.asked += 1
         check = AnswerCheck(len(batch), self._max_answer_chars)
@@ -125,12 +129,12 @@ class BatchedAnswers:
         except (ReplyCut, InvalidModelOutput) as exc:
             cut = isinstance(exc, ReplyCut)
             if cut:
-                run.size = max(1, min(run.size, len(batch) // 2))
+                run.size = max(run.smallest, min(run.size, len(batch) // 2))
             done = self._salvage(run, batch, exc.partial if isinstance(exc, ReplyCut) else None)
             if done:  # the answers complete before the cut are kept; ask for the rest
-                self._batch(run, batch[done:], meter, top=False)
+                self._batch(run, batch[done:], meter, depth=depth)
                 return
-            if len(batch) == 1 or not (cut or top):
+            if len(batch) == 1 or depth >= (CUT_SPLITS if cut else 1):
                 logger.warning(
                     "no answers could be had for a batch", extra={"cut": cut, "size": len(batch)}
                 )
@@ -139,8 +143,8 @@ class BatchedAnswers:
                         run.answered[item.position] = item.question
                 return
             middle = len(batch) // 2
-            self._batch(run, batch[:middle], meter, top=False)
-            self._batch(run, batch[middle:], meter, top=False)
+            self._batch(run, batch[:middle], meter, depth=depth + 1)
+            self._batch(run, batch[middle:], meter, depth=depth + 1)
             return
         run.usable += 1
         for item, answer in zip(batch, answers, strict=True):
@@ -169,6 +173,7 @@ class _Run:
     ) -> None:
         self.items = [_Item(n, q) for n, q in enumerate(questions)]
         self.size = size
+        self.smallest = max(1, size // 4)
         self.asked = self.usable = 0
         self.answered: dict[int, ExtractedQuestion] = {}
         self._segments = transcript.segments

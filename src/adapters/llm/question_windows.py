@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CUT_SPLITS = 3
-"""A window whose replies are cut is split at most this many times over (down to an eighth);
-one whose replies are unusable otherwise, once."""
+CUT_SPLITS = 2
+"""A window whose replies are cut is split at most this many times over (down to a quarter);
+one whose replies are unusable otherwise, once. Later windows shrink to a quarter of the
+planned size at most, so a model that never stops talking costs a bounded number of
+requests."""
 LONGEST_SEGMENT_SHARE = 0.25
 """Segments longer than this share of a window are shown as their sentences."""
 GIVE_UP_AFTER = 2
@@ -83,7 +85,7 @@ class WindowedQuestions:
     named in two windows are kept once (merge_windows). A reply cut at the token limit is
     never asked again, and later windows are made smaller: the questions complete before
     the cut are kept when the adapter can read them, and the rest of the window is asked
-    for from the last of them on; otherwise the window is split in two, down to an eighth
+    for from the last of them on; otherwise the window is split in two, down to a quarter
     (CUT_SPLITS). A reply that reaches the question cap is continued the same way. A window
     whose replies stay unusable after the re-asks is split once. A window that cannot be
     split further is skipped and counted; questions from other windows are always kept. A
@@ -173,7 +175,7 @@ class WindowedQuestions:
         try:
             reply: QuestionReply = self._exchange.ask(request, self._read, reask_text, meter)
         except ReplyCut as cut:
-            run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
+            run.shrink(window)
             salvaged = self._salvaged(cut.partial)
             if salvaged is None or not self._keep(run, window, part, salvaged, meter, depth):
                 self._split(run, window, meter, depth, cut=True)
@@ -183,7 +185,7 @@ class WindowedQuestions:
             return
         if not self._keep(run, window, part, reply, meter, depth, whole_reply=True):
             run.left_out += reply.left_out  # the question cap, with no way past it
-            run.target_chars = min(run.target_chars, max(1, run.plan.chars(window) // 2))
+            run.shrink(window)
 
     def _salvaged(self, partial: object | None) -> QuestionReply | None:
         """The questions complete before a cut, when the adapter could read them."""
@@ -247,13 +249,21 @@ class _Run:
     def __init__(
         self, transcript: Transcript, limits: QuestionLimits, sizing: WindowSizing, budget: int
     ) -> None:
-        planned = sizing.window_chars(budget, limits.answer_chars, limits.max_questions)
+        answer_chars = limits.answer_chars and min(limits.answer_chars, limits.max_field_chars)
+        planned = sizing.window_chars(budget, answer_chars, limits.max_questions)
         self.target_chars = min(planned, limits.max_window_chars)
+        self.smallest = max(1, self.target_chars // 4)
         self.transcript = _finer(transcript, int(self.target_chars * LONGEST_SEGMENT_SHARE))
         self.lines = [segment_line(segment) for segment in self.transcript.segments]
         self.plan = WindowPlan(self.lines)
         self.found: list[tuple[float, list[ExtractedQuestion]]] = []
         self.asked = self.usable = self.skipped = self.left_out = 0
+
+    def shrink(self, window: Window) -> None:
+        """Make later windows no larger than half of `window`, and no smaller than a quarter
+        of the planned size."""
+        half = self.plan.chars(window) // 2
+        self.target_chars = max(self.smallest, min(self.target_chars, half))
 
     def rest_of(self, window: Window, questions: list[ExtractedQuestion]) -> Window | None:
         """The window from the segment where its last timed question starts, when that is

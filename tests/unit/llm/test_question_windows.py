@@ -131,8 +131,10 @@ def test_answers_that_cannot_be_had_keep_the_extractors_answer_or_are_left_out()
 
     by_start: dict[Any, str] = {q.start_time: q.answer for q in answered}
     assert by_start[100.0] == "Mine."
-    assert len(answered) == 40 and meter.usage.questions_left_out == 0
+    left_out = meter.usage.questions_left_out
+    assert len(answered) + left_out == 40 and 0 < left_out <= 3  # only near the bad one
     assert all(answer for answer in by_start.values())
+    assert len(model.users) == len(set(model.users))
 
 
 def test_a_reply_at_the_question_cap_is_continued_so_nothing_is_left_out() -> None:
