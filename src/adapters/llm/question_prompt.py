@@ -39,14 +39,15 @@ no interviewer questions, record an empty list."""
 
 _ANSWER_RULE = """\
 - answer: a concise suggested professional answer the candidate could give (first person, \
-specific, honest, at most {max_chars} characters; do not invent facts beyond what the \
-transcript supports);
+specific, honest; do not invent facts beyond what the transcript supports);
 """
 
 
-def system_prompt(*, answers: bool = True, max_answer_chars: int = 600) -> str:
-    """The instructions; without `answers` the model records no answer (a suggester will)."""
-    rule = _ANSWER_RULE.format(max_chars=max_answer_chars) if answers else ""
+def system_prompt(*, answers: bool = True) -> str:
+    """The instructions; without `answers` the model records no answer (a suggester will).
+
+    The answer's length is bounded by the tool schema, not the prose."""
+    rule = _ANSWER_RULE if answers else ""
     return _SYSTEM_PROMPT.replace("{answer_rule}", rule)
 
 

@@ -103,7 +103,7 @@ class WindowedQuestions:
         self._limits = limits
         self._sizing = sizing or WindowSizing()
         answers = limits.answer_chars is not None
-        self._system = system_prompt(answers=answers, max_answer_chars=limits.answer_chars or 1)
+        self._system = system_prompt(answers=answers)
         self._tool = Tool(
             TOOL_NAME,
             TOOL_DESCRIPTION,
