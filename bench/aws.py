@@ -36,6 +36,7 @@ from bench.rows import BenchRow
 from interview_core.entities import AudioFile, ExtractedQuestion, Interview, Segment, Transcript
 from interview_core.process_interview import ProcessInterview
 from interview_core.report import Outcome
+from interview_core.usage import UsageMeter
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
@@ -228,7 +229,9 @@ class FixedQuestionExtractor:
 
     count: int
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         return [
             ExtractedQuestion(f"Question {n}?", f"Answer {n}.", "", "general", False, n, n + 0.5)
             for n in range(self.count)

@@ -14,6 +14,7 @@ from bench.rows import BenchRow
 from interview_core.entities import AudioFile, ExtractedQuestion, Interview, Segment, Transcript
 from interview_core.process_interview import ProcessInterview
 from interview_core.report import Outcome
+from interview_core.usage import UsageMeter
 
 TARGET_PER_SECOND = 2000.0
 QUESTIONS = [
@@ -43,7 +44,9 @@ class InstantAudioExtractor:
 class FixedQuestionExtractor:
     """Returns the same eight questions."""
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         return list(QUESTIONS)
 
 

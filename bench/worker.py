@@ -30,6 +30,7 @@ from entrypoints.settings import Settings
 from entrypoints.worker import serve
 from interview_core.entities import AudioFile, ExtractedQuestion, Interview, Segment, Transcript
 from interview_core.state import InterviewState
+from interview_core.usage import UsageMeter
 from tests.container_fakes import fake_container
 
 REGION = "us-east-1"
@@ -67,7 +68,9 @@ class SleepingTranscriber:
 class FixedQuestionExtractor:
     """Returns the same three questions at once."""
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         return list(QUESTIONS)
 
 

@@ -20,6 +20,7 @@ from entrypoints.container import Container
 from interview_core.entities import ExtractedQuestion, Transcript
 from interview_core.errors import ExtractionUnavailable
 from interview_core.ports import QuestionExtractor
+from interview_core.usage import UsageMeter
 
 
 class StormQuestionExtractor:
@@ -33,7 +34,9 @@ class StormQuestionExtractor:
         self._lock = threading.Lock()
         self.refused = 0
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         with self._lock:
             refuse = time.time() < self._until or self._refusals_left > 0
             if refuse:

@@ -11,6 +11,7 @@ import atexit
 import logging
 from typing import TYPE_CHECKING, TypeVar
 
+from entrypoints.settings import AnswerSuggesterKind
 from interview_core.delivery import DeliveryPolicy
 from interview_core.errors import ConfigurationError
 from interview_core.limits import SPARE_RECEIVES
@@ -237,8 +238,15 @@ def heuristic_extractor() -> QuestionExtractor:
     return HeuristicQuestionExtractor()
 
 
+def extractor_answer_chars(settings: Settings) -> int | None:
+    """The answer length a model extractor asks for: none when a suggester writes them."""
+    if settings.answer_suggester != AnswerSuggesterKind.NONE:
+        return None
+    return settings.answer_max_chars
+
+
 def bedrock_extractor(settings: Settings, aws: AwsClientFactory) -> QuestionExtractor:
-    """A Bedrock Converse model with a forced tool choice."""
+    """A Bedrock Converse model with a forced tool choice, window by window."""
     from adapters.aws.bedrock_extractor import BedrockQuestionExtractor
 
     return BedrockQuestionExtractor(
@@ -246,6 +254,7 @@ def bedrock_extractor(settings: Settings, aws: AwsClientFactory) -> QuestionExtr
         model_id=required(settings.bedrock_model_id, "INTERVIEWS_BEDROCK_MODEL_ID"),
         max_tokens=settings.bedrock_max_tokens,
         temperature=settings.bedrock_temperature,
+        answer_chars=extractor_answer_chars(settings),
     )
 
 
@@ -277,17 +286,19 @@ def openai_chat_settings(settings: Settings) -> ChatSettings:
     )
 
 
-def openai_extractor(client: OpenAI, chat: ChatSettings) -> QuestionExtractor:
+def openai_extractor(settings: Settings, client: OpenAI, chat: ChatSettings) -> QuestionExtractor:
     """Questions from an OpenAI-compatible model (Ollama, vLLM, llama.cpp, OpenAI)."""
     from adapters.openai_compatible.question_extractor import OpenAIQuestionExtractor
 
-    return OpenAIQuestionExtractor(client=client, settings=chat)
+    return OpenAIQuestionExtractor(
+        client=client, settings=chat, answer_chars=extractor_answer_chars(settings)
+    )
 
 
 def openai_answer_suggester(
     settings: Settings, client: OpenAI, chat: ChatSettings
 ) -> AnswerSuggester:
-    """Suggested answers from an OpenAI-compatible model, one request per interview."""
+    """Suggested answers from an OpenAI-compatible model, in batches that fit one reply."""
     from adapters.openai_compatible.answer_suggester import OpenAIAnswerSuggester
 
     return OpenAIAnswerSuggester(
@@ -305,7 +316,7 @@ def bedrock_model_check(settings: Settings, aws: AwsClientFactory) -> BedrockMod
 
 
 def bedrock_answer_suggester(settings: Settings, aws: AwsClientFactory) -> AnswerSuggester:
-    """Suggested answers from a Bedrock Converse model, one request per interview."""
+    """Suggested answers from a Bedrock Converse model, in batches that fit one reply."""
     from adapters.aws.bedrock_answer_suggester import BedrockAnswerSuggester
 
     return BedrockAnswerSuggester(

@@ -60,7 +60,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.question_extractor,
         heuristic=providers.Singleton(builders.heuristic_extractor),
         bedrock=providers.Singleton(builders.bedrock_extractor, settings, aws),
-        openai=providers.Singleton(builders.openai_extractor, openai_client, openai_chat),
+        openai=providers.Singleton(builders.openai_extractor, settings, openai_client, openai_chat),
     )
 
     bedrock_model_check = providers.Singleton(builders.bedrock_model_check, settings, aws)

@@ -28,6 +28,11 @@ CONTEXT_FIELDS = (
     "error_code",
     "dropped_questions",
     "resumed",
+    "model_windows",
+    "model_requests",
+    "input_tokens",
+    "output_tokens",
+    "questions_left_out",
 )
 FILE_ONLY = {"file_only": True}
 """Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""
@@ -102,7 +107,9 @@ def metrics_line(report: ProcessingReport) -> str:
 
 
 def log_report(report: ProcessingReport, *, message_id: str | None = None) -> None:
-    """Log the metrics line with ids and outcome as context, never transcript text."""
+    """Log the metrics line with ids, outcome and model usage as context, never transcript
+    text; then the models' windows, requests and tokens, and any questions left out."""
+    usage = report.model_usage
     logging.getLogger(METRICS_LOGGER).info(
         metrics_line(report),
         extra={
@@ -113,6 +120,11 @@ def log_report(report: ProcessingReport, *, message_id: str | None = None) -> No
             "error_code": report.error.code if report.error else None,
             "dropped_questions": report.dropped_question_count,
             "resumed": list(report.resumed) or None,
+            "model_windows": usage.windows,
+            "model_requests": usage.requests,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "questions_left_out": usage.questions_left_out,
         },
     )
     if report.resumed:
@@ -120,6 +132,25 @@ def log_report(report: ProcessingReport, *, message_id: str | None = None) -> No
             "resumed from what an earlier attempt kept, skipping: %s",
             ", ".join(report.resumed),
             extra={"interview_id": report.interview_id, "resumed": list(report.resumed)},
+        )
+    if usage.requests:
+        logging.getLogger(METRICS_LOGGER).info(
+            "models: %d windows, %d requests, %d input tokens, %d output tokens",
+            usage.windows,
+            usage.requests,
+            usage.input_tokens,
+            usage.output_tokens,
+            extra={"interview_id": report.interview_id},
+        )
+    if usage.questions_left_out:
+        logging.getLogger(METRICS_LOGGER).warning(
+            "%d questions were left out by a model limit (a reply's question cap, an answer "
+            "that could not be had, a skipped window)",
+            usage.questions_left_out,
+            extra={
+                "interview_id": report.interview_id,
+                "questions_left_out": usage.questions_left_out,
+            },
         )
     if report.dropped_question_count:
         logging.getLogger(METRICS_LOGGER).warning(

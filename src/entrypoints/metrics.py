@@ -36,9 +36,10 @@ def emf_document(
 
     Metrics: one `<stage>Duration` (seconds) per stage that ran, `Duration` (all stages),
     `AudioDuration` when the audio length is known, `Questions` and `Interviews` (1) as
-    counts. The interview id and error code ride along as plain properties, which CloudWatch
-    Logs keeps searchable without turning them into dimensions. Nothing else from the report
-    is copied, so no transcript text or answer can reach the line.
+    counts, and when a model was asked `ModelRequests`, `InputTokens`, `OutputTokens` and
+    `QuestionsLeftOut`. The interview id and error code ride along as plain properties, which
+    CloudWatch Logs keeps searchable without turning them into dimensions. Nothing else from
+    the report is copied, so no transcript text or answer can reach the line.
     """
     values: dict[str, tuple[float, str]] = {}
     for stage in report.stages:
@@ -49,6 +50,12 @@ def emf_document(
     if report.audio_seconds is not None:
         values["AudioDuration"] = (report.audio_seconds, _SECONDS)
     values["Questions"] = (report.question_count, _COUNT)
+    usage = report.model_usage
+    if usage.requests:
+        values["ModelRequests"] = (usage.requests, _COUNT)
+        values["InputTokens"] = (usage.input_tokens, _COUNT)
+        values["OutputTokens"] = (usage.output_tokens, _COUNT)
+        values["QuestionsLeftOut"] = (usage.questions_left_out, _COUNT)
     values["Interviews"] = (1, _COUNT)
     definitions = [{"Name": name, "Unit": unit} for name, (_, unit) in values.items()]
     document: dict[str, object] = {

@@ -31,6 +31,7 @@ def interview_to_dict(interview: Interview) -> dict[str, Any]:
         "attempts": interview.attempts,
         "generation": interview.generation,
         "question_count": interview.question_count,
+        "questions_left_out": interview.questions_left_out,
         "error_code": interview.error_code,
         "error_message": interview.error_message,
         "lease_owner": interview.lease_owner,

@@ -13,6 +13,7 @@ from adapters.transcripts.native import transcript_to_dict
 if TYPE_CHECKING:
     from interview_core.entities import Question
     from interview_core.process_video import VideoResult
+    from interview_core.report import ProcessingReport
 
 
 def question_to_dict(question: Question) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def summary(result: VideoResult, video: Path) -> str:
         f"{video.name}: {len(result.questions)} questions from {audio} "
         f"in {report.duration:.1f}s ({stages})",
         *([f"{dropped} more were dropped: not found in the transcript"] if dropped else []),
+        *([_usage_line(report)] if report.model_usage.requests else []),
         "",
     ]
     for position, question in enumerate(result.questions, start=1):
@@ -89,3 +91,13 @@ def _clock(seconds: float | None) -> str:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _usage_line(report: ProcessingReport) -> str:
+    usage = report.model_usage
+    left = f", {usage.questions_left_out} questions left out by a limit"
+    return (
+        f"models: {usage.windows} windows, {usage.requests} requests, {usage.input_tokens} "
+        f"input and {usage.output_tokens} output tokens"
+        f"{left if usage.questions_left_out else ''}"
+    )

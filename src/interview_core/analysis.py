@@ -10,6 +10,7 @@ import attrs
 from interview_core.entities import ExtractedQuestion, KeptQuestions, Question, Transcript
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
+from interview_core.usage import ModelUsage, UsageMeter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ class Analysis:
     extracted: tuple[ExtractedQuestion, ...]
     audio_seconds: float | None
     dropped_count: int = 0  # questions the extractor returned that the transcript lacks
+    usage: ModelUsage = ModelUsage()  # what the models spent, and questions a limit kept out
 
 
 class MediaAnalysis:
@@ -57,13 +59,17 @@ class MediaAnalysis:
         job_id: str,
         timer: StageTimer,
         listener: ProgressListener | None = None,
+        meter: UsageMeter | None = None,
     ) -> Analysis:
-        """Analyse `video`, timing each stage on `timer`; core errors propagate."""
+        """Analyse `video`, timing each stage on `timer` and the models' usage on `meter`;
+        core errors propagate."""
         transcript, audio_seconds = self.transcribe(
             video, job_id=job_id, timer=timer, listener=listener
         )
         _announce(listener, "extract_questions")
-        return self._questions.run(transcript, audio_seconds, timer=timer, listener=listener)
+        return self._questions.run(
+            transcript, audio_seconds, timer=timer, listener=listener, meter=meter
+        )
 
     def transcribe(
         self,
@@ -112,14 +118,22 @@ class QuestionStages:
         timer: StageTimer,
         listener: ProgressListener | None = None,
         before: Callable[[str], None] | None = None,
+        meter: UsageMeter | None = None,
     ) -> Analysis:
         """Extract (stage extract_questions), ground, and suggest answers (stage
         suggest_answers, when a suggester is set and questions were found); `before(stage)`
-        runs before each stage starts and may raise to stop there."""
-        found = self.extract(transcript, timer=timer, before=before)
+        runs before each stage starts and may raise to stop there. The models' usage is
+        recorded on `meter` (a fresh one when None), so that it is known also when a stage
+        raises, and returned in the Analysis."""
+        meter = meter if meter is not None else UsageMeter()
+        found = self.extract(transcript, timer=timer, before=before, meter=meter)
         if self.needs_answers(found):
-            found = self.answer(transcript, found, timer=timer, listener=listener, before=before)
-        return Analysis(transcript, found.questions, audio_seconds, found.dropped_count)
+            found = self.answer(
+                transcript, found, timer=timer, listener=listener, before=before, meter=meter
+            )
+        return Analysis(
+            transcript, found.questions, audio_seconds, found.dropped_count, meter.usage
+        )
 
     def extract(
         self,
@@ -127,11 +141,13 @@ class QuestionStages:
         *,
         timer: StageTimer,
         before: Callable[[str], None] | None = None,
+        meter: UsageMeter | None = None,
     ) -> KeptQuestions:
         """The grounded questions of the transcript (stage extract_questions), unanswered."""
         _begin(before, "extract_questions")
         with timer.stage("extract_questions"):
-            grounded = ground_questions(self._question_extractor.extract(transcript), transcript)
+            found = self._question_extractor.extract(transcript, meter=meter)
+            grounded = ground_questions(found, transcript)
         return KeptQuestions(grounded.kept, grounded.dropped)
 
     def needs_answers(self, found: KeptQuestions) -> bool:
@@ -147,6 +163,7 @@ class QuestionStages:
         timer: StageTimer,
         listener: ProgressListener | None = None,
         before: Callable[[str], None] | None = None,
+        meter: UsageMeter | None = None,
     ) -> KeptQuestions:
         """`found` with suggested answers (stage suggest_answers); as it is without a
         suggester."""
@@ -155,7 +172,9 @@ class QuestionStages:
         _begin(before, "suggest_answers")
         _announce(listener, "suggest_answers")
         with timer.stage("suggest_answers"):
-            questions = tuple(self._answer_suggester.suggest(transcript, found.questions))
+            questions = tuple(
+                self._answer_suggester.suggest(transcript, found.questions, meter=meter)
+            )
         return attrs.evolve(found, questions=questions, answered=True)
 
 

@@ -38,6 +38,7 @@ class Interview:
     error_code: str | None = None
     error_message: str | None = None
     question_count: int | None = None
+    questions_left_out: int | None = None  # questions a model limit kept out, when completed
     created_at: datetime | None = None
     updated_at: datetime | None = None
     record_problem: str | None = None

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         Transcript,
     )
     from interview_core.state import InterviewState
+    from interview_core.usage import UsageMeter
 
 ProgressCallback = Callable[[float, float], None]
 """Called with (seconds of audio done, total seconds) as transcription advances."""
@@ -122,13 +123,18 @@ class InPlaceTranscriber(Protocol):
 class QuestionExtractor(Protocol):
     """Finds the interviewer's questions in a transcript and suggests answers."""
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         """The questions in the order they were asked; an empty list when there are none.
 
         A model-backed extractor sets each question's `quote` (the transcript words it was
-        found in) when it can; the use cases keep only questions the transcript holds.
-        Raises ModelRefused or InvalidModelOutput (the interview's fault),
-        ExtractionUnavailable (transient), or ConfigurationError (the deployment's fault:
+        found in) when it can; the use cases keep only questions the transcript holds. It
+        records on `meter`, when given, the windows, requests and tokens it spent and the
+        questions a limit kept out (a model-free extractor records nothing).
+        Raises ModelRefused or InvalidModelOutput (the interview's fault; a windowed
+        extractor raises it only when no window gave a usable reply), ExtractionUnavailable
+        (transient), or ConfigurationError (the deployment's fault:
         credentials, an unknown model).
         """
         ...
@@ -138,11 +144,17 @@ class AnswerSuggester(Protocol):
     """Writes a suggested professional answer for each question already found."""
 
     def suggest(
-        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+        self,
+        transcript: Transcript,
+        questions: Sequence[ExtractedQuestion],
+        *,
+        meter: UsageMeter | None = None,
     ) -> list[ExtractedQuestion]:
-        """The same questions in the same order, each with a suggested answer in `answer`.
+        """The questions in the same order, each with a suggested answer in `answer`.
 
-        One request for all the questions; each answer is capped in length. Raises
+        Each answer is capped in length. A question whose answer cannot be had (its batch
+        stays unusable) keeps the answer it came with, or is left out when it has none and
+        counted on `meter`, which also gets the batches, requests and tokens spent. Raises
         ModelRefused or InvalidModelOutput (permanent), ExtractionUnavailable (transient),
         or ConfigurationError (credentials, an unknown model).
         """
@@ -225,9 +237,11 @@ class InterviewRepository(Protocol):
         question_count: int,
         *,
         generation: int | None = None,
+        questions_left_out: int = 0,
     ) -> None:
         """Move to completed and drop the lease, only while `owner` holds it (and, with
-        `generation`, only while the interview is still in that generation).
+        `generation`, only while the interview is still in that generation), storing how many
+        questions were stored and how many a model limit kept out.
 
         Raises LeaseLost or RepositoryUnavailable.
         """

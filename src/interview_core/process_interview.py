@@ -29,6 +29,7 @@ from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 from interview_core.state import InterviewState
+from interview_core.usage import UsageMeter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -177,7 +178,11 @@ class ProcessInterview:
             self._process(interview, lease_owner, run)
             with run.timer.stage("complete"):
                 self._repository.mark_completed(
-                    interview_id, lease_owner, run.question_count, generation=run.generation
+                    interview_id,
+                    lease_owner,
+                    run.question_count,
+                    generation=run.generation,
+                    questions_left_out=run.meter.usage.questions_left_out,
                 )
             run.discard_kept()
         except LeaseLost as exc:
@@ -248,13 +253,15 @@ class ProcessInterview:
             run.audio_seconds = transcript.duration
         run.segment_count = len(transcript.segments)
         if found is None:
-            found = self._questions.extract(transcript, timer=run.timer, before=run.checkpoint)
+            found = self._questions.extract(
+                transcript, timer=run.timer, before=run.checkpoint, meter=run.meter
+            )
             kept.keep_questions(found)
         else:
             run.resumed.append("extract_questions")
         if self._questions.needs_answers(found):
             found = self._questions.answer(
-                transcript, found, timer=run.timer, before=run.checkpoint
+                transcript, found, timer=run.timer, before=run.checkpoint, meter=run.meter
             )
             kept.keep_questions(found)
         return found
@@ -375,6 +382,7 @@ class _Run:
         self.segment_count = 0
         self.audio_seconds: float | None = None
         self.dropped_count = 0
+        self.meter = UsageMeter()  # the models' usage, also of an attempt that failed
         self.settle_error: ErrorInfo | None = None
         self.throttled_for = 0.0
         self.throttled_seconds: float | None = None
@@ -402,6 +410,7 @@ class _Run:
             error=_error_info(error) if error is not None else None,
             dropped_question_count=self.dropped_count,
             settle_error=self.settle_error,
+            model_usage=self.meter.usage,
             lease_remaining_seconds=error.remaining_seconds
             if isinstance(error, LeaseHeld)
             else None,

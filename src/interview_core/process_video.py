@@ -67,5 +67,6 @@ class ProcessVideo:
             segment_count=len(analysis.transcript.segments),
             audio_seconds=analysis.audio_seconds,
             dropped_question_count=analysis.dropped_count,
+            model_usage=analysis.usage,
         )
         return VideoResult(analysis.transcript, questions, report)

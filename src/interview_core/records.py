@@ -140,13 +140,17 @@ def released(record: Interview, now: datetime, *, throttled: bool = False) -> In
     )
 
 
-def completed(record: Interview, question_count: int, now: datetime) -> Interview:
-    """The record completed with `question_count` questions, its lease dropped."""
+def completed(
+    record: Interview, question_count: int, now: datetime, *, questions_left_out: int = 0
+) -> Interview:
+    """The record completed with `question_count` questions (and how many a model limit kept
+    out), its lease dropped."""
     check_transition(record.state, InterviewState.COMPLETED)
     return attrs.evolve(
         record,
         state=InterviewState.COMPLETED,
         question_count=question_count,
+        questions_left_out=questions_left_out,
         lease_owner=None,
         lease_expires_at=None,
         error_code=None,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.errors import ErrorKind
+from interview_core.usage import ModelUsage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -88,6 +89,14 @@ class ProcessingReport:
     def throttled(self) -> bool:
         """Whether the run ended for a retry because a service refused for a rate or quota."""
         return self.outcome is Outcome.RETRY and self.error is not None and self.error.throttled
+
+    model_usage: ModelUsage = ModelUsage()
+    """Windows, requests and tokens the models spent, and the questions a limit kept out."""
+
+    @property
+    def questions_left_out(self) -> int:
+        """Questions a model limit kept out of the result (see `model_usage`)."""
+        return self.model_usage.questions_left_out
 
     @property
     def duration(self) -> float:

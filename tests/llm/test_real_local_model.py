@@ -23,6 +23,7 @@ from interview_core.analysis import QuestionStages
 from interview_core.entities import ExtractedQuestion, Transcript
 from interview_core.report import StageTimer
 from interview_core.transcript_index import words_of
+from interview_core.usage import UsageMeter
 
 pytestmark = pytest.mark.llm
 
@@ -88,8 +89,10 @@ class Recording:
         self.extractor = extractor
         self.returned: list[ExtractedQuestion] = []
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
-        self.returned = self.extractor.extract(transcript)
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
+        self.returned = self.extractor.extract(transcript, meter=meter)
         return self.returned
 
 

@@ -20,6 +20,7 @@ from interview_core.entities import (
     Transcript,
 )
 from interview_core.ports import ProgressCallback
+from interview_core.usage import ModelUsage, UsageMeter
 
 
 class Faults:
@@ -127,10 +128,21 @@ class SpyQuestionExtractor:
         self.questions = list(questions) if questions is not None else sample_questions(3)
         self.faults = Faults()
         self.transcripts: list[Transcript] = []
+        self.usage = ModelUsage()  # recorded on the meter of each run
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         self.faults.check()
         self.transcripts.append(transcript)
+        if meter is not None:  # what a model-backed extractor would record
+            meter.record_windows(self.usage.windows)
+            for _ in range(self.usage.requests):
+                meter.record_request(
+                    self.usage.input_tokens // self.usage.requests,
+                    self.usage.output_tokens // self.usage.requests,
+                )
+            meter.leave_out(self.usage.questions_left_out)
         return list(self.questions)
 
 
@@ -142,7 +154,11 @@ class SpyAnswerSuggester:
         self.calls: list[list[str]] = []
 
     def suggest(
-        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+        self,
+        transcript: Transcript,
+        questions: Sequence[ExtractedQuestion],
+        *,
+        meter: UsageMeter | None = None,
     ) -> list[ExtractedQuestion]:
         self.faults.check()
         self.calls.append([q.question for q in questions])
@@ -253,10 +269,22 @@ class FaultyInterviewRepository:
         return self.inner.list_questions(interview_id)
 
     def mark_completed(
-        self, interview_id: str, owner: str, question_count: int, *, generation: int | None = None
+        self,
+        interview_id: str,
+        owner: str,
+        question_count: int,
+        *,
+        generation: int | None = None,
+        questions_left_out: int = 0,
     ) -> None:
         self._enter("mark_completed")
-        self.inner.mark_completed(interview_id, owner, question_count, generation=generation)
+        self.inner.mark_completed(
+            interview_id,
+            owner,
+            question_count,
+            generation=generation,
+            questions_left_out=questions_left_out,
+        )
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
         self._enter("mark_failed")

@@ -18,7 +18,9 @@ Interview items (table keyed by `id`):
   as UTC) or epoch seconds (N). `created_at` is never changed; `updated_at` is set on
   every change.
 - Added by this project: `attempts` (N), `generation` (N, absent reads as 0, as does a
-  value that is not a number), `question_count` (N, optional), `lease_owner` (S)
+  value that is not a number), `question_count` and `questions_left_out` (N, optional,
+  written on completion: the questions stored and those a model limit kept out),
+  `lease_owner` (S)
   and `lease_expires_at` (N, epoch seconds with microseconds, so that conditions compare
   numbers), both absent when no lease is held, and `error_code`, `error_message` (S), set
   by a failure and removed by a claim or a completion; `throttled_since` (S, as the times
@@ -177,6 +179,7 @@ def interview_from_item(item: Item) -> Interview:
         error_code=read_string(item, "error_code"),
         error_message=read_string(item, "error_message"),
         question_count=_read_int(item, "question_count"),
+        questions_left_out=_read_int(item, "questions_left_out"),
         created_at=read_timestamp(item, "created_at"),
         updated_at=read_timestamp(item, "updated_at"),
         record_problem=problem or attempts_problem or expiry_problem,
@@ -244,6 +247,7 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
         "error_code": _optional_string(interview.error_code),
         "error_message": _optional_string(interview.error_message),
         "question_count": _optional_number(interview.question_count),
+        "questions_left_out": _optional_number(interview.questions_left_out),
         "created_at": _optional_timestamp(interview.created_at),
         "updated_at": _optional_timestamp(interview.updated_at),
         "throttled_since": _optional_timestamp(interview.throttled_since),

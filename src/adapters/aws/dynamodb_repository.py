@@ -215,9 +215,11 @@ class DynamoDBInterviewRepository:
         question_count: int,
         *,
         generation: int | None = None,
+        questions_left_out: int = 0,
     ) -> None:
-        """Store completed with the question count and drop the lease, while `owner` holds it
-        (and, with `generation`, while the item is in that generation).
+        """Store completed with the question count and the count of questions a model limit
+        kept out, and drop the lease, while `owner` holds it (and, with `generation`, while
+        the item is in that generation).
 
         Raises LeaseLost, IllegalTransition (the owner's record is not processing),
         RepositoryUnavailable or ConfigurationError.
@@ -226,9 +228,10 @@ class DynamoDBInterviewRepository:
         self._update_as_owner(
             interview_id,
             owner,
-            "SET #state = :target, question_count = :count, updated_at = :now_text"
+            "SET #state = :target, question_count = :count, questions_left_out = :left,"
+            " updated_at = :now_text"
             " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since",
-            {":count": number_value(question_count)},
+            {":count": number_value(question_count), ":left": number_value(questions_left_out)},
             target=InterviewState.COMPLETED,
             generation=generation,
         )

@@ -100,10 +100,3 @@ class AnswerCheck:
             text = _NUMBERING.sub("", answer.strip()) or answer.strip()
             kept.append(text[: self.max_chars].rstrip())
         return kept
-
-
-def with_answers(
-    questions: Sequence[ExtractedQuestion], answers: Sequence[str]
-) -> list[ExtractedQuestion]:
-    """The questions with their answers replaced, in order."""
-    return [attrs.evolve(q, answer=a) for q, a in zip(questions, answers, strict=True)]

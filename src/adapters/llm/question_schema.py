@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
+import attrs
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from adapters.transcripts.native import validation_reason
@@ -24,10 +25,13 @@ TOOL_DESCRIPTION = (
 )
 
 
-def tool_schema(max_questions: int, max_field_chars: int | None = None) -> dict[str, Any]:
+def tool_schema(
+    max_questions: int, max_field_chars: int | None = None, *, answers: bool = True
+) -> dict[str, Any]:
     """The JSON schema of the tool input: `{"questions": [...]}` with at most `max_questions`,
     and text fields of at most `max_field_chars` when given (servers that constrain decoding
-    to the schema then cannot run past it)."""
+    to the schema then cannot run past it). Without `answers` (a suggester writes them
+    later) the items have no answer field, which keeps each reply short."""
     item = {
         "type": "object",
         "properties": {
@@ -64,9 +68,13 @@ def tool_schema(max_questions: int, max_field_chars: int | None = None) -> dict[
         },
         "required": ["question", "answer", "context", "question_context", "global"],
     }
+    if not answers:
+        del item["properties"]["answer"]  # type: ignore[attr-defined]
+        item["required"] = [name for name in item["required"] if name != "answer"]
     if max_field_chars is not None:
         for name in ("question", "answer", "context", "quote"):
-            item["properties"][name]["maxLength"] = max_field_chars  # type: ignore[index]
+            if name in item["properties"]:  # type: ignore[operator,unused-ignore]
+                item["properties"][name]["maxLength"] = max_field_chars  # type: ignore[index]
     return {
         "type": "object",
         "properties": {"questions": {"type": "array", "maxItems": max_questions, "items": item}},
@@ -87,7 +95,7 @@ class QuestionItem(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True, str_strip_whitespace=True, frozen=True)
 
     question: str = Field(min_length=1)
-    answer: str = Field(min_length=1)
+    answer: str = Field("", min_length=1)  # absent when a suggester writes the answers
     context: str | None = None
     question_context: Annotated[QuestionCategory, BeforeValidator(_category)] = (
         QuestionCategory.GENERAL
@@ -105,29 +113,50 @@ class RecordQuestions(BaseModel):
     questions: list[QuestionItem]
 
 
-def read_tool_input(
-    data: object, *, max_questions: int, max_field_chars: int
-) -> list[QuestionItem]:
-    """Validate the tool input and cap it: the first `max_questions` questions, each text
-    field cut to `max_field_chars` characters.
+@attrs.frozen
+class QuestionReply:
+    """The questions of one reply, and how many the question cap left out."""
+
+    items: list[QuestionItem]
+    left_out: int = 0
+
+
+def read_questions(
+    data: object, *, max_questions: int, max_field_chars: int, answers: bool = True
+) -> QuestionReply:
+    """Validate the tool input and cap it: the first `max_questions` questions (the rest are
+    counted as left out), each text field cut to `max_field_chars` characters.
 
     Raises ValueError with a one-line reason (never quoting the input) when the input does
-    not have the schema's shape and types.
+    not have the schema's shape and types, or, with `answers`, a question has no answer.
     """
     if not isinstance(data, dict):
         raise ValueError("the tool input is not a JSON object")
     questions = data.get("questions")
+    left_out = 0
     if isinstance(questions, list) and len(questions) > max_questions:
+        left_out = len(questions) - max_questions
         logger.warning(
-            "model recorded too many questions; keeping the first ones",
-            extra={"recorded": len(questions), "kept": max_questions},
+            "model recorded more questions than one reply may hold; the rest are left out",
+            extra={"recorded": len(questions), "kept": max_questions, "left_out": left_out},
         )
         data = {**data, "questions": questions[:max_questions]}
     try:
         parsed = RecordQuestions.model_validate(data)
     except ValidationError as exc:
         raise ValueError(validation_reason(exc)) from None
-    return [_capped(item, max_field_chars) for item in parsed.questions]
+    if answers:
+        for position, item in enumerate(parsed.questions):
+            if not item.answer:
+                raise ValueError(f"questions.{position}.answer: Field required")
+    return QuestionReply([_capped(item, max_field_chars) for item in parsed.questions], left_out)
+
+
+def read_tool_input(
+    data: object, *, max_questions: int, max_field_chars: int
+) -> list[QuestionItem]:
+    """The questions of `read_questions` (answers required), without the count left out."""
+    return read_questions(data, max_questions=max_questions, max_field_chars=max_field_chars).items
 
 
 def _capped(item: QuestionItem, limit: int) -> QuestionItem:

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from interview_core.entities import Segment, Transcript
+    from interview_core.usage import UsageMeter
 
 INTERVIEWER_LABEL = "interviewer"
 
@@ -102,10 +103,13 @@ class HeuristicQuestionExtractor:
         self._pause_break = pause_break
         self._max_lead_in = max_lead_in
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         """The interviewer's questions in the order asked; [] when there are none.
 
-        Never raises: any transcript, empty or odd, gives a list.
+        Never raises: any transcript, empty or odd, gives a list. No model is asked, so
+        nothing is recorded on `meter`.
         """
         sentences = split_sentences(transcript, pause_break=self._pause_break).segments
         traits = _traits(sentences)

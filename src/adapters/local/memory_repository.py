@@ -153,9 +153,10 @@ class InMemoryInterviewRepository:
         question_count: int,
         *,
         generation: int | None = None,
+        questions_left_out: int = 0,
     ) -> None:
-        """Move to completed with `question_count`, dropping the lease, while `owner` holds it
-        (and the interview is in `generation`, when given).
+        """Move to completed with `question_count` and `questions_left_out`, dropping the
+        lease, while `owner` holds it (and the interview is in `generation`, when given).
 
         Raises LeaseLost.
         """
@@ -163,7 +164,9 @@ class InMemoryInterviewRepository:
             record = self._held(interview_id, owner)
             if generation is not None and record.generation != generation:
                 raise LeaseLost(interview_id, owner)
-            record = records.completed(record, question_count, self._clock.now())
+            record = records.completed(
+                record, question_count, self._clock.now(), questions_left_out=questions_left_out
+            )
             self._interviews[interview_id] = record
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:

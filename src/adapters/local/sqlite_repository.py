@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from interview_core.ports import Clock
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS interviews (
@@ -42,7 +42,8 @@ _SCHEMA = (
         created_at TEXT,
         updated_at TEXT,
         generation INTEGER NOT NULL DEFAULT 0,
-        throttled_since TEXT
+        throttled_since TEXT,
+        questions_left_out INTEGER
     )""",
     """CREATE TABLE IF NOT EXISTS questions (
         interview_id TEXT NOT NULL,
@@ -74,25 +75,28 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE interviews ADD COLUMN generation INTEGER NOT NULL DEFAULT 0",),
     # version 3 -> 4: when an interview's throttle patience started
     3: ("ALTER TABLE interviews ADD COLUMN throttled_since TEXT",),
+    # version 4 -> 5: how many questions a model limit kept out
+    4: ("ALTER TABLE interviews ADD COLUMN questions_left_out INTEGER",),
 }
 
 _INTERVIEW_COLUMNS = (
     "id, video_path, user_id, state, attempts, lease_owner, lease_expires_at, error_code,"
-    " error_message, question_count, created_at, updated_at, generation, throttled_since"
+    " error_message, question_count, created_at, updated_at, generation, throttled_since,"
+    " questions_left_out"
 )
 _QUESTION_COLUMNS = (
     'id, interview_id, position, question, answer, context, question_context, "global",'
     " start_time, end_time, user_id, created_at, updated_at"
 )
 _UPSERT_INTERVIEW = (
-    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+    f"INSERT INTO interviews ({_INTERVIEW_COLUMNS}) VALUES ({', '.join('?' * 15)})"
     " ON CONFLICT (id) DO UPDATE SET video_path = excluded.video_path,"
     " user_id = excluded.user_id, state = excluded.state, attempts = excluded.attempts,"
     " lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at,"
     " error_code = excluded.error_code, error_message = excluded.error_message,"
     " question_count = excluded.question_count, created_at = excluded.created_at,"
     " updated_at = excluded.updated_at, generation = excluded.generation,"
-    " throttled_since = excluded.throttled_since"
+    " throttled_since = excluded.throttled_since, questions_left_out = excluded.questions_left_out"
 )
 
 
@@ -276,9 +280,10 @@ class SqliteInterviewRepository:
         question_count: int,
         *,
         generation: int | None = None,
+        questions_left_out: int = 0,
     ) -> None:
-        """Move to completed with `question_count`, dropping the lease, while `owner` holds it
-        (and the interview is in `generation`, when given).
+        """Move to completed with `question_count` and `questions_left_out`, dropping the
+        lease, while `owner` holds it (and the interview is in `generation`, when given).
 
         Raises LeaseLost, or IllegalTransition when the record is not processing.
         """
@@ -286,7 +291,9 @@ class SqliteInterviewRepository:
             record = _held(connection, interview_id, owner)
             if generation is not None and record.generation != generation:
                 raise LeaseLost(interview_id, owner)
-            record = records.completed(record, question_count, self._clock.now())
+            record = records.completed(
+                record, question_count, self._clock.now(), questions_left_out=questions_left_out
+            )
             _put(connection, record)
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
@@ -393,6 +400,7 @@ def _put(connection: sqlite3.Connection, interview: Interview) -> None:
             _to_text(interview.updated_at),
             interview.generation,
             _to_text(interview.throttled_since),
+            interview.questions_left_out,
         ),
     )
 
@@ -417,6 +425,7 @@ def _interview(row: Sequence[Any]) -> Interview:
         updated_at=_from_text(row[11]),
         generation=generation,
         throttled_since=_from_text(row[13]),
+        questions_left_out=row[14],
     )
 
 

@@ -1,5 +1,4 @@
-"""One structured Chat Completions exchange: a forced tool call or a JSON schema, re-asked
-until the reply passes its check."""
+"""One structured Chat Completions exchange: a forced tool call or a JSON schema, re-asked."""
 
 from __future__ import annotations
 
@@ -11,6 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import attrs
 import openai
 
+from adapters.llm.exchange import (
+    ReplyCut,
+    Request,
+    Tool,
+    estimate_tokens,
+    request_tokens,
+    salvage,
+)
 from adapters.openai_compatible.errors import translate
 from interview_core.errors import InvalidModelOutput, ModelRefused
 
@@ -22,6 +29,8 @@ if TYPE_CHECKING:
         ChatCompletionMessage,
         ChatCompletionMessageParam,
     )
+
+    from interview_core.usage import UsageMeter
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +50,7 @@ class StructuredOutput(enum.StrEnum):
     JSON_OBJECT = "json_object"  # response_format {"type": "json_object", "schema": ...}
 
 
-@attrs.frozen
-class Tool:
-    """A function the model must call: its name, what it is for and its parameters."""
-
-    name: str
-    description: str
-    schema: dict[str, Any]
+__all__ = ["ChatSettings", "StructuredChat", "StructuredOutput", "Tool"]
 
 
 @attrs.frozen
@@ -68,35 +71,45 @@ class ChatSettings:
 
 
 class StructuredChat:
-    """Asks for `tool`'s input and checks it, telling the model what was wrong each time."""
+    """A ModelExchange over Chat Completions: asks for `tool`'s input and checks it, telling
+    the model what was wrong each time."""
 
     def __init__(self, client: openai.OpenAI, settings: ChatSettings) -> None:
         self._client = client
         self._settings = settings
 
+    @property
+    def max_tokens(self) -> int:
+        """The output budget of one reply."""
+        return self._settings.max_tokens
+
     def ask(
         self,
-        system: str,
-        user: str,
-        tool: Tool,
+        request: Request,
         read: Callable[[object], T],
         reask: Callable[[str], str],
+        meter: UsageMeter | None = None,
     ) -> T:
         """`read` applied to the first valid input: it raises ValueError for an unusable one,
-        which is answered with `reask(problem)`, up to `max_attempts` replies in all.
+        which is answered with `reask(problem)`, up to `max_attempts` replies in all. Each
+        request is recorded on `meter` with the server's token counts (else estimates).
 
-        Raises InvalidModelOutput when no reply passes, ModelRefused for a content filter or
-        a refused request, ExtractionUnavailable (transient) or ConfigurationError.
+        Raises ReplyCut for a reply stopped at `max_tokens` (finish_reason "length"),
+        InvalidModelOutput when no reply passes, ModelRefused for a content filter or a
+        refused request, ExtractionUnavailable (transient; throttled for a 429) or
+        ConfigurationError.
         """
+        tool = request.tool
+        system = request.system
         if self._settings.structured_output is not StructuredOutput.TOOL:
             system = f"{system}\n\n{JSON_ONLY_NOTE}"
         messages: list[_Message] = [
             {"role": "system", "content": system},
-            {"role": "user", "content": user},
+            {"role": "user", "content": request.user},
         ]
         problem = ""
         for attempt in range(1, self._settings.max_attempts + 1):
-            completion = self._complete(messages, tool)
+            completion = self._complete(messages, tool, meter)
             try:
                 raw = self._tool_input(completion, tool)
                 return read(raw)
@@ -109,7 +122,9 @@ class StructuredChat:
             f"{self._settings.max_attempts} attempts; last problem: {problem}"
         )
 
-    def _complete(self, messages: list[_Message], tool: Tool) -> ChatCompletion:
+    def _complete(
+        self, messages: list[_Message], tool: Tool, meter: UsageMeter | None
+    ) -> ChatCompletion:
         settings = self._settings
         options: dict[str, Any] = {}
         if settings.temperature is not None:
@@ -135,6 +150,13 @@ class StructuredChat:
         except openai.OpenAIError as exc:
             raise translate(exc, settings.model) from exc
         usage = completion.usage
+        sent = Request("", "".join(str(m.get("content", "")) for m in messages), tool)
+        input_tokens = usage.prompt_tokens if usage else request_tokens(sent)
+        output_tokens = (
+            usage.completion_tokens if usage else estimate_tokens(json.dumps(_echo(completion)))
+        )
+        if meter is not None:
+            meter.record_request(input_tokens, output_tokens)
         logger.info(
             "model replied",
             extra={
@@ -142,8 +164,9 @@ class StructuredChat:
                 "finish_reason": completion.choices[0].finish_reason
                 if completion.choices
                 else None,
-                "input_tokens": usage.prompt_tokens if usage else None,
-                "output_tokens": usage.completion_tokens if usage else None,
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "reported": usage is not None,
             },
         )
         return completion
@@ -155,16 +178,16 @@ class StructuredChat:
         choice = completion.choices[0]
         if choice.finish_reason == "content_filter":
             raise ModelRefused(f"model {self._settings.model} stopped: the content was filtered")
-        if choice.finish_reason == "length":
-            raise ValueError("the reply was cut off at the token limit; keep the answers shorter")
         message = choice.message
         if self._settings.structured_output is StructuredOutput.TOOL:
             calls = [arguments for name, arguments in _function_calls(message) if name == tool.name]
-            if not calls:
+            if not calls and choice.finish_reason != "length":
                 raise ValueError(f"the reply did not call the {tool.name} tool")
-            text = calls[0]
+            text = calls[0] if calls else ""
         else:
             text = message.content or ""
+        if choice.finish_reason == "length":  # what came before the cut is still usable
+            raise ReplyCut(f"model {self._settings.model} reached max_tokens", salvage(text))
         try:
             return json.loads(text)
         except (TypeError, ValueError):

@@ -36,6 +36,7 @@ from interview_core.errors import (
     ModelRefused,
 )
 from interview_core.report import StageTimer
+from interview_core.usage import UsageMeter
 from tests.provider_errors import offline_client, raises_core_error
 from tests.provider_errors import stubbed as stubbed_client
 
@@ -256,18 +257,18 @@ def test_a_malformed_tool_input_is_reasked_with_the_reason_then_accepted(
         ["not", "an", "object"],
     ],
 )
-def test_a_reply_invalid_every_time_is_invalid_model_output_after_max_attempts(
+def test_a_reply_invalid_every_time_is_invalid_model_output_after_the_window_is_split(
     real_fixtures: Path, stubbed: tuple[Any, Stubber, Capture], tool_input: Any
 ) -> None:
     client, stubber, capture = stubbed
-    for _ in range(2):
+    for _ in range(6):  # two attempts at the window, then at each of its halves
         stubber.add_response("converse", capture.fit(_tool_reply(real_fixtures, tool_input)))
 
-    with pytest.raises(InvalidModelOutput, match="2 attempts"):
+    with pytest.raises(InvalidModelOutput, match="no window"):
         BedrockQuestionExtractor(client, MODEL, max_attempts=2).extract(TRANSCRIPT)
 
     stubber.assert_no_pending_responses()
-    assert len(capture.requests) == 2
+    assert len(capture.requests) == 6
 
 
 def test_a_real_text_only_end_turn_reply_is_reasked(
@@ -285,17 +286,27 @@ def test_a_real_text_only_end_turn_reply_is_reasked(
     assert "did not call the record_questions tool" in retry[2]["content"][0]["text"]
 
 
-def test_a_reply_cut_at_the_token_limit_is_reasked(
+def test_a_reply_cut_at_the_token_limit_splits_the_window_and_is_not_sent_again(
     real_fixtures: Path, stubbed: tuple[Any, Stubber, Capture]
 ) -> None:
     client, stubber, capture = stubbed
     cut = _tool_reply(real_fixtures, {"questions": [{"question": "Tell me"}]})
     cut["stopReason"] = "max_tokens"
+    first, second = VALID_INPUT["questions"]
     stubber.add_response("converse", capture.fit(cut))
-    stubber.add_response("converse", capture.fit(_tool_reply(real_fixtures, VALID_INPUT)))
+    stubber.add_response(
+        "converse", capture.fit(_tool_reply(real_fixtures, {"questions": [first]}))
+    )
+    stubber.add_response(
+        "converse", capture.fit(_tool_reply(real_fixtures, {"questions": [second]}))
+    )
 
     assert BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT) == EXPECTED
-    assert "token limit" in json.dumps(capture.requests[1]["messages"][2])
+    texts = [capture.user_text(n) for n in range(3)]
+    assert len(set(texts)) == 3  # never the same request twice
+    assert "How do you design a rate limiter?" not in texts[1]
+    assert "Thanks for joining us today." not in texts[2]
+    assert all(len(request["messages"]) == 1 for request in capture.requests)
 
 
 def test_an_oversized_reply_is_capped_in_count_and_length(
@@ -310,9 +321,11 @@ def test_an_oversized_reply_is_capped_in_count_and_length(
     many[0] = {**many[0], "answer": huge, "context": huge, "quote": huge}
     stubber.add_response("converse", capture.fit(_tool_reply(real_fixtures, {"questions": many})))
 
-    questions = BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT)
+    meter = UsageMeter()
+    questions = BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT, meter=meter)
 
     assert len(questions) == 50
+    assert meter.usage.questions_left_out == 450  # said, not silent
     assert {q.question for q in questions} == {f"Question {n}?" for n in range(50)}
     longest = max(questions, key=lambda q: len(q.answer))
     assert longest.answer == "A" * 2000
@@ -609,3 +622,33 @@ def test_a_validation_error_about_the_request_is_still_the_models_refusal(
         lambda: BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT),
         message="messages.0.content: the input is too long for the requested model",
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "headers", "throttled", "wait"),
+    [
+        ("ThrottlingException", 429, {"retry-after": "12"}, True, 12.0),
+        ("ThrottlingException", 429, {}, True, None),
+        ("ServiceQuotaExceededException", 400, {}, True, None),
+        ("ModelNotReadyException", 429, {"retry-after": "5"}, False, None),
+        ("ServiceUnavailableException", 503, {}, False, None),
+    ],
+)
+def test_throttling_and_quotas_are_marked_throttled_with_the_wait_asked_for(
+    stubbed: tuple[Any, Stubber, Capture],
+    code: str,
+    status: int,
+    headers: dict[str, str],
+    throttled: bool,
+    wait: float | None,
+) -> None:
+    client, stubber, _ = stubbed
+    stubber.add_client_error(
+        "converse", code, f"{code}: slow down", http_status_code=status,
+        response_meta={"HTTPHeaders": headers},
+    )  # fmt: skip
+
+    with pytest.raises(ExtractionUnavailable) as raised:
+        BedrockQuestionExtractor(client, MODEL).extract(TRANSCRIPT)
+
+    assert (raised.value.throttled, raised.value.retry_after_seconds) == (throttled, wait)

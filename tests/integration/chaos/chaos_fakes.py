@@ -15,6 +15,7 @@ from typing import Any
 from interview_core.entities import AudioFile, ExtractedQuestion, Interview, Segment, Transcript
 from interview_core.errors import AttemptsExhausted, ExtractionUnavailable
 from interview_core.ports import InterviewRepository, ProgressCallback
+from interview_core.usage import UsageMeter
 
 TRANSCRIPT_PREFIX = "Interview "
 EXIT_CRASHED = 137
@@ -107,9 +108,21 @@ class ClaimTrackingRepository:
         self._log.record("release", interview_id, owner)
 
     def mark_completed(
-        self, interview_id: str, owner: str, question_count: int, *, generation: int | None = None
+        self,
+        interview_id: str,
+        owner: str,
+        question_count: int,
+        *,
+        generation: int | None = None,
+        questions_left_out: int = 0,
     ) -> None:
-        self._inner.mark_completed(interview_id, owner, question_count, generation=generation)
+        self._inner.mark_completed(
+            interview_id,
+            owner,
+            question_count,
+            generation=generation,
+            questions_left_out=questions_left_out,
+        )
         self._log.record("end", interview_id, owner)
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
@@ -181,7 +194,9 @@ class SlowQuestionExtractor:
         self._seconds = seconds
         self._transient_rate = transient_rate
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         time.sleep(random.uniform(*self._seconds))
         if random.random() < self._transient_rate:
             raise ExtractionUnavailable("the fake extractor is throttling")

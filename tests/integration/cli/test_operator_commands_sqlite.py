@@ -106,7 +106,9 @@ def test_submit_then_the_worker_then_status_questions_and_list(stack: LocalStack
     worker = stack.run("--mode", "sqs", "--idle-exit", "2")
     assert worker.returncode == 0, worker.stderr
 
-    assert stack.json("status", interview_id)["state"] == "completed"
+    completed = stack.json("status", interview_id)
+    assert completed["state"] == "completed"
+    assert (completed["question_count"], completed["questions_left_out"]) == (6, 0)
     questions = stack.json("questions", interview_id)
     assert len(questions) == 6
     assert [q["position"] for q in questions] == list(range(6))

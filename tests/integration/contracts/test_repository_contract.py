@@ -369,6 +369,7 @@ def test_completion_by_the_owner_only(subject: Subject) -> None:
         state=InterviewState.COMPLETED,
         attempts=1,
         question_count=3,
+        questions_left_out=0,
         created_at=START,
         updated_at=START + timedelta(seconds=2),
     )
@@ -808,3 +809,16 @@ def test_a_new_generation_leaves_a_held_lease_and_any_other_state_as_they_are(
 def test_a_new_generation_of_an_unknown_interview_is_not_found(subject: Subject) -> None:
     with pytest.raises(InterviewNotFound):
         catalog(subject).start_new_generation("unknown")
+
+
+def test_completion_stores_how_many_questions_a_model_limit_left_out(subject: Subject) -> None:
+    subject.seed()
+    subject.repository.claim("iv-1", "worker-a", LEASE)
+    subject.repository.mark_completed("iv-1", "worker-a", 7, questions_left_out=3)
+    assert subject.repository.get("iv-1").questions_left_out == 3
+
+    subject.repository.claim("iv-1", "worker-b", LEASE, force=True)
+    subject.repository.mark_completed("iv-1", "worker-b", 9)
+
+    record = subject.repository.get("iv-1")
+    assert (record.question_count, record.questions_left_out) == (9, 0)

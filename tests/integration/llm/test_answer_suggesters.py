@@ -100,11 +100,12 @@ def test_empty_answers_every_time_are_invalid_model_output(
 ) -> None:
     blank = {"answers": ["  "] * len(found)}
     server.queue(
-        *(Reply(with_arguments("openai_tool_call", blank, tool="record_answers")) for _ in range(3))
+        *(Reply(with_arguments("openai_tool_call", blank, tool="record_answers")) for _ in range(9))
     )
 
     with pytest.raises(InvalidModelOutput, match="record_answers"):
         _suggester(server).suggest(transcript, found)
+    assert len(server.requests) == 9  # three attempts at the batch, then at each half
 
 
 def test_the_suggester_runs_after_grounding_and_only_when_questions_were_found(

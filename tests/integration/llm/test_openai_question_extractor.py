@@ -23,6 +23,7 @@ from interview_core.errors import (
     ModelRefused,
 )
 from interview_core.report import StageTimer
+from interview_core.usage import UsageMeter
 from tests.integration.llm.replay_server import (
     ReplayServer,
     Reply,
@@ -88,7 +89,7 @@ def _extractor(
     client = openai_client(
         base_url=base_url, api_key="sk-test", timeout_seconds=timeout, max_retries=retries
     )
-    settings = ChatSettings(MODEL, max_tokens=1024, max_attempts=attempts, structured_output=mode)
+    settings = ChatSettings(MODEL, max_tokens=4096, max_attempts=attempts, structured_output=mode)
     return OpenAIQuestionExtractor(client, settings)
 
 
@@ -105,7 +106,7 @@ def test_a_tool_call_reply_gives_timed_questions_and_the_request_forces_the_tool
     assert questions[0].question_context == "behavioral" and questions[0].is_global
     [request] = server.requests
     assert request["path"] == "/v1/chat/completions"
-    assert request["model"] == MODEL and request["max_tokens"] == 1024
+    assert request["model"] == MODEL and request["max_tokens"] == 4096
     assert request["tool_choice"] == {"type": "function", "function": {"name": "record_questions"}}
     [tool] = request["tools"]
     assert tool["function"]["name"] == "record_questions"
@@ -205,26 +206,35 @@ def test_an_unusable_reply_is_reasked_with_the_reason_then_accepted(
     assert problem in retry[3]["content"] and "record_questions again" in retry[3]["content"]
 
 
-def test_a_reply_cut_at_the_token_limit_is_reasked(
+def test_a_reply_cut_at_the_token_limit_splits_the_window_and_is_not_sent_again(
     server: ReplayServer, transcript: Transcript
 ) -> None:
     cut = with_arguments("openai_tool_call", '{"questions": [{"quest')
     cut["choices"][0]["finish_reason"] = "length"
-    server.queue(Reply(cut), Reply(with_arguments("openai_tool_call", {"questions": ASKED})))
+    server.queue(
+        Reply(cut),
+        Reply(with_arguments("openai_tool_call", {"questions": ASKED[:1]})),
+        Reply(with_arguments("openai_tool_call", {"questions": ASKED[1:]})),
+    )
 
-    assert len(_extractor(server.base_url).extract(transcript)) == 2
-    assert "token limit" in server.requests[1]["messages"][3]["content"]
+    questions = _extractor(server.base_url).extract(transcript)
+
+    assert [q.question for q in questions] == [item["question"] for item in ASKED]
+    users = [request["messages"][1]["content"] for request in server.requests]
+    assert len(users) == 3 and len(set(users)) == 3
+    assert all(len(request["messages"]) == 2 for request in server.requests)
+    assert len(users[1]) < len(users[0]) and len(users[2]) < len(users[0])
 
 
-def test_junk_every_time_is_invalid_model_output_after_the_attempts(
+def test_junk_every_time_is_invalid_model_output_after_the_window_is_split(
     server: ReplayServer, transcript: Transcript, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.queue(*(Reply(reply_body("openai_text_reply")) for _ in range(2)))
+    server.queue(*(Reply(reply_body("openai_text_reply")) for _ in range(6)))
 
-    with caplog.at_level(logging.WARNING), pytest.raises(InvalidModelOutput, match="2 attempts"):
+    with caplog.at_level(logging.WARNING), pytest.raises(InvalidModelOutput, match="no window"):
         _extractor(server.base_url, attempts=2).extract(transcript)
 
-    assert len(server.requests) == 2
+    assert len(server.requests) == 6  # two attempts at the window, then at each half
     assert "interviewer asked" not in caplog.text  # reply text never reaches the log
 
 
@@ -293,3 +303,51 @@ def test_a_read_timeout_is_transient(server: ReplayServer, transcript: Transcrip
 def test_a_refused_connection_is_transient(transcript: Transcript) -> None:
     with pytest.raises(ExtractionUnavailable, match="cannot be reached"):
         _extractor(refused_url()).extract(transcript)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "throttled", "wait"),
+    [
+        (429, {"retry-after": "9"}, True, 9.0),
+        (429, {"retry-after-ms": "2500"}, True, 2.5),
+        (429, {}, True, None),
+        (503, {"retry-after": "9"}, False, None),
+    ],
+)
+def test_a_429_is_throttled_with_the_wait_the_server_asked_for(
+    server: ReplayServer,
+    transcript: Transcript,
+    status: int,
+    headers: dict[str, str],
+    throttled: bool,
+    wait: float | None,
+) -> None:
+    server.queue(Reply(reply_body("openai_error_429"), status=status, headers=headers))
+
+    with pytest.raises(ExtractionUnavailable) as raised:
+        _extractor(server.base_url, retries=0).extract(transcript)
+
+    assert (raised.value.throttled, raised.value.retry_after_seconds) == (throttled, wait)
+
+
+@pytest.mark.parametrize("reported", [True, False])
+def test_tokens_are_the_servers_counts_else_estimates(
+    server: ReplayServer, transcript: Transcript, reported: bool
+) -> None:
+    body = with_arguments("openai_tool_call", {"questions": ASKED})
+    body["usage"] = {"prompt_tokens": 1234, "completion_tokens": 56, "total_tokens": 1290}
+    if not reported:
+        del body["usage"]
+    server.queue(Reply(body))
+    meter = UsageMeter()
+
+    _extractor(server.base_url).extract(transcript, meter=meter)
+
+    usage = meter.usage
+    assert (usage.windows, usage.requests) == (1, 1)
+    if reported:
+        assert (usage.input_tokens, usage.output_tokens) == (1234, 56)
+    else:  # about four characters a token of what was sent and received
+        sent = sum(len(m["content"]) for m in server.requests[0]["messages"])
+        assert sent / 4 < usage.input_tokens < sent / 2
+        assert 50 < usage.output_tokens < 400

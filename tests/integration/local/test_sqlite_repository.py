@@ -268,6 +268,7 @@ def test_a_file_of_the_first_schema_is_migrated_in_place(tmp_path: Path) -> None
         version = connection.execute("SELECT version FROM schema_version").fetchone()[0]
     assert "video_path" in columns and "video_key" not in columns
     assert "generation" in columns and old.generation == 0
+    assert "questions_left_out" in columns and old.questions_left_out is None
     assert version == REPOSITORY_SCHEMA
 
 

@@ -14,6 +14,7 @@ from interview_core.errors import ExtractionUnavailable
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 from interview_core.report import Outcome
+from interview_core.usage import ModelUsage, UsageMeter
 from tests.unit.fakes import (
     SpyAudioExtractor,
     SpyQuestionExtractor,
@@ -33,7 +34,11 @@ class SpySuggester:
         self.error = error
 
     def suggest(
-        self, transcript: Transcript, questions: Sequence[ExtractedQuestion]
+        self,
+        transcript: Transcript,
+        questions: Sequence[ExtractedQuestion],
+        *,
+        meter: UsageMeter | None = None,
     ) -> list[ExtractedQuestion]:
         self.calls.append([q.question for q in questions])
         if self.error is not None:
@@ -103,3 +108,43 @@ def test_a_transient_suggester_error_releases_the_interview_for_a_retry() -> Non
 
     assert report.outcome is Outcome.RETRY
     assert repository.list_questions("i-1") == []
+
+
+def test_model_usage_reaches_the_report_and_questions_left_out_the_record() -> None:
+    extractor = SpyQuestionExtractor(sample_questions(2))
+    extractor.usage = ModelUsage(
+        windows=3, requests=4, input_tokens=400, output_tokens=80, questions_left_out=2
+    )
+    repository = InMemoryInterviewRepository(clock=SystemClock())
+    repository.add(Interview(id="i-1", video_path="videos/i-1.mp4"))
+    use_case = ProcessInterview(
+        repository, SpyVideoStore(), SpyAudioExtractor(), SpyTranscriber(), extractor
+    )
+
+    report = use_case.execute("i-1")
+    video = ProcessVideo(SpyAudioExtractor(), SpyTranscriber(), extractor).execute(VIDEO)
+
+    assert report.outcome is Outcome.COMPLETED
+    assert report.model_usage == extractor.usage and report.questions_left_out == 2
+    assert repository.get("i-1").questions_left_out == 2
+    assert video.report.model_usage == extractor.usage
+
+
+def test_an_attempt_that_fails_after_extraction_still_reports_what_the_models_spent() -> None:
+    extractor = SpyQuestionExtractor(sample_questions(2))
+    extractor.usage = ModelUsage(windows=2, requests=2, input_tokens=500, output_tokens=90)
+    repository = InMemoryInterviewRepository(clock=SystemClock())
+    repository.add(Interview(id="i-1", video_path="videos/i-1.mp4"))
+    use_case = ProcessInterview(
+        repository,
+        SpyVideoStore(),
+        SpyAudioExtractor(),
+        SpyTranscriber(),
+        extractor,
+        answer_suggester=SpySuggester(ExtractionUnavailable("throttled", throttled=True)),
+    )
+
+    report = use_case.execute("i-1", final_attempt=False)
+
+    assert report.outcome is Outcome.RETRY
+    assert report.model_usage == extractor.usage

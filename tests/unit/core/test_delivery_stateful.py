@@ -44,6 +44,7 @@ from interview_core.ports import ProgressCallback, QueueMessage
 from interview_core.process_interview import ProcessInterview
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
+from interview_core.usage import UsageMeter
 from tests.unit.fakes import SpyAudioExtractor, SpyVideoStore
 
 MAX_ATTEMPTS = 3
@@ -108,7 +109,9 @@ class ScriptedTranscriber:
 class RunTaggedExtractor:
     """Returns `run % 4` questions, each naming its interview and run, so mixes show."""
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         interview_id, run = transcript.segments[0].text.split("|")
         return [
             ExtractedQuestion(question=f"{interview_id}|{run}|{n}", answer=f"answer {run} {n}")

@@ -30,6 +30,7 @@ from interview_core.limits import SPARE_RECEIVES, WORKER_VISIBILITY_SECONDS
 from interview_core.process_interview import ProcessInterview
 from interview_core.report import Outcome
 from interview_core.state import InterviewState
+from interview_core.usage import UsageMeter
 from tests.unit.fakes import SpyAudioExtractor, SpyTranscriber, SpyVideoStore, sample_questions
 
 RUN_SECONDS = 5.0
@@ -49,7 +50,9 @@ class StormModel:
         self.refused = 0
         self.answered = 0
 
-    def extract(self, transcript: Transcript) -> list[ExtractedQuestion]:
+    def extract(
+        self, transcript: Transcript, *, meter: UsageMeter | None = None
+    ) -> list[ExtractedQuestion]:
         if self._clock.now().timestamp() < self.ends_at:
             self.refused += 1
             raise ExtractionUnavailable("model answered HTTP 429", throttled=True)

@@ -10,6 +10,7 @@ from entrypoints.log_config import JsonLineFormatter, configure_logging, log_rep
 from entrypoints.settings import LogFormat
 from interview_core.errors import ErrorKind
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTiming
+from interview_core.usage import ModelUsage
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -91,4 +92,28 @@ def test_questions_dropped_by_grounding_are_counted_in_the_log(tmp_path: Path) -
     assert [line["dropped_questions"] for line in lines] == [2, 2, 0]
     assert lines[1]["level"] == "WARNING" and lines[1]["interview_id"] == "i-2"
     assert "2 questions" in lines[1]["message"]
+    configure_logging(log_file=None)
+
+
+def test_model_usage_and_questions_left_out_are_logged(tmp_path: Path) -> None:
+    log_file = tmp_path / "interview_processing.log"
+    configure_logging(log_file=log_file, log_format=LogFormat.JSON)
+    usage = ModelUsage(
+        windows=9, requests=11, input_tokens=30_000, output_tokens=7_000, questions_left_out=4
+    )
+    report = ProcessingReport(
+        interview_id="i-3", outcome=Outcome.COMPLETED, question_count=40, model_usage=usage
+    )
+
+    log_report(report)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    metrics, models, left_out = [json.loads(x) for x in log_file.read_text().splitlines()]
+    assert (metrics["model_windows"], metrics["model_requests"]) == (9, 11)
+    assert (metrics["input_tokens"], metrics["output_tokens"]) == (30_000, 7_000)
+    assert metrics["questions_left_out"] == 4
+    assert models["message"] == (
+        "models: 9 windows, 11 requests, 30000 input tokens, 7000 output tokens"
+    )
+    assert left_out["level"] == "WARNING" and left_out["message"].startswith("4 questions")
     configure_logging(log_file=None)

@@ -19,6 +19,7 @@ from entrypoints.metrics import (
 from entrypoints.settings import Settings
 from interview_core.errors import ErrorKind
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTiming
+from interview_core.usage import ModelUsage
 
 SENTINEL = "SENTINEL-TRANSCRIPT-TEXT"
 
@@ -184,3 +185,16 @@ def test_settings_turn_metrics_on_with_a_namespace(monkeypatch: pytest.MonkeyPat
 def test_metrics_are_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("INTERVIEWS_EMF_METRICS", raising=False)
     assert Settings().emf_metrics is False
+
+
+def test_model_usage_becomes_metrics_only_when_a_model_was_asked() -> None:
+    usage = ModelUsage(
+        windows=5, requests=6, input_tokens=9000, output_tokens=1200, questions_left_out=2
+    )
+
+    asked = emf_document(_report(model_usage=usage), timestamp_ms=1)
+    offline = emf_document(_report(), timestamp_ms=1)
+
+    assert (asked["ModelRequests"], asked["InputTokens"], asked["OutputTokens"]) == (6, 9000, 1200)
+    assert asked["QuestionsLeftOut"] == 2
+    assert "InputTokens" not in offline

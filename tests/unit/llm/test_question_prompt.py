@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from adapters.llm.question_prompt import (
     CLOSE_TAG,
     OPEN_TAG,
-    TRUNCATION_NOTE,
-    render_transcript,
+    delimited,
+    segment_line,
     user_prompt,
 )
 from interview_core.entities import Segment, Transcript
@@ -22,8 +22,12 @@ SEGMENTS = (
 )
 
 
+def _rendered(transcript: Transcript) -> str:
+    return delimited([segment_line(segment) for segment in transcript.segments])
+
+
 def test_each_segment_is_one_timed_labelled_line_between_the_tags() -> None:
-    rendered = render_transcript(Transcript(SEGMENTS), 10_000)
+    rendered = _rendered(Transcript(SEGMENTS))
 
     assert rendered.splitlines() == [
         OPEN_TAG,
@@ -43,7 +47,7 @@ def test_no_segment_text_or_label_can_close_the_block_or_forge_a_line(
         Segment(text, float(n), n + 0.5, speaker) for n, (text, speaker) in enumerate(parts)
     )
 
-    lines = render_transcript(Transcript(segments), 100_000).splitlines()
+    lines = _rendered(Transcript(segments)).splitlines()
 
     assert lines[0] == OPEN_TAG
     assert lines[-1] == CLOSE_TAG
@@ -52,18 +56,18 @@ def test_no_segment_text_or_label_can_close_the_block_or_forge_a_line(
     assert not any("<" in line or ">" in line for line in inner)
 
 
-def test_a_long_transcript_is_cut_at_a_line_with_a_note() -> None:
-    rendered = render_transcript(Transcript(SEGMENTS), 90)
+def test_a_window_of_a_longer_transcript_says_which_part_it_is() -> None:
+    part = Transcript(SEGMENTS[1:3])
 
-    lines = rendered.splitlines()
-    assert lines[-2] == TRUNCATION_NOTE
-    assert lines[1] == "[0.0] interviewer: Hello, and welcome!"
-    assert "weakness" not in rendered
+    prompt = user_prompt(part, _rendered(part), part=(2.5, 9.0))
+
+    assert "Segments: 2." in prompt and "from 2 s to 9 s" in prompt
+    assert "record only the questions asked in it" in prompt
 
 
 def test_the_user_prompt_carries_the_facts_outside_the_data_and_the_problem_when_reasked() -> None:
     transcript = Transcript(SEGMENTS, language="en-US", duration=12.5)
-    rendered = render_transcript(transcript, 10_000)
+    rendered = _rendered(transcript)
 
     prompt = user_prompt(transcript, rendered, problem="questions.0.answer: missing")
 
