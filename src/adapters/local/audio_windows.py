@@ -32,14 +32,16 @@ class WindowShape:
     its last `search_seconds`. A window goes on `overlap_seconds` past its cut, so a word
     across the cut is heard whole, and the next starts `lead_seconds` before it, inside the
     quiet moment: the recogniser hears a cut word at a window's end far better than at its
-    start, where it may skip what follows.
+    start, where it may skip what follows. Since every cut risks such a skip, windows are as
+    long as memory allows: by default six minutes, so a recording of up to nine minutes is
+    one window, heard exactly as the whole file.
 
     A window runs from `seconds - search_seconds` to `1.5 * seconds + overlap_seconds`: the
     last window takes whatever is left when that is under half a window more, so no window is
     a short scrap. Raises ValueError when a length is impossible.
     """
 
-    seconds: float = 300.0
+    seconds: float = 360.0
     search_seconds: float = 20.0
     overlap_seconds: float = 1.0
     lead_seconds: float = 0.1
@@ -100,6 +102,7 @@ def windows(blocks: Iterable[Samples], shape: WindowShape) -> Iterator[AudioWind
         held += len(block)
         while start + held >= cut + size + size // 2 + overlap:
             audio = np.concatenate(pending)
+            pending.clear()  # the blocks' audio is held once, in `audio`
             following = _quiet_cut(audio, start, cut, size, shape)
             first = max(cut - lead, 0)
             yield AudioWindow(
@@ -113,6 +116,7 @@ def windows(blocks: Iterable[Samples], shape: WindowShape) -> Iterator[AudioWind
             pending, held, start, cut = [rest], len(rest), following - lead, following
     if start + held > cut:
         audio = np.concatenate(pending)
+        pending.clear()
         first = max(cut - lead, 0)
         yield AudioWindow(
             samples=audio[first - start :],

@@ -65,11 +65,12 @@ class FasterWhisperTranscriber:
     audio of `batched_from_seconds` or more and decodes shorter audio sequentially. Batching
     needs the VAD, so "auto" without it decodes sequentially.
 
-    The audio file is read as it is decoded and recognised in windows of about five minutes
-    (`window`), each cut at the quietest moment near its end and sharing a second of audio
-    with its neighbours; a word heard twice in the overlap is kept once, by the window that
-    holds its middle. Memory therefore stays flat however long the recording, and every
-    window is decoded with the same model and options, its times moved to the recording's.
+    The audio file is read as it is decoded and recognised in windows of about six minutes
+    (`window`; a recording of up to nine minutes is one window), each cut at the quietest
+    moment near its end and sharing a second of audio with its neighbours; a word heard
+    twice in the overlap is kept once, by the window that holds its middle. Memory
+    therefore stays flat however long the recording, and every window is decoded with the
+    same model and options, its times moved to the recording's.
     """
 
     def __init__(

@@ -42,6 +42,17 @@ def test_audio_shorter_than_one_and_a_half_windows_is_one_window() -> None:
     np.testing.assert_array_equal(only.samples, audio)
 
 
+def test_by_default_a_recording_of_nine_minutes_is_one_window_and_longer_ones_are_cut() -> None:
+    block = np.zeros(60 * SAMPLE_RATE, np.float32)
+
+    (whole,) = windows([block] * 9, WindowShape())
+    cut = list(windows([block] * 10, WindowShape()))
+
+    assert (whole.offset, whole.keep_until, whole.end) == (0.0, math.inf, 540.0)
+    assert len(cut) == 2
+    assert WindowShape().seconds - WindowShape().search_seconds <= cut[0].keep_until
+
+
 def test_cuts_fall_in_the_silence_near_each_window_end() -> None:
     audio = _speech(100.0, gaps=[12.0, 27.0, 55.6, 81.0])
 
