@@ -18,6 +18,7 @@ import attrs
 
 from adapters.local.memory_message_source import InMemoryMessageSource
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from adapters.local.memory_stage_store import InMemoryStageStore
 from entrypoints.builders import delivery_policy
 from entrypoints.delivery_handler import DeliveryHandler
 from entrypoints.settings import Settings
@@ -109,6 +110,7 @@ class StormRig:
             self.transcriber,
             self.model,
             lease_seconds=self.settings.lease_seconds,
+            stage_store=InMemoryStageStore(),  # what the worker's container wires by default
             sleep=self.clock.advance,
         )
         jitter = random.Random(seed)

@@ -50,6 +50,8 @@ def test_four_interviews_through_a_storm_complete_within_5_minutes_of_its_end(
     print(f"\n{storm_minutes}-minute storm: slowest completion {slowest:.0f} s after its end")
     assert all(storm <= at <= storm + RECOVERY_LIMIT for at in result.completed_at.values())
     assert set(result.questions.values()) == {3}
+    transcribed = [job_id for _, job_id in rig.transcriber.calls]
+    assert sorted(transcribed) == sorted(rig.interview_ids)  # speech recognition once each
 
 
 def test_twenty_interviews_and_four_workers_through_a_30_minute_storm() -> None:
