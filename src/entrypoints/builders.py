@@ -19,8 +19,12 @@ from interview_core.ports import (
     CancellableMediaWork,
     DeadLetterQueue,
     InterviewCatalog,
+    InterviewEraser,
+    InterviewFiles,
     MediaProbe,
     RequestSender,
+    TranscriptionJobs,
+    VideoRemover,
     VideoUploader,
 )
 
@@ -548,3 +552,44 @@ def dead_letter_queue(source: MessageSource) -> DeadLetterQueue:
     if not isinstance(source, DeadLetterQueue):
         raise _cannot(source, "show or move dead letters")
     return source
+
+
+# --- erasure -------------------------------------------------------------------------------
+
+
+def interview_eraser(repository: InterviewRepository) -> InterviewEraser:
+    """The selected repository, which deletes records and their questions."""
+    if not isinstance(repository, InterviewEraser):
+        raise _cannot(repository, "delete interviews")
+    return repository
+
+
+def interview_files(
+    settings: Settings, aws: AwsClientFactory, stages: StageStore | None
+) -> InterviewFiles | None:
+    """What holds an interview's files: the bucket's INTERVIEWS_TRANSCRIBE_PREFIX when
+    Amazon Transcribe or the S3 stage store writes there, else the selected stage store
+    (its folder, or memory); None when nothing keeps files."""
+    bucket = settings.aws_s3_bucket
+    if bucket and (settings.transcriber == "transcribe" or settings.stage_store == "s3"):
+        from adapters.aws.s3_interview_files import S3InterviewFiles
+
+        try:
+            return S3InterviewFiles(aws.s3(), bucket, settings.transcribe_prefix)
+        except ValueError as exc:
+            raise ConfigurationError(f"INTERVIEWS_TRANSCRIBE_PREFIX: {exc}") from exc
+    return stages if isinstance(stages, InterviewFiles) else None
+
+
+def transcription_jobs(settings: Settings, aws: AwsClientFactory) -> TranscriptionJobs | None:
+    """Amazon Transcribe's jobs when it is the transcriber; None for any other."""
+    if settings.transcriber != "transcribe":
+        return None
+    from adapters.aws.transcribe_job_records import TranscribeTranscriptionJobs
+
+    return TranscribeTranscriptionJobs(aws.transcribe())
+
+
+def video_remover(store: VideoStore) -> VideoRemover | None:
+    """The selected video store, when videos can be removed from it."""
+    return store if isinstance(store, VideoRemover) else None

@@ -36,9 +36,11 @@ OPERATOR_EPILOG = """\
 operator commands (ai-interviews COMMAND --help for each):
   submit VIDEO [--user-id U]      upload a video, record it and request its processing
   status ID, questions ID         an interview's record or its questions (--format table)
-  list --state STATE [--limit N]  interviews by state: pending, processing, completed, failed
+  list --state STATE [--limit N]  interviews by state (pending, failed, deleted, ...)
   reprocess ID                    make an interview pending again and request it
   dead-letters [--redrive]        show the dead letters, or move them back to the queue
+  delete ID [--yes] [--include-video] [--keep-record]
+                                  remove everything held for an interview (no undo)
   dev-stack [--port P]            the deployment template in a local moto server
 """
 

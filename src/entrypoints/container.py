@@ -8,6 +8,7 @@ from entrypoints import builders
 from entrypoints.delivery_handler import DeliveryHandler
 from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
+from interview_core.delete_interview import DeleteInterview
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 from interview_core.redrive_dead_letters import RedriveDeadLetters
@@ -167,4 +168,18 @@ class Container(containers.DeclarativeContainer):
     )
     redrive_dead_letters = providers.Factory(
         RedriveDeadLetters, queue=dead_letter_queue, catalog=interview_catalog
+    )
+
+    # --- erasure: the operator's delete ---
+
+    interview_eraser = providers.Callable(builders.interview_eraser, repository)
+    interview_files = providers.Callable(builders.interview_files, settings, aws, stage_store)
+    transcription_jobs = providers.Callable(builders.transcription_jobs, settings, aws)
+    video_remover = providers.Callable(builders.video_remover, video_store)
+    delete_interview = providers.Factory(
+        DeleteInterview,
+        eraser=interview_eraser,
+        files=interview_files,
+        jobs=transcription_jobs,
+        videos=video_remover,
     )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from entrypoints.container import Container
 
-COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters")
+COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters", "delete")
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
@@ -73,6 +73,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dead.add_argument("--limit", type=_positive_int, default=100, help="show at most N (100)")
     _format_option(dead)
+
+    delete = commands.add_parser(
+        "delete",
+        help="remove everything the pipeline holds for an interview: questions, transcripts, "
+        "audio, kept stages, transcription jobs and the record (cannot be undone)",
+    )
+    delete.add_argument("interview_id", metavar="ID", type=_interview_id, help="the interview's id")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument(
+        "--include-video",
+        action="store_true",
+        help="remove the video too (the upstream owns it: left in place by default)",
+    )
+    delete.add_argument(
+        "--keep-record",
+        action="store_true",
+        help="keep the record, reduced to its id, state deleted and timestamps",
+    )
     return parser
 
 
@@ -162,6 +180,26 @@ def _dead_letters(args: argparse.Namespace, c: Container) -> int:
     return EXIT_OK
 
 
+def _delete(args: argparse.Namespace, c: Container) -> int:
+    if not args.yes:
+        record = c.repository().get(args.interview_id)  # an unknown id is refused first
+        if not sys.stdin.isatty():
+            print(
+                "error: delete asks for confirmation, and stdin is not a terminal: "
+                "pass --yes to delete without asking",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        if not show.confirmed(record, include_video=args.include_video):
+            print("nothing deleted", file=sys.stderr)
+            return EXIT_REFUSED
+    erasure = c.delete_interview().execute(
+        args.interview_id, include_video=args.include_video, keep_record=args.keep_record
+    )
+    print(show.erasure_lines(erasure))
+    return EXIT_OK
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "submit": _submit,
     "status": _status,
@@ -169,6 +207,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "list": _list,
     "reprocess": _reprocess,
     "dead-letters": _dead_letters,
+    "delete": _delete,
 }
 
 

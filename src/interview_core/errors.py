@@ -129,6 +129,17 @@ class InterviewAlreadyCompleted(InterviewFault):
         self.interview_id = interview_id
 
 
+class InterviewDeleted(InterviewFault):
+    """The interview is deleted, or its deletion has begun: nothing may process, reprocess
+    or redrive it. A worker acknowledges its message without writing anything."""
+
+    code = "INTERVIEW_DELETED"
+
+    def __init__(self, interview_id: str) -> None:
+        super().__init__(f"interview {interview_id} is deleted or being deleted")
+        self.interview_id = interview_id
+
+
 class LeaseHeld(TransientError):
     """Another worker holds a live lease on the interview: transient, the message comes back
     when that lease has run out. `remaining_seconds` is how long the lease has left, when the

@@ -471,3 +471,81 @@ class DeadLetterQueue(Protocol):
         QueueUnavailable or ConfigurationError, as `peek_dead_letters`.
         """
         ...
+
+
+# --- erasure: what the operator's delete removes ---------------------------------------------
+
+
+@runtime_checkable
+class InterviewEraser(Protocol):
+    """The records side of deleting an interview: the record and every question it had."""
+
+    def begin_deletion(self, interview_id: str) -> Interview:
+        """Mark the interview `deleting` and drop any lease in one conditional write, and
+        return the record as it then stands (its generation and video location are kept).
+
+        From then on no worker may claim it, and a worker whose lease ran out can write
+        nothing more. Refused with LeaseHeld while a live lease is held (nothing is changed).
+        A record already deleting or deleted comes back unchanged, so that a delete cut short
+        is finished by the next. Raises InterviewNotFound, LeaseHeld, RepositoryUnavailable
+        or ConfigurationError.
+        """
+        ...
+
+    def delete_questions(self, interview_id: str) -> int:
+        """Remove every stored question of the interview, of every generation (those the
+        record names and those stored under its id); how many were removed, 0 when none.
+
+        Raises RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+    def finish_deletion(self, interview_id: str, *, keep_record: bool) -> None:
+        """Remove the record, or with `keep_record` reduce it to its id, `deleted` and its
+        timestamps, only while it is `deleting`; a deleted or missing record is left as it
+        is. Raises RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+
+@runtime_checkable
+class InterviewFiles(Protocol):
+    """The files the pipeline made for an interview: kept stages, audio uploads, transcripts."""
+
+    def remove_files(self, interview_id: str, generation: int) -> list[str]:
+        """Remove every such file of generations 0 to `generation`, and return the names
+        (object keys, or paths relative to the store's folder) of those removed; nothing
+        there is no error.
+
+        Raises ValueError for a negative generation, StageStoreUnavailable (transient) or
+        ConfigurationError (a missing bucket, refused access).
+        """
+        ...
+
+
+@runtime_checkable
+class TranscriptionJobs(Protocol):
+    """A speech service's record of the jobs it ran for an interview."""
+
+    def delete_jobs(self, job_id: str, generation: int) -> list[str]:
+        """Delete every job run for `job_id` (the interview's id) in generations 0 to
+        `generation`, renewed jobs included, and return the names of those deleted; a job
+        already gone is no error.
+
+        Raises ValueError for a negative generation, TranscriptionUnavailable (transient,
+        also for a job the service will not delete while it runs) or ConfigurationError.
+        """
+        ...
+
+
+@runtime_checkable
+class VideoRemover(Protocol):
+    """A video store that videos can be removed from."""
+
+    def remove_video(self, location: str) -> bool:
+        """Remove the video at `location` (as a record names it); whether one was there.
+
+        Raises InvalidVideoLocation for a malformed location (before any I/O),
+        VideoAccessDenied, StorageUnavailable (transient) or ConfigurationError.
+        """
+        ...

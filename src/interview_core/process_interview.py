@@ -16,6 +16,7 @@ from interview_core.errors import (
     DeadlineReached,
     ErrorKind,
     InterviewAlreadyCompleted,
+    InterviewDeleted,
     InterviewError,
     InterviewNotFound,
     InvalidInterviewRecord,
@@ -115,6 +116,9 @@ class ProcessInterview:
         starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
         failed one is left as it is.
 
+        A deleted interview, or one being deleted (INTERVIEW_DELETED), is reported SKIPPED
+        with that error, and nothing is written: its claim is refused.
+
         An interview with no record (INTERVIEW_NOT_FOUND) is reported RETRY, so that a message
         sent before the upstream's record is written (or visible) is looked at again later,
         and FAILED (nothing to mark: the message is acknowledged) on the final attempt or the
@@ -156,6 +160,8 @@ class ProcessInterview:
             return run.report(Outcome.RETRY if early else Outcome.FAILED, error=exc)
         except InterviewAlreadyCompleted:
             return run.report(Outcome.SKIPPED)
+        except InterviewDeleted as exc:  # the operator's delete: nothing is written for it
+            return run.report(Outcome.SKIPPED, error=exc)
         except LeaseHeld as exc:
             return run.report(Outcome.BUSY, error=exc)
         except AttemptsExhausted as exc:  # the claim marked it failed: nothing more to resume
@@ -195,6 +201,8 @@ class ProcessInterview:
         self, run: _Run, loaded: Interview, owner: str, *, force: bool
     ) -> ProcessingReport:
         """End the interview without work: no receive is left after this one."""
+        if loaded.state.erased:
+            raise InterviewDeleted(loaded.id)
         if loaded.state is InterviewState.FAILED:
             return run.report(Outcome.FAILED, error=AttemptsExhausted(loaded.id, loaded.attempts))
         with run.timer.stage("claim"):

@@ -90,6 +90,30 @@ class LocalFileStageStore:
         except OSError as exc:
             raise self._error(exc, "remove") from exc
 
+    # --- the InterviewFiles role ---------------------------------------------------------
+
+    def remove_files(self, interview_id: str, generation: int) -> list[str]:
+        """Remove the interview's folder with every generation's items (`generation` only
+        bounds the generations named; all kept ones go); the paths removed, relative to the
+        root. Raises ValueError, ConfigurationError or StageStoreUnavailable."""
+        if generation < 0:
+            raise ValueError(f"a generation is a whole number of at least 0, not {generation}")
+        folder = self._root / item_folder(interview_id, 0).rsplit("/", 1)[0]
+        removed: list[str] = []
+        try:
+            if not folder.is_dir():
+                return removed
+            for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
+                    removed.append(self._name(path))
+            folder.rmdir()
+        except OSError as exc:
+            raise self._error(exc, "remove") from exc
+        return sorted(removed)
+
     # --- files -------------------------------------------------------------------------
 
     def _path(self, interview_id: str, generation: int, item: str) -> Path:

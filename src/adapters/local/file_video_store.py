@@ -113,6 +113,32 @@ class LocalFileVideoStore:
             raise _translate(key, exc) from exc
         return key
 
+    # --- the VideoRemover role -------------------------------------------------------------
+
+    def remove_video(self, location: str) -> bool:
+        """Remove the file at `location` (a key under the root), then its folders up to the
+        root while they are empty; whether a file was there.
+
+        Raises InvalidVideoLocation (a malformed key, or one that leads out of the root),
+        VideoAccessDenied or StorageUnavailable.
+        """
+        key = object_key(location, None, allowed_extensions=self._allowed_extensions)
+        path = self._resolve_inside_root(key)
+        root = self._root.resolve()
+        try:
+            if not path.is_file():
+                return False
+            path.unlink()
+            for folder in path.parents:
+                if folder == root or not folder.is_relative_to(root) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise _translate(key, exc) from exc
+        return True
+
 
 def _translate(key: str, exc: OSError) -> InterviewError:
     """The core error for a file system failure on `key`; its message, which may be stored on

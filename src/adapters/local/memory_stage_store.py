@@ -34,6 +34,18 @@ class InMemoryStageStore:
         with self._lock:
             return sorted(self._items)
 
+    def remove_files(self, interview_id: str, generation: int) -> list[str]:
+        """Forget every kept item of the interview, of any generation; their names.
+        Raises ValueError for an empty id or a negative generation."""
+        if generation < 0:
+            raise ValueError(f"a generation is a whole number of at least 0, not {generation}")
+        folder = item_folder(interview_id, 0).rsplit("/", 1)[0] + "/"
+        with self._lock:
+            names = sorted(name for name in self._items if name.startswith(folder))
+            for name in names:
+                del self._items[name]
+        return names
+
     def put_raw(self, interview_id: str, generation: int, item: str, raw: bytes) -> None:
         """Place `raw` as the named item (`transcript.json` or `questions.json`) as is."""
         self._put(f"{item_folder(interview_id, generation)}/{item}", raw)
