@@ -209,6 +209,9 @@ def _single_interview(
     emit_report_metrics(report)
     if report.error is not None:
         print(f"error: {report.error.code}: {report.error.message}", file=sys.stderr)
+    if report.outcome is Outcome.SKIPPED and report.error is not None:  # deleted
+        print(f"interview {report.interview_id}: skipped, it is deleted")
+        return EXIT_FAILED
     if report.outcome is Outcome.SKIPPED:
         print(
             f"interview {report.interview_id}: skipped, it is already completed "
