@@ -90,6 +90,8 @@ def erasure_lines(erasure: Erasure) -> str:
     lines.extend(f"  {name}" for name in erasure.files)
     if erasure.video_removed is not None:
         lines.append(f"video: removed {erasure.video_removed}")
+    elif erasure.video_left is not None and erasure.video_elsewhere:
+        lines.append(f"video: left at {erasure.video_left} (not in this store: remove it there)")
     elif erasure.video_left is not None:
         lines.append(f"video: kept at {erasure.video_left} (the upstream's; --include-video)")
     else:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from interview_core.errors import InvalidVideoLocation
 from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
@@ -22,8 +23,9 @@ class Erasure:
     """What one delete removed, and what it left where.
 
     `already_deleted`: the record said `deleted` before this run (nothing was left to
-    remove). `video_left` names the video the upstream keeps (no `--include-video`, or no
-    store to remove it from); `video_removed` the one removed.
+    remove). `video_left` names the video the upstream keeps (no `--include-video`, no
+    store to remove it from, or a location the store does not hold: `video_elsewhere`);
+    `video_removed` the one removed.
     """
 
     interview_id: str
@@ -33,6 +35,7 @@ class Erasure:
     files: tuple[str, ...] = ()
     video_removed: str | None = None
     video_left: str | None = None
+    video_elsewhere: bool = False
     record_kept: bool = False
 
 
@@ -81,10 +84,14 @@ class DeleteInterview:
             files = self._files.remove_files(interview_id, record.generation)
         location = record.video_path if record.record_problem is None else ""
         removed: str | None = None
+        elsewhere = False
         if include_video and location and self._videos is not None:
-            if self._videos.remove_video(location):
-                removed = location
-            location = ""
+            try:
+                if self._videos.remove_video(location):
+                    removed = location
+                location = ""
+            except InvalidVideoLocation:  # another bucket, a path out of the store: left
+                elsewhere = True
         self._eraser.finish_deletion(interview_id, keep_record=keep_record)
         return Erasure(
             interview_id,
@@ -93,5 +100,6 @@ class DeleteInterview:
             files=tuple(files),
             video_removed=removed,
             video_left=location or None,
+            video_elsewhere=elsewhere,
             record_kept=keep_record,
         )

@@ -17,6 +17,7 @@ from interview_core.entities import Interview, KeptQuestions
 from interview_core.errors import (
     InterviewDeleted,
     InterviewNotFound,
+    InvalidVideoLocation,
     LeaseHeld,
     TranscriptionUnavailable,
 )
@@ -69,6 +70,8 @@ class RecordingVideos:
     videos: set[str] = attrs.field(factory=set)
 
     def remove_video(self, location: str) -> bool:
+        if location.startswith("s3://"):
+            raise InvalidVideoLocation("not this store's bucket")
         there = location in self.videos
         self.videos.discard(location)
         return there
@@ -167,6 +170,21 @@ def test_include_video_removes_it_and_keep_record_leaves_only_a_tombstone(rig: R
         created_at=NOW,
         updated_at=rig.clock.now(),
     )
+
+
+def test_a_video_the_store_does_not_hold_is_left_and_said_so(rig: Rig) -> None:
+    elsewhere = "s3://another-bucket/videos/u/i/interview.mp4"
+    rig.repository.add(Interview(id="far", video_path=elsewhere))
+
+    erasure = rig.delete().execute("far", include_video=True)
+
+    assert (erasure.video_left, erasure.video_elsewhere, erasure.video_removed) == (
+        elsewhere,
+        True,
+        None,
+    )
+    with pytest.raises(InterviewNotFound):
+        rig.repository.get("far")
 
 
 def test_an_unknown_interview_is_refused_and_nothing_is_removed(rig: Rig) -> None:
