@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SIDECAR_SUFFIXES = (".transcript.json", ".transcribe.json", ".srt", ".vtt")
+"""Transcripts kept beside a video, as the stub transcriber looks for them."""
+
 
 class LocalFileVideoStore:
     """A VideoStore over a folder: a location is a key relative to `root`.
@@ -116,8 +119,10 @@ class LocalFileVideoStore:
     # --- the VideoRemover role -------------------------------------------------------------
 
     def remove_video(self, location: str) -> bool:
-        """Remove the file at `location` (a key under the root), then its folders up to the
-        root while they are empty; whether a file was there.
+        """Remove the file at `location` (a key under the root) and the transcripts beside
+        it that the stub transcriber reads (`<stem>.transcript.json`, `.transcribe.json`,
+        `.srt`, `.vtt`), then its folders up to the root while they are empty; whether the
+        video was there.
 
         Raises InvalidVideoLocation (a malformed key, or one that leads out of the root),
         VideoAccessDenied or StorageUnavailable.
@@ -129,6 +134,8 @@ class LocalFileVideoStore:
             if not path.is_file():
                 return False
             path.unlink()
+            for suffix in SIDECAR_SUFFIXES:
+                path.with_name(path.stem + suffix).unlink(missing_ok=True)
             for folder in path.parents:
                 if folder == root or not folder.is_relative_to(root) or any(folder.iterdir()):
                     break
