@@ -213,7 +213,8 @@ class S3VideoStore:
     def remove_video(self, location: str) -> bool:
         """Delete the video at `location`; whether it was there (ListObjectsV2 on its key,
         so that the caller needs no read access to videos). Raises InvalidVideoLocation
-        before any request, VideoAccessDenied, StorageUnavailable or ConfigurationError."""
+        before any request, StorageUnavailable, or ConfigurationError (also for refused
+        access: the caller's permissions are the deployment's)."""
         key = self._validate(location)
         try:
             page = self._client.list_objects_v2(Bucket=self._bucket, Prefix=key, MaxKeys=1)
@@ -221,6 +222,11 @@ class S3VideoStore:
             if there:
                 self._client.delete_object(Bucket=self._bucket, Key=key)
         except (ClientError, BotoCoreError) as exc:
+            if is_access_denied(exc) or http_status(exc) == 403:
+                raise ConfigurationError(
+                    f"S3 refused to remove a video from bucket {self._bucket}: grant "
+                    "s3:ListBucket (for its prefix) and s3:DeleteObject on it"
+                ) from exc
             raise self._upload_error(exc, key) from exc
         return there
 

@@ -22,6 +22,7 @@ from interview_core.clock import ManualClock
 from interview_core.delete_interview import DeleteInterview
 from interview_core.entities import Interview, Question
 from interview_core.errors import (
+    ConfigurationError,
     InterviewDeleted,
     InterviewNotFound,
     LeaseHeld,
@@ -263,3 +264,13 @@ def test_the_claim_of_a_deleted_record_written_elsewhere_is_refused_at_once(aws:
         aws.repository.claim("tomb", "worker", 60.0, force=True)
 
     assert aws.item("tomb") == {"id": {"S": "tomb"}, "state": {"S": "deleted"}}
+
+
+def test_a_video_the_operator_may_not_remove_is_the_deployments_fault() -> None:
+    client = offline_client("s3")
+    with stubbed(client, check_pending=False) as stubber:
+        stubber.add_client_error(
+            "list_objects_v2", "AccessDenied", "Access Denied", http_status_code=403
+        )
+        with pytest.raises(ConfigurationError, match="s3:DeleteObject"):
+            S3VideoStore(client, BUCKET).remove_video(VIDEO)
