@@ -920,3 +920,42 @@ def test_finishing_removes_or_reduces_only_a_deleting_record(
         with pytest.raises(InterviewNotFound):
             subject.repository.get("iv-1")
     assert subject.repository.get("untouched").state is InterviewState.PENDING
+
+
+def claim_and_delete_at_once(subject: Subject, interview_id: str) -> dict[str, object]:
+    """Claim and begin deleting the interview from two threads released together."""
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+    actions: dict[str, Callable[[], Interview]] = {
+        "claim": lambda: subject.repository.claim(interview_id, "w", LEASE),
+        "delete": lambda: eraser(subject).begin_deletion(interview_id),
+    }
+
+    def run(name: str) -> None:
+        start.wait()
+        try:
+            results[name] = actions[name]()
+        except (LeaseHeld, InterviewDeleted) as exc:
+            results[name] = exc
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_a_claim_and_a_delete_racing_have_exactly_one_winner(subject: Subject) -> None:
+    for n in range(5):
+        subject.seed(f"race-{n}")
+
+        results = claim_and_delete_at_once(subject, f"race-{n}")
+
+        stored = subject.repository.get(f"race-{n}")
+        if isinstance(results["claim"], Interview):
+            assert isinstance(results["delete"], LeaseHeld)
+            assert (stored.state, stored.lease_owner) == (InterviewState.PROCESSING, "w")
+        else:
+            assert isinstance(results["claim"], InterviewDeleted)
+            assert (stored.state, stored.lease_owner) == (InterviewState.DELETING, None)
