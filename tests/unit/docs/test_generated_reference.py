@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from scripts import docs_reference as reference
 
 from entrypoints import cli, operator
 from entrypoints.settings import Settings
 from interview_core import errors
-from scripts import docs_reference as reference
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
