@@ -22,7 +22,6 @@ TEMPLATE = REPO_ROOT / "deploy" / "template.yaml"
 MARKER = re.compile(r"^<!-- generated: ([a-z-]+) -->$", re.MULTILINE)
 
 
-
 def use_this_checkout() -> None:
     """Import this checkout's code, not whatever an installed copy names."""
     if not sys.path or sys.path[0] != str(SRC):
