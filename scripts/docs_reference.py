@@ -78,7 +78,7 @@ def default_text(name: str) -> str:
 
     default = Settings.model_fields[name].default
     if default is None:
-        return "none"
+        return "unset"
     if isinstance(default, enum.Enum):
         return _code(default.value)
     if isinstance(default, bool):
@@ -147,12 +147,18 @@ def _option_row(action: argparse.Action) -> str:
     return f"| {names} | {value} | {default or required} | {_cell(meaning)} |"
 
 
+def _usage(parser: argparse.ArgumentParser) -> str:
+    """The usage line wrapped at 90 columns, whatever the terminal's width."""
+    formatter = argparse.HelpFormatter(parser.prog, width=90)
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups, "")
+    return formatter.format_help().strip()
+
+
 def cli_reference() -> str:
     """A section per command: its usage line, description and options."""
     out: list[str] = []
     for title, parser in _parsers():
-        usage = " ".join(parser.format_usage().split())
-        usage = usage.removeprefix("usage: ")
+        usage = _usage(parser)
         out += [f"## `{title}`", ""]
         if parser.description:
             out += [parser.description, ""]

@@ -61,7 +61,7 @@ def test_a_default_reads_as_it_would_be_typed() -> None:
     assert reference.default_text("aws_region") == "`us-east-1`"
     assert reference.default_text("whisper_vad") == "`true`"
     assert reference.default_text("lease_seconds") == "`60`"
-    assert reference.default_text("aws_s3_bucket") == "none"
+    assert reference.default_text("aws_s3_bucket") == "unset"
     assert reference.default_text("backend") == "`local`"
 
 
