@@ -57,30 +57,33 @@ PORTS: dict[str, tuple[str, ...]] = {
 }
 """Each supported adapter by the port it implements."""
 
-_MODULES: dict[str, str] = {
-    "AwsClientFactory": "adapters.aws.clients",
-    "BedrockAnswerSuggester": "adapters.aws.bedrock_answer_suggester",
-    "BedrockQuestionExtractor": "adapters.aws.bedrock_extractor",
-    "DynamoDBInterviewRepository": "adapters.aws.dynamodb_repository",
-    "FasterWhisperTranscriber": "adapters.local.faster_whisper_transcriber",
-    "FfmpegAudioExtractor": "adapters.media.ffmpeg_audio_extractor",
-    "HeuristicQuestionExtractor": "adapters.local.heuristic_extractor",
-    "InMemoryInterviewRepository": "adapters.local.memory_repository",
-    "InMemoryMessageSource": "adapters.local.memory_message_source",
-    "InMemoryStageStore": "adapters.local.memory_stage_store",
-    "LocalFileStageStore": "adapters.local.file_stage_store",
-    "LocalFileVideoStore": "adapters.local.file_video_store",
-    "OpenAIAnswerSuggester": "adapters.openai_compatible.answer_suggester",
-    "OpenAIQuestionExtractor": "adapters.openai_compatible.question_extractor",
-    "S3InPlaceTranscriber": "adapters.aws.s3_in_place_transcriber",
-    "S3StageStore": "adapters.aws.s3_stage_store",
-    "S3VideoStore": "adapters.aws.s3_video_store",
-    "SqliteInterviewRepository": "adapters.local.sqlite_repository",
-    "SqliteMessageSource": "adapters.local.sqlite_message_source",
-    "SqsMessageSource": "adapters.aws.sqs_message_source",
-    "StubTranscriber": "adapters.local.stub_transcriber",
-    "TranscribeTranscriber": "adapters.aws.transcribe_transcriber",
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "adapters.aws.bedrock_answer_suggester": ("BedrockAnswerSuggester",),
+    "adapters.aws.bedrock_extractor": ("BedrockQuestionExtractor",),
+    "adapters.aws.clients": ("AwsClientFactory",),
+    "adapters.aws.dynamodb_repository": ("DynamoDBInterviewRepository",),
+    "adapters.aws.s3_in_place_transcriber": ("S3InPlaceTranscriber",),
+    "adapters.aws.s3_stage_store": ("S3StageStore",),
+    "adapters.aws.s3_video_store": ("S3VideoStore",),
+    "adapters.aws.sqs_message_source": ("SqsMessageSource",),
+    "adapters.aws.transcribe_transcriber": ("TranscribeTranscriber",),
+    "adapters.local.faster_whisper_transcriber": ("FasterWhisperTranscriber",),
+    "adapters.local.file_stage_store": ("LocalFileStageStore",),
+    "adapters.local.file_video_store": ("LocalFileVideoStore",),
+    "adapters.local.heuristic_extractor": ("HeuristicQuestionExtractor",),
+    "adapters.local.memory_message_source": ("InMemoryMessageSource",),
+    "adapters.local.memory_repository": ("InMemoryInterviewRepository",),
+    "adapters.local.memory_stage_store": ("InMemoryStageStore",),
+    "adapters.local.sqlite_message_source": ("SqliteMessageSource",),
+    "adapters.local.sqlite_repository": ("SqliteInterviewRepository",),
+    "adapters.local.stub_transcriber": ("StubTranscriber",),
+    "adapters.media.ffmpeg_audio_extractor": ("FfmpegAudioExtractor",),
+    "adapters.openai_compatible.answer_suggester": ("OpenAIAnswerSuggester",),
+    "adapters.openai_compatible.question_extractor": ("OpenAIQuestionExtractor",),
 }
+"""The module that defines each supported name."""
+
+_MODULES = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
     "LocalFileVideoStore",
