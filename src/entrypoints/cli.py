@@ -171,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:
-    from entrypoints.output import summary, write_result
+    from entrypoints.output import summary, write_result, write_review_page
     from entrypoints.progress import TerminalProgress
 
     if args.path is None or args.output_dir is None:
@@ -184,10 +184,12 @@ def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: 
     finally:
         progress.finish()
     questions_path, transcript_path = write_result(result, args.output_dir)
+    review_path = write_review_page(result, args.path, args.output_dir)
     log_report(result.report)
     emit_report_metrics(result.report)
     print(summary(result, args.path))
     print(f"\nwrote {questions_path} and {transcript_path}")
+    print(f"review page: {review_path}")
     return EXIT_OK
 
 
