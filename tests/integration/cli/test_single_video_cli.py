@@ -77,6 +77,11 @@ def test_the_sample_gives_its_six_questions(tmp_path: Path, name: str) -> None:
     assert transcript["segments"]
     assert "6 questions" in done.stdout
     assert "PROCESSING_METRICS | Interview: " in (tmp_path / "interview_processing.log").read_text()
+    review = tmp_path / "out" / "review.html"
+    assert f"review page: {review}" in done.stdout
+    page = review.read_text(encoding="utf-8")
+    assert f'"video": "../in/{name}"' in page
+    assert page.count("<script") == 2 and "https://" not in page
 
 
 def test_a_rerun_gives_the_same_question_ids(tmp_path: Path) -> None:
