@@ -39,6 +39,7 @@ operator commands (ai-interviews COMMAND --help for each):
   list --state STATE [--limit N]  interviews by state: pending, processing, completed, failed
   reprocess ID                    make an interview pending again and request it
   dead-letters [--redrive]        show the dead letters, or move them back to the queue
+  review ID [--output FILE]       a completed interview's review page (review.html)
   dev-stack [--port P]            the deployment template in a local moto server
 """
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from entrypoints import operator_output as show
+from entrypoints import review_command
 from entrypoints.log_config import configure_logging
 from entrypoints.settings import Settings
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError, LeaseHeld
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from entrypoints.container import Container
 
-COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters")
+COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters", "review")
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dead.add_argument("--limit", type=_positive_int, default=100, help="show at most N (100)")
     _format_option(dead)
+
+    review_command.add_parser(commands, _interview_id)
     return parser
 
 
@@ -169,6 +172,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "list": _list,
     "reprocess": _reprocess,
     "dead-letters": _dead_letters,
+    "review": review_command.review,
 }
 
 

@@ -53,7 +53,7 @@ def write_review_page(result: VideoResult, video: Path, output_dir: Path) -> Pat
         video_url=video_url_from(video, output_dir),
         title=f"{video.name}: interview review",
     )
-    _write_text(path, render_review_page(page))
+    write_text_atomically(path, render_review_page(page))
     return path
 
 
@@ -84,10 +84,11 @@ def summary(result: VideoResult, video: Path) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    _write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader never sees half a file. Raises OSError."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

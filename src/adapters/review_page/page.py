@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import attrs
 
@@ -26,6 +26,7 @@ ROLES = ("interviewer", "candidate")
 """The speaker roles the page names; any other role is ignored."""
 
 _MARKER = re.compile(r"@@(TITLE|CSP|CSS|SCRIPT|DATA)@@")
+_ORIGIN_HOST = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
@@ -59,7 +60,7 @@ def render_review_page(page: ReviewPage) -> str:
     script = _asset("review.js")
     substitutions = {
         "TITLE": html.escape(page.title),
-        "CSP": _content_security_policy(script),  # our own text: no quote, no markup
+        "CSP": _content_security_policy(script, page.video_url),  # no quote, no markup
         "CSS": _asset("review.css"),
         "SCRIPT": script,
         "DATA": page_data_json(page),
@@ -132,13 +133,19 @@ def _time(value: float | None) -> float | None:
     return round(value, 3)
 
 
-def _content_security_policy(script: str) -> str:
+def _content_security_policy(script: str, video_url: str | None) -> str:
+    """Only our script runs; media from the page's own place, file: and https:, and the
+    video's own origin (a local S3 endpoint on http, for example)."""
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    media = "'self' file: https:"
+    parts = urlsplit(video_url or "")
+    if parts.scheme == "http" and _ORIGIN_HOST.fullmatch(parts.netloc):
+        media += f" http://{parts.netloc}"
     return (
         "default-src 'none'; "
         f"script-src 'sha256-{digest}'; "
         "style-src 'unsafe-inline'; "
-        "media-src 'self' file: https:; "
+        f"media-src {media}; "
         "img-src 'self' data:; "
         "base-uri 'none'; form-action 'none'"
     )
