@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,6 +176,19 @@ def test_submit_writes_what_the_upstream_writes_and_the_worker_completes_it(
     assert interview_id in {i["id"] for i in stack.json("list", "--state", "completed")}
     table = stack.run("status", interview_id, "--format", "table")
     assert any(line.split() == ["state", "completed"] for line in table.stdout.splitlines())
+
+    review = stack.run("review", interview_id, "--url-lifetime", "2h", "--output", "page.html")
+    assert review.returncode == 0, review.stderr
+    assert "a presigned S3 link that works for 2 h, until " in review.stdout
+    page = (stack.folder / "page.html").read_text(encoding="utf-8")
+    start = page.index('id="review-data">') + len('id="review-data">')
+    data = json.loads(page[start : page.index("</script>", start)])
+    assert len(data["questions"]) == 6 and data["segments"]
+    assert "works for 2 h after this page was written" in data["note"]
+    assert data["video"].startswith(f"{stack.url}/{BUCKET}/{key}?")
+    assert f"media-src 'self' file: https: {stack.url};" in page
+    with urllib.request.urlopen(data["video"], timeout=10) as response:  # the link plays
+        assert response.read() == (SAMPLE / "interview.mp4").read_bytes()
 
 
 def test_submit_refuses_a_file_that_is_not_media_before_uploading_anything(

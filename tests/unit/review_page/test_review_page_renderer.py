@@ -157,3 +157,24 @@ def test_a_video_url_is_relative_to_the_page_and_percent_encoded(tmp_path: Path)
     out = tmp_path / "out" / "demo"
     assert video_url_from(video, out) == "../../videos/my%20%231%20interview%3F.mp4"
     assert video_url_from(out / "v.mp4", out) == "v.mp4"
+
+
+def policy_of(html: str) -> str:
+    match = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def test_a_video_on_a_local_http_endpoint_is_allowed_by_its_origin_only() -> None:
+    url = "http://127.0.0.1:5000/bucket/videos/a.mp4?X-Amz-Signature=abc&X-Amz-Expires=60"
+    policy = policy_of(render_review_page(ReviewPage([], TRANSCRIPT, url)))
+    assert "media-src 'self' file: https: http://127.0.0.1:5000;" in policy
+
+
+@pytest.mark.parametrize(
+    "url", ["http://evil.example; script-src *@x/a.mp4", "http://a b/c.mp4", "videos/a.mp4"]
+)
+def test_no_other_origin_enters_the_policy(url: str) -> None:
+    policy = policy_of(render_review_page(ReviewPage([], TRANSCRIPT, url)))
+    assert "media-src 'self' file: https:;" in policy
+    assert policy.count("script-src") == 1
