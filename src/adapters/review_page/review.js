@@ -203,7 +203,12 @@
     for (let i = rendered; i < end; i += 1) fragment.append(lineItem(i));
     list.append(fragment);
     rendered = end;
-    if (rendered === segments.length) document.documentElement.dataset.transcript = "complete";
+    if (rendered === segments.length) transcriptComplete();
+  }
+
+  function transcriptComplete() {
+    performance.mark("review:transcript");
+    document.documentElement.dataset.transcript = "complete";
   }
 
   function renderRemainingLines() {
@@ -523,7 +528,7 @@
   performance.mark("review:rendered");
   document.documentElement.dataset.rendered = "true";
   if (rendered < segments.length) setTimeout(renderRemainingLines, 0);
-  else document.documentElement.dataset.transcript = "complete";
+  else transcriptComplete();
   if (data.video) {
     video.src = data.video;
   } else {
