@@ -243,3 +243,84 @@ def test_the_video_path_written_by_single_video_is_relative(sample_page) -> None
     assert video_url_from(sample_page.parent.parent / "interview.mp4", sample_page.parent) == (
         "../interview.mp4"
     )
+
+
+def test_space_plays_and_pauses_unless_a_button_has_the_focus(open_page, sample_page) -> None:
+    page = open_page(sample_page).page
+    wait_until_playable(page)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Space")
+    page.wait_for_function("() => !document.getElementById('video').paused")
+    page.keyboard.press("Space")
+    assert video_state(page)["paused"]
+    page.locator("#show-keys").focus()
+    page.keyboard.press("Space")  # presses the focused button
+    assert page.locator("#keys").is_visible()
+    assert video_state(page)["paused"]
+
+
+def test_scrolling_the_transcript_pauses_auto_scroll(open_page, tmp_path) -> None:
+    questions, transcript = long_interview(hours=1, question_count=10, segment_count=600)
+    html = write_page(tmp_path, ReviewPage(questions, transcript, None))
+    page = open_page(html).page
+    lines = page.locator("#transcript-list")
+    page.locator("#question-list .q-play").nth(5).click()
+    followed = lines.evaluate("list => list.scrollTop")
+    assert followed > 0 and page.locator("#follow").is_hidden()
+    lines.hover()
+    page.mouse.wheel(0, -400)
+    page.locator("#follow").wait_for(state="visible")
+    page.keyboard.press("l")  # playback moves on; the transcript stays where the reader is
+    scrolled = settled_scroll(lines)
+    page.keyboard.press("l")
+    assert lines.evaluate("list => list.scrollTop") == scrolled
+    page.locator("#follow").click()
+    assert page.locator("#follow").is_hidden()
+    assert lines.evaluate("list => list.scrollTop") > scrolled
+
+
+def settled_scroll(element: Any) -> int:
+    """The element's scrollTop once a smooth scroll has ended."""
+    previous = -1
+    for _ in range(50):
+        element.page.wait_for_timeout(100)
+        current = element.evaluate("node => node.scrollTop")
+        if current == previous:
+            return current
+        previous = current
+    raise AssertionError("the transcript kept scrolling")
+
+
+CONTRAST = """() => {
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (node) => {
+    for (; node; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (!/rgba\\(.*, 0\\)$/.test(colour) && colour !== "transparent") return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const worst = [];
+  for (const node of document.querySelectorAll("body *")) {
+    if (!node.checkVisibility() || ![...node.childNodes].some(
+      (child) => child.nodeType === 3 && child.textContent.trim())) continue;
+    const [a, b] = [luminance(getComputedStyle(node).color), luminance(background(node))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push(`${node.tagName}.${node.className} ${ratio.toFixed(2)}`);
+  }
+  return worst;
+}"""
+
+
+def test_every_text_passes_wcag_aa_contrast(open_page, sample_page) -> None:
+    page = open_page(sample_page).page
+    page.locator("#question-list details summary").first.click()
+    page.locator("#search").fill("thread")  # marks and the status line too
+    page.wait_for_function("() => document.getElementById('search-status').textContent !== ''")
+    assert page.evaluate(CONTRAST) == []

@@ -314,19 +314,20 @@
 
   // --- playing and seeking ---------------------------------------------------------------
 
-  function seek(seconds, play) {
+  /** Go to `seconds`; a jump the reader chose (not a skip) brings auto-scroll back. */
+  function seek(seconds, play, jump = true) {
     const t = Math.max(0, duration > 0 ? Math.min(seconds, duration) : seconds);
     position = t;
     if (videoOk) {
       video.currentTime = t;
       if (play) video.play().catch(() => {});
     }
-    if (!following) follow();
+    if (jump && !following) follow();
     showPosition();
   }
 
   function skip(delta) {
-    seek(now() + delta, false);
+    seek(now() + delta, false, false);
   }
 
   function togglePlay() {
