@@ -324,3 +324,29 @@ def test_every_text_passes_wcag_aa_contrast(open_page, sample_page) -> None:
     page.locator("#search").fill("thread")  # marks and the status line too
     page.wait_for_function("() => document.getElementById('search-status').textContent !== ''")
     assert page.evaluate(CONTRAST) == []
+
+
+def test_speakers_show_in_colours_and_by_their_roles(open_page, tmp_path) -> None:
+    segments = (
+        Segment("Why here?", 0.0, 1.0, "spk_1"),
+        Segment("Because.", 1.0, 2.0, "spk_0"),
+        Segment("Noted.", 2.0, 3.0, "spk_2"),
+        Segment("No speaker.", 3.0, 4.0),
+    )
+    roles = {"spk_1": "interviewer", "spk_0": "candidate"}
+    html = write_page(
+        tmp_path, ReviewPage([], Transcript(segments=segments), None, speaker_roles=roles)
+    )
+    page = open_page(html).page
+    lines = page.locator("#transcript-list > li")
+    names = [lines.nth(i).locator(".seg-speaker").all_inner_texts() for i in range(4)]
+    assert names == [["Interviewer (spk_1)"], ["Candidate (spk_0)"], ["spk_2"], []]
+    classes = [
+        set((lines.nth(i).get_attribute("class") or "").split()) - {"current"} for i in range(4)
+    ]
+    assert classes[:2] == [{"s0"}, {"s1"}]
+    assert len(classes[2]) == 1 and not classes[2] & {"s0", "s1"} and not classes[3]
+    colours = {
+        lines.nth(i).evaluate("li => getComputedStyle(li).borderLeftColor") for i in range(3)
+    }
+    assert len(colours) == 3
