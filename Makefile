@@ -77,7 +77,7 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint deploy/template.yaml
 	$(BIN)/hadolint Dockerfile
 
-bench: $(LLM_STAMP)
+bench: $(LLM_STAMP) $(BROWSER_STAMP)
 	$(BIN)/python -m bench --write BENCHMARKS.md
 
 # Regenerates the committed samples; needs espeak-ng and sox (apt-get install espeak-ng sox).

@@ -36,6 +36,12 @@ def visible_count(page: Any, selector: str) -> int:
     return page.locator(f"{selector}:visible").count()
 
 
+def in_view(line: Any, container: Any) -> bool:
+    """Whether `line` is wholly inside what `container` shows."""
+    inner, outer = line.bounding_box(), container.bounding_box()
+    return outer["y"] <= inner["y"] and inner["y"] + inner["height"] <= outer["y"] + outer["height"]
+
+
 def write_page(folder: Path, page: ReviewPage) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "review.html"
@@ -198,7 +204,11 @@ def test_a_four_hour_interview_renders_every_line_and_seeks_late(open_page, tmp_
     assert page.locator("#transcript-list > li").count() == 3000
     assert page.locator("#markers .marker").count() == 200
     page.locator("#question-list > li").nth(190).locator(".q-play").click()
-    assert page.locator("#transcript-list li.current").get_attribute("data-index") == "2850"
+    current = page.locator("#transcript-list li.current")
+    assert current.get_attribute("data-index") == "2850"
+    assert in_view(current, page.locator("#transcript-list"))
+    page.locator("#question-list > li").nth(3).locator(".q-play").click()
+    assert in_view(page.locator("#transcript-list li.current"), page.locator("#transcript-list"))
     page.locator("#search").fill("第2999个")
     page.wait_for_function("() => document.getElementById('search-status').textContent !== ''")
     assert visible_count(page, "#transcript-list > li") == 1
