@@ -81,7 +81,7 @@ def test_the_sample_gives_its_six_questions(tmp_path: Path, name: str) -> None:
     out = tmp_path / "out"
     subtitles = read_srt((out / "transcript.srt").read_text(encoding="utf-8"))
     assert_fits(subtitles)
-    assert subtitles[0].lines[0].startswith("interviewer: Thanks for joining us today.")
+    assert subtitles[0].lines[0].lower() == "interviewer: thanks for joining us today."
     assert len(read_vtt((out / "transcript.vtt").read_text(encoding="utf-8"))) == len(subtitles)
     chapters = read_vtt((out / "questions.vtt").read_text(encoding="utf-8"))
     assert [c.start for c in chapters] == [round(item["start_time"], 3) for item in questions]
