@@ -23,6 +23,7 @@ from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
 from interview_core.entities import Interview
 from tests.integration.deploy.stack import reset
 from tests.moto_support import moto_server
+from tests.subtitle_checks import read_vtt
 
 SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "interview"
 REGION = "us-east-1"
@@ -176,6 +177,15 @@ def test_submit_writes_what_the_upstream_writes_and_the_worker_completes_it(
     assert interview_id in {i["id"] for i in stack.json("list", "--state", "completed")}
     table = stack.run("status", interview_id, "--format", "table")
     assert any(line.split() == ["state", "completed"] for line in table.stdout.splitlines())
+    # the worker kept the transcript (only) in the bucket, and the exports read it there
+    kept = stack.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"transcribe/{interview_id}/")
+    assert [o["Key"] for o in kept["Contents"]] == [f"transcribe/{interview_id}/g0/transcript.json"]
+    subtitles = stack.run("export", interview_id, "--format", "vtt")
+    assert subtitles.returncode == 0, subtitles.stderr
+    first = read_vtt(subtitles.stdout)[0]
+    assert [line.lower() for line in first.lines] == ["interviewer: thanks for joining us today."]
+    chapters = stack.run("export", interview_id, "--format", "chapters")
+    assert [c.start for c in read_vtt(chapters.stdout)] == [q["start_time"] for q in questions]
 
     review = stack.run("review", interview_id, "--url-lifetime", "2h", "--output", "page.html")
     assert review.returncode == 0, review.stderr
