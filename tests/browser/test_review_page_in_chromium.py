@@ -167,6 +167,7 @@ def test_hostile_transcript_text_shows_as_text_and_runs_nothing(open_page, tmp_p
     assert page.locator("#transcript-list .seg-text").inner_text() == HOSTILE
     assert HOSTILE in page.locator("#question-list .q-text").inner_text()
     assert page.title() == HOSTILE
+    assert page.locator("#note").inner_text() == HOSTILE
 
 
 def test_a_missing_video_is_reported_and_the_rest_still_works(open_page, tmp_path) -> None:
