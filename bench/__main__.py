@@ -27,6 +27,7 @@ MODULES = (
     "bench.shutdown",
     "bench.recovery",
     "bench.quota_storm",
+    "bench.review_page",
 )
 
 

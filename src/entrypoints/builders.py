@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from adapters.aws.bedrock_model_check import BedrockModelCheck
     from adapters.aws.clients import AwsClientFactory
+    from adapters.aws.s3_video_links import S3VideoLinks
     from adapters.media.audio_target import AudioTarget
     from adapters.openai_compatible.chat import ChatSettings
     from entrypoints.lambda_handler import QueueVisibility
@@ -126,6 +127,13 @@ def s3_video_store(settings: Settings, aws: AwsClientFactory, work: WorkFolder) 
         max_bytes=settings.max_video_bytes,
         tmp_dir=work.path,
     )
+
+
+def s3_video_links(settings: Settings, aws: AwsClientFactory) -> S3VideoLinks:
+    """Presigned links to the videos in the AWS_S3_BUCKET bucket."""
+    from adapters.aws.s3_video_links import S3VideoLinks
+
+    return S3VideoLinks(aws.s3_link_signer(), required(settings.aws_s3_bucket, "AWS_S3_BUCKET"))
 
 
 # --- media ---------------------------------------------------------------------------------

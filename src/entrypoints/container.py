@@ -8,6 +8,7 @@ from entrypoints import builders
 from entrypoints.delivery_handler import DeliveryHandler
 from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
+from interview_core.interview_result import LoadInterviewResult
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 from interview_core.redrive_dead_letters import RedriveDeadLetters
@@ -168,3 +169,17 @@ class Container(containers.DeclarativeContainer):
     redrive_dead_letters = providers.Factory(
         RedriveDeadLetters, queue=dead_letter_queue, catalog=interview_catalog
     )
+
+    shared_stage_store = providers.Selector(
+        settings.provided.stage_store,
+        memory=providers.Object(None),
+        local=stage_store,
+        s3=stage_store,
+        off=providers.Object(None),
+    )
+    """The stage store another process can read (a folder or S3), or None."""
+
+    load_interview_result = providers.Factory(
+        LoadInterviewResult, repository=repository, stage_store=shared_stage_store
+    )
+    """A completed interview's record, questions and transcript: exports, the review page."""

@@ -262,7 +262,8 @@ class StageStore(Protocol):
     their answers. Keys are built only from a validated interview id (an id with other
     characters is replaced by a digest of it) and a generation of at least 0. A kept item
     that cannot be read back (corrupt, of another format) is logged and reported absent, so
-    its stage runs again; it never fails an interview.
+    its stage runs again; it never fails an interview. A completed interview keeps its
+    transcript (for its exports and review page) until the store's retention removes it.
     """
 
     def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
@@ -291,8 +292,9 @@ class StageStore(Protocol):
         """Keep `found`, replacing any kept questions. Raises as `save_transcript`."""
         ...
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items of the generation; nothing kept is no error.
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items of the generation, or only the questions with
+        `keep_transcript`; nothing kept is no error.
 
         Raises ValueError, StageStoreUnavailable or ConfigurationError.
         """

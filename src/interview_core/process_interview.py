@@ -74,8 +74,9 @@ class ProcessInterview:
         `answer_suggester`, when given, writes the answers of the questions found;
         `stage_store`, when given, keeps the transcript and the questions of each attempt as
         soon as their stage finishes, so that a retry of the same generation resumes after
-        the last stage that finished (see `KeptStages`), and loses them once the interview
-        is completed or failed.
+        the last stage that finished (see `KeptStages`); it loses them once the interview
+        has failed, and the questions once it is completed (the transcript stays for the
+        interview's exports, see LoadInterviewResult).
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -185,7 +186,7 @@ class ProcessInterview:
                     generation=run.generation,
                     questions_left_out=run.meter.usage.questions_left_out,
                 )
-            run.discard_kept()
+            run.discard_kept(keep_transcript=True)
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified below
@@ -394,10 +395,11 @@ class _Run:
         if self.should_stop is not None and self.should_stop():
             raise DeadlineReached(self.interview_id, stage)
 
-    def discard_kept(self) -> None:
-        """Lose what this interview's attempts kept: it has ended."""
+    def discard_kept(self, *, keep_transcript: bool = False) -> None:
+        """Lose what this interview's attempts kept, it has ended: all of it, or all but the
+        transcript (which a completed interview's exports read)."""
         if self.kept is not None:
-            self.kept.discard()
+            self.kept.discard(keep_transcript=keep_transcript)
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
