@@ -221,11 +221,11 @@ def _is_ssn(groups: list[_Group]) -> bool:
 
 
 def _is_phone(text: str, groups: list[_Group], digits: str) -> bool:
-    if not 7 <= len(digits) <= 15:
+    sizes = [len(group.digits) for group in groups]
+    if not 7 <= len(digits) <= 15 or sizes == [3, 2, 4]:  # an SSN's shape is no phone's
         return False
     if any(group.separator == "." for group in groups[1:]) and not _uniform(groups):
         return False
-    sizes = [len(group.digits) for group in groups]
     plus = groups[0].start > 0 and text[groups[0].start - 1] == "+"
     if plus or (digits.startswith("00") and len(digits) >= 10 and len(groups) > 1):
         return len(digits) >= 8
