@@ -33,6 +33,7 @@ CONTEXT_FIELDS = (
     "input_tokens",
     "output_tokens",
     "questions_left_out",
+    "redactions",
 )
 FILE_ONLY = {"file_only": True}
 """Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""
