@@ -36,9 +36,8 @@ LINES: list[tuple[str, str]] = [
     ("spk_0", "What did you build at your last job ?"),
     ("spk_1", "A payments service ."),
 ]
-REDACTED = {"Jane": "NAME", "Doe": "NAME", "jane.doe@example.com": "EMAIL"} | {
-    digits: "PHONE" for digits in ("555", "123", "4567")
-}
+REDACTED = {"Jane": "NAME", "Doe": "NAME", "jane.doe@example.com": "EMAIL"}
+REDACTED |= dict.fromkeys(("555", "123", "4567"), "PHONE")
 
 
 def transcribe_output(*, redacted: bool, language: str) -> bytes:
