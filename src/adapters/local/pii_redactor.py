@@ -54,7 +54,16 @@ class PatternPiiRedactor:
 
 def redact_words(words: Sequence[Word], types: frozenset[PiiType]) -> tuple[Word, ...]:
     """`words` with the values of `types` replaced, a value over several words merged into
-    one word that spans their times; `words` itself (as a tuple) when nothing is found."""
+    one word that spans their times, again until nothing is found (as `redact_text`);
+    `words` itself (as a tuple) when nothing is found."""
+    result = tuple(words)
+    while (redacted := _redact_words_once(result, types)) is not result:
+        result = redacted
+    return result
+
+
+def _redact_words_once(words: tuple[Word, ...], types: frozenset[PiiType]) -> tuple[Word, ...]:
+    """One pass of `redact_words`: `words` itself when nothing is found."""
     offsets: list[int] = []
     position = 0
     for word in words:
@@ -63,7 +72,7 @@ def redact_words(words: Sequence[Word], types: frozenset[PiiType]) -> tuple[Word
     joined = " ".join(word.text for word in words)
     spans = find_pii(joined, types)
     if not spans:
-        return tuple(words)
+        return words
     result: list[Word] = []
     index = 0
     for first, last, inside in _word_ranges(spans, offsets):

@@ -127,6 +127,13 @@ def test_segments_and_words_are_redacted_alike_and_counted() -> None:
     assert count_redactions(redacted) == (("EMAIL", 1), ("PHONE", 1), ("URL", 1))
 
 
+def test_a_value_hidden_by_an_overlapping_one_is_found_in_the_same_call() -> None:
+    once = redact_text("www.(0@www.0", ALL)
+
+    assert once == "[PII:URL][PII:EMAIL]"
+    assert redact_text(once, ALL) == once
+
+
 def test_a_transcript_without_details_is_returned_as_it_is() -> None:
     transcript = Transcript((Segment("Tell me about yourself.", 0.0, 2.0),))
 
