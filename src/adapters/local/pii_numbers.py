@@ -158,7 +158,7 @@ def _free_before(text: str, start: int) -> bool:
     if start == 0:
         return True
     before = text[start - 1]
-    return not (before.isalnum() or before in "_/:,@#$€£%" or _joins(text, start - 1))
+    return not (_word_char(before) or before in "_/:,@#$€£%" or _joins(text, start - 1))
 
 
 def _free_after(text: str, end: int) -> bool:
@@ -166,14 +166,20 @@ def _free_after(text: str, end: int) -> bool:
     if end >= len(text):
         return True
     after = text[end]
-    return not (after.isalnum() or after in "_/:%@" or _joins(text, end))
+    return not (_word_char(after) or after in "_/:%@" or _joins(text, end))
+
+
+def _word_char(char: str) -> bool:
+    """An ASCII letter or any digit: what a number may not touch. Letters of other scripts
+    may (a language written without spaces runs its words into the number)."""
+    return char.isdigit() or (char.isascii() and char.isalpha())
 
 
 def _joins(text: str, index: int) -> bool:
     """Whether the `.`, `,` or `-` at `index` sits between two digits or letters."""
     if text[index] not in ".,-" or index == 0 or index + 1 >= len(text):
         return False
-    return text[index - 1].isalnum() and text[index + 1].isalnum()
+    return _word_char(text[index - 1]) and _word_char(text[index + 1])
 
 
 def _classify(text: str, groups: list[_Group]) -> PiiType | None:

@@ -15,25 +15,30 @@ if TYPE_CHECKING:
 Span = tuple[int, int, PiiType]
 
 _TLDS = "com|org|net|io|dev|ai|app|co|uk|de|fr|es|nl|eu|ca|au|edu|gov|info|biz|tech|ch|se|jp|br"
-EMAIL = re.compile(r"(?<![\w.+%-])[\w.+%-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}")
+_ASCII = re.ASCII | re.IGNORECASE
+"""Addresses are ASCII (`\\w` is ASCII here): in a language written without spaces the
+letters around an address are not part of it."""
+EMAIL = re.compile(r"(?<![\w.+%-])[\w.+%-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}", _ASCII)
 SPOKEN_EMAIL = re.compile(
     r"(?<![\w.@-])(?P<local>[\w+-]{1,40}(?:(?:\.| dot )[\w+-]{1,40}){0,4})"
     rf" at (?:[\w-]{{1,40}}(?:\.| dot )){{1,4}}(?:{_TLDS})\b",
-    re.IGNORECASE,
+    _ASCII,
 )
 """An address as it is said and may be written down: `john dot smith at example dot com`."""
-URL = re.compile(r"(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'\[\]]{1,2000}", re.IGNORECASE)
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&()*+,;=%]"
+"""The characters of a URL (RFC 3986), less brackets and quotes."""
+URL = re.compile(rf"(?<![\w@])(?:https?://|ftp://|www\.){_URL_CHARS}{{1,2000}}", _ASCII)
 BARE_DOMAIN = re.compile(
-    rf"(?<![\w.@/-])(?:[\w-]{{1,63}}\.){{1,6}}(?:{_TLDS})\b(?:/[^\s<>\"'\[\]]{{0,2000}})?",
-    re.IGNORECASE,
+    rf"(?<![\w.@/-])(?:[\w-]{{1,63}}\.){{1,6}}(?:{_TLDS})\b(?:/{_URL_CHARS}{{0,2000}})?",
+    _ASCII,
 )
 IBAN = re.compile(
     r"(?<![\w])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)(?![\w])",
-    re.IGNORECASE,
+    _ASCII,
 )
 NINO = re.compile(
     r"(?<![\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])",
-    re.IGNORECASE,
+    _ASCII,
 )
 _NINO_NEVER = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
 _TRAILING = ".,;:!?)'\""

@@ -89,6 +89,14 @@ def test_near_misses_stay_as_they_are(text: str) -> None:
     assert redact_text(text, ALL) == text
 
 
+def test_in_a_language_without_spaces_only_the_value_is_replaced() -> None:
+    text = "メールはjane@example.comです。電話は090-1234-5678、サイトはhttps://jane.dev/cvです。"
+
+    assert redact_text(text, ALL) == (
+        "メールは[PII:EMAIL]です。電話は[PII:PHONE]、サイトは[PII:URL]です。"
+    )
+
+
 def test_only_the_chosen_types_are_replaced() -> None:
     text = "mail jane@example.com or call 555-123-4567"
 
