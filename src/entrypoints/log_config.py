@@ -131,7 +131,7 @@ def log_report(report: ProcessingReport, *, message_id: str | None = None) -> No
             "input_tokens": usage.input_tokens,
             "output_tokens": usage.output_tokens,
             "questions_left_out": usage.questions_left_out,
-            "redactions": dict(report.redactions) or None,
+            "redactions": dict(report.redactions) if report.redacted or report.redactions else None,
         },
     )
     if report.redactions:

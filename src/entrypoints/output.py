@@ -51,7 +51,7 @@ def summary(result: VideoResult, video: Path) -> str:
         f"in {report.duration:.1f}s ({stages})",
         *([f"{dropped} more were dropped: not found in the transcript"] if dropped else []),
         *([_usage_line(report)] if report.model_usage.requests else []),
-        *([_redaction_line(report)] if report.redactions else []),
+        *([_redaction_line(report)] if report.redacted or report.redactions else []),
         "",
     ]
     for position, question in enumerate(result.questions, start=1):
@@ -95,6 +95,8 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _redaction_line(report: ProcessingReport) -> str:
+    if not report.redactions:
+        return "redacted no personal details: the transcript had none that were found"
     kinds = ", ".join(f"{count} {kind}" for kind, count in report.redactions)
     return f"redacted {report.redaction_count} personal details from the transcript: {kinds}"
 

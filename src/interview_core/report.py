@@ -99,6 +99,12 @@ class ProcessingReport:
     empty when redaction is off or found nothing. Counts only, never a value."""
 
     @property
+    def redacted(self) -> bool:
+        """Whether this run redacted the transcript (the redact stage ran), also when it
+        found nothing to redact."""
+        return self.stage_seconds("redact") is not None
+
+    @property
     def redaction_count(self) -> int:
         """All the redactions of the transcript, of every type."""
         return sum(count for _, count in self.redactions)

@@ -20,7 +20,7 @@ from entrypoints.settings import LogFormat, Settings
 from interview_core.entities import Transcript
 from interview_core.personal_data import OFFLINE_TYPES, PiiType
 from interview_core.process_video import VideoResult
-from interview_core.report import Outcome, ProcessingReport
+from interview_core.report import Outcome, ProcessingReport, StageTiming
 
 REDACTIONS = (("EMAIL", 2), ("PHONE", 1))
 
@@ -129,6 +129,23 @@ def test_the_emf_line_counts_redactions_by_type() -> None:
     assert redaction_metric("BANK_ACCOUNT") == "RedactionsBankAccount"
     assert "Redactions" not in emf_document(
         ProcessingReport(interview_id="i", outcome=Outcome.COMPLETED), timestamp_ms=0
+    )
+
+
+def test_a_redacted_run_that_found_nothing_says_so() -> None:
+    report = ProcessingReport(
+        interview_id="i", outcome=Outcome.COMPLETED, stages=(StageTiming("redact", 0.01),)
+    )
+
+    assert emf_document(report, timestamp_ms=0)["Redactions"] == 0
+    assert "redacted no personal details" in summary(
+        VideoResult(Transcript(()), (), report), Path("interview.mp4")
+    )
+    assert "redacted" not in summary(
+        VideoResult(
+            Transcript(()), (), ProcessingReport(interview_id="i", outcome=Outcome.COMPLETED)
+        ),
+        Path("interview.mp4"),
     )
 
 
