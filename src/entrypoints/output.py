@@ -96,7 +96,7 @@ def _shorten(text: str, width: int) -> str:
 
 def _redaction_line(report: ProcessingReport) -> str:
     if not report.redactions:
-        return "redacted no personal details: the transcript had none that were found"
+        return "redaction found no personal details in the transcript"
     kinds = ", ".join(f"{count} {kind}" for kind, count in report.redactions)
     return f"redacted {report.redaction_count} personal details from the transcript: {kinds}"
 

@@ -138,7 +138,7 @@ def test_a_redacted_run_that_found_nothing_says_so() -> None:
     )
 
     assert emf_document(report, timestamp_ms=0)["Redactions"] == 0
-    assert "redacted no personal details" in summary(
+    assert "redaction found no personal details in the transcript" in summary(
         VideoResult(Transcript(()), (), report), Path("interview.mp4")
     )
     assert "redacted" not in summary(
