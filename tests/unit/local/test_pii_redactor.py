@@ -219,3 +219,29 @@ def test_redacted_words_keep_their_order_and_cover_the_same_time(texts: list[str
         assert redacted[-1].end == words[-1].end
     assert all(a.end <= b.start for a, b in zip(redacted, redacted[1:], strict=False))
     assert redact_words(redacted, frozenset(OFFLINE_TYPES)) == redacted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=15, max_size=15), st.sampled_from(["words", "-", ""]))
+def test_a_card_number_however_written_leaves_no_luhn_valid_run(
+    digits: list[int], written: str
+) -> None:
+    body = "".join(map(str, digits))
+    number = body + next(d for d in "0123456789" if luhn_valid(body + d))
+    groups = [number[i : i + 4] for i in range(0, 16, 4)]
+    said = groups if written == "words" else [written.join(groups)]
+    texts = ["my", "card", "is", *said[:-1], said[-1] + "."]
+    segment = Segment(
+        " ".join(texts),
+        0.0,
+        float(len(texts)),
+        words=tuple(Word(t, float(n), n + 0.9) for n, t in enumerate(texts)),
+    )
+
+    redacted = PatternPiiRedactor().redact(Transcript((segment,)))
+
+    (result,) = redacted.segments
+    assert result.text == "my card is [PII:CARD]."
+    assert [w.text for w in result.words] == ["my", "card", "is", "[PII:CARD]."]
+    assert (result.words[-1].start, result.words[-1].end) == (3.0, len(texts) - 0.1)
+    assert PatternPiiRedactor().redact(redacted) is redacted
