@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from adapters.local.pii_boundaries import redact_across
 from adapters.local.pii_patterns import Span, find_pii, redact_text, replace_spans
 from interview_core.entities import Segment, Transcript, Word
 from interview_core.personal_data import OFFLINE_TYPES, PiiType
@@ -22,6 +23,8 @@ class PatternPiiRedactor:
     by spaces, so that a value that speech recognition split into several words (`555`,
     `123`, `4567`) is found and becomes one word from the first one's start to the last
     one's end; any text of those words outside the value (a closing comma) stays on it.
+    A value split between two segments (the end of one and the start of the next) is
+    replaced in both, a marker in each.
     No model, no network: it works the same for every transcriber and language.
     """
 
@@ -39,7 +42,9 @@ class PatternPiiRedactor:
         nothing is found. Never raises for any text; redacting again changes nothing."""
         if not self._types:
             return transcript
-        segments = tuple(self._segment(segment) for segment in transcript.segments)
+        segments = redact_across(
+            [self._segment(segment) for segment in transcript.segments], self._types
+        )
         if all(new is old for new, old in zip(segments, transcript.segments, strict=True)):
             return transcript
         return attrs.evolve(transcript, segments=segments)

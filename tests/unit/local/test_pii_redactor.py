@@ -246,3 +246,61 @@ def test_a_card_number_however_written_leaves_no_luhn_valid_run(
     assert [w.text for w in result.words] == ["my", "card", "is", "[PII:CARD]."]
     assert (result.words[-1].start, result.words[-1].end) == (3.0, len(texts) - 0.1)
     assert PatternPiiRedactor().redact(redacted) is redacted
+
+
+def _segment(text: str, start: float, speaker: str = "candidate") -> Segment:
+    words = tuple(Word(t, start + n, start + n + 0.5) for n, t in enumerate(text.split()))
+    return Segment(text, start, start + len(words), speaker, words)
+
+
+def test_a_value_split_between_two_segments_is_replaced_in_both() -> None:
+    transcript = Transcript(
+        (
+            _segment("You can call me on 555", 0.0),
+            _segment("123 4567, any time.", 10.0),
+            _segment("Thanks.", 20.0, "interviewer"),
+        )
+    )
+
+    redacted = PatternPiiRedactor().redact(transcript)
+
+    first, second, third = redacted.segments
+    assert first.text == "You can call me on [PII:PHONE]"
+    assert first.words[-1] == Word("[PII:PHONE]", 5.0, 5.5)
+    assert second.text == "[PII:PHONE], any time."
+    assert second.words[0] == Word("[PII:PHONE],", 10.0, 11.5)
+    assert [w.text for w in second.words[1:]] == ["any", "time."]
+    assert third is transcript.segments[2]
+    assert PatternPiiRedactor().redact(redacted) is redacted
+
+
+def test_numbers_that_only_meet_at_a_segment_boundary_are_kept() -> None:
+    transcript = Transcript((_segment("We started in 2019", 0.0), _segment("2020 was hard.", 5.0)))
+
+    assert PatternPiiRedactor().redact(transcript) is transcript
+
+
+_TOKEN = st.sampled_from(
+    ["555", "123", "4567", "+44", "20", "7946", "0958", "jane@x.io", "call", "at", "dot",
+     "com", "jane", "five", "oh", "GB82", "WEST", "1234", "5698", "7654", "32", "AB", "12",
+     "34", "56", "C", "2019", "10:30", "www.a.io", "-", "(555)"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TOKEN, min_size=1, max_size=10), min_size=1, max_size=4))
+def test_redacted_segments_keep_text_and_words_alike_and_stay_as_they_are(
+    spoken: list[list[str]],
+) -> None:
+    segments, start = [], 0.0
+    for tokens in spoken:
+        segments.append(_segment(" ".join(tokens), start))
+        start += len(tokens) + 1.0
+    redactor = PatternPiiRedactor()
+
+    redacted = redactor.redact(Transcript(tuple(segments)))
+
+    for segment in redacted.segments:
+        assert " ".join(word.text for word in segment.words) == segment.text
+        assert all(a.end <= b.start for a, b in zip(segment.words, segment.words[1:], strict=False))
+    assert redactor.redact(redacted) == redacted
