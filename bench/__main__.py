@@ -15,6 +15,7 @@ from bench.rows import BenchRow
 MODULES = (
     "bench.core",
     "bench.heuristic",
+    "bench.redaction",
     "bench.demo",
     "bench.single_video",
     "bench.media",

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         InPlaceTranscriber,
         InterviewRepository,
         MessageSource,
+        PiiRedactor,
         QuestionExtractor,
         StageStore,
         Transcriber,
@@ -222,6 +223,7 @@ def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcr
         language=settings.transcribe_language or None,
         deadline_seconds=settings.transcribe_deadline_seconds,
         data_access_role_arn=role,
+        redact_types=settings.pii_types or None,
     )
 
 
@@ -234,6 +236,13 @@ def s3_in_place_transcriber(store: VideoStore, transcriber: Transcriber) -> InPl
     if not isinstance(store, S3VideoStore) or not isinstance(transcriber, TranscribeTranscriber):
         raise ConfigurationError("direct transcription needs the s3 store and transcribe")
     return S3InPlaceTranscriber(store=store, transcriber=transcriber)
+
+
+def pattern_pii_redactor(settings: Settings) -> PiiRedactor:
+    """The offline redactor of the INTERVIEWS_REDACT_PII_TYPES it can find."""
+    from adapters.local.pii_redactor import PatternPiiRedactor
+
+    return PatternPiiRedactor(settings.pii_types)
 
 
 # --- question extractors -------------------------------------------------------------------

@@ -54,6 +54,13 @@ class Container(containers.DeclarativeContainer):
         off=providers.Object(None),
     )
 
+    pii_redactor = providers.Selector(
+        settings.provided.pii_redaction,
+        on=providers.Singleton(builders.pattern_pii_redactor, settings),
+        off=providers.Object(None),
+    )
+    """Redacts every transcript (INTERVIEWS_REDACT_PII) before any later stage sees it."""
+
     openai_client = providers.Singleton(builders.openai_client, settings)
     openai_chat = providers.Singleton(builders.openai_chat_settings, settings)
 
@@ -127,6 +134,7 @@ class Container(containers.DeclarativeContainer):
         transcriber=transcriber,
         question_extractor=question_extractor,
         answer_suggester=answer_suggester,
+        pii_redactor=pii_redactor,
     )
 
     process_interview = providers.Factory(
@@ -140,6 +148,7 @@ class Container(containers.DeclarativeContainer):
         in_place_transcriber=in_place_transcriber,
         answer_suggester=answer_suggester,
         stage_store=stage_store,
+        pii_redactor=pii_redactor,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)

@@ -68,6 +68,7 @@ def summary(result: VideoResult, video: Path) -> str:
         f"in {report.duration:.1f}s ({stages})",
         *([f"{dropped} more were dropped: not found in the transcript"] if dropped else []),
         *([_usage_line(report)] if report.model_usage.requests else []),
+        *([_redaction_line(report)] if report.redacted or report.redactions else []),
         "",
     ]
     for position, question in enumerate(result.questions, start=1):
@@ -112,6 +113,13 @@ def _clock(seconds: float | None) -> str:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _redaction_line(report: ProcessingReport) -> str:
+    if not report.redactions:
+        return "redaction found no personal details in the transcript"
+    kinds = ", ".join(f"{count} {kind}" for kind, count in report.redactions)
+    return f"redacted {report.redaction_count} personal details from the transcript: {kinds}"
 
 
 def _usage_line(report: ProcessingReport) -> str:

@@ -104,6 +104,20 @@ class Transcriber(Protocol):
         ...
 
 
+class PiiRedactor(Protocol):
+    """Takes personal details out of a transcript before any later stage sees it."""
+
+    def redact(self, transcript: Transcript) -> Transcript:
+        """`transcript` with each personal detail it finds replaced by `[PII:<TYPE>]`.
+
+        Segment text and words are redacted alike: a value spread over several words
+        becomes one word spanning their times, so word timings stay consistent. Markers
+        already present are left as they are, so redacting twice changes nothing more.
+        Never raises for any text.
+        """
+        ...
+
+
 class InPlaceTranscriber(Protocol):
     """Transcribes a stored video where it lies, skipping download and audio extraction."""
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions
+from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions, redact
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     UNEXPECTED_ERROR,
@@ -27,6 +27,7 @@ from interview_core.errors import (
 )
 from interview_core.kept_stages import KeptStages
 from interview_core.limits import DEFAULT_LEASE_SECONDS
+from interview_core.personal_data import count_redactions
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 from interview_core.state import InterviewState
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         AudioExtractor,
         InPlaceTranscriber,
         InterviewRepository,
+        PiiRedactor,
         QuestionExtractor,
         StageStore,
         Transcriber,
@@ -67,6 +69,7 @@ class ProcessInterview:
         in_place_transcriber: InPlaceTranscriber | None = None,
         answer_suggester: AnswerSuggester | None = None,
         stage_store: StageStore | None = None,
+        pii_redactor: PiiRedactor | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -76,7 +79,9 @@ class ProcessInterview:
         soon as their stage finishes, so that a retry of the same generation resumes after
         the last stage that finished (see `KeptStages`); it loses them once the interview
         has failed, and the questions once it is completed (the transcript stays for the
-        interview's exports, see LoadInterviewResult).
+        interview's exports, see LoadInterviewResult). `pii_redactor`, when given, redacts
+        the transcript as soon as it is had (before it is kept) and a kept one when it is
+        read back, so that no later stage, nor the kept transcript, holds a redacted value.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -93,6 +98,7 @@ class ProcessInterview:
         )
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
+        self._redactor = pii_redactor
 
     def execute(
         self,
@@ -249,10 +255,19 @@ class ProcessInterview:
         if transcript is None:
             found = None  # questions kept without their transcript cannot be answered
             transcript, run.audio_seconds = self._transcribe(interview, run)
+            transcript = redact(self._redactor, transcript, timer=run.timer)
             kept.keep_transcript(transcript)
         else:
             run.resumed.append("transcribe")
             run.audio_seconds = transcript.duration
+            kept_transcript, transcript = (
+                transcript,
+                redact(self._redactor, transcript, timer=run.timer),
+            )
+            if transcript is not kept_transcript:  # kept before redaction was turned on
+                kept.keep_transcript(transcript)
+        if self._redactor is not None:
+            run.redactions = count_redactions(transcript)
         run.segment_count = len(transcript.segments)
         if found is None:
             found = self._questions.extract(
@@ -389,6 +404,7 @@ class _Run:
         self.throttled_for = 0.0
         self.throttled_seconds: float | None = None
         self.patience: float | None = None
+        self.redactions: tuple[tuple[str, int], ...] = ()
 
     def checkpoint(self, stage: str) -> None:
         """Raise DeadlineReached, before `stage` starts, when the caller says to stop."""
@@ -419,6 +435,7 @@ class _Run:
             else None,
             resumed=tuple(self.resumed),
             throttled_seconds=self.throttled_seconds,
+            redactions=self.redactions,
         )
 
 
