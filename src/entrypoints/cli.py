@@ -28,6 +28,22 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the interview failed for good
 EXIT_USAGE = 2  # usage, settings or configuration: a missing bucket, table, queue, tool...
 EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+EXIT_CODES = {
+    EXIT_OK: "done; also an already completed interview skipped (`--force` reprocesses it), "
+    "and the worker's graceful stop, `--max-messages` or `--idle-exit`",
+    EXIT_FAILED: "the interview failed for good: one line on stderr with its error code and reason",
+    EXIT_USAGE: "usage, settings or the deployment's fault (a missing argument, bucket, table, "
+    "index or queue, no credentials, a missing ffmpeg or speech model, a model or service "
+    "that refuses the role): one line naming the setting or permission, no interview failed, "
+    "every message kept",
+    EXIT_RETRY_LATER: "a transient failure (throttling, a service that cannot be reached, a full "
+    "disk for this job's video or audio, ffmpeg that cannot start for want of memory): try "
+    "again later",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C (the worker stops gracefully on SIGINT and exits 0)",
+}
+"""Every exit code of `ai-interviews --mode ...` and what it means."""
 
 
 log = logging.getLogger("ai_interviews.cli")
@@ -39,6 +55,9 @@ operator commands (ai-interviews COMMAND --help for each):
   list --state STATE [--limit N]  interviews by state (pending, failed, deleted, ...)
   reprocess ID                    make an interview pending again and request it
   dead-letters [--redrive]        show the dead letters, or move them back to the queue
+  review ID [--output FILE]       a completed interview's review page (review.html)
+  export ID --format F [--output FILE]
+                                  a completed interview's subtitles (srt, vtt) or chapters
   delete ID [--yes] [--include-video] [--keep-record]
                                   remove everything held for an interview (no undo)
   dev-stack [--port P]            the deployment template in a local moto server
@@ -62,7 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         "sqs: the queue worker",
     )
     parser.add_argument("path", nargs="?", type=Path, help="the video file (single-video)")
-    parser.add_argument("--output-dir", type=Path, help="where single-video writes its JSON")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        help="where single-video writes its JSON, subtitles (SRT, WebVTT) and chapters",
+    )
     parser.add_argument(
         "--interview-id",
         type=_interview_id,
@@ -169,11 +192,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_RETRY_LATER if exc.kind is ErrorKind.TRANSIENT else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:
-    from entrypoints.output import summary, write_result
+    from adapters.exports import write_exports
+    from entrypoints.output import summary, write_result, write_review_page
     from entrypoints.progress import TerminalProgress
 
     if args.path is None or args.output_dir is None:
@@ -186,10 +210,14 @@ def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: 
     finally:
         progress.finish()
     questions_path, transcript_path = write_result(result, args.output_dir)
+    review_path = write_review_page(result, args.path, args.output_dir)
+    exports = write_exports(result.transcript, result.questions, args.output_dir)
     log_report(result.report)
     emit_report_metrics(result.report)
     print(summary(result, args.path))
     print(f"\nwrote {questions_path} and {transcript_path}")
+    print(f"subtitles and chapters: {', '.join(str(path) for path in exports)}")
+    print(f"review page: {review_path}")
     return EXIT_OK
 
 

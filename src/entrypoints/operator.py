@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from adapters.exports.formats import EXPORT_FORMATS, render_export, write_text
 from entrypoints import operator_output as show
+from entrypoints import review_command
 from entrypoints.log_config import configure_logging
 from entrypoints.settings import Settings
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError, LeaseHeld
@@ -21,12 +23,34 @@ if TYPE_CHECKING:
 
     from entrypoints.container import Container
 
-COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters", "delete")
+COMMANDS = (
+    "submit",
+    "status",
+    "questions",
+    "list",
+    "reprocess",
+    "dead-letters",
+    "export",
+    "review",
+    "delete",
+)
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
 EXIT_USAGE = 2  # usage, settings or configuration
 EXIT_RETRY_LATER = 75  # a transient failure
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+EXIT_CODES = {
+    EXIT_OK: "done (an empty dead-letter queue included)",
+    EXIT_REFUSED: "refused, with one line on stderr: an unknown interview, a file that is not "
+    "media, an interview a worker holds",
+    EXIT_USAGE: "usage or configuration: a missing, empty, blank or unprintable ID or video "
+    "path; a missing table, bucket, queue or redrive policy, in-memory storage, no credentials",
+    EXIT_RETRY_LATER: "a transient failure: try again later",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C",
+}
+"""Every exit code of the operator's commands and what it means."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
     dead.add_argument("--limit", type=_positive_int, default=100, help="show at most N (100)")
     _format_option(dead)
 
+    export = commands.add_parser(
+        "export",
+        help="a completed interview's subtitles (srt, vtt) or question chapters (WebVTT)",
+    )
+    export.add_argument("interview_id", metavar="ID", type=_interview_id, help="the interview's id")
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="srt or vtt: the transcript as subtitles; chapters: one WebVTT chapter per question",
+    )
+    export.add_argument(
+        "--output", type=_video_path, metavar="FILE", help="write FILE instead of standard output"
+    )
+
+    review_command.add_parser(commands, _interview_id)
+
     delete = commands.add_parser(
         "delete",
         help="remove everything the pipeline holds for an interview: questions, transcripts, "
@@ -117,7 +158,7 @@ def main(argv: Sequence[str]) -> int:
         return _exit_code(exc)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 # --- the commands ----------------------------------------------------------------------------
@@ -157,6 +198,22 @@ def _list(args: argparse.Namespace, c: Container) -> int:
 def _reprocess(args: argparse.Namespace, c: Container) -> int:
     interview = c.reprocess_interview().execute(args.interview_id)
     print(f"interview {interview.id} is pending again; its request is on the queue")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, c: Container) -> int:
+    result = c.load_interview_result().execute(args.interview_id)
+    text = render_export(args.format, result.transcript, result.questions)
+    if args.output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_text(args.output, text)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -207,6 +264,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "list": _list,
     "reprocess": _reprocess,
     "dead-letters": _dead_letters,
+    "export": _export,
+    "review": review_command.review,
     "delete": _delete,
 }
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
+        PiiRedactor,
         ProgressListener,
         QuestionExtractor,
         Transcriber,
@@ -40,10 +41,13 @@ class ProcessVideo:
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
+        pii_redactor: PiiRedactor | None = None,
     ) -> None:
-        """`answer_suggester`, when given, writes the answers of the questions found."""
+        """`answer_suggester`, when given, writes the answers of the questions found;
+        `pii_redactor`, when given, redacts the transcript before anything else sees it
+        (the result's transcript included)."""
         self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester
+            audio_extractor, transcriber, question_extractor, answer_suggester, pii_redactor
         )
 
     def execute(
@@ -68,5 +72,6 @@ class ProcessVideo:
             audio_seconds=analysis.audio_seconds,
             dropped_question_count=analysis.dropped_count,
             model_usage=analysis.usage,
+            redactions=analysis.redactions,
         )
         return VideoResult(analysis.transcript, questions, report)

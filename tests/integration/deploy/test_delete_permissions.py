@@ -1,7 +1,8 @@
 """Least privilege of the operator's delete, proven: `ai-interviews delete` runs against the
 stack in moto (once with --include-video, once with --keep-record) while every AWS operation
 it calls is recorded, and the stack's DeleteInterviewsPolicy allows each recorded call on its
-resource and grants nothing the command does not call. The README lists exactly its actions.
+resource and grants nothing the command does not call. The deployment guide lists exactly its
+actions.
 """
 
 from __future__ import annotations
