@@ -152,6 +152,10 @@ def test_a_delete_cut_short_is_finished_and_a_kept_record_acks_its_requests(
     reprocess = done.stack.run("reprocess", interview_id)
     assert reprocess.returncode == EXIT_REFUSED
     assert "INTERVIEW_DELETED" in reprocess.stderr
+    forced = done.stack.run("--mode", "single-interview", "--interview-id", interview_id, "--force")
+    assert forced.returncode == 1
+    assert forced.stdout.strip() == f"interview {interview_id}: skipped, it is deleted"
+    assert done.stack.repository().get(interview_id) == record
 
 
 def test_the_database_file_keeps_no_copy_of_the_deleted_questions(done: Processed) -> None:
