@@ -28,6 +28,7 @@ from interview_core.kept_stages import KeptStages
 from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 from interview_core.state import InterviewState
 from interview_core.usage import UsageMeter
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         InPlaceTranscriber,
         InterviewRepository,
         QuestionExtractor,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
         VideoStore,
@@ -66,6 +68,8 @@ class ProcessInterview:
         in_place_transcriber: InPlaceTranscriber | None = None,
         answer_suggester: AnswerSuggester | None = None,
         stage_store: StageStore | None = None,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -74,7 +78,9 @@ class ProcessInterview:
         `stage_store`, when given, keeps the transcript and the questions of each attempt as
         soon as their stage finishes, so that a retry of the same generation resumes after
         the last stage that finished (see `KeptStages`), and loses them once the interview
-        is completed or failed.
+        is completed or failed; `role_finder` and `interviewers` give the transcript's
+        speakers their roles before the questions are found (see QuestionStages), and a named
+        interviewer the transcript lacks fails the interview with UNKNOWN_SPEAKER.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -84,11 +90,11 @@ class ProcessInterview:
         self._sleep = sleep
         self._repository = repository
         self._in_place = in_place_transcriber
-        self._questions = QuestionStages(question_extractor, answer_suggester)
-        self._video_store = video_store
-        self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester
+        self._questions = QuestionStages(
+            question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
         )
+        self._video_store = video_store
+        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
 
@@ -252,6 +258,7 @@ class ProcessInterview:
             run.resumed.append("transcribe")
             run.audio_seconds = transcript.duration
         run.segment_count = len(transcript.segments)
+        transcript = self._questions.with_roles(transcript)
         if found is None:
             found = self._questions.extract(
                 transcript, timer=run.timer, before=run.checkpoint, meter=run.meter

@@ -10,6 +10,7 @@ import attrs
 from interview_core.analysis import MediaAnalysis, build_questions
 from interview_core.ids import video_id
 from interview_core.report import Outcome, ProcessingReport, StageTimer
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 
 if TYPE_CHECKING:
     from interview_core.entities import Question, Transcript
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
         AudioExtractor,
         ProgressListener,
         QuestionExtractor,
+        SpeakerRoleFinder,
         Transcriber,
     )
 
@@ -40,10 +42,20 @@ class ProcessVideo:
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
-        """`answer_suggester`, when given, writes the answers of the questions found."""
+        """`answer_suggester`, when given, writes the answers of the questions found;
+        `role_finder` and `interviewers` give the transcript's speakers their roles (see
+        QuestionStages), which the result's transcript carries."""
         self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester
+            audio_extractor,
+            transcriber,
+            question_extractor,
+            answer_suggester,
+            role_finder=role_finder,
+            interviewers=interviewers,
         )
 
     def execute(
