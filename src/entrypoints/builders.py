@@ -23,6 +23,7 @@ from interview_core.ports import (
     RequestSender,
     VideoUploader,
 )
+from interview_core.speaker_roles import ChosenInterviewers
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         InterviewRepository,
         MessageSource,
         QuestionExtractor,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
         VideoStore,
@@ -236,6 +238,18 @@ def heuristic_extractor() -> QuestionExtractor:
     from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
 
     return HeuristicQuestionExtractor()
+
+
+def speaker_role_finder() -> SpeakerRoleFinder:
+    """Interviewers and candidate told from who asks the questions."""
+    from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
+
+    return HeuristicSpeakerRoleFinder()
+
+
+def chosen_interviewers(settings: Settings) -> ChosenInterviewers:
+    """The speakers INTERVIEWS_INTERVIEWER_SPEAKERS (or --interviewer) names, if any."""
+    return ChosenInterviewers(settings.interviewer_labels)
 
 
 def extractor_answer_chars(settings: Settings) -> int | None:
