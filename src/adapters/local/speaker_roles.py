@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from interview_core.entities import Segment, Transcript
 
-PANEL_SHARE = 0.5
+PANEL_SHARE = 0.3
 """A second interviewer's share of questions among their sentences, against the first's."""
 MIN_SHARE = 0.15
 """The least share of questions among a second interviewer's sentences."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
 from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
+from adapters.transcripts.native import read_transcript
 from interview_core.entities import Segment, Transcript
 from interview_core.ports import SpeakerRoleFinder
 from interview_core.speaker_roles import Role
@@ -123,3 +128,14 @@ def test_segments_without_a_label_are_left_out_of_the_roles() -> None:
 @pytest.mark.parametrize("name", interview_names())
 def test_the_interviewer_of_each_real_interview_is_found(name: str) -> None:
     assert roles(transcript(name, speakers=True)) == {"spk_0": INTERVIEWER, "spk_1": CANDIDATE}
+
+
+def test_both_interviewers_of_the_panel_sample_are_found_and_only_their_questions() -> None:
+    folder = Path(__file__).resolve().parents[3] / "samples" / "panel"
+    script = json.loads((folder / "script.json").read_text(encoding="utf-8"))
+    sidecar = read_transcript(folder / "panel.transcript.json")
+
+    assert roles(sidecar) == script["roles"]
+    assert sorted(script["roles"].values()) == ["candidate", "interviewer", "interviewer"]
+    asked = [item.question for item in HeuristicQuestionExtractor().extract(sidecar)]
+    assert asked == [turn["text"] for turn in script["turns"] if turn["question"]]
