@@ -44,8 +44,10 @@ What the heuristic cannot do, above all without speaker labels (Whisper gives no
   heuristic role finder, `adapters.local.speaker_roles`) only the interviewers' turns are
   read (several interviewers on a panel); every question in them counts, confirmation
   tags ("..., right?") aside, and a question's `answer` is what the others said after it,
-  up to the next interviewer turn that says more than an acknowledgement. Without
-  speakers, or when no one asks a question, turns are inferred as above.
+  up to the next interviewer turn that says more than an acknowledgement. A few words
+  of a sentence that the labeller gave to the other speaker are given back first
+  (`adapters.local.speaker_slips`). Without speakers, or when no one asks a question,
+  turns are inferred as above.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from adapters.local.question_patterns import (
     question_category,
 )
 from adapters.local.speaker_roles import infer_roles, sentence_traits
+from adapters.local.speaker_slips import mend_speaker_slips
 from adapters.local.turn_inference import Block, TurnInference, confirms_previous
 from interview_core.categories import QuestionCategory
 from interview_core.entities import ExtractedQuestion
@@ -110,7 +113,8 @@ class HeuristicQuestionExtractor:
         Never raises: any transcript, empty or odd, gives a list. No model is asked, so
         nothing is recorded on `meter`.
         """
-        sentences = split_sentences(transcript, pause_break=self._pause_break).segments
+        mended = mend_speaker_slips(transcript, pause_break=self._pause_break)
+        sentences = split_sentences(mended, pause_break=self._pause_break).segments
         traits = sentence_traits(sentences)
         roles = transcript.speaker_roles or infer_roles(sentences, traits)
         interviewers = interviewers_of(roles)

@@ -22,6 +22,7 @@ import attrs
 
 from adapters.local.conversation_cues import quoted_questions
 from adapters.local.question_patterns import SentenceTraits, describe_sentence
+from adapters.local.speaker_slips import mend_speaker_slips
 from interview_core.sentences import split_sentences
 from interview_core.speaker_roles import Role
 
@@ -63,7 +64,8 @@ class HeuristicSpeakerRoleFinder:
     def roles(self, transcript: Transcript) -> dict[str, Role]:
         """A role for each speaker label: see the module docstring. Empty when there are
         fewer than two speakers or no questions. Never raises."""
-        sentences = split_sentences(transcript, pause_break=self._pause_break).segments
+        mended = mend_speaker_slips(transcript, pause_break=self._pause_break)
+        sentences = split_sentences(mended, pause_break=self._pause_break).segments
         return infer_roles(sentences, sentence_traits(sentences))
 
 

@@ -14,6 +14,10 @@ interviewer's.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import attrs
 import jiwer
 import pytest
@@ -21,6 +25,7 @@ from speech_audio import normalise
 
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
 from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
+from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
 from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
 from adapters.media.ffmpeg_audio_extractor import FfmpegAudioExtractor
 from interview_core.entities import Segment, Transcript, Word
@@ -43,15 +48,21 @@ MIN_SPEAKERS_RIGHT = 0.95
 
 
 @pytest.fixture(scope="module")
-def results(whisper: FasterWhisperTranscriber) -> dict[str, VideoResult]:
-    """Each spoken interview through ffmpeg, the default recogniser, the role finder and
-    the heuristic."""
-    chain = ProcessVideo(
+def chain() -> ProcessVideo:
+    """The offline chain as the local preset builds it: ffmpeg, the default recogniser with
+    speaker labels, the role finder and the heuristic."""
+    transcriber = FasterWhisperTranscriber(diarizer=CamppSpeakerDiarizer())
+    return ProcessVideo(
         FfmpegAudioExtractor(),
-        whisper,
+        transcriber,
         HeuristicQuestionExtractor(),
         role_finder=HeuristicSpeakerRoleFinder(),
     )
+
+
+@pytest.fixture(scope="module")
+def results(chain: ProcessVideo) -> dict[str, VideoResult]:
+    """Each spoken interview through the chain."""
     return {name: chain.execute(SPOKEN / f"{name}.opus") for name in spoken_names()}
 
 
@@ -98,6 +109,39 @@ def test_speakers_find_no_fewer_question_turns_and_the_right_speaker_asks_each(
         reading = readings[how]
         assert reading.recall >= plain.recall and reading.precision >= plain.precision, readings
         assert reading.right >= MIN_SPEAKERS_RIGHT, readings
+
+
+@pytest.mark.slow
+def test_both_interviewers_of_the_panel_sample_are_told_apart_by_their_voices(
+    chain: ProcessVideo, samples_dir: Path
+) -> None:
+    script = json.loads((samples_dir / "panel" / "script.json").read_text(encoding="utf-8"))
+    turns = script["turns"]
+
+    result = chain.execute(samples_dir / "panel" / "panel.mp4")
+
+    roles = result.transcript.speaker_roles
+    voice = {label: speaker_of_turns(label, result.transcript, turns) for label in roles}
+    asking = {voice[label] for label, role in roles.items() if role == "interviewer"}
+    assert asking == {name for name, role in script["roles"].items() if role == "interviewer"}
+    assert len(set(voice.values())) == len(voice) == 3, voice
+    spans = [(q.start_time or 0.0, q.end_time or 0.0) for q in result.questions]
+    score = score_turns(spans, turns, 0.0)
+    assert (score.turns_found, score.right) == (score.question_turns, score.found), score
+    assert speakers_right(spans, result.transcript, turns, asking) == len(spans)
+
+
+def speaker_of_turns(label: str, transcript: Transcript, turns: list[dict[str, Any]]) -> str:
+    """The reference speaker who shares most time with the recognised speaker `label`."""
+    shared: dict[str, float] = {}
+    for segment in transcript.segments:
+        if segment.speaker != label:
+            continue
+        for turn in turns:
+            overlap = min(segment.end, turn["end"]) - max(segment.start, turn["start"])
+            if overlap > 0:
+                shared[turn["speaker"]] = shared.get(turn["speaker"], 0.0) + overlap
+    return max(shared, key=shared.__getitem__)
 
 
 def test_reference_labels_follow_the_turns_word_by_word_and_name_speakers_neutrally() -> None:
