@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.installed-llm-server
+DOCS_STAMP := $(VENV)/.installed-docs
 # llama.cpp for the CPU only (no BLAS, GPU or Metal back end, no tests or examples), for
 # AVX2 rather than the build machine's CPU: the native AVX-512/AMX build crashes on
 # multi-token batches here.
@@ -13,7 +14,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 SAMPLE := samples/interview/interview.mp4
 OUT    := out/demo
 
-.PHONY: demo demo-aws demo-llm test test-llm unit integration lint bench samples clean
+.PHONY: demo demo-aws demo-llm test test-llm unit integration lint docs bench samples clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ $(STAMP): pyproject.toml
 $(LLM_STAMP): $(STAMP)
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e '.[dev,whisper,llm,llm-server]'
 	@touch $(LLM_STAMP)
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev,whisper,llm,docs]'
+	@touch $(DOCS_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/ai-interviews --mode single-video $(SAMPLE) --output-dir $(OUT)
@@ -57,6 +62,10 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint deploy/template.yaml
 	$(BIN)/hadolint Dockerfile
 
+# The documentation site in site/: every page, link and generated reference must resolve.
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 bench: $(LLM_STAMP)
 	$(BIN)/python -m bench --write BENCHMARKS.md
 
@@ -65,4 +74,4 @@ samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,22 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the interview failed for good
 EXIT_USAGE = 2  # usage, settings or configuration: a missing bucket, table, queue, tool...
 EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+EXIT_CODES = {
+    EXIT_OK: "done; also an already completed interview skipped (`--force` reprocesses it), "
+    "and the worker's graceful stop, `--max-messages` or `--idle-exit`",
+    EXIT_FAILED: "the interview failed for good: one line on stderr with its error code and reason",
+    EXIT_USAGE: "usage, settings or the deployment's fault (a missing argument, bucket, table, "
+    "index or queue, no credentials, a missing ffmpeg or speech model, a model or service "
+    "that refuses the role): one line naming the setting or permission, no interview failed, "
+    "every message kept",
+    EXIT_RETRY_LATER: "a transient failure (throttling, a service that cannot be reached, a full "
+    "disk for this job's video or audio, ffmpeg that cannot start for want of memory): try "
+    "again later",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C (the worker stops gracefully on SIGINT and exits 0)",
+}
+"""Every exit code of `ai-interviews --mode ...` and what it means."""
 
 
 log = logging.getLogger("ai_interviews.cli")
@@ -190,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_RETRY_LATER if exc.kind is ErrorKind.TRANSIENT else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:

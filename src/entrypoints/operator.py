@@ -27,6 +27,18 @@ EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
 EXIT_USAGE = 2  # usage, settings or configuration
 EXIT_RETRY_LATER = 75  # a transient failure
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+EXIT_CODES = {
+    EXIT_OK: "done (an empty dead-letter queue included)",
+    EXIT_REFUSED: "refused, with one line on stderr: an unknown interview, a file that is not "
+    "media, an interview a worker holds",
+    EXIT_USAGE: "usage or configuration: a missing, empty, blank or unprintable ID or video "
+    "path; a missing table, bucket, queue or redrive policy, in-memory storage, no credentials",
+    EXIT_RETRY_LATER: "a transient failure: try again later",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C",
+}
+"""Every exit code of the operator's commands and what it means."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +111,7 @@ def main(argv: Sequence[str]) -> int:
         return _exit_code(exc)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 # --- the commands ----------------------------------------------------------------------------

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 
 MAX_ERROR_MESSAGE = 1000
 """The longest error message stored on an interview or reported; longer ones are cut."""
+UNEXPECTED_ERROR = "UNEXPECTED_ERROR"
+"""The code reported for an exception that is no core error (a bug, or a provider error no
+adapter translated): it is handled as transient, so the interview is retried."""
 
 
 class ErrorKind(enum.StrEnum):

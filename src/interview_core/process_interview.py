@@ -12,6 +12,7 @@ import attrs
 from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
+    UNEXPECTED_ERROR,
     AttemptsExhausted,
     DeadlineReached,
     ErrorKind,
@@ -461,4 +462,4 @@ def _error_info(exc: Exception) -> ErrorInfo:
     if isinstance(exc, InterviewError):
         return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
     message = redact_locations(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_MESSAGE]
-    return ErrorInfo("UNEXPECTED_ERROR", message, ErrorKind.TRANSIENT)
+    return ErrorInfo(UNEXPECTED_ERROR, message, ErrorKind.TRANSIENT)

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS::")
 
 RECORDER = Path(__file__).with_name("recording_worker.py")
 SAMPLE = REPO_ROOT / "samples" / "interview"
-README = REPO_ROOT / "README.md"
+PERMISSIONS_PAGE = REPO_ROOT / "docs" / "how-to" / "deploy.md"
 SPEAKERS = {"interviewer": "spk_0", "candidate": "spk_1"}
 LEFTOVERS = 250
 """Questions an earlier run left on the second interview: three transactions remove them."""
@@ -292,8 +292,8 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
 
 
 def readme_actions(heading: str = "### The worker's permissions") -> list[str]:
-    """The IAM actions the README's section under `heading` lists, in its order."""
-    text = README.read_text(encoding="utf-8")
+    """The IAM actions the deployment guide's section under `heading` lists, in its order."""
+    text = PERMISSIONS_PAGE.read_text(encoding="utf-8")
     section = text.split(heading, 1)[1].split("\n#", 1)[0]
     return re.findall(r"^\| `([a-z0-9-]+:[A-Za-z]+)` \|", section, flags=re.MULTILINE)
 

@@ -213,9 +213,9 @@ def test_the_lambda_form_reports_batch_item_failures_from_the_handler() -> None:
     assert RESOURCES["Function"]["Condition"] == RESOURCES["EventSource"]["Condition"]
 
 
-def test_the_readme_names_every_output_of_the_template() -> None:
-    readme = (TEMPLATE.parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Deploying to AWS", 1)[1].split("\n## ", 1)[0]
+def test_the_deployment_guide_names_every_output_of_the_template() -> None:
+    guide = (TEMPLATE.parents[1] / "docs" / "how-to" / "deploy.md").read_text(encoding="utf-8")
+    section = guide.split("## The stack", 1)[1].split("\n## ", 1)[0]
 
     unnamed = [key for key in TEMPLATE_DATA["Outputs"] if f"`{key}`" not in section]
 
