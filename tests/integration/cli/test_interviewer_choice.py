@@ -23,6 +23,7 @@ def test_roles_are_written_and_a_rerun_on_the_transcript_can_swap_them(tmp_path:
     written = read(tmp_path / "first" / "transcript.json")
     assert written["speaker_roles"] == {"interviewer": "interviewer", "candidate": "candidate"}
     assert len(read(tmp_path / "first" / "questions.json")) == 6
+    assert "speakers: candidate candidate, interviewer interviewer (--interviewer" in first.stdout
 
     swapped = run_cli(
         "--mode", "single-video", video, "--output-dir", tmp_path / "swapped",
