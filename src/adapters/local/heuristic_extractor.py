@@ -15,7 +15,8 @@ How it reads unscripted speech:
 - Questions inside quotation marks are reported speech ("I asked him "How did you ...?""),
   and a clause opened by a wh-word and a subject is no question ("When you look at it, ...").
 
-What the heuristic cannot do, above all without speaker labels (Whisper gives none):
+What the heuristic cannot do, above all without speaker labels (speaker labelling off, or
+subtitles):
 
 - Tell who speaks. Turns are inferred from the text and the pauses. A question counts as
   the interviewer's on enough evidence: it speaks to "you" or is an imperative prompt
