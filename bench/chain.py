@@ -99,7 +99,9 @@ def _speakers_row(readings: dict[str, SpeakerReading], interviews: int) -> Bench
         and labelled.right >= SPEAKERS_RIGHT_TARGET
     )
     others = "; ".join(
-        f"{name}: recall {r.recall:.2f}, precision {r.precision:.2f}, speaker right {r.right:.2f}"
+        f"{name}: recall {r.recall:.2f} ({r.turns_found}/{r.question_turns}), precision "
+        f"{r.precision:.2f} ({r.right_turns}/{r.found})"
+        + (f", speaker right {r.right:.2f}" if name != "text only" else "")
         for name, r in readings.items()
     )
     source = (
