@@ -164,3 +164,14 @@ def test_reference_labels_follow_the_turns_word_by_word_and_name_speakers_neutra
     scored = attrs.evolve(labelled, speaker_roles=roles)
     assert speakers_right([(0.0, 1.8), (2.0, 2.8)], scored, turns) == 1
     assert speakers_right([(0.0, 1.8)], labelled, turns) == 0  # no roles: no speaker is right
+
+
+def test_turn_scoring_counts_question_turns_once_and_asides_as_wrong() -> None:
+    turns = [
+        {"start": 0.0, "end": 4.0, "question": True},
+        {"start": 4.5, "end": 9.0, "question": False},
+        {"start": 9.5, "end": 12.0, "question": True},
+    ]
+
+    score = score_turns([(0.5, 1.5), (2.0, 3.9), (4.0, 8.0)], turns, 0.0)
+    assert (score.question_turns, score.turns_found, score.found, score.right) == (2, 1, 3, 2)
