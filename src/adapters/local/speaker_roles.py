@@ -4,11 +4,11 @@ A speaker's questions are counted with the heuristic question finder's word rule
 (questions quoted from someone else and confirmation tags do not count; a question that
 speaks to "you" or asks for something counts twice). The speaker with the highest count is
 an interviewer. On a panel, another speaker is an interviewer too when they ask at least two
-questions and as large a share of their sentences is questions as `PANEL_SHARE` of the
-first interviewer's share (and at least `MIN_SHARE`): the candidate's occasional question
-("Could you repeat that?") does not make them an interviewer. At least one speaker is left
-as the candidate, and every speaker who is not an interviewer is a candidate (a recogniser
-may split one voice into two labels). Labels that already say the role ("interviewer",
+questions and the share of their sentences that are questions is at least `PANEL_SHARE`
+times the first interviewer's share (and at least `MIN_SHARE`): the candidate's occasional
+question ("Could you repeat that?") does not make them an interviewer. At least one speaker
+is left as the candidate, and every speaker who is not an interviewer is a candidate (a
+recogniser may split one voice into two labels). Labels that already say the role ("interviewer",
 "candidate", as in the bundled samples' sidecars) are taken as they are.
 
 No roles are given when there are fewer than two speakers or no one asks a question.
