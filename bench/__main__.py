@@ -15,6 +15,7 @@ from bench.rows import BenchRow
 MODULES = (
     "bench.core",
     "bench.heuristic",
+    "bench.redaction",
     "bench.demo",
     "bench.single_video",
     "bench.media",
@@ -27,6 +28,7 @@ MODULES = (
     "bench.shutdown",
     "bench.recovery",
     "bench.quota_storm",
+    "bench.review_page",
 )
 
 

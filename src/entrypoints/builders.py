@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from adapters.aws.bedrock_model_check import BedrockModelCheck
     from adapters.aws.clients import AwsClientFactory
+    from adapters.aws.s3_video_links import S3VideoLinks
     from adapters.media.audio_target import AudioTarget
     from adapters.openai_compatible.chat import ChatSettings
     from entrypoints.lambda_handler import QueueVisibility
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         InPlaceTranscriber,
         InterviewRepository,
         MessageSource,
+        PiiRedactor,
         QuestionExtractor,
         SpeakerRoleFinder,
         StageStore,
@@ -128,6 +130,13 @@ def s3_video_store(settings: Settings, aws: AwsClientFactory, work: WorkFolder) 
         max_bytes=settings.max_video_bytes,
         tmp_dir=work.path,
     )
+
+
+def s3_video_links(settings: Settings, aws: AwsClientFactory) -> S3VideoLinks:
+    """Presigned links to the videos in the AWS_S3_BUCKET bucket."""
+    from adapters.aws.s3_video_links import S3VideoLinks
+
+    return S3VideoLinks(aws.s3_link_signer(), required(settings.aws_s3_bucket, "AWS_S3_BUCKET"))
 
 
 # --- media ---------------------------------------------------------------------------------
@@ -225,6 +234,7 @@ def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcr
         language=settings.transcribe_language or None,
         deadline_seconds=settings.transcribe_deadline_seconds,
         data_access_role_arn=role,
+        redact_types=settings.pii_types or None,
     )
 
 
@@ -237,6 +247,13 @@ def s3_in_place_transcriber(store: VideoStore, transcriber: Transcriber) -> InPl
     if not isinstance(store, S3VideoStore) or not isinstance(transcriber, TranscribeTranscriber):
         raise ConfigurationError("direct transcription needs the s3 store and transcribe")
     return S3InPlaceTranscriber(store=store, transcriber=transcriber)
+
+
+def pattern_pii_redactor(settings: Settings) -> PiiRedactor:
+    """The offline redactor of the INTERVIEWS_REDACT_PII_TYPES it can find."""
+    from adapters.local.pii_redactor import PatternPiiRedactor
+
+    return PatternPiiRedactor(settings.pii_types)
 
 
 # --- question extractors -------------------------------------------------------------------

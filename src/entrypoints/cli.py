@@ -55,6 +55,9 @@ operator commands (ai-interviews COMMAND --help for each):
   list --state STATE [--limit N]  interviews by state: pending, processing, completed, failed
   reprocess ID                    make an interview pending again and request it
   dead-letters [--redrive]        show the dead letters, or move them back to the queue
+  review ID [--output FILE]       a completed interview's review page (review.html)
+  export ID --format F [--output FILE]
+                                  a completed interview's subtitles (srt, vtt) or chapters
   dev-stack [--port P]            the deployment template in a local moto server
 """
 
@@ -76,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         "sqs: the queue worker",
     )
     parser.add_argument("path", nargs="?", type=Path, help="the video file (single-video)")
-    parser.add_argument("--output-dir", type=Path, help="where single-video writes its JSON")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        help="where single-video writes its JSON, subtitles (SRT, WebVTT) and chapters",
+    )
     parser.add_argument(
         "--interview-id",
         type=_interview_id,
@@ -210,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:
-    from entrypoints.output import summary, write_result
+    from adapters.exports import write_exports
+    from entrypoints.output import summary, write_result, write_review_page
     from entrypoints.progress import TerminalProgress
 
     if args.path is None or args.output_dir is None:
@@ -223,10 +231,14 @@ def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: 
     finally:
         progress.finish()
     questions_path, transcript_path = write_result(result, args.output_dir)
+    review_path = write_review_page(result, args.path, args.output_dir)
+    exports = write_exports(result.transcript, result.questions, args.output_dir)
     log_report(result.report)
     emit_report_metrics(result.report)
     print(summary(result, args.path))
     print(f"\nwrote {questions_path} and {transcript_path}")
+    print(f"subtitles and chapters: {', '.join(str(path) for path in exports)}")
+    print(f"review page: {review_path}")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from entrypoints import builders
 from entrypoints.delivery_handler import DeliveryHandler
 from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
+from interview_core.interview_result import LoadInterviewResult
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 from interview_core.redrive_dead_letters import RedriveDeadLetters
@@ -52,6 +53,13 @@ class Container(containers.DeclarativeContainer):
         s3=providers.Singleton(builders.s3_in_place_transcriber, video_store, transcriber),
         off=providers.Object(None),
     )
+
+    pii_redactor = providers.Selector(
+        settings.provided.pii_redaction,
+        on=providers.Singleton(builders.pattern_pii_redactor, settings),
+        off=providers.Object(None),
+    )
+    """Redacts every transcript (INTERVIEWS_REDACT_PII) before any later stage sees it."""
 
     openai_client = providers.Singleton(builders.openai_client, settings)
     openai_chat = providers.Singleton(builders.openai_chat_settings, settings)
@@ -132,6 +140,7 @@ class Container(containers.DeclarativeContainer):
         answer_suggester=answer_suggester,
         role_finder=speaker_role_finder,
         interviewers=interviewers,
+        pii_redactor=pii_redactor,
     )
 
     process_interview = providers.Factory(
@@ -147,6 +156,7 @@ class Container(containers.DeclarativeContainer):
         stage_store=stage_store,
         role_finder=speaker_role_finder,
         interviewers=interviewers,
+        pii_redactor=pii_redactor,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)
@@ -176,3 +186,17 @@ class Container(containers.DeclarativeContainer):
     redrive_dead_letters = providers.Factory(
         RedriveDeadLetters, queue=dead_letter_queue, catalog=interview_catalog
     )
+
+    shared_stage_store = providers.Selector(
+        settings.provided.stage_store,
+        memory=providers.Object(None),
+        local=stage_store,
+        s3=stage_store,
+        off=providers.Object(None),
+    )
+    """The stage store another process can read (a folder or S3), or None."""
+
+    load_interview_result = providers.Factory(
+        LoadInterviewResult, repository=repository, stage_store=shared_stage_store
+    )
+    """A completed interview's record, questions and transcript: exports, the review page."""

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from adapters.exports.formats import EXPORT_FORMATS, render_export, write_text
 from entrypoints import operator_output as show
+from entrypoints import review_command
 from entrypoints.log_config import configure_logging
 from entrypoints.settings import Settings
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError, LeaseHeld
@@ -21,7 +23,16 @@ if TYPE_CHECKING:
 
     from entrypoints.container import Container
 
-COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters")
+COMMANDS = (
+    "submit",
+    "status",
+    "questions",
+    "list",
+    "reprocess",
+    "dead-letters",
+    "export",
+    "review",
+)
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
@@ -85,6 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dead.add_argument("--limit", type=_positive_int, default=100, help="show at most N (100)")
     _format_option(dead)
+
+    export = commands.add_parser(
+        "export",
+        help="a completed interview's subtitles (srt, vtt) or question chapters (WebVTT)",
+    )
+    export.add_argument("interview_id", metavar="ID", type=_interview_id, help="the interview's id")
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="srt or vtt: the transcript as subtitles; chapters: one WebVTT chapter per question",
+    )
+    export.add_argument(
+        "--output", type=_video_path, metavar="FILE", help="write FILE instead of standard output"
+    )
+
+    review_command.add_parser(commands, _interview_id)
     return parser
 
 
@@ -154,6 +182,22 @@ def _reprocess(args: argparse.Namespace, c: Container) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace, c: Container) -> int:
+    result = c.load_interview_result().execute(args.interview_id)
+    text = render_export(args.format, result.transcript, result.questions)
+    if args.output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_text(args.output, text)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _dead_letters(args: argparse.Namespace, c: Container) -> int:
     if args.redrive:
         moved = c.redrive_dead_letters().execute().moved
@@ -181,6 +225,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "list": _list,
     "reprocess": _reprocess,
     "dead-letters": _dead_letters,
+    "export": _export,
+    "review": review_command.review,
 }
 
 

@@ -19,6 +19,7 @@ from interview_core.limits import (
     MAX_WAIT_SECONDS,
     WORKER_VISIBILITY_SECONDS,
 )
+from interview_core.personal_data import PiiType, parse_pii_types
 
 DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
 """The size past which the log file is rotated."""
@@ -408,6 +409,28 @@ class Settings(BaseSettings):
         validation_alias=_env("INTERVIEWS_INTERVIEWER_SPEAKERS"),
     )
 
+    # --- privacy ---
+    redact_pii: bool = Field(
+        False,
+        description=(
+            "Replace personal details in every transcript with [PII:<TYPE>] before any later "
+            "stage (models, questions, kept transcripts, logs, outputs) sees them: offline "
+            "patterns for every transcriber, and Amazon Transcribe's own redaction where it "
+            "supports the language."
+        ),
+        validation_alias=_env("INTERVIEWS_REDACT_PII"),
+    )
+    redact_pii_types: str = Field(
+        "all",
+        description=(
+            "The personal details INTERVIEWS_REDACT_PII replaces: all, or a comma-separated "
+            "list of EMAIL, PHONE, CARD, IBAN, URL, SSN, NINO (found offline) and NAME, "
+            "ADDRESS, BANK_ACCOUNT, BANK_ROUTING, CARD_CVV, CARD_EXPIRY, PIN (found only by "
+            "Amazon Transcribe)."
+        ),
+        validation_alias=_env("INTERVIEWS_REDACT_PII_TYPES"),
+    )
+
     # --- Amazon Transcribe ---
     transcribe_direct: bool = Field(
         True,
@@ -744,6 +767,23 @@ class Settings(BaseSettings):
     def interviewer_labels(self) -> tuple[str, ...]:
         """The speakers named as interviewers, in order; empty when none is named."""
         return tuple(self.interviewer_speakers.split(",")) if self.interviewer_speakers else ()
+
+    @field_validator("redact_pii_types")
+    @classmethod
+    def _known_pii_types(cls, value: str) -> str:
+        """Every name is a known type (or `all`); raises ValueError naming the unknown."""
+        parse_pii_types(value)
+        return value
+
+    @property
+    def pii_types(self) -> frozenset[PiiType]:
+        """The types to redact when INTERVIEWS_REDACT_PII is on (none when it is off)."""
+        return parse_pii_types(self.redact_pii_types) if self.redact_pii else frozenset()
+
+    @property
+    def pii_redaction(self) -> str:
+        """`on` when transcripts are redacted, else `off`."""
+        return "on" if self.redact_pii else "off"
 
     @field_validator("transcribe_data_access_role_arn", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ import attrs
 from interview_core.entities import ExtractedQuestion, KeptQuestions, Question, Transcript
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
+from interview_core.personal_data import count_redactions
 from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 from interview_core.usage import ModelUsage, UsageMeter
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
+        PiiRedactor,
         ProgressCallback,
         ProgressListener,
         QuestionExtractor,
@@ -38,6 +40,7 @@ class Analysis:
     audio_seconds: float | None
     dropped_count: int = 0  # questions the extractor returned that the transcript lacks
     usage: ModelUsage = ModelUsage()  # what the models spent, and questions a limit kept out
+    redactions: tuple[tuple[str, int], ...] = ()  # personal details redacted, by type
 
 
 class MediaAnalysis:
@@ -49,17 +52,21 @@ class MediaAnalysis:
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
+        pii_redactor: PiiRedactor | None = None,
         *,
         role_finder: SpeakerRoleFinder | None = None,
         interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
-        """`role_finder` and `interviewers` give the transcript's speakers their roles (see
+        """`pii_redactor`, when given, redacts the transcript before questions are sought
+        (in `run`; `transcribe` returns the transcript as the transcriber gave it);
+        `role_finder` and `interviewers` give the transcript's speakers their roles (see
         QuestionStages)."""
         self._audio_extractor = audio_extractor
         self._transcriber = transcriber
         self._questions = QuestionStages(
             question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
         )
+        self._redactor = pii_redactor
 
     def run(
         self,
@@ -75,10 +82,14 @@ class MediaAnalysis:
         transcript, audio_seconds = self.transcribe(
             video, job_id=job_id, timer=timer, listener=listener
         )
+        transcript = redact(self._redactor, transcript, timer=timer)
         _announce(listener, "extract_questions")
-        return self._questions.run(
+        analysis = self._questions.run(
             transcript, audio_seconds, timer=timer, listener=listener, meter=meter
         )
+        if self._redactor is None:
+            return analysis
+        return attrs.evolve(analysis, redactions=count_redactions(transcript))
 
     def transcribe(
         self,
@@ -108,6 +119,16 @@ class MediaAnalysis:
                     audio, job_id=job_id, generation=generation, progress=progress
                 )
         return transcript, audio.duration
+
+
+def redact(
+    redactor: PiiRedactor | None, transcript: Transcript, *, timer: StageTimer
+) -> Transcript:
+    """`transcript` redacted by `redactor` (stage redact), or as it is without one."""
+    if redactor is None:
+        return transcript
+    with timer.stage("redact"):
+        return redactor.redact(transcript)
 
 
 class QuestionStages:

@@ -380,6 +380,41 @@ class InterviewExists(InterviewFault):
         self.interview_id = interview_id
 
 
+# --- A stored interview's result -------------------------------------------------------
+
+
+class InterviewNotCompleted(InterviewFault):
+    """A stored interview's result was asked for before it was completed (or after it
+    failed): there are no questions and transcript of it to show yet."""
+
+    code = "NOT_COMPLETED"
+
+    def __init__(self, interview_id: str, state: str, error_code: str | None = None) -> None:
+        if state == "failed":
+            why = f" ({error_code})" if error_code else ""
+            hint = f"it failed{why}; `reprocess` runs it again"
+        else:
+            hint = "its result is ready once it is completed"
+        super().__init__(f"interview {interview_id} is {state}, not completed: {hint}")
+        self.interview_id = interview_id
+        self.state = state
+
+
+class TranscriptNotKept(InterviewFault):
+    """A completed interview's transcript is no longer kept (or never was): its questions
+    are stored, but exports and the review page need the transcript too."""
+
+    code = "TRANSCRIPT_NOT_KEPT"
+
+    def __init__(self, interview_id: str, generation: int, reason: str) -> None:
+        super().__init__(
+            f"interview {interview_id}: the transcript of generation {generation} is not "
+            f"kept ({reason}); `reprocess` makes a new one"
+        )
+        self.interview_id = interview_id
+        self.generation = generation
+
+
 # --- Kept stages and deadlines ----------------------------------------------------------
 
 

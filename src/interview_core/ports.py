@@ -106,6 +106,20 @@ class Transcriber(Protocol):
         ...
 
 
+class PiiRedactor(Protocol):
+    """Takes personal details out of a transcript before any later stage sees it."""
+
+    def redact(self, transcript: Transcript) -> Transcript:
+        """`transcript` with each personal detail it finds replaced by `[PII:<TYPE>]`.
+
+        Segment text and words are redacted alike: a value spread over several words
+        becomes one word spanning their times, so word timings stay consistent. Markers
+        already present are left as they are, so redacting twice changes nothing more.
+        Never raises for any text.
+        """
+        ...
+
+
 class InPlaceTranscriber(Protocol):
     """Transcribes a stored video where it lies, skipping download and audio extraction."""
 
@@ -274,7 +288,8 @@ class StageStore(Protocol):
     their answers. Keys are built only from a validated interview id (an id with other
     characters is replaced by a digest of it) and a generation of at least 0. A kept item
     that cannot be read back (corrupt, of another format) is logged and reported absent, so
-    its stage runs again; it never fails an interview.
+    its stage runs again; it never fails an interview. A completed interview keeps its
+    transcript (for its exports and review page) until the store's retention removes it.
     """
 
     def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
@@ -303,8 +318,9 @@ class StageStore(Protocol):
         """Keep `found`, replacing any kept questions. Raises as `save_transcript`."""
         ...
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items of the generation; nothing kept is no error.
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items of the generation, or only the questions with
+        `keep_transcript`; nothing kept is no error.
 
         Raises ValueError, StageStoreUnavailable or ConfigurationError.
         """

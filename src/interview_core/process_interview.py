@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions
+from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions, redact
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     UNEXPECTED_ERROR,
@@ -27,6 +27,7 @@ from interview_core.errors import (
 )
 from interview_core.kept_stages import KeptStages
 from interview_core.limits import DEFAULT_LEASE_SECONDS
+from interview_core.personal_data import count_redactions
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
 from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         AudioExtractor,
         InPlaceTranscriber,
         InterviewRepository,
+        PiiRedactor,
         QuestionExtractor,
         SpeakerRoleFinder,
         StageStore,
@@ -69,6 +71,7 @@ class ProcessInterview:
         in_place_transcriber: InPlaceTranscriber | None = None,
         answer_suggester: AnswerSuggester | None = None,
         stage_store: StageStore | None = None,
+        pii_redactor: PiiRedactor | None = None,
         role_finder: SpeakerRoleFinder | None = None,
         interviewers: ChosenInterviewers = NO_CHOICE,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
@@ -78,10 +81,14 @@ class ProcessInterview:
         `answer_suggester`, when given, writes the answers of the questions found;
         `stage_store`, when given, keeps the transcript and the questions of each attempt as
         soon as their stage finishes, so that a retry of the same generation resumes after
-        the last stage that finished (see `KeptStages`), and loses them once the interview
-        is completed or failed; `role_finder` and `interviewers` give the transcript's
-        speakers their roles before the questions are found (see QuestionStages), and a named
-        interviewer the transcript lacks fails the interview with UNKNOWN_SPEAKER.
+        the last stage that finished (see `KeptStages`); it loses them once the interview
+        has failed, and the questions once it is completed (the transcript stays for the
+        interview's exports, see LoadInterviewResult). `pii_redactor`, when given, redacts
+        the transcript as soon as it is had (before it is kept) and a kept one when it is
+        read back, so that no later stage, nor the kept transcript, holds a redacted value.
+        `role_finder` and `interviewers` give the transcript's speakers their roles before
+        the questions are found (see QuestionStages), and a named interviewer the transcript
+        lacks fails the interview with UNKNOWN_SPEAKER.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -98,6 +105,7 @@ class ProcessInterview:
         self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
+        self._redactor = pii_redactor
 
     def execute(
         self,
@@ -191,7 +199,7 @@ class ProcessInterview:
                     generation=run.generation,
                     questions_left_out=run.meter.usage.questions_left_out,
                 )
-            run.discard_kept()
+            run.discard_kept(keep_transcript=True)
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified below
@@ -254,12 +262,22 @@ class ProcessInterview:
         if transcript is None:
             found = None  # questions kept without their transcript cannot be answered
             transcript, run.audio_seconds = self._transcribe(interview, run)
+            transcript = redact(self._redactor, transcript, timer=run.timer)
+            transcript = self._questions.with_roles(transcript)
             kept.keep_transcript(transcript)
         else:
             run.resumed.append("transcribe")
             run.audio_seconds = transcript.duration
+            kept_transcript, transcript = (
+                transcript,
+                redact(self._redactor, transcript, timer=run.timer),
+            )
+            transcript = self._questions.with_roles(transcript)
+            if transcript is not kept_transcript:  # kept before redaction or other roles
+                kept.keep_transcript(transcript)
+        if self._redactor is not None:
+            run.redactions = count_redactions(transcript)
         run.segment_count = len(transcript.segments)
-        transcript = self._questions.with_roles(transcript)
         if found is None:
             found = self._questions.extract(
                 transcript, timer=run.timer, before=run.checkpoint, meter=run.meter
@@ -395,16 +413,18 @@ class _Run:
         self.throttled_for = 0.0
         self.throttled_seconds: float | None = None
         self.patience: float | None = None
+        self.redactions: tuple[tuple[str, int], ...] = ()
 
     def checkpoint(self, stage: str) -> None:
         """Raise DeadlineReached, before `stage` starts, when the caller says to stop."""
         if self.should_stop is not None and self.should_stop():
             raise DeadlineReached(self.interview_id, stage)
 
-    def discard_kept(self) -> None:
-        """Lose what this interview's attempts kept: it has ended."""
+    def discard_kept(self, *, keep_transcript: bool = False) -> None:
+        """Lose what this interview's attempts kept, it has ended: all of it, or all but the
+        transcript (which a completed interview's exports read)."""
         if self.kept is not None:
-            self.kept.discard()
+            self.kept.discard(keep_transcript=keep_transcript)
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
@@ -424,6 +444,7 @@ class _Run:
             else None,
             resumed=tuple(self.resumed),
             throttled_seconds=self.throttled_seconds,
+            redactions=self.redactions,
         )
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
+        PiiRedactor,
         ProgressListener,
         QuestionExtractor,
         SpeakerRoleFinder,
@@ -42,18 +43,22 @@ class ProcessVideo:
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
+        pii_redactor: PiiRedactor | None = None,
         *,
         role_finder: SpeakerRoleFinder | None = None,
         interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
         """`answer_suggester`, when given, writes the answers of the questions found;
-        `role_finder` and `interviewers` give the transcript's speakers their roles (see
-        QuestionStages), which the result's transcript carries."""
+        `pii_redactor`, when given, redacts the transcript before anything else sees it
+        (the result's transcript included); `role_finder` and `interviewers` give the
+        transcript's speakers their roles (see QuestionStages), which the result's
+        transcript carries."""
         self._analysis = MediaAnalysis(
             audio_extractor,
             transcriber,
             question_extractor,
             answer_suggester,
+            pii_redactor,
             role_finder=role_finder,
             interviewers=interviewers,
         )
@@ -80,5 +85,6 @@ class ProcessVideo:
             audio_seconds=analysis.audio_seconds,
             dropped_question_count=analysis.dropped_count,
             model_usage=analysis.usage,
+            redactions=analysis.redactions,
         )
         return VideoResult(analysis.transcript, questions, report)

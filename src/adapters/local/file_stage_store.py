@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.stage_items import (
-    ITEMS,
     QUESTIONS_ITEM,
     TRANSCRIPT_ITEM,
     decode_questions,
@@ -17,6 +16,7 @@ from adapters.stage_items import (
     encode_questions,
     encode_transcript,
     item_folder,
+    kept_items,
     unreadable,
 )
 from adapters.work_files import is_disk_full
@@ -77,12 +77,12 @@ class LocalFileStageStore:
         if raw is not None:
             self._write(path, raw)
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items and the generation's folder (and the interview's, once
-        empty)."""
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items (only the questions with `keep_transcript`) and the
+        generation's folder (and the interview's) once empty."""
         folder = self._root / item_folder(interview_id, generation)
         try:
-            for item in ITEMS:
+            for item in kept_items(keep_transcript=keep_transcript):
                 (folder / item).unlink(missing_ok=True)
             for empty in (folder, folder.parent):
                 if empty.is_dir() and not any(empty.iterdir()):

@@ -73,6 +73,16 @@ class LocalFileVideoStore:
             raise VideoTooLarge(f"the video has {info.st_size} bytes, above {self._max_bytes}")
         return nullcontext(path)
 
+    def local_path(self, location: str) -> Path:
+        """Where the video at `location` is on disk, whether or not a file is there (a page
+        that links to it reports a missing one itself).
+
+        Raises InvalidVideoLocation for a malformed key or one that resolves outside the
+        root, and StorageUnavailable or VideoAccessDenied when the path cannot be resolved.
+        """
+        key = object_key(location, None, allowed_extensions=self._allowed_extensions)
+        return self._resolve_inside_root(key)
+
     def _resolve_inside_root(self, key: str) -> Path:
         """The real path of `key`, refused when symbolic links lead it out of the root."""
         try:

@@ -6,7 +6,6 @@ import threading
 from typing import TYPE_CHECKING
 
 from adapters.stage_items import (
-    ITEMS,
     QUESTIONS_ITEM,
     TRANSCRIPT_ITEM,
     decode_questions,
@@ -14,6 +13,7 @@ from adapters.stage_items import (
     encode_questions,
     encode_transcript,
     item_folder,
+    kept_items,
 )
 
 if TYPE_CHECKING:
@@ -64,11 +64,12 @@ class InMemoryStageStore:
         if raw is not None:
             self._put(name, raw)
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items of the generation."""
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items of the generation (only the questions with
+        `keep_transcript`)."""
         folder = item_folder(interview_id, generation)
         with self._lock:
-            for item in ITEMS:
+            for item in kept_items(keep_transcript=keep_transcript):
                 self._items.pop(f"{folder}/{item}", None)
 
     def _get(self, name: str) -> bytes | None:

@@ -160,6 +160,18 @@ def test_discard_loses_both_items_of_that_generation_only(subject: Subject) -> N
     assert subject.store.load_transcript(OTHER, 0) == TRANSCRIPT
 
 
+def test_discard_keeping_the_transcript_loses_only_the_questions(subject: Subject) -> None:
+    subject.store.save_transcript(ID, 0, TRANSCRIPT)
+    subject.store.save_questions(ID, 0, FOUND)
+
+    subject.store.discard(ID, 0, keep_transcript=True)
+    subject.store.discard(ID, 0, keep_transcript=True)  # again: nothing more to remove
+
+    assert subject.store.load_questions(ID, 0) is None
+    assert subject.store.load_transcript(ID, 0) == TRANSCRIPT
+    assert subject.names() == [f"{ID}/g0/{TRANSCRIPT_ITEM}"]
+
+
 CORRUPT = [
     b"",
     b"not json at all",
