@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.local.memory_repository import InMemoryInterviewRepository
+from adapters.local.memory_stage_store import InMemoryStageStore
 from interview_core.analysis import QuestionStages
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview, Segment, Transcript
@@ -208,3 +209,22 @@ def test_a_stored_interview_without_the_named_speaker_fails_with_unknown_speaker
     assert report.outcome is Outcome.FAILED
     assert store.get(ID).error_code == "UNKNOWN_SPEAKER"
     assert extractor.transcripts == []
+
+
+def test_a_stored_interview_keeps_its_transcript_with_the_roles_for_its_exports() -> None:
+    store = InMemoryInterviewRepository(ManualClock())
+    store.add(Interview(id=ID, video_path="videos/interview.mp4"))
+    stages = InMemoryStageStore()
+    roles = {"interviewer": INTERVIEWER, "candidate": CANDIDATE}
+    use_case = ProcessInterview(
+        store,
+        SpyVideoStore(),
+        SpyAudioExtractor(),
+        SpyTranscriber(),
+        SpyQuestionExtractor(sample_questions(1)),
+        stage_store=stages,
+        role_finder=FixedRoleFinder(roles),
+    )
+    assert use_case.execute(ID).outcome is Outcome.COMPLETED
+    kept = stages.load_transcript(ID, 0)
+    assert kept is not None and kept.speaker_roles == roles
