@@ -33,6 +33,8 @@ def test_roles_are_written_and_a_rerun_on_the_transcript_can_swap_them(tmp_path:
     assert swapped.returncode == 0, swapped.stderr
     roles = read(tmp_path / "swapped" / "transcript.json")["speaker_roles"]
     assert roles == {"interviewer": "candidate", "candidate": "interviewer"}
+    page = (tmp_path / "swapped" / "review.html").read_text(encoding="utf-8")
+    assert '"speakerRoles": {"interviewer": "candidate", "candidate": "interviewer"}' in page
     asked = [item["question"] for item in read(tmp_path / "swapped" / "questions.json")]
     assert asked == ["Yes, I would like to hear how the team decides what to build next."]
 
