@@ -84,6 +84,7 @@ def scores(results: dict[str, VideoResult]) -> dict[str, TurnScore]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # the first test to ask runs the chain on 1,400 s of audio
 def test_the_spoken_real_interviews_meet_the_turn_level_targets(
     scores: dict[str, TurnScore],
 ) -> None:
@@ -96,6 +97,7 @@ def test_the_spoken_real_interviews_meet_the_turn_level_targets(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # the first test to ask runs the chain on 1,400 s of audio
 def test_speakers_find_no_fewer_question_turns_and_the_right_speaker_asks_each(
     results: dict[str, VideoResult],
 ) -> None:
