@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -29,6 +30,8 @@ SHORTEST_REGION_SECONDS = 0.25
 """Speech regions shorter than this (a click, a breath) are not given a speaker."""
 
 Region = tuple[float, float]
+SpeechFinder = Callable[["Samples", float], "list[Region]"]
+"""Finds the speech regions of samples that start at an offset (recording seconds)."""
 
 
 @attrs.frozen
@@ -94,9 +97,12 @@ class SpeakerTracker:
     only from the stretch the caller says belongs to the piece.
     """
 
-    def __init__(self, embedder: CamppSpeakerEmbedder, rules: ClusterRules) -> None:
+    def __init__(
+        self, embedder: CamppSpeakerEmbedder, rules: ClusterRules, finder: SpeechFinder
+    ) -> None:
         self._embedder = embedder
         self._rules = rules
+        self._finder = finder
         self._spans: list[Region] = []
         self._prints: list[npt.NDArray[np.float32]] = []
 
@@ -115,7 +121,7 @@ class SpeakerTracker:
         with the recogniser); otherwise the VAD runs here."""
         end = offset + len(samples) / SAMPLE_RATE
         if speech is None:
-            speech = speech_regions(samples, offset)
+            speech = self._finder(samples, offset)
         regions = [
             (max(start, keep_from, offset), min(stop, keep_until, end))
             for start, stop in speech
@@ -171,6 +177,8 @@ class CamppSpeakerDiarizer:
     Speech regions from the Silero VAD (or the caller's), 1.5 s voice prints every 0.75 s
     from the CAM++ model, and one spectral clustering of all prints with at most
     `max_speakers` speakers: one voice gives one speaker, silence or music none.
+    `embedder` and `speech_finder` replace the CAM++ model and the VAD (tests use both).
+    Raises ValueError when `max_speakers` is under 1.
     """
 
     def __init__(
@@ -179,9 +187,11 @@ class CamppSpeakerDiarizer:
         max_speakers: int = 6,
         cpu_threads: int = 2,
         embedder: CamppSpeakerEmbedder | None = None,
+        speech_finder: SpeechFinder | None = None,
     ) -> None:
         self._embedder = embedder or CamppSpeakerEmbedder(cpu_threads=cpu_threads)
         self._rules = ClusterRules(max_speakers=max_speakers)
+        self._finder = speech_finder or speech_regions
 
     def load(self) -> None:
         """Load the speaker model now. Raises ToolMissing when it cannot be loaded."""
@@ -189,7 +199,7 @@ class CamppSpeakerDiarizer:
 
     def tracker(self) -> SpeakerTracker:
         """A fresh collector of voice prints for one recording."""
-        return SpeakerTracker(self._embedder, self._rules)
+        return SpeakerTracker(self._embedder, self._rules, self._finder)
 
     def diarize(
         self, samples: Samples, *, speech: Sequence[Region] | None = None
