@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from adapters.local.speaker_features import fbank, normalised
-from interview_core.errors import ToolMissing
+from interview_core.errors import ToolMissing, TranscriptionFailed
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -59,7 +59,8 @@ class CamppSpeakerEmbedder:
         """One unit-length print per (first, last) sample span of `samples`, in order.
 
         Every span must hold at least 25 ms of audio. Spans of one length go through the
-        model together. Raises ToolMissing as `load` does.
+        model together. Raises ToolMissing as `load` does, TranscriptionFailed when the model
+        fails on the audio.
         """
         self.load()
         prints = np.zeros((len(spans), EMBEDDING_SIZE), dtype=np.float32)
@@ -83,10 +84,17 @@ class CamppSpeakerEmbedder:
                 batch = np.stack(
                     [normalised(features[cuts[i][0] : cuts[i][0] + frames]) for i in chosen]
                 )
-                prints[chosen] = self._session.run(None, {"features": batch})[0]
+                prints[chosen] = self._run(batch)
         norms = np.linalg.norm(prints, axis=1, keepdims=True)
         unit: Embeddings = (prints / np.maximum(norms, 1e-12)).astype(np.float32)
         return unit
+
+    def _run(self, batch: Embeddings) -> Embeddings:
+        try:
+            result: Embeddings = self._session.run(None, {"features": batch})[0]
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise TranscriptionFailed(f"the speaker model failed on this audio: {exc}") from exc
+        return result
 
     def _new_session(self) -> Any:
         try:
