@@ -102,6 +102,7 @@ def _speakers_row(readings: dict[str, SpeakerReading], interviews: int) -> Bench
         f"{name}: recall {r.recall:.2f} ({r.turns_found}/{r.question_turns}), precision "
         f"{r.precision:.2f} ({r.right_turns}/{r.found})"
         + (f", speaker right {r.right:.2f}" if name != "text only" else "")
+        + f", answer words that are the reply {r.answer_precision:.2f}"
         for name, r in readings.items()
     )
     source = (

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -277,13 +278,17 @@ def speakers_right(
 
 @dataclass(frozen=True)
 class SpeakerReading:
-    """Question turns found, and found questions whose speaker is right, pooled."""
+    """Question turns found, found questions whose speaker is right, and how much of each
+    answer is the candidate's reply, pooled."""
 
     question_turns: int
     turns_found: int
     found: int
     right_turns: int  # found questions in question turns
     right_speakers: int  # found questions asked by an interviewer, as the roles say
+    answer_words: int = 0  # words of the answers of found questions in question turns
+    reply_words: int = 0  # words of the candidate's replies to those questions
+    shared_words: int = 0  # words an answer shares with its reply (each counted once)
 
     @property
     def recall(self) -> float:
@@ -300,14 +305,43 @@ class SpeakerReading:
         """Share of found questions whose speaker is right."""
         return self.right_speakers / self.found if self.found else 1.0
 
+    @property
+    def answer_precision(self) -> float:
+        """Share of the answers' words that are the candidate's reply."""
+        return self.shared_words / self.answer_words if self.answer_words else 1.0
+
+    @property
+    def answer_recall(self) -> float:
+        """Share of the candidate's replies that the answers hold."""
+        return self.shared_words / self.reply_words if self.reply_words else 1.0
+
     def __add__(self, other: SpeakerReading) -> SpeakerReading:
         return SpeakerReading(
-            self.question_turns + other.question_turns,
-            self.turns_found + other.turns_found,
-            self.found + other.found,
-            self.right_turns + other.right_turns,
-            self.right_speakers + other.right_speakers,
+            *(mine + theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True))
         )
+
+
+def _answer_words(
+    found: Sequence[tuple[tuple[float, float], str]], turns: list[dict[str, Any]]
+) -> tuple[int, int, int]:
+    """Words of the answers of found questions that lie in question turns, words of the
+    candidate's replies to those turns (the candidate turns that follow, up to the next
+    interviewer turn), and words the two share."""
+    answer = reply = shared = 0
+    for span, text in found:
+        index = _turn_of(span, turns)
+        if not turns[index]["question"]:
+            continue
+        replied: list[str] = []
+        for turn in turns[index + 1 :]:
+            if turn["speaker"] == "interviewer":
+                break
+            replied.extend(normalise(turn["text"]).split())
+        given = normalise(text).split()
+        answer += len(given)
+        reply += len(replied)
+        shared += sum((Counter(given) & Counter(replied)).values())
+    return answer, reply, shared
 
 
 def read_questions(transcript: Transcript, turns: list[dict[str, Any]]) -> SpeakerReading:
@@ -320,7 +354,10 @@ def read_questions(transcript: Transcript, turns: list[dict[str, Any]]) -> Speak
     spans = [(q.start_time or 0.0, q.end_time or 0.0) for q in found]
     score = score_turns(spans, turns, 0.0)
     right = speakers_right(spans, transcript, turns)
-    return SpeakerReading(score.question_turns, score.turns_found, score.found, score.right, right)
+    answers = _answer_words([(span, q.answer) for span, q in zip(spans, found, strict=True)], turns)
+    return SpeakerReading(
+        score.question_turns, score.turns_found, score.found, score.right, right, *answers
+    )
 
 
 def speaker_readings(recognised: dict[str, Transcript]) -> dict[str, SpeakerReading]:

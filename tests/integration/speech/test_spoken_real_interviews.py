@@ -9,7 +9,8 @@ With speakers, the same recognised transcript is read three ways: without speake
 labelled from the reference turns (a perfect labeller), roles left to the role finder; and
 with the chain's own speaker labels (the CAM++ diarizer). A question's speaker is right
 when the roles make its speaker an interviewer and the reference turn it lies in is the
-interviewer's.
+interviewer's; an offline answer is measured by the share of its words that are the
+candidate's reply (the candidate turns after the question).
 """
 
 from __future__ import annotations
@@ -102,16 +103,18 @@ def test_speakers_find_no_fewer_question_turns_and_the_right_speaker_asks_each(
     results: dict[str, VideoResult],
 ) -> None:
     readings = speaker_readings({name: r.transcript for name, r in results.items()})
-    print("\nspeakers    recall  precision  question's speaker right")
+    print("\nspeakers    recall  precision  question's speaker right  answer is the reply")
     for how, r in readings.items():
         right = "-" if how == "text only" else f"{r.right:.2f}"
-        print(f"{how:<11} {r.recall:.2f}    {r.precision:.2f}       {right}")
+        print(f"{how:<11} {r.recall:.2f}    {r.precision:.2f}       {right:<25} "
+              f"{r.answer_precision:.2f} (of the reply: {r.answer_recall:.2f})")  # fmt: skip
     plain = readings["text only"]
     assert set(readings) == {"text only", "reference", "recognised"}
     for how in readings.keys() - {"text only"}:
         reading = readings[how]
         assert reading.recall >= plain.recall and reading.precision >= plain.precision, readings
         assert reading.right >= MIN_SPEAKERS_RIGHT, readings
+        assert reading.answer_precision > plain.answer_precision, readings
 
 
 @pytest.mark.slow
