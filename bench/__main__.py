@@ -21,6 +21,7 @@ MODULES = (
     "bench.media",
     "bench.whisper",
     "bench.long_recording",
+    "bench.speakers",
     "bench.chain",
     "bench.aws",
     "bench.worker",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from adapters.local.memory_message_source import InMemoryMessageSource
     from adapters.local.memory_repository import InMemoryInterviewRepository
     from adapters.local.memory_stage_store import InMemoryStageStore
+    from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
     from adapters.local.sqlite_message_source import SqliteMessageSource
     from adapters.local.sqlite_repository import SqliteInterviewRepository
     from adapters.local.stub_transcriber import StubTranscriber
@@ -45,6 +46,7 @@ PORTS: dict[str, tuple[str, ...]] = {
         "BedrockQuestionExtractor",
         "OpenAIQuestionExtractor",
     ),
+    "SpeakerRoleFinder": ("HeuristicSpeakerRoleFinder",),
     "AnswerSuggester": ("BedrockAnswerSuggester", "OpenAIAnswerSuggester"),
     "InterviewRepository": (
         "InMemoryInterviewRepository",
@@ -74,6 +76,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "adapters.local.memory_message_source": ("InMemoryMessageSource",),
     "adapters.local.memory_repository": ("InMemoryInterviewRepository",),
     "adapters.local.memory_stage_store": ("InMemoryStageStore",),
+    "adapters.local.speaker_roles": ("HeuristicSpeakerRoleFinder",),
     "adapters.local.sqlite_message_source": ("SqliteMessageSource",),
     "adapters.local.sqlite_repository": ("SqliteInterviewRepository",),
     "adapters.local.stub_transcriber": ("StubTranscriber",),
@@ -96,6 +99,7 @@ __all__ = [
     "HeuristicQuestionExtractor",
     "BedrockQuestionExtractor",
     "OpenAIQuestionExtractor",
+    "HeuristicSpeakerRoleFinder",
     "BedrockAnswerSuggester",
     "OpenAIAnswerSuggester",
     "InMemoryInterviewRepository",

@@ -27,6 +27,7 @@ from interview_core.ports import (
     VideoRemover,
     VideoUploader,
 )
+from interview_core.speaker_roles import ChosenInterviewers
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         MessageSource,
         PiiRedactor,
         QuestionExtractor,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
         VideoStore,
@@ -176,7 +178,15 @@ def cancellable_media_work(extractor: AudioExtractor) -> CancellableMediaWork | 
 def whisper_transcriber(settings: Settings) -> Transcriber:
     """Offline speech recognition with faster-whisper."""
     from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+    from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
 
+    diarizer = (
+        CamppSpeakerDiarizer(
+            max_speakers=settings.max_speakers, cpu_threads=settings.whisper_threads
+        )
+        if settings.diarization
+        else None
+    )
     return FasterWhisperTranscriber(
         model=settings.whisper_model,
         language=settings.language,
@@ -185,6 +195,7 @@ def whisper_transcriber(settings: Settings) -> Transcriber:
         vad_filter=settings.whisper_vad,
         decoder=settings.whisper_decoder,
         batch_size=settings.whisper_batch_size,
+        diarizer=diarizer,
     )
 
 
@@ -257,6 +268,18 @@ def heuristic_extractor() -> QuestionExtractor:
     from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
 
     return HeuristicQuestionExtractor()
+
+
+def speaker_role_finder() -> SpeakerRoleFinder:
+    """Interviewers and candidate told from who asks the questions."""
+    from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
+
+    return HeuristicSpeakerRoleFinder()
+
+
+def chosen_interviewers(settings: Settings) -> ChosenInterviewers:
+    """The speakers INTERVIEWS_INTERVIEWER_SPEAKERS (or --interviewer) names, if any."""
+    return ChosenInterviewers(settings.interviewer_labels)
 
 
 def extractor_answer_chars(settings: Settings) -> int | None:

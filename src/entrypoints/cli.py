@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
 from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.preflight import check_deployment
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, speaker_labels
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError
 from interview_core.report import ErrorInfo, Outcome
 
@@ -94,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--force", action="store_true", help="reprocess an interview that is already completed"
     )
+    parser.add_argument(
+        "--interviewer",
+        action="append",
+        type=_speakers,
+        metavar="SPEAKER",
+        help="a speaker label (spk_0) to take as the interviewer, every other speaker being "
+        "the candidate; repeat it or separate labels by commas for a panel; overrides "
+        "INTERVIEWS_INTERVIEWER_SPEAKERS",
+    )
     parser.add_argument("--log-file", type=Path, help="overrides INTERVIEWS_LOG_FILE")
     parser.add_argument(
         "--max-messages",
@@ -130,6 +139,17 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
+def _speakers(text: str) -> tuple[str, ...]:
+    """Comma-separated speaker labels; the refusal never repeats the text."""
+    try:
+        labels = speaker_labels(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    if not labels:
+        raise argparse.ArgumentTypeError("needs a speaker label such as spk_0")
+    return labels
+
+
 _HYPHENATED_UUID = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
@@ -163,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: invalid settings: {_first_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    if args.interviewer:
+        named = ",".join(dict.fromkeys(label for group in args.interviewer for label in group))
+        settings = settings.model_copy(update={"interviewer_speakers": named})
     configure_logging(
         level=settings.log_level,
         log_file=args.log_file or settings.log_file,

@@ -72,6 +72,10 @@ class Container(containers.DeclarativeContainer):
         openai=providers.Singleton(builders.openai_extractor, settings, openai_client, openai_chat),
     )
 
+    speaker_role_finder = providers.Singleton(builders.speaker_role_finder)
+    interviewers = providers.Singleton(builders.chosen_interviewers, settings)
+    """The speakers a user named as interviewers; none: the role finder tells them."""
+
     bedrock_model_check = providers.Singleton(builders.bedrock_model_check, settings, aws)
 
     answer_suggester = providers.Selector(
@@ -135,6 +139,8 @@ class Container(containers.DeclarativeContainer):
         transcriber=transcriber,
         question_extractor=question_extractor,
         answer_suggester=answer_suggester,
+        role_finder=speaker_role_finder,
+        interviewers=interviewers,
         pii_redactor=pii_redactor,
     )
 
@@ -149,6 +155,8 @@ class Container(containers.DeclarativeContainer):
         in_place_transcriber=in_place_transcriber,
         answer_suggester=answer_suggester,
         stage_store=stage_store,
+        role_finder=speaker_role_finder,
+        interviewers=interviewers,
         pii_redactor=pii_redactor,
     )
 

@@ -68,6 +68,7 @@ def summary(result: VideoResult, video: Path) -> str:
         f"in {report.duration:.1f}s ({stages})",
         *([f"{dropped} more were dropped: not found in the transcript"] if dropped else []),
         *([_usage_line(report)] if report.model_usage.requests else []),
+        *([_roles_line(result)] if result.transcript.speaker_roles else []),
         *([_redaction_line(report)] if report.redacted or report.redactions else []),
         "",
     ]
@@ -113,6 +114,18 @@ def _clock(seconds: float | None) -> str:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _roles_line(result: VideoResult) -> str:
+    """Who asked and who answered, and how to change it."""
+    roles = result.transcript.speaker_roles
+    named = ", ".join(f"{_printable(label)} {roles[label]}" for label in sorted(roles))
+    return f"speakers: {named} (--interviewer SPEAKER changes who asked)"
+
+
+def _printable(label: str) -> str:
+    """A speaker label on one terminal line, without control characters."""
+    return "".join(char if char.isprintable() else "?" for char in label)[:64]
 
 
 def _redaction_line(report: ProcessingReport) -> str:

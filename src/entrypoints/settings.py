@@ -132,6 +132,23 @@ _PRESETS: dict[Backend, dict[str, enum.StrEnum]] = {
 }
 
 
+MAX_SPEAKER_LABEL = 64
+"""The longest speaker label a user may name."""
+
+
+def speaker_labels(text: str) -> tuple[str, ...]:
+    """The speaker labels of a comma-separated list, blanks around them and empty items
+    dropped, each once. Raises ValueError for a label that is longer than 64 characters or
+    holds a control character; the refusal does not repeat it."""
+    labels = [part.strip() for part in text.split(",")]
+    for label in labels:
+        if len(label) > MAX_SPEAKER_LABEL or not label.isprintable():
+            raise ValueError(
+                f"a speaker label has at most {MAX_SPEAKER_LABEL} printable characters"
+            )
+    return tuple(dict.fromkeys(label for label in labels if label))
+
+
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
@@ -352,6 +369,25 @@ class Settings(BaseSettings):
         description="The spoken language for offline recognition; empty to detect it.",
         validation_alias=_env("INTERVIEWS_LANGUAGE"),
     )
+    diarization: bool = Field(
+        True,
+        description=(
+            "Label each offline transcript segment with its speaker (spk_0, spk_1...) using "
+            "the CAM++ speaker model shipped with the package; off (false) leaves segments "
+            "unlabelled."
+        ),
+        validation_alias=_env("INTERVIEWS_DIARIZATION"),
+    )
+    max_speakers: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description=(
+            "The most speakers offline speaker labelling finds in one recording; the count "
+            "is found from the voices, up to this many."
+        ),
+        validation_alias=_env("INTERVIEWS_MAX_SPEAKERS"),
+    )
     stub_transcript: Path | None = Field(
         None,
         description=(
@@ -360,6 +396,18 @@ class Settings(BaseSettings):
         ),
         validation_alias=_env("INTERVIEWS_STUB_TRANSCRIPT"),
     )  # the stub transcriber returns this transcript (our JSON) instead of reading sidecars
+
+    # --- speakers ---
+    interviewer_speakers: str = Field(
+        "",
+        description=(
+            "Speaker labels to take as the interviewers, comma-separated (spk_0 or "
+            "spk_0,spk_2 for a panel); every other speaker is the candidate. Empty: the "
+            "speaker who asks the questions is found from the transcript. A label the "
+            "transcript lacks fails the interview with UNKNOWN_SPEAKER."
+        ),
+        validation_alias=_env("INTERVIEWS_INTERVIEWER_SPEAKERS"),
+    )
 
     # --- privacy ---
     redact_pii: bool = Field(
@@ -708,6 +756,17 @@ class Settings(BaseSettings):
     def _blank_log_file_means_none(cls, value: object) -> object:
         """An empty INTERVIEWS_LOG_FILE turns the log file off (standard error only)."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("interviewer_speakers")
+    @classmethod
+    def _speaker_list(cls, value: str) -> str:
+        """Comma-separated speaker labels, each printable and at most 64 characters."""
+        return ",".join(speaker_labels(value))
+
+    @property
+    def interviewer_labels(self) -> tuple[str, ...]:
+        """The speakers named as interviewers, in order; empty when none is named."""
+        return tuple(self.interviewer_speakers.split(",")) if self.interviewer_speakers else ()
 
     @field_validator("redact_pii_types")
     @classmethod

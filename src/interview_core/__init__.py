@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         TranscriptionFailed,
         TranscriptionUnavailable,
         TransientError,
+        UnknownSpeaker,
         VideoAccessDenied,
         VideoNotFound,
         VideoTooLarge,
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
         QuestionExtractor,
         QueueMessage,
         RequestSender,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
         VideoStore,
@@ -105,6 +107,10 @@ if TYPE_CHECKING:
     from interview_core.reprocess_interview import (
         ReprocessInterview,
     )
+    from interview_core.speaker_roles import (
+        ChosenInterviewers,
+        Role,
+    )
     from interview_core.state import (
         InterviewState,
     )
@@ -129,6 +135,8 @@ __all__ = [
     "Outcome",
     "ProcessingReport",
     "StageTiming",
+    "Role",
+    "ChosenInterviewers",
     # ports
     "AnswerSuggester",
     "AudioExtractor",
@@ -146,6 +154,7 @@ __all__ = [
     "QuestionExtractor",
     "QueueMessage",
     "RequestSender",
+    "SpeakerRoleFinder",
     "StageStore",
     "Transcriber",
     "VideoStore",
@@ -197,6 +206,7 @@ __all__ = [
     "InterviewExists",
     "StageStoreUnavailable",
     "DeadlineReached",
+    "UnknownSpeaker",
 ]
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
@@ -246,6 +256,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TranscriptionFailed",
         "TranscriptionUnavailable",
         "TransientError",
+        "UnknownSpeaker",
         "VideoAccessDenied",
         "VideoNotFound",
         "VideoTooLarge",
@@ -267,6 +278,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "QuestionExtractor",
         "QueueMessage",
         "RequestSender",
+        "SpeakerRoleFinder",
         "StageStore",
         "Transcriber",
         "VideoStore",
@@ -288,6 +300,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "StageTiming",
     ),
     "interview_core.reprocess_interview": ("ReprocessInterview",),
+    "interview_core.speaker_roles": (
+        "ChosenInterviewers",
+        "Role",
+    ),
     "interview_core.state": ("InterviewState",),
     "interview_core.submit_interview": (
         "Submission",

@@ -11,6 +11,7 @@ from interview_core.entities import ExtractedQuestion, KeptQuestions, Question, 
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
 from interview_core.personal_data import count_redactions
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 from interview_core.usage import ModelUsage, UsageMeter
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         ProgressCallback,
         ProgressListener,
         QuestionExtractor,
+        SpeakerRoleFinder,
         Transcriber,
     )
     from interview_core.report import StageTimer
@@ -51,12 +53,19 @@ class MediaAnalysis:
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
         pii_redactor: PiiRedactor | None = None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
         """`pii_redactor`, when given, redacts the transcript before questions are sought
-        (in `run`; `transcribe` returns the transcript as the transcriber gave it)."""
+        (in `run`; `transcribe` returns the transcript as the transcriber gave it);
+        `role_finder` and `interviewers` give the transcript's speakers their roles (see
+        QuestionStages)."""
         self._audio_extractor = audio_extractor
         self._transcriber = transcriber
-        self._questions = QuestionStages(question_extractor, answer_suggester)
+        self._questions = QuestionStages(
+            question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
+        )
         self._redactor = pii_redactor
 
     def run(
@@ -123,13 +132,36 @@ def redact(
 
 
 class QuestionStages:
-    """Finds the questions in a transcript, keeps the grounded ones, then suggests answers."""
+    """Gives the speakers their roles, finds the questions in a transcript, keeps the
+    grounded ones, then suggests answers."""
 
     def __init__(
-        self, question_extractor: QuestionExtractor, answer_suggester: AnswerSuggester | None
+        self,
+        question_extractor: QuestionExtractor,
+        answer_suggester: AnswerSuggester | None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
+        """`interviewers`, when it names speakers, decides the roles; else the roles a
+        transcript already carries stay, and `role_finder` (when given) tells those of a
+        transcript that has none."""
         self._question_extractor = question_extractor
         self._answer_suggester = answer_suggester
+        self._role_finder = role_finder
+        self._interviewers = interviewers
+
+    def with_roles(self, transcript: Transcript) -> Transcript:
+        """`transcript` with its speakers' roles: the ones a user named, else the ones it
+        carries, else the role finder's (none when it cannot tell). Raises UnknownSpeaker
+        when a named interviewer does not speak in it."""
+        chosen = self._interviewers.apply(transcript)
+        if chosen is not None:
+            return chosen
+        if transcript.speaker_roles or self._role_finder is None:
+            return transcript
+        roles = self._role_finder.roles(transcript)
+        return attrs.evolve(transcript, speaker_roles=roles) if roles else transcript
 
     def run(
         self,
@@ -141,12 +173,14 @@ class QuestionStages:
         before: Callable[[str], None] | None = None,
         meter: UsageMeter | None = None,
     ) -> Analysis:
-        """Extract (stage extract_questions), ground, and suggest answers (stage
-        suggest_answers, when a suggester is set and questions were found); `before(stage)`
-        runs before each stage starts and may raise to stop there. The models' usage is
-        recorded on `meter` (a fresh one when None), so that it is known also when a stage
-        raises, and returned in the Analysis."""
+        """Give the speakers their roles (see `with_roles`; the Analysis carries the
+        transcript with them), extract (stage extract_questions), ground, and suggest
+        answers (stage suggest_answers, when a suggester is set and questions were found);
+        `before(stage)` runs before each stage starts and may raise to stop there. The
+        models' usage is recorded on `meter` (a fresh one when None), so that it is known
+        also when a stage raises, and returned in the Analysis."""
         meter = meter if meter is not None else UsageMeter()
+        transcript = self.with_roles(transcript)
         found = self.extract(transcript, timer=timer, before=before, meter=meter)
         if self.needs_answers(found):
             found = self.answer(

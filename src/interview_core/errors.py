@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import enum
-from typing import ClassVar
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 MAX_ERROR_MESSAGE = 1000
 """The longest error message stored on an interview or reported; longer ones are cut."""
@@ -296,6 +300,36 @@ class TranscriptionFailed(InterviewFault):
     """The transcriber could not produce a transcript from the audio."""
 
     code = "TRANSCRIPTION_FAILED"
+
+
+class UnknownSpeaker(InterviewFault):
+    """A speaker named as an interviewer (`--interviewer`, INTERVIEWS_INTERVIEWER_SPEAKERS)
+    does not speak in this interview's transcript, or the transcript has no speaker labels."""
+
+    code = "UNKNOWN_SPEAKER"
+
+    def __init__(self, names: Sequence[str], speakers: Sequence[str]) -> None:
+        named = ", ".join(_printable(name) for name in names[:_LISTED])
+        there = (
+            f"its speakers are {', '.join(_printable(s) for s in speakers[:_LISTED])}"
+            + (", ..." if len(speakers) > _LISTED else "")
+            if speakers
+            else "it has no speaker labels (is speaker labelling off?)"
+        )
+        super().__init__(
+            f"no speaker {named} in this transcript to take as the interviewer: {there}"
+        )
+        self.names = tuple(names)
+        self.speakers = tuple(speakers)
+
+
+_LISTED = 12
+_UNPRINTABLE = re.compile(r"[^0-9A-Za-z_.-]")
+
+
+def _printable(label: str) -> str:
+    """A speaker label safe for one log line: [A-Za-z0-9_.-] only, at most 32 characters."""
+    return _UNPRINTABLE.sub("_", label)[:32] or "_"
 
 
 class TranscriptionUnavailable(TransientError):

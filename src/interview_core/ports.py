@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from contextlib import AbstractContextManager
     from datetime import datetime
     from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         Question,
         Transcript,
     )
+    from interview_core.speaker_roles import Role
     from interview_core.state import InterviewState
     from interview_core.usage import UsageMeter
 
@@ -131,6 +133,16 @@ class InPlaceTranscriber(Protocol):
         download-and-extract path. Raises what VideoStore.fetch and Transcriber.transcribe
         raise.
         """
+        ...
+
+
+class SpeakerRoleFinder(Protocol):
+    """Tells from what each speaker says who asks the questions and who answers them."""
+
+    def roles(self, transcript: Transcript) -> Mapping[str, Role]:
+        """A role for every speaker label of `transcript`: the interviewers (several on a
+        panel) and the candidate; empty when that cannot be told (fewer than two speakers,
+        or none of them asks a question). Never raises."""
         ...
 
 

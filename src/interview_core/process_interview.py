@@ -31,6 +31,7 @@ from interview_core.limits import DEFAULT_LEASE_SECONDS
 from interview_core.personal_data import count_redactions
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 from interview_core.state import InterviewState
 from interview_core.usage import UsageMeter
 
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         InterviewRepository,
         PiiRedactor,
         QuestionExtractor,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
         VideoStore,
@@ -71,6 +73,8 @@ class ProcessInterview:
         answer_suggester: AnswerSuggester | None = None,
         stage_store: StageStore | None = None,
         pii_redactor: PiiRedactor | None = None,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -83,6 +87,9 @@ class ProcessInterview:
         interview's exports, see LoadInterviewResult). `pii_redactor`, when given, redacts
         the transcript as soon as it is had (before it is kept) and a kept one when it is
         read back, so that no later stage, nor the kept transcript, holds a redacted value.
+        `role_finder` and `interviewers` give the transcript's speakers their roles before
+        the questions are found (see QuestionStages), and a named interviewer the transcript
+        lacks fails the interview with UNKNOWN_SPEAKER.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -92,11 +99,11 @@ class ProcessInterview:
         self._sleep = sleep
         self._repository = repository
         self._in_place = in_place_transcriber
-        self._questions = QuestionStages(question_extractor, answer_suggester)
-        self._video_store = video_store
-        self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester
+        self._questions = QuestionStages(
+            question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
         )
+        self._video_store = video_store
+        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
         self._redactor = pii_redactor
@@ -264,6 +271,7 @@ class ProcessInterview:
             found = None  # questions kept without their transcript cannot be answered
             transcript, run.audio_seconds = self._transcribe(interview, run)
             transcript = redact(self._redactor, transcript, timer=run.timer)
+            transcript = self._questions.with_roles(transcript)
             kept.keep_transcript(transcript)
         else:
             run.resumed.append("transcribe")
@@ -272,7 +280,8 @@ class ProcessInterview:
                 transcript,
                 redact(self._redactor, transcript, timer=run.timer),
             )
-            if transcript is not kept_transcript:  # kept before redaction was turned on
+            transcript = self._questions.with_roles(transcript)
+            if transcript is not kept_transcript:  # kept before redaction or other roles
                 kept.keep_transcript(transcript)
         if self._redactor is not None:
             run.redactions = count_redactions(transcript)

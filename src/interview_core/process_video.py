@@ -10,6 +10,7 @@ import attrs
 from interview_core.analysis import MediaAnalysis, build_questions
 from interview_core.ids import video_id
 from interview_core.report import Outcome, ProcessingReport, StageTimer
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 
 if TYPE_CHECKING:
     from interview_core.entities import Question, Transcript
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
         PiiRedactor,
         ProgressListener,
         QuestionExtractor,
+        SpeakerRoleFinder,
         Transcriber,
     )
 
@@ -42,12 +44,23 @@ class ProcessVideo:
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
         pii_redactor: PiiRedactor | None = None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
         """`answer_suggester`, when given, writes the answers of the questions found;
         `pii_redactor`, when given, redacts the transcript before anything else sees it
-        (the result's transcript included)."""
+        (the result's transcript included); `role_finder` and `interviewers` give the
+        transcript's speakers their roles (see QuestionStages), which the result's
+        transcript carries."""
         self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester, pii_redactor
+            audio_extractor,
+            transcriber,
+            question_extractor,
+            answer_suggester,
+            pii_redactor,
+            role_finder=role_finder,
+            interviewers=interviewers,
         )
 
     def execute(

@@ -8,11 +8,13 @@ from hypothesis import strategies as st
 from adapters.llm.question_prompt import (
     CLOSE_TAG,
     OPEN_TAG,
+    SYSTEM_PROMPT,
     delimited,
     segment_line,
     user_prompt,
 )
 from interview_core.entities import Segment, Transcript
+from interview_core.speaker_roles import Role
 
 SEGMENTS = (
     Segment("Hello, and welcome!", 0.0, 2.0, "interviewer"),
@@ -37,6 +39,19 @@ def test_each_segment_is_one_timed_labelled_line_between_the_tags() -> None:
         "[10.0] unknown: Great. What's your biggest weakness?",
         CLOSE_TAG,
     ]
+
+
+def test_a_known_role_follows_its_speakers_label() -> None:
+    roles = {"interviewer": Role.CANDIDATE, "candidate": Role.INTERVIEWER}
+    lines = [segment_line(segment, roles) for segment in SEGMENTS]
+
+    assert lines == [
+        "[0.0] interviewer (candidate): Hello, and welcome!",
+        "[2.5] interviewer (candidate): Tell me about yourself.",
+        "[4.5] candidate (interviewer): I started as a tester; then I wrote code.",
+        "[10.0] unknown: Great. What's your biggest weakness?",
+    ]
+    assert "only questions from lines marked (interviewer)" in " ".join(SYSTEM_PROMPT.split())
 
 
 @given(st.lists(st.tuples(st.text(max_size=80), st.none() | st.text(max_size=20)), max_size=8))
