@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from interview_core.categories import (
         QuestionCategory,
     )
+    from interview_core.delete_interview import (
+        DeleteInterview,
+        Erasure,
+    )
     from interview_core.entities import (
         AudioFile,
         ExtractedQuestion,
@@ -33,9 +37,11 @@ if TYPE_CHECKING:
         ExtractionUnavailable,
         IllegalTransition,
         InterviewAlreadyCompleted,
+        InterviewDeleted,
         InterviewError,
         InterviewExists,
         InterviewFault,
+        InterviewNotCompleted,
         InterviewNotFound,
         InvalidInterviewRecord,
         InvalidMedia,
@@ -58,11 +64,19 @@ if TYPE_CHECKING:
         ToolMissing,
         TranscriptionFailed,
         TranscriptionUnavailable,
+        TranscriptNotKept,
         TransientError,
         UnknownSpeaker,
         VideoAccessDenied,
         VideoNotFound,
         VideoTooLarge,
+    )
+    from interview_core.interview_result import (
+        InterviewResult,
+        LoadInterviewResult,
+    )
+    from interview_core.personal_data import (
+        PiiType,
     )
     from interview_core.ports import (
         AnswerSuggester,
@@ -73,9 +87,12 @@ if TYPE_CHECKING:
         DeadLetterQueue,
         InPlaceTranscriber,
         InterviewCatalog,
+        InterviewEraser,
+        InterviewFiles,
         InterviewRepository,
         MediaProbe,
         MessageSource,
+        PiiRedactor,
         ProgressCallback,
         ProgressListener,
         QuestionExtractor,
@@ -84,6 +101,8 @@ if TYPE_CHECKING:
         SpeakerRoleFinder,
         StageStore,
         Transcriber,
+        TranscriptionJobs,
+        VideoRemover,
         VideoStore,
         VideoUploader,
     )
@@ -137,6 +156,9 @@ __all__ = [
     "StageTiming",
     "Role",
     "ChosenInterviewers",
+    "PiiType",
+    "InterviewResult",
+    "Erasure",
     # ports
     "AnswerSuggester",
     "AudioExtractor",
@@ -159,6 +181,11 @@ __all__ = [
     "Transcriber",
     "VideoStore",
     "VideoUploader",
+    "PiiRedactor",
+    "InterviewEraser",
+    "InterviewFiles",
+    "TranscriptionJobs",
+    "VideoRemover",
     # use cases
     "ProcessInterview",
     "ProcessVideo",
@@ -168,6 +195,8 @@ __all__ = [
     "ReprocessInterview",
     "Redrive",
     "RedriveDeadLetters",
+    "LoadInterviewResult",
+    "DeleteInterview",
     # errors
     "ErrorKind",
     "InterviewError",
@@ -176,6 +205,7 @@ __all__ = [
     "DeploymentFault",
     "InvalidMessage",
     "InterviewNotFound",
+    "InterviewDeleted",
     "InvalidInterviewRecord",
     "IllegalTransition",
     "InterviewAlreadyCompleted",
@@ -204,6 +234,8 @@ __all__ = [
     "QueueUnavailable",
     "ConfigurationError",
     "InterviewExists",
+    "InterviewNotCompleted",
+    "TranscriptNotKept",
     "StageStoreUnavailable",
     "DeadlineReached",
     "UnknownSpeaker",
@@ -211,6 +243,10 @@ __all__ = [
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "interview_core.categories": ("QuestionCategory",),
+    "interview_core.delete_interview": (
+        "DeleteInterview",
+        "Erasure",
+    ),
     "interview_core.entities": (
         "AudioFile",
         "ExtractedQuestion",
@@ -230,9 +266,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ExtractionUnavailable",
         "IllegalTransition",
         "InterviewAlreadyCompleted",
+        "InterviewDeleted",
         "InterviewError",
         "InterviewExists",
         "InterviewFault",
+        "InterviewNotCompleted",
         "InterviewNotFound",
         "InvalidInterviewRecord",
         "InvalidMedia",
@@ -255,12 +293,18 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ToolMissing",
         "TranscriptionFailed",
         "TranscriptionUnavailable",
+        "TranscriptNotKept",
         "TransientError",
         "UnknownSpeaker",
         "VideoAccessDenied",
         "VideoNotFound",
         "VideoTooLarge",
     ),
+    "interview_core.interview_result": (
+        "InterviewResult",
+        "LoadInterviewResult",
+    ),
+    "interview_core.personal_data": ("PiiType",),
     "interview_core.ports": (
         "AnswerSuggester",
         "AudioExtractor",
@@ -270,9 +314,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DeadLetterQueue",
         "InPlaceTranscriber",
         "InterviewCatalog",
+        "InterviewEraser",
+        "InterviewFiles",
         "InterviewRepository",
         "MediaProbe",
         "MessageSource",
+        "PiiRedactor",
         "ProgressCallback",
         "ProgressListener",
         "QuestionExtractor",
@@ -281,6 +328,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "SpeakerRoleFinder",
         "StageStore",
         "Transcriber",
+        "TranscriptionJobs",
+        "VideoRemover",
         "VideoStore",
         "VideoUploader",
     ),

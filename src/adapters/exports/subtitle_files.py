@@ -35,7 +35,10 @@ def escape_vtt(text: str) -> str:
 def transcript_srt(transcript: Transcript, roles: Mapping[str, str] | None = None) -> str:
     """The transcript as SubRip subtitles: numbered cues from 1, `HH:MM:SS,mmm` timings,
     the speaker's name before the first line of each cue when it is known, a blank line
-    between cues. An empty transcript gives an empty file."""
+    between cues. An empty transcript gives an empty file.
+
+    `roles` maps speaker labels to `interviewer` or `candidate`, shown as Interviewer and
+    Candidate; by default the transcript's own `speaker_roles`, else the labels are shown."""
     blocks = []
     for number, cue in enumerate(transcript_cues(transcript, roles), start=1):
         start, end = _span(cue)
@@ -50,7 +53,9 @@ def transcript_srt(transcript: Transcript, roles: Mapping[str, str] | None = Non
 def transcript_vtt(transcript: Transcript, roles: Mapping[str, str] | None = None) -> str:
     """The transcript as WebVTT subtitles: the `WEBVTT` header, numbered cues with
     `HH:MM:SS.mmm` timings, the speaker as a voice (`<v Name>`) and as a visible `Name: `
-    prefix when known, `&`, `<` and `>` escaped. An empty transcript gives the header only."""
+    prefix when known, `&`, `<` and `>` escaped. An empty transcript gives the header only.
+
+    `roles` names the speakers as in `transcript_srt`."""
     blocks = []
     for number, cue in enumerate(transcript_cues(transcript, roles), start=1):
         start, end = _span(cue)

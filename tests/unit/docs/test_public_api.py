@@ -74,11 +74,40 @@ def test_each_adapter_is_listed_under_the_port_it_implements() -> None:
             assert port in interview_core.__all__
 
 
+ALSO_IMPLEMENTED = {
+    "InterviewEraser": (
+        "InMemoryInterviewRepository",
+        "SqliteInterviewRepository",
+        "DynamoDBInterviewRepository",
+    ),
+    "InterviewFiles": ("InMemoryStageStore", "LocalFileStageStore"),
+    "VideoRemover": ("LocalFileVideoStore", "S3VideoStore"),
+}
+"""The adapters the page says implement a second port, beside the one they are listed under."""
+
+
+def test_each_adapter_has_the_methods_of_the_ports_the_page_lists_it_under() -> None:
+    claims = [*adapters.PORTS.items(), *ALSO_IMPLEMENTED.items()]
+    checked = 0
+    for port, names in claims:
+        protocol = getattr(interview_core, port, None)
+        if not getattr(protocol, "_is_runtime_protocol", False):
+            continue
+        for name in names:
+            assert issubclass(getattr(adapters, name), protocol), f"{name} is no {port}"
+            checked += 1
+        assert f"`{port}`" in API_PAGE
+
+    assert checked >= 9  # the runtime-checkable ports: erasure
+
+
 def test_importing_the_packages_loads_no_provider_sdk_and_no_use_case() -> None:
     probe = (
         "import sys, adapters, interview_core; "
         "heavy = {'boto3', 'botocore', 'faster_whisper', 'openai', 'ctranslate2', "
-        "'interview_core.process_interview', 'adapters.aws.clients'}; "
+        "'onnxruntime', 'numpy', 'interview_core.process_interview', "
+        "'interview_core.delete_interview', 'adapters.aws.clients', "
+        "'adapters.review_page.page'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )
     done = subprocess.run(
