@@ -176,6 +176,10 @@ def resegmented(spans: Sequence[Region], labels: Sequence[int]) -> tuple[Speaker
 class CamppSpeakerDiarizer:
     """Finds who spoke when in a recording, on the CPU, with no network.
 
+    Give one to `FasterWhisperTranscriber(diarizer=...)`, which takes a `tracker()` for each
+    recording; `diarize` labels samples already in memory. The CAM++ model (bundled, run
+    with onnxruntime on `cpu_threads` threads) is loaded on first use, or by `load`.
+
     Speech regions from the Silero VAD (or the caller's), 1.5 s voice prints side by side
     from the CAM++ model, and one spectral clustering of all prints with at most
     `max_speakers` speakers: one voice gives one speaker, silence or music none.
