@@ -62,6 +62,9 @@ class Container(containers.DeclarativeContainer):
     )
     """Redacts every transcript (INTERVIEWS_REDACT_PII) before any later stage sees it."""
 
+    transcription_outputs = providers.Callable(builders.transcription_outputs, settings, aws)
+    """Amazon Transcribe's own transcripts, removed once redacted (INTERVIEWS_REDACT_PII)."""
+
     openai_client = providers.Singleton(builders.openai_client, settings)
     openai_chat = providers.Singleton(builders.openai_chat_settings, settings)
 
@@ -136,6 +139,7 @@ class Container(containers.DeclarativeContainer):
         question_extractor=question_extractor,
         answer_suggester=answer_suggester,
         pii_redactor=pii_redactor,
+        transcription_outputs=transcription_outputs,
     )
 
     process_interview = providers.Factory(
@@ -150,6 +154,7 @@ class Container(containers.DeclarativeContainer):
         answer_suggester=answer_suggester,
         stage_store=stage_store,
         pii_redactor=pii_redactor,
+        transcription_outputs=transcription_outputs,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)

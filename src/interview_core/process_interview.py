@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions, redact
+from interview_core.analysis import (
+    MediaAnalysis,
+    QuestionStages,
+    build_questions,
+    redact,
+    remove_outputs,
+)
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     UNEXPECTED_ERROR,
@@ -47,6 +53,7 @@ if TYPE_CHECKING:
         QuestionExtractor,
         StageStore,
         Transcriber,
+        TranscriptionOutputs,
         VideoStore,
     )
 
@@ -71,6 +78,7 @@ class ProcessInterview:
         answer_suggester: AnswerSuggester | None = None,
         stage_store: StageStore | None = None,
         pii_redactor: PiiRedactor | None = None,
+        transcription_outputs: TranscriptionOutputs | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -82,7 +90,11 @@ class ProcessInterview:
         has failed, and the questions once it is completed (the transcript stays for the
         interview's exports, see LoadInterviewResult). `pii_redactor`, when given, redacts
         the transcript as soon as it is had (before it is kept) and a kept one when it is
-        read back, so that no later stage, nor the kept transcript, holds a redacted value.
+        read back, so that no later stage, nor the kept transcript, holds a redacted value;
+        with it, `transcription_outputs` are the transcriber's own files (its transcript
+        before redaction), removed once the redacted transcript is kept, by every attempt
+        that has it (a retry that finds them gone uses the kept transcript, or without one
+        transcribes again).
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -100,6 +112,7 @@ class ProcessInterview:
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
         self._redactor = pii_redactor
+        self._outputs = transcription_outputs
 
     def execute(
         self,
@@ -275,6 +288,7 @@ class ProcessInterview:
             if transcript is not kept_transcript:  # kept before redaction was turned on
                 kept.keep_transcript(transcript)
         if self._redactor is not None:
+            remove_outputs(self._outputs, interview.id, interview.generation)
             run.redactions = count_redactions(transcript)
         run.segment_count = len(transcript.segments)
         if found is None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         ProgressListener,
         QuestionExtractor,
         Transcriber,
+        TranscriptionOutputs,
     )
 
 
@@ -42,12 +43,19 @@ class ProcessVideo:
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
         pii_redactor: PiiRedactor | None = None,
+        transcription_outputs: TranscriptionOutputs | None = None,
     ) -> None:
         """`answer_suggester`, when given, writes the answers of the questions found;
         `pii_redactor`, when given, redacts the transcript before anything else sees it
-        (the result's transcript included)."""
+        (the result's transcript included), and the transcriber's own files
+        (`transcription_outputs`, its transcript before redaction) are then removed."""
         self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester, pii_redactor
+            audio_extractor,
+            transcriber,
+            question_extractor,
+            answer_suggester,
+            pii_redactor,
+            transcription_outputs,
         )
 
     def execute(

@@ -76,6 +76,7 @@ class TranscribeWriter:
         self.s3 = s3
         self.requests: list[dict[str, Any]] = []
         self.redacted_keys: list[str] = []
+        self.written: set[str] = set()  # Transcribe writes a job's output once, when it ends
         transcribe.meta.events.register(
             "provide-client-params.transcribe.StartTranscriptionJob", self.on_start
         )
@@ -102,10 +103,12 @@ class TranscribeWriter:
                 f"https://s3.us-east-1.amazonaws.com/{bucket}/{key}"
             )
             body = transcribe_output(redacted=True, language=language)
-            self.redacted_keys.append(key)
         else:
             body = transcribe_output(redacted=False, language=language)
-        self.s3.put_object(Bucket=bucket, Key=key, Body=body)
+        if job["TranscriptionJobName"] not in self.written:
+            self.written.add(job["TranscriptionJobName"])
+            self.redacted_keys.extend([key] if "ContentRedaction" in request else [])
+            self.s3.put_object(Bucket=bucket, Key=key, Body=body)
 
 
 class RecordingConverse(ConverseStub):
@@ -134,36 +137,66 @@ def stack(aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _run(language: str, caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
+def _run(
+    language: str,
+    caplog: pytest.LogCaptureFixture,
+    *,
+    fail_model_first: bool = False,
+    lose_kept_transcript: bool = False,
+) -> dict[str, Any]:
+    """One interview through the chain; with `fail_model_first` the model fails the first
+    attempt (a retry follows), and with `lose_kept_transcript` the transcript that attempt
+    kept is lost before the retry."""
     container = Container()
     container.settings.override(Settings(INTERVIEWS_TRANSCRIBE_LANGUAGE=language))  # type: ignore[call-arg]
     aws = container.aws()
-    aws.s3().create_bucket(Bucket=BUCKET)
+    s3 = aws.s3()
+    s3.create_bucket(Bucket=BUCKET)
     create_interview_tables(aws.dynamodb())
-    writer = TranscribeWriter(aws.s3(), aws.transcribe())
+    writer = TranscribeWriter(s3, aws.transcribe())
     container.transcriber()._sleep = lambda _: None  # type: ignore[attr-defined]
     model = RecordingConverse()
+    if fail_model_first:
+        model.fail_next("ServiceUnavailableException", 503)
     container.question_extractor.override(
         providers.Object(BedrockQuestionExtractor(model, "anthropic.claude-test"))  # type: ignore[arg-type]
     )
     interview_id = str(uuid.uuid4())
     key = f"videos/{uuid.uuid4()}/{interview_id}/interview.mp4"
-    aws.s3().put_object(Bucket=BUCKET, Key=key, Body=b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"\x00\x00\x00\x18ftypmp42" + bytes(64))
     repository = container.repository()
     repository.create(Interview(id=interview_id, video_path=key))  # type: ignore[attr-defined]
 
+    reports = []
     with caplog.at_level(logging.INFO):
-        report = container.process_interview().execute(interview_id)
+        reports.append(container.process_interview().execute(interview_id, final_attempt=False))
+        if fail_model_first:
+            if lose_kept_transcript:
+                s3.delete_object(Bucket=BUCKET, Key=f"transcribe/{interview_id}/g0/transcript.json")
+            reports.append(container.process_interview().execute(interview_id))
 
     questions = repository.list_questions(interview_id)
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="transcribe/").get("Contents", [])
+    objects = {
+        entry["Key"]: s3.get_object(Bucket=BUCKET, Key=entry["Key"])["Body"].read()
+        for entry in listed
+    }
     return {
-        "report": report,
+        "id": interview_id,
+        "report": reports[-1],
+        "reports": reports,
         "requests": writer.requests,
         "redacted_keys": writer.redacted_keys,
+        "objects": objects,
         "questions": json.dumps([[q.question, q.answer, q.context] for q in questions]),
         "model": "\n".join(model.sent),
         "log": caplog.text + json.dumps([r.__dict__ for r in caplog.records], default=str),
     }
+
+
+def stored_text(objects: dict[str, bytes]) -> str:
+    """Every transcript and kept stage in the bucket, as one text (the audio left out)."""
+    return "\n".join(body.decode() for key, body in objects.items() if key.endswith(".json"))
 
 
 def test_transcribe_redacts_a_language_it_supports_and_its_redacted_transcript_is_read(
@@ -203,3 +236,45 @@ def test_where_transcribe_cannot_redact_the_offline_redactor_does_and_the_log_sa
         assert value not in run["questions"]
         assert value not in run["model"]
         assert value not in run["log"]
+
+
+@pytest.mark.parametrize("language", ["en-US", "en-GB"])
+def test_transcribes_own_transcript_is_removed_once_the_redacted_one_is_kept(
+    stack: None, caplog: pytest.LogCaptureFixture, language: str
+) -> None:
+    run = _run(language, caplog)
+
+    folder = f"transcribe/{run['id']}/"
+    assert run["report"].outcome is Outcome.COMPLETED, run["report"].error
+    assert f"{folder}transcript.json" not in run["objects"]
+    assert f"{folder}redacted-transcript.json" not in run["objects"]
+    assert sorted(run["objects"]) == [f"{folder}g0/transcript.json"]  # the kept, redacted one
+    assert "[PII:EMAIL]" in stored_text(run["objects"])
+    for value in ("jane.doe@example.com", "555", "4567"):
+        assert value not in stored_text(run["objects"])
+
+
+def test_a_retry_after_the_removal_completes_from_the_kept_transcript_without_a_new_job(
+    stack: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    run = _run("en-GB", caplog, fail_model_first=True)
+
+    first, second = run["reports"]
+    assert first.outcome is Outcome.RETRY
+    assert second.outcome is Outcome.COMPLETED, second.error
+    assert second.resumed == ("transcribe",)
+    assert len(run["requests"]) == 1  # one job, reused through the kept transcript
+    assert "jane.doe@example.com" not in stored_text(run["objects"])
+
+
+def test_a_retry_without_the_kept_transcript_runs_a_new_job_and_removes_its_output_too(
+    stack: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    run = _run("en-GB", caplog, fail_model_first=True, lose_kept_transcript=True)
+
+    first, second = run["reports"]
+    assert (first.outcome, second.outcome) == (Outcome.RETRY, Outcome.COMPLETED)
+    names = [request["TranscriptionJobName"] for request in run["requests"]]
+    assert names == [f"interview-{run['id']}", f"interview-{run['id']}-r2"]
+    assert sorted(run["objects"]) == [f"transcribe/{run['id']}/g0/transcript.json"]
+    assert "jane.doe@example.com" not in stored_text(run["objects"])
