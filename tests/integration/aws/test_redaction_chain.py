@@ -13,6 +13,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -278,3 +279,65 @@ def test_a_retry_without_the_kept_transcript_runs_a_new_job_and_removes_its_outp
     assert names == [f"interview-{run['id']}", f"interview-{run['id']}-r2"]
     assert sorted(run["objects"]) == [f"transcribe/{run['id']}/g0/transcript.json"]
     assert "jane.doe@example.com" not in stored_text(run["objects"])
+
+
+SAMPLE_VIDEO = Path(__file__).resolve().parents[3] / "samples" / "interview" / "interview.mp4"
+
+
+def test_with_a_transcriber_of_its_own_nothing_unredacted_is_kept_in_the_bucket_or_on_disk(
+    stack: None,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # whisper (here the stub, which needs no model) on the aws preset: the audio is
+    # extracted on the worker's disk, nothing is uploaded, and only kept stages are stored
+    said = "Mail jane.doe@example.com or call 555 123 4567 , card 4111 1111 1111 1111 ."
+    stub = tmp_path / "stub.transcript.json"
+    segments = [
+        {"start": 0.0, "end": 4.0, "speaker": "interviewer", "text": LINES[2][1]},
+        {"start": 4.0, "end": 12.0, "speaker": "candidate", "text": said},
+    ]
+    stub.write_text(json.dumps({"language": "en", "duration": 70.2, "segments": segments}))
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "stub")
+    monkeypatch.setenv("INTERVIEWS_STUB_TRANSCRIPT", str(stub))
+    (tmp_path / "work").mkdir()
+    monkeypatch.setenv("INTERVIEWS_TEMP_DIR", str(tmp_path / "work"))
+    container = Container()
+    aws = container.aws()
+    s3 = aws.s3()
+    s3.create_bucket(Bucket=BUCKET)
+    create_interview_tables(aws.dynamodb())
+    model = RecordingConverse()
+    model.fail_next("ServiceUnavailableException", 503)  # the first attempt keeps its stages
+    container.question_extractor.override(
+        providers.Object(BedrockQuestionExtractor(model, "anthropic.claude-test"))  # type: ignore[arg-type]
+    )
+    interview_id = str(uuid.uuid4())
+    video = f"videos/{uuid.uuid4()}/{interview_id}/interview.mp4"
+    s3.upload_file(str(SAMPLE_VIDEO), BUCKET, video)
+    container.repository().create(Interview(id=interview_id, video_path=video))  # type: ignore[attr-defined]
+
+    first = container.process_interview().execute(interview_id, final_attempt=False)
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="transcribe/").get("Contents", [])
+    kept = {e["Key"]: s3.get_object(Bucket=BUCKET, Key=e["Key"])["Body"].read() for e in listed}
+    second = container.process_interview().execute(interview_id)
+
+    assert (first.outcome, second.outcome) == (Outcome.RETRY, Outcome.COMPLETED), second.error
+    folder = f"transcribe/{interview_id}/g0/"
+    assert sorted(kept) == [f"{folder}transcript.json"]  # no audio upload, no other file
+    after = s3.list_objects_v2(Bucket=BUCKET, Prefix="transcribe/").get("Contents", [])
+    assert [e["Key"] for e in after] == [f"{folder}transcript.json"]  # kept for the exports
+    text = stored_text(
+        kept
+        | {
+            k: s3.get_object(Bucket=BUCKET, Key=k)["Body"].read()
+            for k in [f"{folder}transcript.json"]
+        }
+    )
+    assert "[PII:EMAIL]" in text and "[PII:PHONE]" in text and "[PII:CARD]" in text
+    for value in ("jane.doe@example.com", "555 123", "4567", "4111"):
+        assert value not in text
+        assert value not in "\n".join(model.sent)
+    leftovers = [p for p in (tmp_path / "work").rglob("*") if p.is_file()]
+    assert leftovers == []  # the fetched video and the extracted audio are gone
