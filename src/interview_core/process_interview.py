@@ -246,6 +246,8 @@ class ProcessInterview:
         found = kept.questions()
         if found is not None and not self._questions.needs_answers(found):
             run.resumed.extend(_resumed_with(found))
+            if self._redactor is not None:  # an earlier attempt may have failed to remove them
+                remove_outputs(self._outputs, interview.id, interview.generation)
         else:
             found = self._find_questions(interview, run, kept, found)
         run.dropped_count = found.dropped_count

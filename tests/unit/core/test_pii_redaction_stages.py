@@ -10,12 +10,18 @@ from adapters.local.memory_repository import InMemoryInterviewRepository
 from adapters.local.pii_redactor import PatternPiiRedactor
 from interview_core.clock import ManualClock
 from interview_core.entities import ExtractedQuestion, Interview, Segment, Transcript, Word
-from interview_core.errors import ConfigurationError, ExtractionUnavailable, StageStoreUnavailable
+from interview_core.errors import (
+    ConfigurationError,
+    ExtractionUnavailable,
+    RepositoryUnavailable,
+    StageStoreUnavailable,
+)
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
-from interview_core.report import Outcome
+from interview_core.report import Outcome, ProcessingReport
 from interview_core.state import InterviewState
 from tests.unit.fakes import (
+    FaultyInterviewRepository,
     FaultyStageStore,
     SpyAnswerSuggester,
     SpyAudioExtractor,
@@ -252,3 +258,32 @@ def test_process_video_removes_the_transcribers_own_transcript_after_redacting()
 
     assert [(job, generation) for job, generation, _ in outputs.removed] == [("video-1", 0)]
     assert result.report.redaction_count == 3
+
+
+def test_a_retry_resuming_from_kept_questions_removes_what_an_earlier_attempt_could_not() -> None:
+    world = _World(transcript_with_details())
+    repository = FaultyInterviewRepository(world.records)
+    repository.faults["replace_questions"].fail(RepositoryUnavailable("DynamoDB is slow"))
+    outputs = SpyOutputs(world.kept, StageStoreUnavailable("S3 is slow"))
+
+    def attempt() -> ProcessingReport:
+        return ProcessInterview(
+            repository,
+            SpyVideoStore(),
+            SpyAudioExtractor(duration=20.0),
+            world.transcriber,
+            world.extractor,
+            answer_suggester=world.suggester,
+            stage_store=world.kept,
+            pii_redactor=PatternPiiRedactor(),
+            transcription_outputs=outputs,
+            sleep=lambda _: None,
+        ).execute(ID, final_attempt=False)
+
+    first = attempt()
+    outputs.error = None
+    second = attempt()
+
+    assert (first.outcome, second.outcome) == (Outcome.RETRY, Outcome.COMPLETED)
+    assert second.resumed == ("transcribe", "extract_questions", "suggest_answers")
+    assert len(outputs.removed) == 2  # failed once, then removed by the retry
