@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         SpeakerRoleFinder,
         StageStore,
         Transcriber,
+        TranscriptionOutputs,
         VideoStore,
     )
 
@@ -619,6 +620,21 @@ def interview_files(
         except ValueError as exc:
             raise ConfigurationError(f"INTERVIEWS_TRANSCRIBE_PREFIX: {exc}") from exc
     return stages if isinstance(stages, InterviewFiles) else None
+
+
+def transcription_outputs(settings: Settings, aws: AwsClientFactory) -> TranscriptionOutputs | None:
+    """Amazon Transcribe's own transcripts in AWS_S3_BUCKET, which hold what redaction
+    removes: with INTERVIEWS_REDACT_PII and the transcribe transcriber; None otherwise."""
+    if not settings.redact_pii or settings.transcriber != "transcribe":
+        return None
+    from adapters.aws.transcribe_outputs import S3TranscribeOutputs
+
+    try:
+        return S3TranscribeOutputs(
+            aws.s3(), required(settings.aws_s3_bucket, "AWS_S3_BUCKET"), settings.transcribe_prefix
+        )
+    except ValueError as exc:
+        raise ConfigurationError(f"INTERVIEWS_TRANSCRIBE_PREFIX: {exc}") from exc
 
 
 def transcription_jobs(settings: Settings, aws: AwsClientFactory) -> TranscriptionJobs | None:

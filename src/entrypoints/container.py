@@ -62,6 +62,9 @@ class Container(containers.DeclarativeContainer):
     )
     """Redacts every transcript (INTERVIEWS_REDACT_PII) before any later stage sees it."""
 
+    transcription_outputs = providers.Callable(builders.transcription_outputs, settings, aws)
+    """Amazon Transcribe's own transcripts, removed once redacted (INTERVIEWS_REDACT_PII)."""
+
     openai_client = providers.Singleton(builders.openai_client, settings)
     openai_chat = providers.Singleton(builders.openai_chat_settings, settings)
 
@@ -142,6 +145,7 @@ class Container(containers.DeclarativeContainer):
         role_finder=speaker_role_finder,
         interviewers=interviewers,
         pii_redactor=pii_redactor,
+        transcription_outputs=transcription_outputs,
     )
 
     process_interview = providers.Factory(
@@ -158,6 +162,7 @@ class Container(containers.DeclarativeContainer):
         role_finder=speaker_role_finder,
         interviewers=interviewers,
         pii_redactor=pii_redactor,
+        transcription_outputs=transcription_outputs,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import attrs
 
 from interview_core.entities import ExtractedQuestion, KeptQuestions, Question, Transcript
+from interview_core.errors import ErrorKind, InterviewError
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
 from interview_core.personal_data import count_redactions
@@ -27,8 +29,11 @@ if TYPE_CHECKING:
         QuestionExtractor,
         SpeakerRoleFinder,
         Transcriber,
+        TranscriptionOutputs,
     )
     from interview_core.report import StageTimer
+
+log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -56,17 +61,19 @@ class MediaAnalysis:
         *,
         role_finder: SpeakerRoleFinder | None = None,
         interviewers: ChosenInterviewers = NO_CHOICE,
+        transcription_outputs: TranscriptionOutputs | None = None,
     ) -> None:
         """`pii_redactor`, when given, redacts the transcript before questions are sought
-        (in `run`; `transcribe` returns the transcript as the transcriber gave it);
-        `role_finder` and `interviewers` give the transcript's speakers their roles (see
-        QuestionStages)."""
+        (in `run`; `transcribe` returns the transcript as the transcriber gave it), and then
+        the transcriber's own files (`transcription_outputs`) are removed; `role_finder` and
+        `interviewers` give the transcript's speakers their roles (see QuestionStages)."""
         self._audio_extractor = audio_extractor
         self._transcriber = transcriber
         self._questions = QuestionStages(
             question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
         )
         self._redactor = pii_redactor
+        self._outputs = transcription_outputs
 
     def run(
         self,
@@ -83,6 +90,8 @@ class MediaAnalysis:
             video, job_id=job_id, timer=timer, listener=listener
         )
         transcript = redact(self._redactor, transcript, timer=timer)
+        if self._redactor is not None:
+            remove_outputs(self._outputs, job_id, 0)
         _announce(listener, "extract_questions")
         analysis = self._questions.run(
             transcript, audio_seconds, timer=timer, listener=listener, meter=meter
@@ -129,6 +138,31 @@ def redact(
         return transcript
     with timer.stage("redact"):
         return redactor.redact(transcript)
+
+
+def remove_outputs(outputs: TranscriptionOutputs | None, job_id: str, generation: int) -> None:
+    """Remove the files the speech service wrote for the work of `job_id` in `generation`
+    (its transcript before redaction), when there are such files. Best effort: a transient
+    failure is logged (the store's retention removes them later); the deployment's fault
+    (refused access, a missing bucket) raises."""
+    if outputs is None:
+        return
+    try:
+        outputs.remove_outputs(job_id, generation)
+    except InterviewError as exc:
+        if exc.kind is ErrorKind.DEPLOYMENT:
+            raise
+        reason = exc.code
+    except ValueError as exc:
+        reason = f"ValueError: {exc}"
+    else:
+        return
+    log.warning(
+        "could not remove the transcriber's own transcript (%s); it stays until the "
+        "store's retention removes it",
+        reason,
+        extra={"interview_id": job_id},
+    )
 
 
 class QuestionStages:

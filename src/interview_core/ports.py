@@ -120,6 +120,22 @@ class PiiRedactor(Protocol):
         ...
 
 
+class TranscriptionOutputs(Protocol):
+    """The files a speech service itself wrote for a job: its transcript as it made it,
+    holding what the caller's redaction takes out afterwards."""
+
+    def remove_outputs(self, job_id: str, generation: int) -> list[str]:
+        """Remove the transcripts the service wrote for the work of `job_id` in `generation`
+        (every job of it writes to the same place) and return the names removed or found
+        gone; nothing there is no error. The work is not undone: a later transcription of
+        the same generation finds its transcript gone and runs a new job.
+
+        Raises ValueError for an empty id or a negative generation, StageStoreUnavailable
+        (transient) or ConfigurationError (a missing bucket, refused access).
+        """
+        ...
+
+
 class InPlaceTranscriber(Protocol):
     """Transcribes a stored video where it lies, skipping download and audio extraction."""
 

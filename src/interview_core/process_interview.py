@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions, redact
+from interview_core.analysis import (
+    MediaAnalysis,
+    QuestionStages,
+    build_questions,
+    redact,
+    remove_outputs,
+)
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
     UNEXPECTED_ERROR,
@@ -49,6 +55,7 @@ if TYPE_CHECKING:
         SpeakerRoleFinder,
         StageStore,
         Transcriber,
+        TranscriptionOutputs,
         VideoStore,
     )
 
@@ -75,6 +82,7 @@ class ProcessInterview:
         pii_redactor: PiiRedactor | None = None,
         role_finder: SpeakerRoleFinder | None = None,
         interviewers: ChosenInterviewers = NO_CHOICE,
+        transcription_outputs: TranscriptionOutputs | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -86,10 +94,13 @@ class ProcessInterview:
         has failed, and the questions once it is completed (the transcript stays for the
         interview's exports, see LoadInterviewResult). `pii_redactor`, when given, redacts
         the transcript as soon as it is had (before it is kept) and a kept one when it is
-        read back, so that no later stage, nor the kept transcript, holds a redacted value.
-        `role_finder` and `interviewers` give the transcript's speakers their roles before
-        the questions are found (see QuestionStages), and a named interviewer the transcript
-        lacks fails the interview with UNKNOWN_SPEAKER.
+        read back, so that no later stage, nor the kept transcript, holds a redacted value;
+        with it, `transcription_outputs` are the transcriber's own files (its transcript
+        before redaction), removed once the redacted transcript is kept, by every attempt
+        that has it (a retry that finds them gone uses the kept transcript, or without one
+        transcribes again). `role_finder` and `interviewers` give the transcript's speakers
+        their roles before the questions are found (see QuestionStages), and a named
+        interviewer the transcript lacks fails the interview with UNKNOWN_SPEAKER.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -107,6 +118,7 @@ class ProcessInterview:
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
         self._redactor = pii_redactor
+        self._outputs = transcription_outputs
 
     def execute(
         self,
@@ -240,6 +252,8 @@ class ProcessInterview:
         found = kept.questions()
         if found is not None and not self._questions.needs_answers(found):
             run.resumed.extend(_resumed_with(found))
+            if self._redactor is not None:  # an earlier attempt may have failed to remove them
+                remove_outputs(self._outputs, interview.id, interview.generation)
         else:
             found = self._find_questions(interview, run, kept, found)
         run.dropped_count = found.dropped_count
@@ -284,6 +298,7 @@ class ProcessInterview:
             if transcript is not kept_transcript:  # kept before redaction or other roles
                 kept.keep_transcript(transcript)
         if self._redactor is not None:
+            remove_outputs(self._outputs, interview.id, interview.generation)
             run.redactions = count_redactions(transcript)
         run.segment_count = len(transcript.segments)
         if found is None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         QuestionExtractor,
         SpeakerRoleFinder,
         Transcriber,
+        TranscriptionOutputs,
     )
 
 
@@ -47,12 +48,14 @@ class ProcessVideo:
         *,
         role_finder: SpeakerRoleFinder | None = None,
         interviewers: ChosenInterviewers = NO_CHOICE,
+        transcription_outputs: TranscriptionOutputs | None = None,
     ) -> None:
         """`answer_suggester`, when given, writes the answers of the questions found;
         `pii_redactor`, when given, redacts the transcript before anything else sees it
-        (the result's transcript included); `role_finder` and `interviewers` give the
-        transcript's speakers their roles (see QuestionStages), which the result's
-        transcript carries."""
+        (the result's transcript included), and the transcriber's own files
+        (`transcription_outputs`, its transcript before redaction) are then removed;
+        `role_finder` and `interviewers` give the transcript's speakers their roles (see
+        QuestionStages), which the result's transcript carries."""
         self._analysis = MediaAnalysis(
             audio_extractor,
             transcriber,
@@ -61,6 +64,7 @@ class ProcessVideo:
             pii_redactor,
             role_finder=role_finder,
             interviewers=interviewers,
+            transcription_outputs=transcription_outputs,
         )
 
     def execute(

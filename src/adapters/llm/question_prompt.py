@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from adapters.llm.question_schema import QUESTION_CATEGORIES, TOOL_NAME
+from interview_core.personal_data import MARKER
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -90,6 +91,19 @@ def delimited(lines: Sequence[str]) -> str:
     return "\n".join([OPEN_TAG, *(line for line in lines if line), CLOSE_TAG])
 
 
+REDACTION_NOTE = (
+    "Personal details were removed from this transcript: each marker such as [PII:EMAIL] or "
+    "[PII:PHONE] stands for one. Keep every marker exactly as written wherever you quote or "
+    "repeat it, and never guess, invent or fill in what it stood for."
+)
+"""Said, after the transcript, only when it holds a redaction marker (INTERVIEWS_REDACT_PII)."""
+
+
+def redaction_note(rendered: str) -> str:
+    """REDACTION_NOTE with a leading space when `rendered` holds a redaction marker, else ""."""
+    return f" {REDACTION_NOTE}" if MARKER.search(rendered) else ""
+
+
 def user_prompt(
     transcript: Transcript,
     rendered: str,
@@ -100,7 +114,9 @@ def user_prompt(
     """The user turn: what is known about the recording, the delimited transcript, the task.
 
     `part`, when the transcript is shown in windows, is the (start, end) seconds this one
-    covers: the model is told to record only the questions asked within it.
+    covers: the model is told to record only the questions asked within it. When the
+    rendered lines hold a redaction marker, the model is told what markers are and to keep
+    them (REDACTION_NOTE); otherwise the prompt is as it always was.
     """
     facts = [f"Segments: {len(transcript.segments)}."]
     if transcript.duration is not None:
@@ -113,6 +129,7 @@ def user_prompt(
             "record only the questions asked in it."
         )
     task = f"Record the interviewer's questions with the {TOOL_NAME} tool."
+    task += redaction_note(rendered)
     if problem:
         task += " " + reask_text(problem)
     return f"Interview transcript. {' '.join(facts)}\n\n{rendered}\n\n{task}"

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from adapters.local.pii_redactor import PatternPiiRedactor
 from interview_core.clock import ManualClock
 from interview_core.entities import ExtractedQuestion, Interview, Segment, Transcript, Word
-from interview_core.errors import ExtractionUnavailable
+from interview_core.errors import (
+    ConfigurationError,
+    ExtractionUnavailable,
+    RepositoryUnavailable,
+    StageStoreUnavailable,
+)
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
-from interview_core.report import Outcome
+from interview_core.report import Outcome, ProcessingReport
+from interview_core.state import InterviewState
 from tests.unit.fakes import (
+    FaultyInterviewRepository,
     FaultyStageStore,
     SpyAnswerSuggester,
     SpyAudioExtractor,
@@ -150,3 +159,131 @@ def test_a_transcript_kept_before_redaction_was_turned_on_is_redacted_and_kept_a
     assert "jane.doe@example.com" not in _text(seen)
     assert report.redactions == (("CARD", 1), ("EMAIL", 1), ("PHONE", 1))
     assert len(world.transcriber.calls) == 1
+
+
+class SpyOutputs:
+    """TranscriptionOutputs that records each removal and what was kept at that moment."""
+
+    def __init__(self, kept: FaultyStageStore | None = None, error: Exception | None = None):
+        self.kept = kept
+        self.error = error
+        self.removed: list[tuple[str, int, bool]] = []
+
+    def remove_outputs(self, job_id: str, generation: int) -> list[str]:
+        was_kept = self.kept is not None and self.kept.inner.load_transcript(job_id, 0) is not None
+        self.removed.append((job_id, generation, was_kept))
+        if self.error is not None:
+            raise self.error
+        return [f"transcribe/{job_id}/transcript.json"]
+
+
+def _redacting(world: _World, outputs: SpyOutputs, *, redact: bool = True) -> ProcessInterview:
+    return ProcessInterview(
+        world.records,
+        SpyVideoStore(),
+        SpyAudioExtractor(duration=20.0),
+        world.transcriber,
+        world.extractor,
+        answer_suggester=world.suggester,
+        stage_store=world.kept,
+        pii_redactor=PatternPiiRedactor() if redact else None,
+        transcription_outputs=outputs,
+        sleep=lambda _: None,
+    )
+
+
+def test_the_transcribers_own_transcript_is_removed_once_the_redacted_one_is_kept() -> None:
+    world = _World(transcript_with_details())
+    world.extractor.faults.fail(ExtractionUnavailable("throttled"))
+    outputs = SpyOutputs(world.kept)
+
+    first = _redacting(world, outputs).execute(ID, final_attempt=False)
+    second = _redacting(world, outputs).execute(ID, final_attempt=False)
+
+    assert (first.outcome, second.outcome) == (Outcome.RETRY, Outcome.COMPLETED)
+    # removed after the redacted transcript was kept, and again by the retry that resumed
+    # from it (an attempt cut short between keeping and removing leaves nothing behind)
+    assert outputs.removed == [(ID, 0, True), (ID, 0, True)]
+    assert second.resumed == ("transcribe",)
+    assert len(world.transcriber.calls) == 1
+
+
+def test_without_redaction_the_transcribers_own_transcript_is_left_for_reuse() -> None:
+    world = _World(transcript_with_details())
+    outputs = SpyOutputs(world.kept)
+
+    report = _redacting(world, outputs, redact=False).execute(ID)
+
+    assert report.outcome is Outcome.COMPLETED
+    assert outputs.removed == []
+
+
+def test_a_transient_failure_to_remove_is_logged_and_the_interview_completes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    world = _World(transcript_with_details())
+    outputs = SpyOutputs(world.kept, StageStoreUnavailable("S3 is slow"))
+
+    report = _redacting(world, outputs).execute(ID)
+
+    assert report.outcome is Outcome.COMPLETED
+    assert "could not remove the transcriber's own transcript (STAGE_STORE_UNAVAILABLE)" in (
+        caplog.text
+    )
+    assert all(value not in caplog.text for value in VALUES)
+
+
+def test_a_refused_removal_is_the_deployments_fault_and_stops_the_worker() -> None:
+    world = _World(transcript_with_details())
+    outputs = SpyOutputs(world.kept, ConfigurationError("grant s3:DeleteObject"))
+
+    report = _redacting(world, outputs).execute(ID)
+
+    assert report.outcome is Outcome.HALTED
+    assert world.records.get(ID).state is not InterviewState.FAILED
+    assert world.records.list_questions(ID) == []
+
+
+def test_process_video_removes_the_transcribers_own_transcript_after_redacting() -> None:
+    outputs = SpyOutputs()
+    use_case = ProcessVideo(
+        SpyAudioExtractor(duration=20.0),
+        SpyTranscriber(transcript_with_details()),
+        _extractor(),
+        pii_redactor=PatternPiiRedactor(),
+        transcription_outputs=outputs,
+    )
+
+    result = use_case.execute(Path("/data/interview.mp4"), interview_id="video-1")
+
+    assert [(job, generation) for job, generation, _ in outputs.removed] == [("video-1", 0)]
+    assert result.report.redaction_count == 3
+
+
+def test_a_retry_resuming_from_kept_questions_removes_what_an_earlier_attempt_could_not() -> None:
+    world = _World(transcript_with_details())
+    repository = FaultyInterviewRepository(world.records)
+    repository.faults["replace_questions"].fail(RepositoryUnavailable("DynamoDB is slow"))
+    outputs = SpyOutputs(world.kept, StageStoreUnavailable("S3 is slow"))
+
+    def attempt() -> ProcessingReport:
+        return ProcessInterview(
+            repository,
+            SpyVideoStore(),
+            SpyAudioExtractor(duration=20.0),
+            world.transcriber,
+            world.extractor,
+            answer_suggester=world.suggester,
+            stage_store=world.kept,
+            pii_redactor=PatternPiiRedactor(),
+            transcription_outputs=outputs,
+            sleep=lambda _: None,
+        ).execute(ID, final_attempt=False)
+
+    first = attempt()
+    outputs.error = None
+    second = attempt()
+
+    assert (first.outcome, second.outcome) == (Outcome.RETRY, Outcome.COMPLETED)
+    assert second.resumed == ("transcribe", "extract_questions", "suggest_answers")
+    assert len(outputs.removed) == 2  # failed once, then removed by the retry

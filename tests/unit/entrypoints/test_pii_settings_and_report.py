@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from adapters.aws.transcribe_outputs import S3TranscribeOutputs
 from adapters.local.pii_redactor import PatternPiiRedactor
 from entrypoints.container import Container
 from entrypoints.log_config import configure_logging, log_report
@@ -74,6 +75,26 @@ def test_the_chosen_types_reach_the_redactor_and_transcribe(
         "RedactionOutput": "redacted",
         "PiiEntityTypes": ["EMAIL", "NAME"],
     }
+
+
+@pytest.mark.parametrize(
+    ("redact", "transcriber", "removes"),
+    [("true", "transcribe", True), ("false", "transcribe", False), ("true", "stub", False)],
+)
+def test_transcribes_own_transcripts_are_removed_only_when_redacting_with_transcribe(
+    monkeypatch: pytest.MonkeyPatch, redact: str, transcriber: str, removes: bool
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_REDACT_PII", redact)
+    monkeypatch.setenv("INTERVIEWS_BACKEND", "aws")
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", transcriber)
+    monkeypatch.setenv("AWS_S3_BUCKET", "videos")
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBE_PREFIX", "stt/")
+
+    outputs = _container().transcription_outputs()
+
+    assert isinstance(outputs, S3TranscribeOutputs) is removes
+    if removes:
+        assert outputs.keys("i", 0) == ["stt/i/transcript.json", "stt/i/redacted-transcript.json"]  # type: ignore[union-attr]
 
 
 def test_an_unknown_type_is_refused_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
