@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from adapters.aws.s3_video_store import S3VideoStore
     from adapters.aws.sqs_message_source import SqsMessageSource
     from adapters.aws.transcribe_job_records import TranscribeTranscriptionJobs
+    from adapters.aws.transcribe_outputs import S3TranscribeOutputs
     from adapters.aws.transcribe_transcriber import TranscribeTranscriber
     from adapters.exports.formats import render_export, write_exports
     from adapters.exports.subtitle_files import (
@@ -55,6 +56,7 @@ PORTS: dict[str, tuple[str, ...]] = {
     "speaker labels for FasterWhisperTranscriber": ("CamppSpeakerDiarizer",),
     "InPlaceTranscriber": ("S3InPlaceTranscriber",),
     "PiiRedactor": ("PatternPiiRedactor",),
+    "TranscriptionOutputs": ("S3TranscribeOutputs",),
     "QuestionExtractor": (
         "HeuristicQuestionExtractor",
         "BedrockQuestionExtractor",
@@ -100,6 +102,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "adapters.aws.s3_video_store": ("S3VideoStore",),
     "adapters.aws.sqs_message_source": ("SqsMessageSource",),
     "adapters.aws.transcribe_job_records": ("TranscribeTranscriptionJobs",),
+    "adapters.aws.transcribe_outputs": ("S3TranscribeOutputs",),
     "adapters.aws.transcribe_transcriber": ("TranscribeTranscriber",),
     "adapters.exports.formats": ("render_export", "write_exports"),
     "adapters.exports.subtitle_files": ("question_chapters", "transcript_srt", "transcript_vtt"),
@@ -135,6 +138,7 @@ __all__ = [
     "CamppSpeakerDiarizer",
     "S3InPlaceTranscriber",
     "PatternPiiRedactor",
+    "S3TranscribeOutputs",
     "HeuristicQuestionExtractor",
     "BedrockQuestionExtractor",
     "OpenAIQuestionExtractor",
