@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING
 from adapters.aws import dynamodb_catalog, dynamodb_erasure
 from adapters.aws.dynamodb_errors import translated_errors
 from adapters.aws.dynamodb_fenced_writes import FencedQuestionWriter
-from adapters.aws.dynamodb_items import (
-    interview_from_item,
-    question_from_item,
-)
+from adapters.aws.dynamodb_items import interview_from_item
 from adapters.aws.dynamodb_lease_writes import (
     claim_item,
     drop_lease,
@@ -21,6 +18,7 @@ from adapters.aws.dynamodb_lease_writes import (
     store_completed,
     store_failed,
 )
+from adapters.aws.dynamodb_question_items import question_from_item
 from adapters.aws.dynamodb_reads import query_question_items, read_interview_item
 from interview_core.clock import SystemClock
 from interview_core.errors import ConfigurationError, InterviewNotFound
