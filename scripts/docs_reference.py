@@ -111,10 +111,10 @@ def settings_reference() -> str:
 
 
 def _parsers() -> Iterator[tuple[str, argparse.ArgumentParser]]:
-    from entrypoints import cli, dev_stack, operator
+    from entrypoints import cli, dev_stack, operator_parser
 
     yield "ai-interviews --mode", cli.build_parser()
-    commands = operator.build_parser()
+    commands = operator_parser.build_parser()
     for action in commands._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, parser in action.choices.items():

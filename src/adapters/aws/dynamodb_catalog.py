@@ -16,6 +16,7 @@ from adapters.aws.dynamodb_items import (
     number_value,
     string_value,
 )
+from adapters.aws.dynamodb_reads import read_interview_item
 from interview_core.errors import (
     InterviewDeleted,
     InterviewExists,
@@ -157,12 +158,7 @@ def reopen_interview(
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
     except ConditionFailed as refused:
-        item = refused.item
-        if item is None:
-            with translated_errors(table):
-                item = client.get_item(
-                    TableName=table, Key=key(interview_id), ConsistentRead=True
-                ).get("Item")
+        item = _item(client, table, interview_id, refused.item)
         if item is None:
             raise InterviewNotFound(interview_id) from None
         if interview_from_item(item).state.erased:
@@ -235,9 +231,4 @@ def _item(
     item: Mapping[str, AttributeValueTypeDef] | None,
 ) -> Mapping[str, AttributeValueTypeDef] | None:
     """The record, from the item a refused write returned or a read; None when missing."""
-    if item is None:
-        with translated_errors(table):
-            item = client.get_item(TableName=table, Key=key(interview_id), ConsistentRead=True).get(
-                "Item"
-            )
-    return item
+    return item if item is not None else read_interview_item(client, table, interview_id)

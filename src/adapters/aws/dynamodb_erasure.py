@@ -24,12 +24,12 @@ from adapters.aws.dynamodb_items import (
     stored_state,
     string_value,
 )
+from adapters.aws.dynamodb_reads import query_question_items, read_interview_item
 from adapters.aws.dynamodb_transact_parts import stored_ids
 from interview_core.errors import InterviewNotFound, LeaseHeld
 from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -65,7 +65,7 @@ def begin_deletion(
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
     except ConditionFailed as refused:
-        item = refused.item or _get(client, table, interview_id)
+        item = refused.item or read_interview_item(client, table, interview_id)
         if item is None:
             raise InterviewNotFound(interview_id) from None
         record = interview_from_item(item)
@@ -84,9 +84,13 @@ def delete_questions(
 
     Raises what `translated_errors` raises.
     """
-    item = _get(client, interviews, interview_id)
+    item = read_interview_item(client, interviews, interview_id)
     named = stored_ids(interview_id, item) if item is not None else []
-    found = _indexed_ids(client, questions, index, interview_id)
+    found = [
+        item["id"]["S"]
+        for item in query_question_items(client, questions, index, interview_id, projection="id")
+        if "S" in item.get("id", {})
+    ]
     removed = 0
     for question_id in dict.fromkeys([*named, *found]):
         try:
@@ -125,7 +129,7 @@ def finish_deletion(
                     ExpressionAttributeValues=values,
                 )
                 return
-            item = _get(client, table, interview_id)
+            item = read_interview_item(client, table, interview_id)
             if item is None or stored_state(item) is not InterviewState.DELETING:
                 return
             tombstone: dict[str, AttributeValueTypeDef] = {
@@ -145,32 +149,3 @@ def finish_deletion(
             )
     except ConditionFailed:
         return  # finished by another delete, or gone
-
-
-def _get(
-    client: DynamoDBClient, table: str, interview_id: str
-) -> Mapping[str, AttributeValueTypeDef] | None:
-    with translated_errors(table):
-        response = client.get_item(TableName=table, Key=key(interview_id), ConsistentRead=True)
-    return response.get("Item")
-
-
-def _indexed_ids(
-    client: DynamoDBClient, table: str, index: str, interview_id: str
-) -> Iterable[str]:
-    """The ids of the questions the index holds for the interview, every page."""
-    request: dict[str, object] = {
-        "TableName": table,
-        "IndexName": index,
-        "KeyConditionExpression": "interview_id = :interview_id",
-        "ExpressionAttributeValues": {":interview_id": string_value(interview_id)},
-        "ProjectionExpression": "id",
-    }
-    ids: list[str] = []
-    while True:
-        with translated_errors(table):
-            page = client.query(**request)  # type: ignore[arg-type]
-        ids.extend(item["id"]["S"] for item in page["Items"] if "S" in item.get("id", {}))
-        if "LastEvaluatedKey" not in page:
-            return ids
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

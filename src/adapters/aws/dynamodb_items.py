@@ -1,4 +1,4 @@
-"""DynamoDB item <-> entity mapping for interview records and their questions.
+"""DynamoDB item <-> entity mapping for interview records, and the attribute values of both.
 
 The upstream's contract names the attributes; the ones this project adds sit beside them.
 
@@ -29,11 +29,8 @@ Interview items (table keyed by `id`):
   stored, written only by lease-fenced question transactions (see
   adapters.aws.dynamodb_fenced_writes).
 
-Question items (table keyed by `id`, a global secondary index on `interview_id`): the
-upstream's `id`, `interview_id`, `user_id` (optional), `question`, `answer`, `context`,
-`question_context` (S), `global` (BOOL), `created_at`, `updated_at` (S, as above), and this
-project's `position` (N), `start_time`, `end_time` (N, absent when unknown or not finite).
-Numbers are written as exact decimals, never floats.
+Question items are described in adapters.aws.dynamodb_question_items. Numbers are written
+as exact decimals, never floats.
 """
 
 from __future__ import annotations
@@ -41,9 +38,9 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from interview_core.entities import Interview, Question
+from interview_core.entities import Interview
 from interview_core.errors import InvalidInterviewRecord
 from interview_core.state import InterviewState
 
@@ -120,12 +117,14 @@ def _read_decimal(item: Item, name: str) -> Decimal | None:
         raise InvalidInterviewRecord(f"attribute {name} is not a number: {text!r}") from exc
 
 
-def _read_int(item: Item, name: str) -> int | None:
+def read_int(item: Item, name: str) -> int | None:
+    """The number attribute `name` as a whole number, or None when absent."""
     number = _read_decimal(item, name)
     return int(number) if number is not None else None
 
 
-def _read_float(item: Item, name: str) -> float | None:
+def read_float(item: Item, name: str) -> float | None:
+    """The number attribute `name` as a float, or None when absent."""
     number = _read_decimal(item, name)
     return float(number) if number is not None else None
 
@@ -178,8 +177,8 @@ def interview_from_item(item: Item) -> Interview:
         else None,
         error_code=read_string(item, "error_code"),
         error_message=read_string(item, "error_message"),
-        question_count=_read_int(item, "question_count"),
-        questions_left_out=_read_int(item, "questions_left_out"),
+        question_count=read_int(item, "question_count"),
+        questions_left_out=read_int(item, "questions_left_out"),
         created_at=read_timestamp(item, "created_at"),
         updated_at=read_timestamp(item, "updated_at"),
         record_problem=problem or attempts_problem or expiry_problem,
@@ -241,13 +240,13 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
     if interview.generation:
         item["generation"] = number_value(interview.generation)
     optional: dict[str, AttributeValueTypeDef | None] = {
-        "user_id": _optional_string(interview.user_id),
-        "lease_owner": _optional_string(interview.lease_owner),
+        "user_id": optional_string(interview.user_id),
+        "lease_owner": optional_string(interview.lease_owner),
         "lease_expires_at": _optional_epoch(interview.lease_expires_at),
-        "error_code": _optional_string(interview.error_code),
-        "error_message": _optional_string(interview.error_message),
-        "question_count": _optional_number(interview.question_count),
-        "questions_left_out": _optional_number(interview.questions_left_out),
+        "error_code": optional_string(interview.error_code),
+        "error_message": optional_string(interview.error_message),
+        "question_count": optional_number(interview.question_count),
+        "questions_left_out": optional_number(interview.questions_left_out),
         "created_at": _optional_timestamp(interview.created_at),
         "updated_at": _optional_timestamp(interview.updated_at),
         "throttled_since": _optional_timestamp(interview.throttled_since),
@@ -256,68 +255,13 @@ def interview_to_item(interview: Interview) -> dict[str, AttributeValueTypeDef]:
     return item
 
 
-# --- Questions -------------------------------------------------------------------------
-
-
-def question_to_item(question: Question, now: datetime) -> dict[str, AttributeValueTypeDef]:
-    """The item for a stored question, written at `now`; non-finite times are left out.
-
-    `created_at` is the question's own when it has one (an earlier write of the same id).
-    """
-    item: dict[str, AttributeValueTypeDef] = {
-        "id": string_value(question.id),
-        "interview_id": string_value(question.interview_id),
-        "position": number_value(question.position),
-        "question": string_value(question.question),
-        "answer": string_value(question.answer),
-        "context": string_value(question.context),
-        "question_context": string_value(question.question_context),
-        "global": {"BOOL": question.is_global},
-        "created_at": string_value(format_timestamp(question.created_at or now)),
-        "updated_at": string_value(format_timestamp(now)),
-    }
-    optional: dict[str, AttributeValueTypeDef | None] = {
-        "user_id": _optional_string(question.user_id),
-        "start_time": _optional_number(question.start_time),
-        "end_time": _optional_number(question.end_time),
-    }
-    item.update({name: value for name, value in optional.items() if value is not None})
-    return item
-
-
-def question_from_item(item: Item) -> Question:
-    """The question an item records. Raises InvalidInterviewRecord without id or position."""
-    question_id = read_string(item, "id")
-    interview_id = read_string(item, "interview_id")
-    position = _read_int(item, "position")
-    if not question_id or not interview_id or position is None:
-        raise InvalidInterviewRecord(
-            f"question item {question_id} lacks interview_id or position"
-            " (the index must project every attribute)"
-        )
-    flag: Any = item.get("global", {}).get("BOOL", False)
-    return Question(
-        id=question_id,
-        interview_id=interview_id,
-        position=position,
-        question=read_string(item, "question") or "",
-        answer=read_string(item, "answer") or "",
-        context=read_string(item, "context") or "",
-        question_context=read_string(item, "question_context") or "general",
-        is_global=bool(flag),
-        start_time=_read_float(item, "start_time"),
-        end_time=_read_float(item, "end_time"),
-        user_id=read_string(item, "user_id"),
-        created_at=read_timestamp(item, "created_at"),
-        updated_at=read_timestamp(item, "updated_at"),
-    )
-
-
-def _optional_string(text: str | None) -> AttributeValueTypeDef | None:
+def optional_string(text: str | None) -> AttributeValueTypeDef | None:
+    """The string value, or None (left out) for None."""
     return string_value(text) if text is not None else None
 
 
-def _optional_number(number: int | float | None) -> AttributeValueTypeDef | None:
+def optional_number(number: int | float | None) -> AttributeValueTypeDef | None:
+    """The number value, or None (left out) for None or a float that is not finite."""
     if number is None or (isinstance(number, float) and not math.isfinite(number)):
         return None
     return number_value(number)

@@ -8,51 +8,30 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from adapters.aws import dynamodb_catalog, dynamodb_erasure
-from adapters.aws.dynamodb_claims import EndRun, claim_request, failure_request, refusal
-from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
+from adapters.aws.dynamodb_errors import translated_errors
 from adapters.aws.dynamodb_fenced_writes import FencedQuestionWriter
-from adapters.aws.dynamodb_items import (
-    STATE_ATTRIBUTE,
-    epoch_number,
-    format_timestamp,
-    interview_from_item,
-    key,
-    number_value,
-    question_from_item,
-    read_string,
-    stored_state,
-    string_value,
+from adapters.aws.dynamodb_items import interview_from_item
+from adapters.aws.dynamodb_lease_writes import (
+    claim_item,
+    drop_lease,
+    push_lease_expiry,
+    store_completed,
+    store_failed,
 )
-from adapters.aws.dynamodb_transact_parts import generation_condition
+from adapters.aws.dynamodb_question_items import question_from_item
+from adapters.aws.dynamodb_reads import query_question_items, read_interview_item
 from interview_core.clock import SystemClock
-from interview_core.errors import (
-    MAX_ERROR_MESSAGE,
-    AttemptsExhausted,
-    ConfigurationError,
-    InterviewNotFound,
-    InvalidInterviewRecord,
-    LeaseHeld,
-    LeaseLost,
-)
-from interview_core.records import check_question_set
-from interview_core.state import InterviewState, check_transition
+from interview_core.errors import ConfigurationError, InterviewNotFound
+from interview_core.records import check_question_set, require_positive_lease
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
-    from datetime import datetime
+    from collections.abc import Callable, Sequence
 
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import (
-        AttributeValueTypeDef,
-        QueryInputTypeDef,
-        UpdateItemInputTypeDef,
-    )
 
     from interview_core.entities import Interview, Question
-    from interview_core.errors import InterviewError
     from interview_core.ports import Clock
-
-MAX_ERROR_CODE_CHARS = 100
+    from interview_core.state import InterviewState
 
 
 class DynamoDBInterviewRepository:
@@ -123,7 +102,7 @@ class DynamoDBInterviewRepository:
         Raises InterviewNotFound, InvalidInterviewRecord (no video key), RepositoryUnavailable
         or ConfigurationError.
         """
-        item = self._get_item(interview_id)
+        item = read_interview_item(self._client, self._interviews, interview_id)
         if item is None:
             raise InterviewNotFound(interview_id)
         return interview_from_item(item)
@@ -148,40 +127,28 @@ class DynamoDBInterviewRepository:
         seconds left), RepositoryUnavailable or ConfigurationError; ValueError for a
         non-positive `lease_seconds`.
         """
-        _check_lease_seconds(lease_seconds)
-        now = self._clock.now()
-        request = claim_request(
+        require_positive_lease(lease_seconds)
+        attributes = claim_item(
+            self._client,
             self._interviews,
             interview_id,
             owner,
             lease_seconds,
-            now,
+            self._clock.now(),
             force=force,
             max_attempts=max_attempts,
         )
-        try:
-            with translated_errors(self._interviews):
-                response = self._client.update_item(**request)
-        except ConditionFailed as refused:
-            raise self._claim_refusal(
-                interview_id, refused.item, now, force=force, max_attempts=max_attempts
-            ) from None
-        claimed = interview_from_item(response["Attributes"])
-        self._writes.remember(interview_id, owner, response["Attributes"])
-        return claimed
+        self._writes.remember(interview_id, owner, attributes)
+        return interview_from_item(attributes)
 
     def extend_lease(self, interview_id: str, owner: str, lease_seconds: float) -> None:
         """Push `owner`'s lease to now + `lease_seconds`. Raises LeaseLost if `owner` does not
         hold it, RepositoryUnavailable or ConfigurationError; ValueError for a non-positive
         `lease_seconds`."""
-        _check_lease_seconds(lease_seconds)
+        require_positive_lease(lease_seconds)
         now = self._clock.now()
-        self._update_as_owner(
-            interview_id,
-            owner,
-            "SET lease_expires_at = :expires, updated_at = :now_text",
-            {":expires": epoch_number(now + timedelta(seconds=lease_seconds))},
-        )
+        expires_at = now + timedelta(seconds=lease_seconds)
+        push_lease_expiry(self._client, self._interviews, interview_id, owner, expires_at, now=now)
 
     def release(self, interview_id: str, owner: str, *, throttled: bool = False) -> None:
         """Drop `owner`'s lease, leaving the state as it is, so another delivery may claim.
@@ -191,21 +158,13 @@ class DynamoDBInterviewRepository:
         hold it, RepositoryUnavailable or ConfigurationError.
         """
         self._writes.forget(interview_id, owner)  # the run ends here, whatever the answer
-        if throttled:
-            self._update_as_owner(
-                interview_id,
-                owner,
-                "SET updated_at = :now_text,"
-                " throttled_since = if_not_exists(throttled_since, :now_text),"
-                " attempts = if_not_exists(attempts, :one) - :one"
-                " REMOVE lease_owner, lease_expires_at",
-                {":one": number_value(1)},
-            )
-            return
-        self._update_as_owner(
+        drop_lease(
+            self._client,
+            self._interviews,
             interview_id,
             owner,
-            "SET updated_at = :now_text REMOVE lease_owner, lease_expires_at, throttled_since",
+            throttled=throttled,
+            now=self._clock.now(),
         )
 
     def mark_completed(
@@ -225,15 +184,15 @@ class DynamoDBInterviewRepository:
         RepositoryUnavailable or ConfigurationError.
         """
         self._writes.forget(interview_id, owner)
-        self._update_as_owner(
+        store_completed(
+            self._client,
+            self._interviews,
             interview_id,
             owner,
-            "SET #state = :target, question_count = :count, questions_left_out = :left,"
-            " updated_at = :now_text"
-            " REMOVE lease_owner, lease_expires_at, error_code, error_message, throttled_since",
-            {":count": number_value(question_count), ":left": number_value(questions_left_out)},
-            target=InterviewState.COMPLETED,
+            question_count,
+            questions_left_out=questions_left_out,
             generation=generation,
+            now=self._clock.now(),
         )
 
     def mark_failed(self, interview_id: str, owner: str, error_code: str, message: str) -> None:
@@ -244,16 +203,14 @@ class DynamoDBInterviewRepository:
         RepositoryUnavailable or ConfigurationError.
         """
         self._writes.forget(interview_id, owner)
-        self._update_as_owner(
+        store_failed(
+            self._client,
+            self._interviews,
             interview_id,
             owner,
-            "SET #state = :target, error_code = :code, error_message = :message,"
-            " updated_at = :now_text REMOVE lease_owner, lease_expires_at, throttled_since",
-            {
-                ":code": string_value(error_code[:MAX_ERROR_CODE_CHARS]),
-                ":message": string_value(message[:MAX_ERROR_MESSAGE]),
-            },
-            target=InterviewState.FAILED,
+            error_code,
+            message,
+            now=self._clock.now(),
         )
 
     # --- Questions -----------------------------------------------------------------------
@@ -288,111 +245,9 @@ class DynamoDBInterviewRepository:
 
         Raises RepositoryUnavailable, InvalidInterviewRecord or ConfigurationError.
         """
-        questions = [question_from_item(item) for item in self._query_questions(interview_id)]
+        items = query_question_items(self._client, self._questions, self._index, interview_id)
+        questions = [question_from_item(item) for item in items]
         return sorted(questions, key=lambda question: (question.position, question.id))
-
-    # --- DynamoDB calls ------------------------------------------------------------------
-
-    def _get_item(self, interview_id: str) -> Mapping[str, AttributeValueTypeDef] | None:
-        with translated_errors(self._interviews):
-            response = self._client.get_item(
-                TableName=self._interviews, Key=key(interview_id), ConsistentRead=True
-            )
-        return response.get("Item")
-
-    def _update_as_owner(
-        self,
-        interview_id: str,
-        owner: str,
-        update: str,
-        values: Mapping[str, AttributeValueTypeDef] | None = None,
-        *,
-        target: InterviewState | None = None,
-        generation: int | None = None,
-    ) -> None:
-        condition = "lease_owner = :owner"
-        names: dict[str, str] = {}
-        all_values: dict[str, AttributeValueTypeDef] = {
-            ":owner": string_value(owner),
-            ":now_text": string_value(format_timestamp(self._clock.now())),
-            **(values or {}),
-        }
-        if generation is not None:
-            in_generation, generation_values = generation_condition(generation)
-            condition += " AND " + in_generation
-            all_values.update(generation_values)
-        if target is not None:
-            condition += " AND #state = :processing"
-            names["#state"] = STATE_ATTRIBUTE
-            all_values[":processing"] = string_value(InterviewState.PROCESSING)
-            all_values[":target"] = string_value(target)
-        request: UpdateItemInputTypeDef = {
-            "TableName": self._interviews,
-            "Key": key(interview_id),
-            "UpdateExpression": update,
-            "ConditionExpression": condition,
-            "ExpressionAttributeValues": all_values,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        if names:
-            request["ExpressionAttributeNames"] = names
-        try:
-            with translated_errors(self._interviews):
-                self._client.update_item(**request)
-        except ConditionFailed as refused:
-            item = refused.item
-            if (
-                item is not None
-                and target is not None
-                and read_string(item, "lease_owner") == owner
-            ):
-                check_transition(stored_state(item), target)
-            raise LeaseLost(interview_id, owner) from None
-
-    def _claim_refusal(
-        self,
-        interview_id: str,
-        item: Mapping[str, AttributeValueTypeDef] | None,
-        now: datetime,
-        *,
-        force: bool,
-        max_attempts: int | None,
-    ) -> InterviewError:
-        if item is None:
-            # AWS returns no item for a missing key; an endpoint that ignores
-            # ReturnValuesOnConditionCheckFailure does the same, so look once to be sure.
-            item = self._get_item(interview_id)
-            if item is None:
-                return InterviewNotFound(interview_id)
-        reason = refusal(item, now, force=force, max_attempts=max_attempts)
-        if not isinstance(reason, EndRun):
-            return reason
-        try:
-            with translated_errors(self._interviews):
-                self._client.update_item(
-                    **failure_request(self._interviews, interview_id, reason, now)
-                )
-        except ConditionFailed:
-            return LeaseHeld(interview_id)  # changed meanwhile: another delivery took it
-        if reason.code == AttemptsExhausted.code:
-            attempts = interview_from_item(item).attempts
-            return AttemptsExhausted(interview_id, attempts)
-        return InvalidInterviewRecord(reason.message)
-
-    def _query_questions(self, interview_id: str) -> Iterator[Mapping[str, AttributeValueTypeDef]]:
-        request: QueryInputTypeDef = {
-            "TableName": self._questions,
-            "IndexName": self._index,
-            "KeyConditionExpression": "interview_id = :interview_id",
-            "ExpressionAttributeValues": {":interview_id": string_value(interview_id)},
-        }
-        while True:
-            with translated_errors(self._questions):
-                page = self._client.query(**request)
-            yield from page["Items"]
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # --- the InterviewCatalog role (calls in adapters.aws.dynamodb_catalog) ---------------
 
@@ -447,8 +302,3 @@ class DynamoDBInterviewRepository:
         dynamodb_erasure.finish_deletion(
             self._client, self._interviews, interview_id, self._clock.now(), keep_record=keep_record
         )
-
-
-def _check_lease_seconds(lease_seconds: float) -> None:
-    if not lease_seconds > 0:
-        raise ValueError("lease_seconds must be positive")

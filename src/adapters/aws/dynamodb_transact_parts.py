@@ -14,11 +14,11 @@ from adapters.aws.dynamodb_items import (
     STATE_ATTRIBUTE,
     key,
     number_value,
-    question_to_item,
     read_string,
     stored_state,
     string_value,
 )
+from adapters.aws.dynamodb_question_items import question_to_item
 from interview_core.errors import ConfigurationError, InvalidInterviewRecord, LeaseLost
 from interview_core.ids import question_id
 from interview_core.state import InterviewState

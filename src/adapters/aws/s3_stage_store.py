@@ -19,13 +19,8 @@ from adapters.aws.errors import (
     is_transient,
 )
 from adapters.aws.transcribe_jobs import normalise_key_prefix
+from adapters.stage_item_store import EncodedStageStore
 from adapters.stage_items import (
-    QUESTIONS_ITEM,
-    TRANSCRIPT_ITEM,
-    decode_questions,
-    decode_transcript,
-    encode_questions,
-    encode_transcript,
     item_folder,
     kept_items,
 )
@@ -36,7 +31,6 @@ if TYPE_CHECKING:
 
     from mypy_boto3_s3 import S3Client
 
-    from interview_core.entities import KeptQuestions, Transcript
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +41,11 @@ about 10 MB): it reads as nothing kept."""
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "NotFound", "404"})
 
 
-class S3StageStore:
+class S3StageStore(EncodedStageStore):
     """A StageStore in one bucket: `<prefix><token>/g<generation>/transcript.json` and
-    `questions.json`, beside Amazon Transcribe's own files under the same prefix, so the
-    bucket's lifecycle rule on that prefix bounds how long anything is kept.
+    `questions.json` (one PutObject each), beside Amazon Transcribe's own files under the
+    same prefix, so the bucket's lifecycle rule on that prefix bounds how long anything is
+    kept.
 
     Provider errors become core errors: a missing key reads as nothing kept; a missing
     bucket, refused access or no credentials raise ConfigurationError; throttling, 5xx,
@@ -70,32 +65,6 @@ class S3StageStore:
     def key(self, interview_id: str, generation: int, item: str) -> str:
         """The object key of one kept item. Raises ValueError as `item_folder`."""
         return f"{self._prefix}{item_folder(interview_id, generation)}/{item}"
-
-    def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
-        """The kept transcript, or None when there is none or it cannot be read."""
-        key = self.key(interview_id, generation, TRANSCRIPT_ITEM)
-        raw = self._get(key)
-        return None if raw is None else decode_transcript(raw, key)
-
-    def save_transcript(self, interview_id: str, generation: int, transcript: Transcript) -> None:
-        """Keep `transcript` with one PutObject, replacing any kept one."""
-        key = self.key(interview_id, generation, TRANSCRIPT_ITEM)
-        raw = encode_transcript(transcript)
-        if raw is not None:
-            self._put(key, raw)
-
-    def load_questions(self, interview_id: str, generation: int) -> KeptQuestions | None:
-        """The kept questions, or None when there are none or they cannot be read."""
-        key = self.key(interview_id, generation, QUESTIONS_ITEM)
-        raw = self._get(key)
-        return None if raw is None else decode_questions(raw, key)
-
-    def save_questions(self, interview_id: str, generation: int, found: KeptQuestions) -> None:
-        """Keep `found` with one PutObject, replacing any kept questions."""
-        key = self.key(interview_id, generation, QUESTIONS_ITEM)
-        raw = encode_questions(found)
-        if raw is not None:
-            self._put(key, raw)
 
     def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
         """Delete both items (only the questions with `keep_transcript`), one DeleteObject
@@ -158,6 +127,13 @@ class S3StageStore:
                 f"{self._bucket}: grant s3:GetObject, s3:PutObject and s3:DeleteObject there"
             )
         return StageStoreUnavailable(f"S3 failed to keep or read stage results: {reason}")
+
+    def _read_item(self, interview_id: str, generation: int, item: str) -> tuple[bytes | None, str]:
+        key = self.key(interview_id, generation, item)
+        return self._get(key), key
+
+    def _write_item(self, interview_id: str, generation: int, item: str, raw: bytes) -> None:
+        self._put(self.key(interview_id, generation, item), raw)
 
 
 class _Missing(Exception):

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import (
-    NO_CREDENTIALS,
-    describe,
-    describe_safely,
-    error_codes,
-    error_message,
-    is_access_denied,
-    is_missing_credentials,
-    is_throttling,
-    is_transient,
-)
+from adapters.aws.errors import describe
 from adapters.aws.sqs_dead_letters import SqsDeadLetters
+from adapters.aws.sqs_errors import is_stale_receipt, translate_sqs_error
+from adapters.aws.sqs_queue_checks import check_redrive_limit
+from adapters.aws.sqs_queue_checks import queue_url_for as queue_url_for  # entrypoints import it
 from adapters.messages import MAX_BODY_BYTES, queue_message_from_body, request_body
-from interview_core.errors import ConfigurationError, InterviewError, QueueUnavailable
+from interview_core.errors import InterviewError
 from interview_core.limits import (
     MAX_RECEIVE_BATCH,
     MAX_SEND_DELAY_SECONDS,
     MAX_VISIBILITY_SECONDS,
     MAX_WAIT_SECONDS,
-    SPARE_RECEIVES,
 )
 from interview_core.ports import QueueMessage
 
@@ -43,21 +34,6 @@ logger = logging.getLogger(__name__)
 REQUEUE_HIDE_MARGIN_SECONDS = 30
 """How much longer than its copy's delay a requeued message is hidden: it must not be
 received again while its copy is being sent, and comes back this late if the send fails."""
-
-_STALE_CODES = frozenset({"ReceiptHandleIsInvalid", "MessageNotInflight"})
-_CONFIGURATION_CODES = frozenset(
-    {
-        "QueueDoesNotExist",
-        "NonExistentQueue",
-        "InvalidAddress",
-        "UnsupportedOperation",
-        "KmsDisabled",
-        "KmsNotFound",
-        "KmsInvalidState",
-        "KmsInvalidKeyUsage",
-        "KmsOptInRequired",
-    }
-)
 
 
 class SqsMessageSource:
@@ -204,7 +180,7 @@ class SqsMessageSource:
                 VisibilityTimeout=delay + REQUEUE_HIDE_MARGIN_SECONDS,
             )
         except (ClientError, BotoCoreError) as exc:
-            if _is_stale_receipt(exc):
+            if is_stale_receipt(exc):
                 self._handle(exc, "requeue", message)
                 return
             raise self._translate(exc, "requeue") from exc
@@ -276,7 +252,7 @@ class SqsMessageSource:
         self, exc: ClientError | BotoCoreError, operation: str, message: QueueMessage
     ) -> None:
         """Log a stale receipt and return; raise the core error for anything else."""
-        if _is_stale_receipt(exc):
+        if is_stale_receipt(exc):
             logger.warning(
                 "%s of message skipped: its receipt no longer applies (%s)",
                 operation,
@@ -287,21 +263,7 @@ class SqsMessageSource:
         raise self._translate(exc, operation) from exc
 
     def _translate(self, exc: BaseException, operation: str) -> InterviewError:
-        """The core error for `exc`. A transient one's message names no endpoint or queue
-        URL (the log line written here does); a configuration error keeps the detail for
-        whoever fixes the deployment."""
-        if is_missing_credentials(exc):
-            return ConfigurationError(NO_CREDENTIALS)
-        if error_codes(exc) & _CONFIGURATION_CODES or is_access_denied(exc):
-            if not is_transient(exc):
-                return ConfigurationError(f"SQS {operation} refused for the queue: {describe(exc)}")
-        logger.warning("SQS %s on %s failed: %s", operation, self._queue_url, describe(exc))
-        reason = describe_safely(exc, self._queue_url)
-        if is_transient(exc):
-            return QueueUnavailable(
-                f"SQS {operation} failed, retry later: {reason}", throttled=is_throttling(exc)
-            )
-        return QueueUnavailable(f"SQS {operation} failed: {reason}")
+        return translate_sqs_error(exc, operation, self._queue_url)
 
     # --- the RequestSender and DeadLetterQueue roles --------------------------------------
 
@@ -332,73 +294,6 @@ class SqsMessageSource:
 
     def _dead_letters(self) -> SqsDeadLetters:
         return SqsDeadLetters(self._client, self._queue_url, self._translate)
-
-
-def queue_url_for(client: SQSClient, url: str | None, name: str) -> str:
-    """`url` when given, else the URL of the queue called `name`, from one GetQueueUrl.
-
-    Raises ConfigurationError when no such queue exists or the credentials are refused,
-    QueueUnavailable (transient) when SQS cannot answer now.
-    """
-    if url:
-        return url
-    try:
-        return client.get_queue_url(QueueName=name)["QueueUrl"]
-    except (ClientError, BotoCoreError) as exc:
-        if is_missing_credentials(exc):
-            raise ConfigurationError(NO_CREDENTIALS) from exc
-        if is_transient(exc):
-            reason = describe_safely(exc)
-            raise QueueUnavailable(f"SQS GetQueueUrl failed, retry later: {reason}") from exc
-        if error_codes(exc) & _CONFIGURATION_CODES:
-            raise ConfigurationError(
-                f"queue {name} does not exist: create it, or set AWS_SQS_QUEUE_URL "
-                "or AWS_SQS_QUEUE_NAME"
-            ) from exc
-        raise ConfigurationError(f"SQS GetQueueUrl refused for {name}: {describe(exc)}") from exc
-
-
-def check_redrive_limit(policy: str | None, max_attempts: int) -> int:
-    """The maxReceiveCount of the RedrivePolicy `policy` (JSON); ConfigurationError unless it
-    is larger than `max_attempts`, naming the setting to change. A limit with fewer than
-    SPARE_RECEIVES receives to spare is accepted with a warning."""
-    wanted = f"set the queue's redrive maxReceiveCount to at least {max_attempts + 1}"
-    if not policy:
-        raise ConfigurationError(
-            "the queue has no redrive policy: give it a dead-letter queue and "
-            f"{wanted} (WORKER_MAX_ATTEMPTS is {max_attempts})"
-        )
-    try:
-        limit = int(json.loads(policy)["maxReceiveCount"])
-    except (ValueError, TypeError, KeyError) as exc:
-        raise ConfigurationError(f"the queue's redrive policy cannot be read: {wanted}") from exc
-    if limit <= max_attempts:
-        raise ConfigurationError(
-            f"the queue's redrive maxReceiveCount is {limit}, not above WORKER_MAX_ATTEMPTS "
-            f"({max_attempts}): {wanted}, or lower WORKER_MAX_ATTEMPTS below {limit}"
-        )
-    if limit < max_attempts + SPARE_RECEIVES:
-        logger.warning(
-            "the queue's redrive maxReceiveCount (%d) leaves %d receive(s) past "
-            "WORKER_MAX_ATTEMPTS (%d) for the last look; a receive lost to a worker killed "
-            "before its claim could send an unfinished interview to the dead-letter queue: "
-            "%d is advised",
-            limit,
-            limit - max_attempts,
-            max_attempts,
-            max_attempts + SPARE_RECEIVES,
-        )
-    return limit
-
-
-def _is_stale_receipt(exc: BaseException) -> bool:
-    """Whether the receipt handle can no longer act on its message."""
-    if error_codes(exc) & _STALE_CODES:
-        return True
-    if "InvalidParameterValue" in error_codes(exc):
-        text = error_message(exc)
-        return "ReceiptHandle" in text or "VisibilityTimeout" in text
-    return False
 
 
 def _send_delay(seconds: float) -> int:

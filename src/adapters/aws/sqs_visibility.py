@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from adapters.aws.sqs_message_source import SqsMessageSource, queue_url_for
+from adapters.aws.sqs_message_source import SqsMessageSource
+from adapters.aws.sqs_queue_checks import queue_url_for
 from interview_core.errors import ConfigurationError
 
 if TYPE_CHECKING:

@@ -6,15 +6,9 @@ import errno
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from adapters.stage_item_store import EncodedStageStore
 from adapters.stage_items import (
-    QUESTIONS_ITEM,
-    TRANSCRIPT_ITEM,
-    decode_questions,
-    decode_transcript,
-    encode_questions,
-    encode_transcript,
     item_folder,
     kept_items,
     unreadable,
@@ -22,14 +16,11 @@ from adapters.stage_items import (
 from adapters.work_files import is_disk_full
 from interview_core.errors import ConfigurationError, InterviewError, StageStoreUnavailable
 
-if TYPE_CHECKING:
-    from interview_core.entities import KeptQuestions, Transcript
-
 _REFUSED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR})
 """OS errors that only a change of folder or permissions can cure."""
 
 
-class LocalFileStageStore:
+class LocalFileStageStore(EncodedStageStore):
     """A StageStore in `root`: `<root>/<token>/g<generation>/transcript.json` and
     `questions.json`, written atomically (a temporary file renamed over the item).
 
@@ -50,32 +41,6 @@ class LocalFileStageStore:
     def root(self) -> Path:
         """The folder the items are kept in."""
         return self._root
-
-    def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
-        """The kept transcript, or None when there is none or it cannot be read."""
-        path = self._path(interview_id, generation, TRANSCRIPT_ITEM)
-        raw = self._read(path)
-        return None if raw is None else decode_transcript(raw, self._name(path))
-
-    def save_transcript(self, interview_id: str, generation: int, transcript: Transcript) -> None:
-        """Keep `transcript`, replacing any kept one."""
-        path = self._path(interview_id, generation, TRANSCRIPT_ITEM)
-        raw = encode_transcript(transcript)
-        if raw is not None:
-            self._write(path, raw)
-
-    def load_questions(self, interview_id: str, generation: int) -> KeptQuestions | None:
-        """The kept questions, or None when there are none or they cannot be read."""
-        path = self._path(interview_id, generation, QUESTIONS_ITEM)
-        raw = self._read(path)
-        return None if raw is None else decode_questions(raw, self._name(path))
-
-    def save_questions(self, interview_id: str, generation: int, found: KeptQuestions) -> None:
-        """Keep `found`, replacing any kept questions."""
-        path = self._path(interview_id, generation, QUESTIONS_ITEM)
-        raw = encode_questions(found)
-        if raw is not None:
-            self._write(path, raw)
 
     def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
         """Remove both kept items (only the questions with `keep_transcript`) and the
@@ -152,3 +117,10 @@ class LocalFileStageStore:
         if exc.errno in _REFUSED or isinstance(exc, FileExistsError):
             return ConfigurationError(reason)
         return StageStoreUnavailable(reason, throttled=is_disk_full(exc))
+
+    def _read_item(self, interview_id: str, generation: int, item: str) -> tuple[bytes | None, str]:
+        path = self._path(interview_id, generation, item)
+        return self._read(path), self._name(path)
+
+    def _write_item(self, interview_id: str, generation: int, item: str, raw: bytes) -> None:
+        self._write(self._path(interview_id, generation, item), raw)

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
+from adapters.stage_item_store import EncodedStageStore
 from adapters.stage_items import (
-    QUESTIONS_ITEM,
-    TRANSCRIPT_ITEM,
-    decode_questions,
-    decode_transcript,
-    encode_questions,
-    encode_transcript,
     item_folder,
     kept_items,
 )
 
-if TYPE_CHECKING:
-    from interview_core.entities import KeptQuestions, Transcript
 
-
-class InMemoryStageStore:
+class InMemoryStageStore(EncodedStageStore):
     """A StageStore in this process's memory, holding the same bytes the file and S3 stores
     write, so that it reads back and refuses exactly what they do. Thread-safe; raises only
     ValueError (a caller's mistake), as the port says."""
@@ -50,32 +41,6 @@ class InMemoryStageStore:
         """Place `raw` as the named item (`transcript.json` or `questions.json`) as is."""
         self._put(f"{item_folder(interview_id, generation)}/{item}", raw)
 
-    def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
-        """The kept transcript, or None when there is none or it cannot be read."""
-        name = f"{item_folder(interview_id, generation)}/{TRANSCRIPT_ITEM}"
-        raw = self._get(name)
-        return None if raw is None else decode_transcript(raw, name)
-
-    def save_transcript(self, interview_id: str, generation: int, transcript: Transcript) -> None:
-        """Keep `transcript`, replacing any kept one."""
-        name = f"{item_folder(interview_id, generation)}/{TRANSCRIPT_ITEM}"
-        raw = encode_transcript(transcript)
-        if raw is not None:
-            self._put(name, raw)
-
-    def load_questions(self, interview_id: str, generation: int) -> KeptQuestions | None:
-        """The kept questions, or None when there are none or they cannot be read."""
-        name = f"{item_folder(interview_id, generation)}/{QUESTIONS_ITEM}"
-        raw = self._get(name)
-        return None if raw is None else decode_questions(raw, name)
-
-    def save_questions(self, interview_id: str, generation: int, found: KeptQuestions) -> None:
-        """Keep `found`, replacing any kept questions."""
-        name = f"{item_folder(interview_id, generation)}/{QUESTIONS_ITEM}"
-        raw = encode_questions(found)
-        if raw is not None:
-            self._put(name, raw)
-
     def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
         """Remove both kept items of the generation (only the questions with
         `keep_transcript`)."""
@@ -91,3 +56,10 @@ class InMemoryStageStore:
     def _put(self, name: str, raw: bytes) -> None:
         with self._lock:
             self._items[name] = raw
+
+    def _read_item(self, interview_id: str, generation: int, item: str) -> tuple[bytes | None, str]:
+        name = f"{item_folder(interview_id, generation)}/{item}"
+        return self._get(name), name
+
+    def _write_item(self, interview_id: str, generation: int, item: str, raw: bytes) -> None:
+        self._put(f"{item_folder(interview_id, generation)}/{item}", raw)

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from adapters.local.queue_rules import LocalQueue, QueuedMessage, QueueRules
 from adapters.local.sqlite_database import SqliteDatabase
+from adapters.local.sqlite_dead_letters import (
+    move_to_dead_letters,
+    redrive_dead_letters,
+    select_dead_letters,
+)
+from adapters.local.sqlite_queue_schema import (
+    QUEUE_SCHEMA,
+    SCHEMA_VERSION,
+    decode_body,
+    encode_body,
+    micros,
+)
 from adapters.messages import (
     MAX_BODY_BYTES,
     dead_letter_from_body,
@@ -22,33 +34,9 @@ from interview_core.ports import QueueMessage
 from interview_core.records import check_limit
 
 if TYPE_CHECKING:
-    import sqlite3
     from pathlib import Path
 
     from interview_core.ports import Clock, DeadLetter
-
-SCHEMA_VERSION = 1
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS queue_messages (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id TEXT NOT NULL UNIQUE,
-        body BLOB NOT NULL,
-        visible_at INTEGER NOT NULL,
-        receive_count INTEGER NOT NULL DEFAULT 0,
-        receipt TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS queue_messages_by_visibility ON queue_messages (visible_at)",
-    """CREATE TABLE IF NOT EXISTS queue_dead_letters (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id TEXT NOT NULL,
-        body BLOB NOT NULL,
-        receive_count INTEGER NOT NULL
-    )""",
-)
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 
 
 class SqliteMessageSource(LocalQueue):
@@ -100,7 +88,7 @@ class SqliteMessageSource(LocalQueue):
             path,
             component="message_source",
             version=SCHEMA_VERSION,
-            schema=_SCHEMA,
+            schema=QUEUE_SCHEMA,
             unavailable=QueueUnavailable,
             busy_timeout_seconds=busy_timeout_seconds,
         )
@@ -124,11 +112,11 @@ class SqliteMessageSource(LocalQueue):
         """
         self._rules.check_send(delay_seconds)
         message_id = str(uuid.uuid4())
-        visible_at = _micros(self._clock.now() + timedelta(seconds=delay_seconds))
+        visible_at = micros(self._clock.now() + timedelta(seconds=delay_seconds))
         with self._database.write() as connection:
             connection.execute(
                 "INSERT INTO queue_messages (message_id, body, visible_at) VALUES (?, ?, ?)",
-                (message_id, _encode(body), visible_at),
+                (message_id, encode_body(body), visible_at),
             )
         return message_id
 
@@ -164,7 +152,7 @@ class SqliteMessageSource(LocalQueue):
         QueueUnavailable or ConfigurationError."""
         self._rules.check_requeue(message)
         delay = self._rules.send_delay(delay_seconds)
-        visible_at = _micros(self._clock.now() + timedelta(seconds=delay))
+        visible_at = micros(self._clock.now() + timedelta(seconds=delay))
         with self._database.write() as connection:
             replaced = connection.execute(
                 "INSERT INTO queue_messages (message_id, body, visible_at)"
@@ -195,10 +183,10 @@ class SqliteMessageSource(LocalQueue):
     def dead_letters(self) -> list[QueuedMessage]:
         """Messages moved aside after too many receives, in the order they were moved."""
         with self._database.read() as connection:
-            rows = connection.execute(
-                "SELECT message_id, body, receive_count FROM queue_dead_letters ORDER BY seq"
-            ).fetchall()
-        return [QueuedMessage(row[0], _decode(row[1]), row[2]) for row in rows]
+            rows = select_dead_letters(connection)
+        return [
+            QueuedMessage(message_id, decode_body(body), count) for message_id, body, count in rows
+        ]
 
     def __len__(self) -> int:
         """How many messages the queue holds, visible or not (dead letters excluded)."""
@@ -210,7 +198,7 @@ class SqliteMessageSource(LocalQueue):
 
     def _deliver(self, max_messages: int) -> list[QueueMessage]:
         """Hide and hand out visible messages in one transaction; parse bodies after it."""
-        now = _micros(self._clock.now())
+        now = micros(self._clock.now())
         with self._database.read() as connection:
             anything = connection.execute(
                 "SELECT 1 FROM queue_messages WHERE visible_at <= ? LIMIT 1", (now,)
@@ -229,7 +217,7 @@ class SqliteMessageSource(LocalQueue):
                 if len(taken) == max_messages:
                     break
                 if self._rules.dead_letters(receive_count):
-                    _dead_letter(connection, seq)
+                    move_to_dead_letters(connection, seq)
                     continue
                 receipt = uuid.uuid4().hex
                 connection.execute(
@@ -255,7 +243,7 @@ class SqliteMessageSource(LocalQueue):
 
     def _hide(self, message: QueueMessage, seconds: float) -> None:
         seconds = self._rules.hidden_seconds(seconds)
-        visible_at = _micros(self._clock.now() + timedelta(seconds=seconds))
+        visible_at = micros(self._clock.now() + timedelta(seconds=seconds))
         with self._database.write() as connection:
             connection.execute(
                 "UPDATE queue_messages SET visible_at = ? WHERE message_id = ? AND receipt = ?",
@@ -263,14 +251,14 @@ class SqliteMessageSource(LocalQueue):
             )
 
     def _snapshots(self, condition: str) -> list[QueuedMessage]:
-        now = _micros(self._clock.now())
+        now = micros(self._clock.now())
         with self._database.read() as connection:
             rows = connection.execute(
                 "SELECT message_id, body, receive_count FROM queue_messages"
                 f" WHERE {condition} ORDER BY seq",
                 {"now": now},
             ).fetchall()
-        return [QueuedMessage(row[0], _decode(row[1]), row[2]) for row in rows]
+        return [QueuedMessage(row[0], decode_body(row[1]), row[2]) for row in rows]
 
     # --- the RequestSender and DeadLetterQueue roles --------------------------------------
 
@@ -285,48 +273,14 @@ class SqliteMessageSource(LocalQueue):
         """
         check_limit(limit)
         with self._database.read() as connection:
-            rows = connection.execute(
-                "SELECT message_id, body, receive_count FROM queue_dead_letters"
-                " ORDER BY seq LIMIT ?",
-                (limit,),
-            ).fetchall()
+            rows = select_dead_letters(connection, limit)
         return [
-            dead_letter_from_body(message_id=row[0], receive_count=row[2], body=bytes(row[1]))
-            for row in rows
+            dead_letter_from_body(message_id=message_id, receive_count=count, body=body)
+            for message_id, body, count in rows
         ]
 
     def redrive_dead_letters(self) -> int:
         """Put every dead letter back on the queue, visible now and never received, in one
         transaction. Raises QueueUnavailable or ConfigurationError."""
-        now = _micros(self._clock.now())
         with self._database.write() as connection:
-            moved = connection.execute(
-                "INSERT INTO queue_messages (message_id, body, visible_at)"
-                " SELECT message_id, body, ? FROM queue_dead_letters ORDER BY seq",
-                (now,),
-            ).rowcount
-            connection.execute("DELETE FROM queue_dead_letters")
-        return int(moved)
-
-
-def _dead_letter(connection: sqlite3.Connection, seq: int) -> None:
-    connection.execute(
-        "INSERT INTO queue_dead_letters (message_id, body, receive_count)"
-        " SELECT message_id, body, receive_count FROM queue_messages WHERE seq = ?",
-        (seq,),
-    )
-    connection.execute("DELETE FROM queue_messages WHERE seq = ?", (seq,))
-
-
-def _micros(moment: datetime) -> int:
-    """Whole microseconds since the Unix epoch: exact, and ordered like the times."""
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def _encode(body: str) -> bytes:
-    """The body as bytes; lone surrogates survive, so receive can report them as not UTF-8."""
-    return body.encode("utf-8", "surrogatepass")
-
-
-def _decode(raw: bytes) -> str:
-    return bytes(raw).decode("utf-8", "surrogatepass")
+            return redrive_dead_letters(connection, micros(self._clock.now()))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -14,7 +13,8 @@ from entrypoints.worker.heartbeat import DeliveryHeartbeat
 from entrypoints.worker.job_timeout import give_up
 from entrypoints.worker.liveness import LivenessFile
 from entrypoints.worker.options import WorkerOptions, WorkerSummary
-from entrypoints.worker.shutdown import RELEASE_NOW, give_back, settle
+from entrypoints.worker.receive_backoff import pause_after_queue_error
+from entrypoints.worker.shutdown import RELEASE_NOW, give_back, log_halt, settle
 from interview_core.delivery import Action, Decision
 from interview_core.errors import InterviewError, TransientError
 from interview_core.limits import MAX_RECEIVE_BATCH
@@ -32,8 +32,6 @@ log = logging.getLogger("ai_interviews.worker")
 CAPACITY_WAIT_SECONDS = 1.0
 """How long the receiver waits for a free slot before looping (and touching the file)."""
 
-QUEUE_BACKOFF_BASE_SECONDS = 1.0
-QUEUE_BACKOFF_MAX_SECONDS = 30.0
 UNWIND_SECONDS = 1.0
 """How long abandoned work may take to unwind (remove its temporary files) once its media
 processes are killed, before the process exits."""
@@ -100,6 +98,9 @@ class Worker:
         """Ask the worker to stop; safe to call from a signal handler (sets a flag only)."""
         self._stop_requested = True
 
+    def _stopping(self) -> bool:
+        return self._stop_requested
+
     @property
     def in_flight(self) -> int:
         """How many messages are being worked on now."""
@@ -161,7 +162,7 @@ class Worker:
                     )
                 except TransientError as exc:
                     failures += 1
-                    self._pause_after_queue_error(exc, failures)
+                    pause_after_queue_error(exc, failures, self._stopping, _TICK)
                     continue
                 failures = 0
                 self._dispatch(messages)
@@ -198,21 +199,6 @@ class Worker:
             return self._options.wait_seconds
         left = self._options.idle_exit_seconds - self._idle_for()
         return max(min(self._options.wait_seconds, left), 0.0)
-
-    def _pause_after_queue_error(self, exc: TransientError, failures: int) -> None:
-        ceiling = min(
-            QUEUE_BACKOFF_BASE_SECONDS * 2.0 ** min(failures - 1, 16), QUEUE_BACKOFF_MAX_SECONDS
-        )
-        pause = random.uniform(ceiling / 2, ceiling)
-        log.warning(
-            "receive failed (%s); retrying in %.1f s",
-            exc.code,
-            pause,
-            extra={"error_code": exc.code},
-        )
-        deadline = time.monotonic() + pause
-        while not self._stop_requested and time.monotonic() < deadline:
-            time.sleep(min(_TICK, deadline - time.monotonic()))
 
     def _dispatch(self, messages: list[QueueMessage]) -> None:
         started: list[tuple[int, _Work]] = []
@@ -301,14 +287,7 @@ class Worker:
 
     def _halt(self, handled: HandledMessage) -> None:
         """Stop after a deployment fault: its message is kept, no interview is failed."""
-        error = handled.report.error if handled.report is not None else None
-        code = error.code if error is not None else None
-        log.error(
-            "halting: %s; message %s kept for when the deployment is fixed",
-            f"{error.code}: {error.message}" if error is not None else "deployment fault",
-            handled.message.message_id,
-            extra={"message_id": handled.message.message_id, "error_code": code},
-        )
+        error = log_halt(handled)
         with self._cond:
             if self._halted_by is None:
                 self._halted_by = error

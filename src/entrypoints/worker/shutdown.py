@@ -1,4 +1,5 @@
-"""Ending deliveries: ack or release a message, and give back unfinished work at shutdown."""
+"""Ending deliveries: ack or release a message, halt on a deployment fault, and give back
+unfinished work at shutdown."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from interview_core.errors import InterviewError, LeaseLost
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from entrypoints.delivery_handler import HandledMessage
     from entrypoints.worker.delivery import InFlight
     from entrypoints.worker.heartbeat import DeliveryHeartbeat
     from interview_core.ports import InterviewRepository, MessageSource, QueueMessage
+    from interview_core.report import ErrorInfo
 
 log = logging.getLogger("ai_interviews.worker")
 
@@ -53,6 +56,19 @@ def settle(source: MessageSource, message: QueueMessage, decision: Decision) -> 
 
 GIVE_BACK_SECONDS = 5.0
 """How long all give-backs at shutdown may take together, whatever the network does."""
+
+
+def log_halt(handled: HandledMessage) -> ErrorInfo | None:
+    """Log that the worker halts for a deployment fault, its message kept; the fault."""
+    error = handled.report.error if handled.report is not None else None
+    code = error.code if error is not None else None
+    log.error(
+        "halting: %s; message %s kept for when the deployment is fixed",
+        f"{error.code}: {error.message}" if error is not None else "deployment fault",
+        handled.message.message_id,
+        extra={"message_id": handled.message.message_id, "error_code": code},
+    )
+    return error
 
 
 def give_back(

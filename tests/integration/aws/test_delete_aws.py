@@ -12,7 +12,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from adapters.aws.dynamodb_items import interview_to_item, question_to_item
+from adapters.aws.dynamodb_items import interview_to_item
+from adapters.aws.dynamodb_question_items import question_to_item
 from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import create_interview_tables
 from adapters.aws.s3_interview_files import S3InterviewFiles

@@ -19,7 +19,8 @@ from botocore.stub import Stubber
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from adapters.aws.dynamodb_fenced_writes import TRANSACTION_ITEMS
-from adapters.aws.dynamodb_items import interview_to_item, question_to_item
+from adapters.aws.dynamodb_items import interview_to_item
+from adapters.aws.dynamodb_question_items import question_to_item
 from adapters.aws.dynamodb_repository import DynamoDBInterviewRepository
 from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
 from interview_core.analysis import build_questions

@@ -14,7 +14,7 @@ from adapters.exports import render_export
 from adapters.local.file_stage_store import LocalFileStageStore
 from adapters.local.sqlite_repository import SqliteInterviewRepository
 from adapters.transcripts import read_transcript
-from entrypoints import operator
+from entrypoints import operator, operator_parser
 from interview_core.analysis import build_questions
 from interview_core.entities import ExtractedQuestion, Interview
 from tests.subtitle_checks import assert_fits, read_srt, read_vtt
@@ -170,7 +170,7 @@ def test_a_missing_or_unknown_format_is_a_usage_error(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
-        operator.build_parser().parse_args(argv)
+        operator_parser.build_parser().parse_args(argv)
 
     assert exited.value.code == 2
     assert "usage: ai-interviews export" in capsys.readouterr().err

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from adapters.local.sqlite_interview_schema import SCHEMA_VERSION as REPOSITORY_SCHEMA
 from adapters.local.sqlite_message_source import SqliteMessageSource
-from adapters.local.sqlite_repository import SCHEMA_VERSION as REPOSITORY_SCHEMA
 from adapters.local.sqlite_repository import SqliteInterviewRepository
 from interview_core.clock import ManualClock
 from interview_core.entities import Interview

@@ -6,7 +6,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from adapters.aws.sqs_message_source import queue_url_for
+from adapters.aws.sqs_queue_checks import queue_url_for
 from interview_core.errors import ConfigurationError, QueueUnavailable
 
 URL = "https://sqs.us-east-1.amazonaws.com/123456789012/app-interviews-sqs-videos"

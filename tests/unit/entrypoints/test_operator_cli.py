@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from entrypoints import cli, operator
+from entrypoints import cli, operator, operator_parser
 from interview_core.errors import (
     ConfigurationError,
     InterviewError,
@@ -70,7 +70,7 @@ def test_each_command_is_routed_to_its_own_help(
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
-        operator.build_parser().parse_args(argv)
+        operator_parser.build_parser().parse_args(argv)
 
     assert exited.value.code == 2
     assert "usage: ai-interviews" in capsys.readouterr().err
@@ -154,7 +154,7 @@ def test_delete_asks_on_a_terminal_and_deletes_only_on_yes(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], answer: str, deleted: bool
 ) -> None:
     repository, container = _delete_rig(monkeypatch, tty=True, answer=answer)
-    args = operator.build_parser().parse_args(["delete", "i-1"])
+    args = operator_parser.build_parser().parse_args(["delete", "i-1"])
 
     code = operator._delete(args, container)
 
@@ -176,7 +176,7 @@ def test_delete_without_yes_refuses_when_stdin_is_not_a_terminal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repository, container = _delete_rig(monkeypatch, tty=False, answer="yes")
-    args = operator.build_parser().parse_args(["delete", "i-1"])
+    args = operator_parser.build_parser().parse_args(["delete", "i-1"])
 
     code = operator._delete(args, container)
 

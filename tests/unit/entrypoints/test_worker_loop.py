@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from entrypoints.worker import loop as worker_loop
+from entrypoints.worker import receive_backoff
 from interview_core.delivery import DeliveryPolicy, InvalidMessageAction
 from interview_core.entities import Interview
 from interview_core.errors import (
@@ -254,7 +255,7 @@ def test_invalid_bodies_follow_the_setting_while_good_messages_in_the_batch_are_
 def test_an_unavailable_queue_is_retried_after_a_pause(
     world: WorkerWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker_loop, "QUEUE_BACKOFF_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(receive_backoff, "QUEUE_BACKOFF_BASE_SECONDS", 0.01)
     world.source.receive_faults.fail(QueueUnavailable("503"), times=3)
     [interview_id] = world.send_new(1)
     summary = world.run(max_messages=1)
