@@ -35,7 +35,7 @@ demo-aws: $(STAMP)
 	$(BIN)/python scripts/demo_aws.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not llm"
+	$(BIN)/python -m pytest -q -m "not llm" -n 2 --dist loadfile
 
 # The OpenAI-compatible adapters against SmolLM2-135M served by llama.cpp on 127.0.0.1.
 test-llm: $(LLM_STAMP)
