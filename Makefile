@@ -48,7 +48,7 @@ demo-aws: $(STAMP)
 	$(BIN)/python scripts/demo_aws.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not llm and not browser"
+	$(BIN)/python -m pytest -q -m "not llm and not browser" -n 2 --dist loadfile
 
 # The review page in a real browser: Debian's Chromium (apt-get install -y chromium).
 test-browser: check-chromium $(BROWSER_STAMP)
