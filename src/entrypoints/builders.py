@@ -163,7 +163,15 @@ def cancellable_media_work(extractor: AudioExtractor) -> CancellableMediaWork | 
 def whisper_transcriber(settings: Settings) -> Transcriber:
     """Offline speech recognition with faster-whisper."""
     from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+    from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
 
+    diarizer = (
+        CamppSpeakerDiarizer(
+            max_speakers=settings.max_speakers, cpu_threads=settings.whisper_threads
+        )
+        if settings.diarization
+        else None
+    )
     return FasterWhisperTranscriber(
         model=settings.whisper_model,
         language=settings.language,
@@ -172,6 +180,7 @@ def whisper_transcriber(settings: Settings) -> Transcriber:
         vad_filter=settings.whisper_vad,
         decoder=settings.whisper_decoder,
         batch_size=settings.whisper_batch_size,
+        diarizer=diarizer,
     )
 
 

@@ -213,6 +213,25 @@ class Settings(BaseSettings):
     whisper_compute_type: str = Field(
         "int8", validation_alias=_env("INTERVIEWS_WHISPER_COMPUTE_TYPE")
     )
+    diarization: bool = Field(
+        True,
+        description=(
+            "Label each offline transcript segment with its speaker (spk_0, spk_1...) using "
+            "the CAM++ speaker model shipped with the package; off (false) leaves segments "
+            "unlabelled."
+        ),
+        validation_alias=_env("INTERVIEWS_DIARIZATION"),
+    )
+    max_speakers: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description=(
+            "The most speakers offline speaker labelling finds in one recording; the count "
+            "is found from the voices, up to this many."
+        ),
+        validation_alias=_env("INTERVIEWS_MAX_SPEAKERS"),
+    )
     language: str | None = Field("en", validation_alias=_env("INTERVIEWS_LANGUAGE"))
     stub_transcript: Path | None = Field(
         None, validation_alias=_env("INTERVIEWS_STUB_TRANSCRIPT")

@@ -17,6 +17,8 @@ from adapters.local.audio_windows import (
     windows,
 )
 from adapters.local.process_memory import return_freed_memory
+from adapters.local.speaker_diarizer import speaker_vad_options
+from adapters.local.speaker_labels import labelled
 from adapters.local.speech_activity import SpeechActivity, recogniser_vad_options, speech_only
 from adapters.local.stopwatch import Stopwatch
 from adapters.local.whisper_models import (
@@ -32,6 +34,7 @@ from interview_core.errors import ConfigurationError, ToolMissing, Transcription
 
 if TYPE_CHECKING:
     from adapters.local.audio_windows import AudioWindow
+    from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
     from interview_core.entities import AudioFile
     from interview_core.ports import ProgressCallback
 
@@ -73,6 +76,10 @@ class FasterWhisperTranscriber:
     twice in the overlap is kept once, by the window that holds its middle. Memory
     therefore stays flat however long the recording, and every window is decoded with the
     same model and options, its times moved to the recording's.
+
+    With a `diarizer`, every segment gets its speaker (spk_0, spk_1... in order of first
+    appearance): voice prints are taken window by window and clustered once for the whole
+    recording, and a segment whose words change speaker is split at the word boundary.
     """
 
     def __init__(
@@ -89,6 +96,7 @@ class FasterWhisperTranscriber:
         batch_size: int = 4,
         batched_from_seconds: float = BATCHED_FROM_SECONDS,
         window: WindowShape | None = None,
+        diarizer: CamppSpeakerDiarizer | None = None,
     ) -> None:
         if decoder not in DECODERS:
             raise ConfigurationError(
@@ -119,6 +127,7 @@ class FasterWhisperTranscriber:
         self._batch_size = batch_size
         self._batched_from_seconds = batched_from_seconds
         self._window = window or WindowShape()
+        self._diarizer = diarizer
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -131,10 +140,12 @@ class FasterWhisperTranscriber:
         """Load the model now rather than on the first transcription; later calls do nothing.
 
         Safe to call from several threads: the model is loaded once. Raises ToolMissing when
-        faster-whisper or the model is missing or cannot be loaded, ConfigurationError when the
-        language does not suit the model.
+        faster-whisper, the model or the speaker model is missing or cannot be loaded,
+        ConfigurationError when the language does not suit the model.
         """
         self._loaded_model()
+        if self._diarizer is not None:
+            self._diarizer.load()
 
     def check_ready(self) -> None:
         """Load the model now, so that a missing one is found before any work. Raises as
@@ -151,8 +162,9 @@ class FasterWhisperTranscriber:
     ) -> Transcript:
         """Transcribe `audio` into the recogniser's timed segments, with punctuated words.
 
-        Segments come as the model emits them (not split into sentences); words carry their
-        timings, in order, and the model's probability as confidence. The file is read as it
+        Segments come as the model emits them (not split into sentences, but split where the
+        speaker changes when there is a diarizer); words carry their timings, in order, and
+        the model's probability as confidence. The file is read as it
         is decoded and recognised window by window (see `window`), so memory does not grow
         with the recording. `job_id` and `generation` only label logs: local work has nothing
         to reuse. `progress` hears (seconds done, total seconds) as segments arrive and
@@ -161,6 +173,7 @@ class FasterWhisperTranscriber:
         language does not suit the model.
         """
         model = self._loaded_model()
+        speakers = self._diarizer.tracker() if self._diarizer is not None else None
         expected = audio_seconds(audio.path, audio.duration)
         batched = self.decodes_in_batches(expected)
         collector = SegmentCollector(expected, progress)
@@ -185,8 +198,23 @@ class FasterWhisperTranscriber:
                     language=language,
                 )
             language = language or str(info.language)
+            if speakers is not None:
+                with stopwatch.timing("speakers"):
+                    speakers.listen(
+                        window.samples,
+                        window.offset,
+                        keep_from=window.keep_from,
+                        keep_until=window.keep_until,
+                        speech=None
+                        if activity is None
+                        else activity.regions(speaker_vad_options(), window.offset),
+                    )
             heard = window.end
             pieces += 1
+        segments = collector.segments
+        if speakers is not None:
+            with stopwatch.timing("speakers"):
+                segments = labelled(segments, speakers.turns())
         if progress is not None:
             progress(heard, heard)
         logger.info(
@@ -197,11 +225,11 @@ class FasterWhisperTranscriber:
             heard,
             time.perf_counter() - started,
             stopwatch.summary(),
-            len(collector.segments),
+            len(segments),
             pieces,
             "batched" if batched else "sequential",
         )
-        return Transcript(segments=collector.segments, language=language, duration=heard)
+        return Transcript(segments=segments, language=language, duration=heard)
 
     def _speech_activity(self, window: AudioWindow, *, name: str) -> SpeechActivity | None:
         """One VAD pass over the window, when the VAD is on. Raises TranscriptionFailed."""
