@@ -13,6 +13,7 @@ from faster_whisper.audio import decode_audio
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
 from adapters.local.speech_activity import (
     SAMPLE_RATE,
     SpeechActivity,
@@ -98,3 +99,21 @@ def test_batched_words_with_the_shared_pass_are_faster_whispers_own(
     own = [(w.word.strip(), round(w.start, 3), round(w.end, 3)) for s in raw for w in s.words]
     shared = [(w.text, w.start, w.end) for s in transcript.segments for w in s.words]
     assert shared == own
+
+
+def test_the_diarizer_takes_its_regions_from_the_recognisers_pass(
+    sample_audio: Callable[[str], AudioFile],
+) -> None:
+    own_passes: list[float] = []
+
+    def finder(samples: np.ndarray, offset: float) -> list[tuple[float, float]]:
+        own_passes.append(offset)
+        return []
+
+    diarizer = CamppSpeakerDiarizer(speech_finder=finder)
+    transcriber = FasterWhisperTranscriber(decoder="batched", diarizer=diarizer)
+
+    transcript = transcriber.transcribe(sample_audio("technical"), job_id="shared-speakers")
+
+    assert own_passes == []
+    assert {segment.speaker for segment in transcript.segments} == {"spk_0", "spk_1"}
