@@ -19,6 +19,7 @@ MODULES = (
     "bench.single_video",
     "bench.media",
     "bench.whisper",
+    "bench.beam",
     "bench.long_recording",
     "bench.long_interview",
     "bench.chain",

@@ -16,7 +16,7 @@ from adapters.local.audio_windows import (
     read_blocks,
     windows,
 )
-from adapters.local.process_memory import return_freed_memory
+from adapters.local.process_memory import return_freed_memory, reuse_freed_memory
 from adapters.local.speaker_diarizer import speaker_vad_options
 from adapters.local.speaker_labels import labelled
 from adapters.local.speech_activity import SpeechActivity, recogniser_vad_options, speech_only
@@ -326,6 +326,7 @@ class FasterWhisperTranscriber:
                 "to a complete faster-whisper model folder"
             )
         self._check_compute_type()
+        reuse_freed_memory()  # before the model's threads start: see its docstring
         started = time.perf_counter()
         try:
             model = WhisperModel(
