@@ -213,6 +213,17 @@ class Settings(BaseSettings):
     whisper_compute_type: str = Field(
         "int8", validation_alias=_env("INTERVIEWS_WHISPER_COMPUTE_TYPE")
     )
+    whisper_beam_size: int = Field(
+        5,
+        ge=1,
+        le=10,
+        description=(
+            "Hypotheses the offline recogniser keeps while decoding: 5 hears best; 1 (greedy) "
+            "takes about a sixth less CPU time for about a tenth more word errors (see "
+            "BENCHMARKS.md)."
+        ),
+        validation_alias=_env("INTERVIEWS_WHISPER_BEAM_SIZE"),
+    )
     diarization: bool = Field(
         True,
         description=(
