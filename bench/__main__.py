@@ -15,6 +15,7 @@ from bench.rows import BenchRow
 MODULES = (
     "bench.core",
     "bench.heuristic",
+    "bench.redaction",
     "bench.demo",
     "bench.single_video",
     "bench.media",
@@ -22,6 +23,7 @@ MODULES = (
     "bench.beam",
     "bench.long_recording",
     "bench.long_interview",
+    "bench.speakers",
     "bench.chain",
     "bench.aws",
     "bench.worker",
@@ -29,6 +31,7 @@ MODULES = (
     "bench.shutdown",
     "bench.recovery",
     "bench.quota_storm",
+    "bench.review_page",
 )
 
 

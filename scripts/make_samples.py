@@ -1,8 +1,8 @@
 """Generates the bundled sample interviews (video, ground-truth script, sidecar transcript).
 
-Each sample is a scripted conversation between an interviewer and a candidate, spoken by
-two espeak-ng voices, laid out on one timeline with fixed pauses, and muxed into a tiny
-H.264 + AAC mp4. The ground truth (``script.json``) and the sidecar transcript
+Each sample is a scripted conversation between an interviewer (two on the panel) and a
+candidate, spoken by one espeak-ng voice each, laid out on one timeline with fixed pauses,
+and muxed into a tiny H.264 + AAC mp4. The ground truth (``script.json``) and the sidecar transcript
 (``<name>.transcript.json``) take their times from the real lengths of the spoken clips,
 so they line up with the audio to the sample.
 
@@ -88,21 +88,34 @@ class Turn:
 
 @dataclass(frozen=True)
 class Sample:
-    """A scripted interview and how it looks and sounds."""
+    """A scripted interview and how it looks and sounds.
+
+    Speakers are named by their role (``interviewer``, ``candidate``) unless ``roles`` gives
+    each speaker's role, as on a panel whose speakers carry neutral labels (``spk_0``).
+    """
 
     name: str
     title: str
     voices: dict[str, Voice]
     colours: dict[str, str]
     turns: tuple[Turn, ...]
+    roles: dict[str, str] | None = None
+
+    def role_of(self, speaker: str) -> str:
+        return self.roles[speaker] if self.roles is not None else speaker
 
 
-def interviewer(text: str, *, question: bool = True) -> Turn:
-    return Turn("interviewer", text, question)
+def interviewer(text: str, *, question: bool = True, speaker: str = "interviewer") -> Turn:
+    return Turn(speaker, text, question)
 
 
-def candidate(text: str) -> Turn:
-    return Turn("candidate", text)
+def candidate(text: str, *, speaker: str = "candidate") -> Turn:
+    return Turn(speaker, text)
+
+
+# The panel: two interviewers and the candidate, under the neutral labels a recogniser that
+# tells voices apart gives them, in the order they first speak.
+LEAD, ENGINEER, APPLICANT = "spk_0", "spk_1", "spk_2"
 
 
 # An interviewer's lead-in sentence is a turn of its own (question false), directly
@@ -191,6 +204,53 @@ SAMPLES: tuple[Sample, ...] = (
                 "The load balancer passes every request to one of several servers, "
                 "so that no single server gets too busy."
             ),
+        ),
+    ),
+    Sample(
+        name="panel",
+        title="Panel interview: a hiring manager and an engineer ask, the candidate answers",
+        voices={
+            LEAD: Voice("en-us+m1", 150, 40),
+            ENGINEER: Voice("en-us+f4", 160, 75),
+            APPLICANT: Voice("en-us+m7", 150, 55),
+        },
+        colours={
+            "background": "0x2a2433",
+            LEAD: "0x3d8bd9",
+            ENGINEER: "0x57b36b",
+            APPLICANT: "0xe08a3c",
+        },
+        roles={LEAD: "interviewer", ENGINEER: "interviewer", APPLICANT: "candidate"},
+        turns=(
+            interviewer("Thanks for joining us today.", question=False, speaker=LEAD),
+            interviewer("Tell me about a project you are proud of.", speaker=LEAD),
+            candidate(
+                "I rebuilt the billing service so that invoices go out on time. "
+                "Support tickets about invoices fell by half.",
+                speaker=APPLICANT,
+            ),
+            interviewer("How did you test the new billing service?", speaker=ENGINEER),
+            candidate(
+                "I wrote a test for every invoice rule. "
+                "Then I ran the old and the new service side by side for a month.",
+                speaker=APPLICANT,
+            ),
+            interviewer("Why do you want to join our team?", speaker=LEAD),
+            candidate(
+                "Your team ships small changes every day, and I want to work that way.",
+                speaker=APPLICANT,
+            ),
+            interviewer(
+                "What would you do if a release broke the checkout page?", speaker=ENGINEER
+            ),
+            candidate(
+                "I would roll the release back first. After that I would find the cause in "
+                "the logs.",
+                speaker=APPLICANT,
+            ),
+            interviewer("That is all from my side.", question=False, speaker=LEAD),
+            interviewer("Do you have any questions for us?", speaker=ENGINEER),
+            candidate("Yes. How do you decide what to build next?", speaker=APPLICANT),
         ),
     ),
 )
@@ -317,11 +377,16 @@ def write_wav(path: Path, audio: array.array[int]) -> None:
 
 
 def video_filter(sample: Sample, turns: list[dict[str, Any]]) -> str:
-    """Two squares, one per speaker, each lit while its speaker talks."""
+    """One square per speaker, left to right in the order of the voices, each lit while its
+    speaker talks (two speakers: centred on a quarter and three quarters of the width)."""
     width, height = VIDEO_SIZE
-    size = 70
+    count = len(sample.voices)
+    size = 70 if count <= 2 else 60
     top = (height - size) // 2
-    lefts = {"interviewer": width // 4 - size // 2, "candidate": 3 * width // 4 - size // 2}
+    lefts = {
+        speaker: (2 * n + 1) * width // (2 * count) - size // 2
+        for n, speaker in enumerate(sample.voices)
+    }
     filters = []
     for speaker, left in lefts.items():
         box = f"x={left}:y={top}:w={size}:h={size}:t=fill"
@@ -379,6 +444,7 @@ def build(sample: Sample) -> None:
         {
             "title": sample.title,
             "voices": {role: voice.describe() for role, voice in sample.voices.items()},
+            **({"roles": sample.roles} if sample.roles is not None else {}),
             "turns": turns,
         },
     )

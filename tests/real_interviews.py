@@ -8,12 +8,18 @@ swallow them), either without speakers, as Whisper gives them, or labelled `spk_
 
 from __future__ import annotations
 
+import bisect
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interview_core.entities import Segment, Transcript
+import attrs
+
+from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
+from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
+from interview_core.entities import Segment, Transcript, Word
 from tests.quality_scoring import normalise
 
 if TYPE_CHECKING:
@@ -187,3 +193,187 @@ def score_turns(
     right = sum(turns[index]["question"] for index in hits)
     questions = {index for index, turn in enumerate(turns) if turn["question"]}
     return TurnScore(len(questions), len(questions & set(hits)), len(found), right, wer)
+
+
+# --- speakers: reference labels, and whether each found question's speaker is right ------
+
+
+def without_speakers(transcript: Transcript) -> Transcript:
+    """The transcript as a recogniser without speaker labelling gives it."""
+    segments = tuple(attrs.evolve(segment, speaker=None) for segment in transcript.segments)
+    return Transcript(segments, transcript.language, transcript.duration)
+
+
+def with_reference_speakers(transcript: Transcript, turns: Sequence[dict[str, Any]]) -> Transcript:
+    """The recognised transcript labelled from the reference turns, as a perfect speaker
+    labeller would: each word takes the speaker of the turn it falls in (the nearest turn
+    when it falls between two), segments are cut where the speaker changes, and speakers are
+    named `spk_0`, `spk_1`, ... in the order they first speak, so that their roles are still
+    to be found. No roles are set."""
+    labels: dict[str, str] = {}
+    for turn in turns:
+        labels.setdefault(turn["speaker"], f"spk_{len(labels)}")
+    starts = [turn["start"] for turn in turns]
+
+    def speaker_at(start: float, end: float) -> str:
+        middle = (start + end) / 2
+        index = bisect.bisect_right(starts, middle) - 1
+        nearby = [i for i in (index, index + 1) if 0 <= i < len(turns)]
+        best = min(
+            nearby, key=lambda i: max(0.0, turns[i]["start"] - middle, middle - turns[i]["end"])
+        )
+        return labels[turns[best]["speaker"]]
+
+    segments: list[Segment] = []
+    for segment in transcript.segments:
+        if not segment.words:
+            speaker = speaker_at(segment.start, segment.end)
+            segments.append(attrs.evolve(segment, speaker=speaker))
+            continue
+        run: list[Word] = []
+        current = speaker_at(segment.words[0].start, segment.words[0].end)
+        for word in segment.words:
+            speaker = speaker_at(word.start, word.end)
+            if run and speaker != current:
+                segments.append(_segment_of(run, current))
+                run = []
+            current = speaker
+            run.append(word)
+        segments.append(_segment_of(run, current))
+    return Transcript(tuple(segments), transcript.language, transcript.duration)
+
+
+def _segment_of(words: Sequence[Word], speaker: str) -> Segment:
+    text = "".join(word.text if word.text.startswith(" ") else f" {word.text}" for word in words)
+    return Segment(text.strip(), words[0].start, words[-1].end, speaker, tuple(words))
+
+
+def speaker_of(span: tuple[float, float], transcript: Transcript) -> str | None:
+    """The speaker of the segments that overlap the (start, end) span most."""
+    time_of: dict[str | None, float] = {}
+    for segment in transcript.segments:
+        overlap = min(span[1], segment.end) - max(span[0], segment.start)
+        if overlap > 0 or (span[0] == span[1] and segment.start <= span[0] <= segment.end):
+            time_of[segment.speaker] = time_of.get(segment.speaker, 0.0) + max(overlap, 1e-9)
+    return max(time_of, key=time_of.__getitem__) if time_of else None
+
+
+def speakers_right(
+    found: Sequence[tuple[float, float]],
+    transcript: Transcript,
+    turns: list[dict[str, Any]],
+    interviewers: Iterable[str] = ("interviewer",),
+) -> int:
+    """How many found questions' speakers are right: the transcript's roles make the
+    speaker who asks it an interviewer, and the reference turn it lies in is spoken by one
+    of `interviewers` (the reference turns' speaker names)."""
+    asking = set(interviewers)
+    right = 0
+    for span in found:
+        speaker = speaker_of(span, transcript)
+        role = transcript.speaker_roles.get(speaker) if speaker is not None else None
+        right += role == "interviewer" and turns[_turn_of(span, turns)]["speaker"] in asking
+    return right
+
+
+@dataclass(frozen=True)
+class SpeakerReading:
+    """Question turns found, found questions whose speaker is right, and how much of each
+    answer is the candidate's reply, pooled."""
+
+    question_turns: int
+    turns_found: int
+    found: int
+    right_turns: int  # found questions in question turns
+    right_speakers: int  # found questions asked by an interviewer, as the roles say
+    answer_words: int = 0  # words of the answers of found questions in question turns
+    reply_words: int = 0  # words of the candidate's replies to those questions
+    shared_words: int = 0  # words an answer shares with its reply (each counted once)
+
+    @property
+    def recall(self) -> float:
+        """Share of question turns found."""
+        return self.turns_found / self.question_turns if self.question_turns else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Share of found questions that lie in question turns."""
+        return self.right_turns / self.found if self.found else 1.0
+
+    @property
+    def right(self) -> float:
+        """Share of found questions whose speaker is right."""
+        return self.right_speakers / self.found if self.found else 1.0
+
+    @property
+    def answer_precision(self) -> float:
+        """Share of the answers' words that are the candidate's reply."""
+        return self.shared_words / self.answer_words if self.answer_words else 1.0
+
+    @property
+    def answer_recall(self) -> float:
+        """Share of the candidate's replies that the answers hold."""
+        return self.shared_words / self.reply_words if self.reply_words else 1.0
+
+    def __add__(self, other: SpeakerReading) -> SpeakerReading:
+        return SpeakerReading(
+            *(mine + theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True))
+        )
+
+
+def _answer_words(
+    found: Sequence[tuple[tuple[float, float], str]], turns: list[dict[str, Any]]
+) -> tuple[int, int, int]:
+    """Words of the answers of found questions that lie in question turns, words of the
+    candidate's replies to those turns (the candidate turns that follow, up to the next
+    interviewer turn), and words the two share."""
+    answer = reply = shared = 0
+    for span, text in found:
+        index = _turn_of(span, turns)
+        if not turns[index]["question"]:
+            continue
+        replied: list[str] = []
+        for turn in turns[index + 1 :]:
+            if turn["speaker"] == "interviewer":
+                break
+            replied.extend(normalise(turn["text"]).split())
+        given = normalise(text).split()
+        answer += len(given)
+        reply += len(replied)
+        shared += sum((Counter(given) & Counter(replied)).values())
+    return answer, reply, shared
+
+
+def read_questions(transcript: Transcript, turns: list[dict[str, Any]]) -> SpeakerReading:
+    """The questions the heuristic finds in `transcript`, given roles by the role finder
+    when it has speakers and no roles, scored against the spoken turns."""
+    if transcript.has_speakers and not transcript.speaker_roles:
+        roles = HeuristicSpeakerRoleFinder().roles(transcript)
+        transcript = attrs.evolve(transcript, speaker_roles=roles)
+    found = HeuristicQuestionExtractor().extract(transcript)
+    spans = [(q.start_time or 0.0, q.end_time or 0.0) for q in found]
+    score = score_turns(spans, turns, 0.0)
+    right = speakers_right(spans, transcript, turns)
+    answers = _answer_words([(span, q.answer) for span, q in zip(spans, found, strict=True)], turns)
+    return SpeakerReading(
+        score.question_turns, score.turns_found, score.found, score.right, right, *answers
+    )
+
+
+def speaker_readings(recognised: dict[str, Transcript]) -> dict[str, SpeakerReading]:
+    """The spoken interviews' recognised transcripts read three ways, pooled over them:
+    "text only" (speaker labels taken away), "reference" (labelled from the reference
+    turns) and, when the transcripts carry speaker labels of their own, "recognised"."""
+    pooled: dict[str, SpeakerReading] = {}
+    for name, transcript in recognised.items():
+        turns = spoken_turns(name)
+        plain = without_speakers(transcript)
+        readings = {
+            "text only": read_questions(plain, turns),
+            "reference": read_questions(with_reference_speakers(plain, turns), turns),
+        }
+        if transcript.has_speakers:
+            readings["recognised"] = read_questions(transcript, turns)
+        for how, reading in readings.items():
+            pooled[how] = pooled[how] + reading if how in pooled else reading
+    return pooled

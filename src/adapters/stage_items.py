@@ -47,6 +47,11 @@ def item_folder(interview_id: str, generation: int) -> str:
     return f"{token}/g{generation}"
 
 
+def kept_items(*, keep_transcript: bool) -> tuple[str, ...]:
+    """The items `discard` removes: both, or only the questions when the transcript stays."""
+    return (QUESTIONS_ITEM,) if keep_transcript else ITEMS
+
+
 # --- transcripts ---------------------------------------------------------------------------
 
 

@@ -19,16 +19,22 @@ from interview_core.ports import (
     CancellableMediaWork,
     DeadLetterQueue,
     InterviewCatalog,
+    InterviewEraser,
+    InterviewFiles,
     MediaProbe,
     RequestSender,
+    TranscriptionJobs,
+    VideoRemover,
     VideoUploader,
 )
+from interview_core.speaker_roles import ChosenInterviewers
 
 if TYPE_CHECKING:
     from openai import OpenAI
 
     from adapters.aws.bedrock_model_check import BedrockModelCheck
     from adapters.aws.clients import AwsClientFactory
+    from adapters.aws.s3_video_links import S3VideoLinks
     from adapters.media.audio_target import AudioTarget
     from adapters.openai_compatible.chat import ChatSettings
     from entrypoints.lambda_handler import QueueVisibility
@@ -43,9 +49,12 @@ if TYPE_CHECKING:
         InPlaceTranscriber,
         InterviewRepository,
         MessageSource,
+        PiiRedactor,
         QuestionExtractor,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
+        TranscriptionOutputs,
         VideoStore,
     )
 
@@ -126,6 +135,13 @@ def s3_video_store(settings: Settings, aws: AwsClientFactory, work: WorkFolder) 
         max_bytes=settings.max_video_bytes,
         tmp_dir=work.path,
     )
+
+
+def s3_video_links(settings: Settings, aws: AwsClientFactory) -> S3VideoLinks:
+    """Presigned links to the videos in the AWS_S3_BUCKET bucket."""
+    from adapters.aws.s3_video_links import S3VideoLinks
+
+    return S3VideoLinks(aws.s3_link_signer(), required(settings.aws_s3_bucket, "AWS_S3_BUCKET"))
 
 
 # --- media ---------------------------------------------------------------------------------
@@ -224,6 +240,7 @@ def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcr
         language=settings.transcribe_language or None,
         deadline_seconds=settings.transcribe_deadline_seconds,
         data_access_role_arn=role,
+        redact_types=settings.pii_types or None,
     )
 
 
@@ -238,6 +255,13 @@ def s3_in_place_transcriber(store: VideoStore, transcriber: Transcriber) -> InPl
     return S3InPlaceTranscriber(store=store, transcriber=transcriber)
 
 
+def pattern_pii_redactor(settings: Settings) -> PiiRedactor:
+    """The offline redactor of the INTERVIEWS_REDACT_PII_TYPES it can find."""
+    from adapters.local.pii_redactor import PatternPiiRedactor
+
+    return PatternPiiRedactor(settings.pii_types)
+
+
 # --- question extractors -------------------------------------------------------------------
 
 
@@ -246,6 +270,18 @@ def heuristic_extractor() -> QuestionExtractor:
     from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
 
     return HeuristicQuestionExtractor()
+
+
+def speaker_role_finder() -> SpeakerRoleFinder:
+    """Interviewers and candidate told from who asks the questions."""
+    from adapters.local.speaker_roles import HeuristicSpeakerRoleFinder
+
+    return HeuristicSpeakerRoleFinder()
+
+
+def chosen_interviewers(settings: Settings) -> ChosenInterviewers:
+    """The speakers INTERVIEWS_INTERVIEWER_SPEAKERS (or --interviewer) names, if any."""
+    return ChosenInterviewers(settings.interviewer_labels)
 
 
 def extractor_answer_chars(settings: Settings) -> int | None:
@@ -558,3 +594,59 @@ def dead_letter_queue(source: MessageSource) -> DeadLetterQueue:
     if not isinstance(source, DeadLetterQueue):
         raise _cannot(source, "show or move dead letters")
     return source
+
+
+# --- erasure -------------------------------------------------------------------------------
+
+
+def interview_eraser(repository: InterviewRepository) -> InterviewEraser:
+    """The selected repository, which deletes records and their questions."""
+    if not isinstance(repository, InterviewEraser):
+        raise _cannot(repository, "delete interviews")
+    return repository
+
+
+def interview_files(
+    settings: Settings, aws: AwsClientFactory, stages: StageStore | None
+) -> InterviewFiles | None:
+    """What holds an interview's files: the bucket's INTERVIEWS_TRANSCRIBE_PREFIX when
+    Amazon Transcribe or the S3 stage store writes there, else the selected stage store
+    (its folder, or memory); None when nothing keeps files."""
+    bucket = settings.aws_s3_bucket
+    if bucket and (settings.transcriber == "transcribe" or settings.stage_store == "s3"):
+        from adapters.aws.s3_interview_files import S3InterviewFiles
+
+        try:
+            return S3InterviewFiles(aws.s3(), bucket, settings.transcribe_prefix)
+        except ValueError as exc:
+            raise ConfigurationError(f"INTERVIEWS_TRANSCRIBE_PREFIX: {exc}") from exc
+    return stages if isinstance(stages, InterviewFiles) else None
+
+
+def transcription_outputs(settings: Settings, aws: AwsClientFactory) -> TranscriptionOutputs | None:
+    """Amazon Transcribe's own transcripts in AWS_S3_BUCKET, which hold what redaction
+    removes: with INTERVIEWS_REDACT_PII and the transcribe transcriber; None otherwise."""
+    if not settings.redact_pii or settings.transcriber != "transcribe":
+        return None
+    from adapters.aws.transcribe_outputs import S3TranscribeOutputs
+
+    try:
+        return S3TranscribeOutputs(
+            aws.s3(), required(settings.aws_s3_bucket, "AWS_S3_BUCKET"), settings.transcribe_prefix
+        )
+    except ValueError as exc:
+        raise ConfigurationError(f"INTERVIEWS_TRANSCRIBE_PREFIX: {exc}") from exc
+
+
+def transcription_jobs(settings: Settings, aws: AwsClientFactory) -> TranscriptionJobs | None:
+    """Amazon Transcribe's jobs when it is the transcriber; None for any other."""
+    if settings.transcriber != "transcribe":
+        return None
+    from adapters.aws.transcribe_job_records import TranscribeTranscriptionJobs
+
+    return TranscribeTranscriptionJobs(aws.transcribe())
+
+
+def video_remover(store: VideoStore) -> VideoRemover | None:
+    """The selected video store, when videos can be removed from it."""
+    return store if isinstance(store, VideoRemover) else None

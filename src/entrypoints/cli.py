@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
 from entrypoints.metrics import configure_metrics, emit_report_metrics
 from entrypoints.preflight import check_deployment
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, speaker_labels
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError
 from interview_core.report import ErrorInfo, Outcome
 
@@ -28,6 +28,22 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the interview failed for good
 EXIT_USAGE = 2  # usage, settings or configuration: a missing bucket, table, queue, tool...
 EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+EXIT_CODES = {
+    EXIT_OK: "done; also an already completed interview skipped (`--force` reprocesses it), "
+    "and the worker's graceful stop, `--max-messages` or `--idle-exit`",
+    EXIT_FAILED: "the interview failed for good: one line on stderr with its error code and reason",
+    EXIT_USAGE: "usage, settings or the deployment's fault (a missing argument, bucket, table, "
+    "index or queue, no credentials, a missing ffmpeg or speech model, a model or service "
+    "that refuses the role): one line naming the setting or permission, no interview failed, "
+    "every message kept",
+    EXIT_RETRY_LATER: "a transient failure (throttling, a service that cannot be reached, a full "
+    "disk for this job's video or audio, ffmpeg that cannot start for want of memory): try "
+    "again later",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C (the worker stops gracefully on SIGINT and exits 0)",
+}
+"""Every exit code of `ai-interviews --mode ...` and what it means."""
 
 
 log = logging.getLogger("ai_interviews.cli")
@@ -36,9 +52,14 @@ OPERATOR_EPILOG = """\
 operator commands (ai-interviews COMMAND --help for each):
   submit VIDEO [--user-id U]      upload a video, record it and request its processing
   status ID, questions ID         an interview's record or its questions (--format table)
-  list --state STATE [--limit N]  interviews by state: pending, processing, completed, failed
+  list --state STATE [--limit N]  interviews by state (pending, failed, deleted, ...)
   reprocess ID                    make an interview pending again and request it
   dead-letters [--redrive]        show the dead letters, or move them back to the queue
+  review ID [--output FILE]       a completed interview's review page (review.html)
+  export ID --format F [--output FILE]
+                                  a completed interview's subtitles (srt, vtt) or chapters
+  delete ID [--yes] [--include-video] [--keep-record]
+                                  remove everything held for an interview (no undo)
   dev-stack [--port P]            the deployment template in a local moto server
 """
 
@@ -60,7 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         "sqs: the queue worker",
     )
     parser.add_argument("path", nargs="?", type=Path, help="the video file (single-video)")
-    parser.add_argument("--output-dir", type=Path, help="where single-video writes its JSON")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        help="where single-video writes its JSON, subtitles (SRT, WebVTT) and chapters",
+    )
     parser.add_argument(
         "--interview-id",
         type=_interview_id,
@@ -68,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--force", action="store_true", help="reprocess an interview that is already completed"
+    )
+    parser.add_argument(
+        "--interviewer",
+        action="append",
+        type=_speakers,
+        metavar="SPEAKER",
+        help="a speaker label (spk_0) to take as the interviewer, every other speaker being "
+        "the candidate; repeat it or separate labels by commas for a panel; overrides "
+        "INTERVIEWS_INTERVIEWER_SPEAKERS",
     )
     parser.add_argument("--log-file", type=Path, help="overrides INTERVIEWS_LOG_FILE")
     parser.add_argument(
@@ -105,6 +139,17 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
+def _speakers(text: str) -> tuple[str, ...]:
+    """Comma-separated speaker labels; the refusal never repeats the text."""
+    try:
+        labels = speaker_labels(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    if not labels:
+        raise argparse.ArgumentTypeError("needs a speaker label such as spk_0")
+    return labels
+
+
 _HYPHENATED_UUID = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
@@ -138,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: invalid settings: {_first_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    if args.interviewer:
+        named = ",".join(dict.fromkeys(label for group in args.interviewer for label in group))
+        settings = settings.model_copy(update={"interviewer_speakers": named})
     configure_logging(
         level=settings.log_level,
         log_file=args.log_file or settings.log_file,
@@ -167,11 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_RETRY_LATER if exc.kind is ErrorKind.TRANSIENT else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:
-    from entrypoints.output import summary, write_result
+    from adapters.exports import write_exports
+    from entrypoints.output import summary, write_result, write_review_page
     from entrypoints.progress import TerminalProgress
 
     if args.path is None or args.output_dir is None:
@@ -184,10 +233,14 @@ def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: 
     finally:
         progress.finish()
     questions_path, transcript_path = write_result(result, args.output_dir)
+    review_path = write_review_page(result, args.path, args.output_dir)
+    exports = write_exports(result.transcript, result.questions, args.output_dir)
     log_report(result.report)
     emit_report_metrics(result.report)
     print(summary(result, args.path))
     print(f"\nwrote {questions_path} and {transcript_path}")
+    print(f"subtitles and chapters: {', '.join(str(path) for path in exports)}")
+    print(f"review page: {review_path}")
     return EXIT_OK
 
 
@@ -207,6 +260,9 @@ def _single_interview(
     emit_report_metrics(report)
     if report.error is not None:
         print(f"error: {report.error.code}: {report.error.message}", file=sys.stderr)
+    if report.outcome is Outcome.SKIPPED and report.error is not None:  # deleted
+        print(f"interview {report.interview_id}: skipped, it is deleted")
+        return EXIT_FAILED
     if report.outcome is Outcome.SKIPPED:
         print(
             f"interview {report.interview_id}: skipped, it is already completed "

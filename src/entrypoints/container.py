@@ -8,6 +8,8 @@ from entrypoints import builders
 from entrypoints.delivery_handler import DeliveryHandler
 from entrypoints.settings import Settings
 from interview_core.clock import SystemClock
+from interview_core.delete_interview import DeleteInterview
+from interview_core.interview_result import LoadInterviewResult
 from interview_core.process_interview import ProcessInterview
 from interview_core.process_video import ProcessVideo
 from interview_core.redrive_dead_letters import RedriveDeadLetters
@@ -53,6 +55,16 @@ class Container(containers.DeclarativeContainer):
         off=providers.Object(None),
     )
 
+    pii_redactor = providers.Selector(
+        settings.provided.pii_redaction,
+        on=providers.Singleton(builders.pattern_pii_redactor, settings),
+        off=providers.Object(None),
+    )
+    """Redacts every transcript (INTERVIEWS_REDACT_PII) before any later stage sees it."""
+
+    transcription_outputs = providers.Callable(builders.transcription_outputs, settings, aws)
+    """Amazon Transcribe's own transcripts, removed once redacted (INTERVIEWS_REDACT_PII)."""
+
     openai_client = providers.Singleton(builders.openai_client, settings)
     openai_chat = providers.Singleton(builders.openai_chat_settings, settings)
 
@@ -62,6 +74,10 @@ class Container(containers.DeclarativeContainer):
         bedrock=providers.Singleton(builders.bedrock_extractor, settings, aws),
         openai=providers.Singleton(builders.openai_extractor, settings, openai_client, openai_chat),
     )
+
+    speaker_role_finder = providers.Singleton(builders.speaker_role_finder)
+    interviewers = providers.Singleton(builders.chosen_interviewers, settings)
+    """The speakers a user named as interviewers; none: the role finder tells them."""
 
     bedrock_model_check = providers.Singleton(builders.bedrock_model_check, settings, aws)
 
@@ -126,6 +142,10 @@ class Container(containers.DeclarativeContainer):
         transcriber=transcriber,
         question_extractor=question_extractor,
         answer_suggester=answer_suggester,
+        role_finder=speaker_role_finder,
+        interviewers=interviewers,
+        pii_redactor=pii_redactor,
+        transcription_outputs=transcription_outputs,
     )
 
     process_interview = providers.Factory(
@@ -139,6 +159,10 @@ class Container(containers.DeclarativeContainer):
         in_place_transcriber=in_place_transcriber,
         answer_suggester=answer_suggester,
         stage_store=stage_store,
+        role_finder=speaker_role_finder,
+        interviewers=interviewers,
+        pii_redactor=pii_redactor,
+        transcription_outputs=transcription_outputs,
     )
 
     delivery_policy = providers.Singleton(builders.delivery_policy, settings)
@@ -167,4 +191,32 @@ class Container(containers.DeclarativeContainer):
     )
     redrive_dead_letters = providers.Factory(
         RedriveDeadLetters, queue=dead_letter_queue, catalog=interview_catalog
+    )
+
+    shared_stage_store = providers.Selector(
+        settings.provided.stage_store,
+        memory=providers.Object(None),
+        local=stage_store,
+        s3=stage_store,
+        off=providers.Object(None),
+    )
+    """The stage store another process can read (a folder or S3), or None."""
+
+    load_interview_result = providers.Factory(
+        LoadInterviewResult, repository=repository, stage_store=shared_stage_store
+    )
+    """A completed interview's record, questions and transcript: exports, the review page."""
+
+    # --- erasure: the operator's delete ---
+
+    interview_eraser = providers.Callable(builders.interview_eraser, repository)
+    interview_files = providers.Callable(builders.interview_files, settings, aws, stage_store)
+    transcription_jobs = providers.Callable(builders.transcription_jobs, settings, aws)
+    video_remover = providers.Callable(builders.video_remover, video_store)
+    delete_interview = providers.Factory(
+        DeleteInterview,
+        eraser=interview_eraser,
+        files=interview_files,
+        jobs=transcription_jobs,
+        videos=video_remover,
     )

@@ -173,15 +173,22 @@ def exports(environment: dict[str, str]) -> str:
     return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in environment.items())
 
 
-def main(argv: Sequence[str]) -> int:
-    """Start the stack, print its environment, and serve until Ctrl-C or SIGTERM."""
+def build_parser() -> argparse.ArgumentParser:
+    """The `dev-stack` command line."""
     parser = argparse.ArgumentParser(
         prog="ai-interviews dev-stack",
         description="The production template in a local moto server, for trying the AWS path.",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1")
-    parser.add_argument("--template", type=Path, default=DEFAULT_TEMPLATE)
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--template", type=Path, default=DEFAULT_TEMPLATE, help="the CloudFormation template"
+    )
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """Start the stack, print its environment, and serve until Ctrl-C or SIGTERM."""
+    args = build_parser().parse_args(argv)
     try:
         stack = DevStack(args.template, args.port)
     except ConfigurationError as exc:

@@ -33,6 +33,7 @@ CONTEXT_FIELDS = (
     "input_tokens",
     "output_tokens",
     "questions_left_out",
+    "redactions",
 )
 FILE_ONLY = {"file_only": True}
 """Pass as `extra=` for a record the log file keeps but the terminal does not repeat."""
@@ -106,6 +107,11 @@ def metrics_line(report: ProcessingReport) -> str:
     )
 
 
+def redaction_summary(report: ProcessingReport) -> str:
+    """The redactions by type, as `EMAIL 2, PHONE 1`: counts, never a value."""
+    return ", ".join(f"{kind} {count}" for kind, count in report.redactions)
+
+
 def log_report(report: ProcessingReport, *, message_id: str | None = None) -> None:
     """Log the metrics line with ids, outcome and model usage as context, never transcript
     text; then the models' windows, requests and tokens, and any questions left out."""
@@ -125,8 +131,16 @@ def log_report(report: ProcessingReport, *, message_id: str | None = None) -> No
             "input_tokens": usage.input_tokens,
             "output_tokens": usage.output_tokens,
             "questions_left_out": usage.questions_left_out,
+            "redactions": dict(report.redactions) if report.redacted or report.redactions else None,
         },
     )
+    if report.redactions:
+        logging.getLogger(METRICS_LOGGER).info(
+            "redacted %d personal details in the transcript: %s",
+            report.redaction_count,
+            redaction_summary(report),
+            extra={"interview_id": report.interview_id, "redactions": dict(report.redactions)},
+        )
     if report.resumed:
         logging.getLogger(METRICS_LOGGER).info(
             "resumed from what an earlier attempt kept, skipping: %s",

@@ -29,6 +29,11 @@ def metric_name(stage: str) -> str:
     return head + "".join(part.capitalize() for part in rest) + "Duration"
 
 
+def redaction_metric(kind: str) -> str:
+    """The count metric of one redaction type: `BANK_ACCOUNT` becomes `RedactionsBankAccount`."""
+    return "Redactions" + "".join(part.capitalize() for part in kind.split("_"))
+
+
 def emf_document(
     report: ProcessingReport, *, namespace: str = DEFAULT_NAMESPACE, timestamp_ms: int
 ) -> dict[str, object]:
@@ -36,10 +41,12 @@ def emf_document(
 
     Metrics: one `<stage>Duration` (seconds) per stage that ran, `Duration` (all stages),
     `AudioDuration` when the audio length is known, `Questions` and `Interviews` (1) as
-    counts, and when a model was asked `ModelRequests`, `InputTokens`, `OutputTokens` and
-    `QuestionsLeftOut`. The interview id and error code ride along as plain properties, which
-    CloudWatch Logs keeps searchable without turning them into dimensions. Nothing else from
-    the report is copied, so no transcript text or answer can reach the line.
+    counts, when a model was asked `ModelRequests`, `InputTokens`, `OutputTokens` and
+    `QuestionsLeftOut`, and when the transcript was redacted `Redactions` (0 when nothing was
+    found) and one `Redactions<Type>` per type found (`RedactionsEmail`). The interview id
+    and error code ride along as plain properties, which CloudWatch Logs keeps searchable
+    without turning them into dimensions. Nothing else from the report is copied, so no
+    transcript text or answer can reach the line.
     """
     values: dict[str, tuple[float, str]] = {}
     for stage in report.stages:
@@ -56,6 +63,10 @@ def emf_document(
         values["InputTokens"] = (usage.input_tokens, _COUNT)
         values["OutputTokens"] = (usage.output_tokens, _COUNT)
         values["QuestionsLeftOut"] = (usage.questions_left_out, _COUNT)
+    if report.redacted or report.redactions:
+        values["Redactions"] = (report.redaction_count, _COUNT)
+        for kind, count in report.redactions:
+            values[redaction_metric(kind)] = (count, _COUNT)
     values["Interviews"] = (1, _COUNT)
     definitions = [{"Name": name, "Unit": unit} for name, (_, unit) in values.items()]
     document: dict[str, object] = {

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from adapters.exports.formats import EXPORT_FORMATS, render_export, write_text
 from entrypoints import operator_output as show
+from entrypoints import review_command
 from entrypoints.log_config import configure_logging
 from entrypoints.settings import Settings
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError, LeaseHeld
@@ -21,12 +23,34 @@ if TYPE_CHECKING:
 
     from entrypoints.container import Container
 
-COMMANDS = ("submit", "status", "questions", "list", "reprocess", "dead-letters")
+COMMANDS = (
+    "submit",
+    "status",
+    "questions",
+    "list",
+    "reprocess",
+    "dead-letters",
+    "export",
+    "review",
+    "delete",
+)
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
 EXIT_USAGE = 2  # usage, settings or configuration
 EXIT_RETRY_LATER = 75  # a transient failure
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+EXIT_CODES = {
+    EXIT_OK: "done (an empty dead-letter queue included)",
+    EXIT_REFUSED: "refused, with one line on stderr: an unknown interview, a file that is not "
+    "media, an interview a worker holds",
+    EXIT_USAGE: "usage or configuration: a missing, empty, blank or unprintable ID or video "
+    "path; a missing table, bucket, queue or redrive policy, in-memory storage, no credentials",
+    EXIT_RETRY_LATER: "a transient failure: try again later",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C",
+}
+"""Every exit code of the operator's commands and what it means."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +97,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dead.add_argument("--limit", type=_positive_int, default=100, help="show at most N (100)")
     _format_option(dead)
+
+    export = commands.add_parser(
+        "export",
+        help="a completed interview's subtitles (srt, vtt) or question chapters (WebVTT)",
+    )
+    export.add_argument("interview_id", metavar="ID", type=_interview_id, help="the interview's id")
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="srt or vtt: the transcript as subtitles; chapters: one WebVTT chapter per question",
+    )
+    export.add_argument(
+        "--output", type=_video_path, metavar="FILE", help="write FILE instead of standard output"
+    )
+
+    review_command.add_parser(commands, _interview_id)
+
+    delete = commands.add_parser(
+        "delete",
+        help="remove everything the pipeline holds for an interview: questions, transcripts, "
+        "audio, kept stages, transcription jobs and the record (cannot be undone)",
+    )
+    delete.add_argument("interview_id", metavar="ID", type=_interview_id, help="the interview's id")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument(
+        "--include-video",
+        action="store_true",
+        help="remove the video too (the upstream owns it: left in place by default)",
+    )
+    delete.add_argument(
+        "--keep-record",
+        action="store_true",
+        help="keep the record, reduced to its id, state deleted and timestamps",
+    )
     return parser
 
 
@@ -99,7 +158,7 @@ def main(argv: Sequence[str]) -> int:
         return _exit_code(exc)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 # --- the commands ----------------------------------------------------------------------------
@@ -142,6 +201,22 @@ def _reprocess(args: argparse.Namespace, c: Container) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace, c: Container) -> int:
+    result = c.load_interview_result().execute(args.interview_id)
+    text = render_export(args.format, result.transcript, result.questions)
+    if args.output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_text(args.output, text)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _dead_letters(args: argparse.Namespace, c: Container) -> int:
     if args.redrive:
         moved = c.redrive_dead_letters().execute().moved
@@ -162,6 +237,26 @@ def _dead_letters(args: argparse.Namespace, c: Container) -> int:
     return EXIT_OK
 
 
+def _delete(args: argparse.Namespace, c: Container) -> int:
+    if not args.yes:
+        record = c.repository().get(args.interview_id)  # an unknown id is refused first
+        if not sys.stdin.isatty():
+            print(
+                "error: delete asks for confirmation, and stdin is not a terminal: "
+                "pass --yes to delete without asking",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        if not show.confirmed(record, include_video=args.include_video):
+            print("nothing deleted", file=sys.stderr)
+            return EXIT_REFUSED
+    erasure = c.delete_interview().execute(
+        args.interview_id, include_video=args.include_video, keep_record=args.keep_record
+    )
+    print(show.erasure_lines(erasure))
+    return EXIT_OK
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "submit": _submit,
     "status": _status,
@@ -169,6 +264,9 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Container], int]] = {
     "list": _list,
     "reprocess": _reprocess,
     "dead-letters": _dead_letters,
+    "export": _export,
+    "review": review_command.review,
+    "delete": _delete,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 from entrypoints.output import question_to_dict
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
+    from interview_core.delete_interview import Erasure
     from interview_core.entities import Interview, Question
     from interview_core.ports import DeadLetter
 
@@ -59,6 +61,43 @@ def dead_letter_to_dict(letter: DeadLetter) -> dict[str, Any]:
         "receive_count": letter.receive_count,
         "body_error": letter.body_error,
     }
+
+
+def confirmed(record: Interview, *, include_video: bool) -> bool:
+    """Ask on the terminal whether to delete the interview; true for a `y` or `yes`."""
+    video = "and its video " if include_video else ""
+    print(
+        f"Delete interview {record.id} ({record.state.value}, generation {record.generation}) "
+        f"{video}with its questions, transcripts, audio and transcription jobs?"
+        " This cannot be undone.",
+        file=sys.stderr,
+    )
+    try:
+        answer = input("Type yes to delete: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def erasure_lines(erasure: Erasure) -> str:
+    """What a delete removed and what it left, one line each."""
+    if erasure.already_deleted:
+        return f"interview {erasure.interview_id} was already deleted: nothing left to remove"
+    lines = [f"deleted interview {erasure.interview_id}", f"questions: {erasure.questions}"]
+    lines.append(f"transcription jobs: {len(erasure.transcription_jobs)}")
+    lines.extend(f"  {name}" for name in erasure.transcription_jobs)
+    lines.append(f"files: {len(erasure.files)}")
+    lines.extend(f"  {name}" for name in erasure.files)
+    if erasure.video_removed is not None:
+        lines.append(f"video: removed {erasure.video_removed}")
+    elif erasure.video_left is not None and erasure.video_elsewhere:
+        lines.append(f"video: left at {erasure.video_left} (not in this store: remove it there)")
+    elif erasure.video_left is not None:
+        lines.append(f"video: kept at {erasure.video_left} (the upstream's; --include-video)")
+    else:
+        lines.append("video: none found")
+    lines.append("record: kept as deleted" if erasure.record_kept else "record: removed")
+    return "\n".join(lines)
 
 
 def as_json(data: Any) -> str:

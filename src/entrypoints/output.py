@@ -1,4 +1,4 @@
-"""Writes a single-video result as questions.json and transcript.json, and a summary."""
+"""Writes a single-video result: questions.json, transcript.json, review.html, a summary."""
 
 from __future__ import annotations
 
@@ -40,6 +40,23 @@ def write_result(result: VideoResult, output_dir: Path) -> tuple[Path, Path]:
     return questions_path, transcript_path
 
 
+def write_review_page(result: VideoResult, video: Path, output_dir: Path) -> Path:
+    """Write review.html into `output_dir`, atomically: the questions and transcript of
+    `result`, and `video` by its path relative to that folder (never embedded)."""
+    from adapters.review_page import ReviewPage, render_review_page, video_url_from
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / "review.html"
+    page = ReviewPage(
+        questions=result.questions,
+        transcript=result.transcript,
+        video_url=video_url_from(video, output_dir),
+        title=f"{video.name}: interview review",
+    )
+    write_text_atomically(path, render_review_page(page))
+    return path
+
+
 def summary(result: VideoResult, video: Path) -> str:
     """A readable summary of what was found, for the terminal."""
     report = result.report
@@ -51,6 +68,8 @@ def summary(result: VideoResult, video: Path) -> str:
         f"in {report.duration:.1f}s ({stages})",
         *([f"{dropped} more were dropped: not found in the transcript"] if dropped else []),
         *([_usage_line(report)] if report.model_usage.requests else []),
+        *([_roles_line(result)] if result.transcript.speaker_roles else []),
+        *([_redaction_line(report)] if report.redacted or report.redactions else []),
         "",
     ]
     for position, question in enumerate(result.questions, start=1):
@@ -67,11 +86,15 @@ def summary(result: VideoResult, video: Path) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
+    write_text_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader never sees half a file. Raises OSError."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+            handle.write(text)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -91,6 +114,25 @@ def _clock(seconds: float | None) -> str:
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _roles_line(result: VideoResult) -> str:
+    """Who asked and who answered, and how to change it."""
+    roles = result.transcript.speaker_roles
+    named = ", ".join(f"{_printable(label)} {roles[label]}" for label in sorted(roles))
+    return f"speakers: {named} (--interviewer SPEAKER changes who asked)"
+
+
+def _printable(label: str) -> str:
+    """A speaker label on one terminal line, without control characters."""
+    return "".join(char if char.isprintable() else "?" for char in label)[:64]
+
+
+def _redaction_line(report: ProcessingReport) -> str:
+    if not report.redactions:
+        return "redaction found no personal details in the transcript"
+    kinds = ", ".join(f"{count} {kind}" for kind, count in report.redactions)
+    return f"redacted {report.redaction_count} personal details from the transcript: {kinds}"
 
 
 def _usage_line(report: ProcessingReport) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import attrs
 
 from interview_core.entities import ExtractedQuestion, KeptQuestions, Question, Transcript
+from interview_core.errors import ErrorKind, InterviewError
 from interview_core.grounding import ground_questions
 from interview_core.ids import question_id
+from interview_core.personal_data import count_redactions
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 from interview_core.usage import ModelUsage, UsageMeter
 
 if TYPE_CHECKING:
@@ -19,12 +23,17 @@ if TYPE_CHECKING:
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
+        PiiRedactor,
         ProgressCallback,
         ProgressListener,
         QuestionExtractor,
+        SpeakerRoleFinder,
         Transcriber,
+        TranscriptionOutputs,
     )
     from interview_core.report import StageTimer
+
+log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -36,6 +45,7 @@ class Analysis:
     audio_seconds: float | None
     dropped_count: int = 0  # questions the extractor returned that the transcript lacks
     usage: ModelUsage = ModelUsage()  # what the models spent, and questions a limit kept out
+    redactions: tuple[tuple[str, int], ...] = ()  # personal details redacted, by type
 
 
 class MediaAnalysis:
@@ -47,10 +57,23 @@ class MediaAnalysis:
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
+        pii_redactor: PiiRedactor | None = None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
+        transcription_outputs: TranscriptionOutputs | None = None,
     ) -> None:
+        """`pii_redactor`, when given, redacts the transcript before questions are sought
+        (in `run`; `transcribe` returns the transcript as the transcriber gave it), and then
+        the transcriber's own files (`transcription_outputs`) are removed; `role_finder` and
+        `interviewers` give the transcript's speakers their roles (see QuestionStages)."""
         self._audio_extractor = audio_extractor
         self._transcriber = transcriber
-        self._questions = QuestionStages(question_extractor, answer_suggester)
+        self._questions = QuestionStages(
+            question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
+        )
+        self._redactor = pii_redactor
+        self._outputs = transcription_outputs
 
     def run(
         self,
@@ -66,10 +89,16 @@ class MediaAnalysis:
         transcript, audio_seconds = self.transcribe(
             video, job_id=job_id, timer=timer, listener=listener
         )
+        transcript = redact(self._redactor, transcript, timer=timer)
+        if self._redactor is not None:
+            remove_outputs(self._outputs, job_id, 0)
         _announce(listener, "extract_questions")
-        return self._questions.run(
+        analysis = self._questions.run(
             transcript, audio_seconds, timer=timer, listener=listener, meter=meter
         )
+        if self._redactor is None:
+            return analysis
+        return attrs.evolve(analysis, redactions=count_redactions(transcript))
 
     def transcribe(
         self,
@@ -101,14 +130,72 @@ class MediaAnalysis:
         return transcript, audio.duration
 
 
+def redact(
+    redactor: PiiRedactor | None, transcript: Transcript, *, timer: StageTimer
+) -> Transcript:
+    """`transcript` redacted by `redactor` (stage redact), or as it is without one."""
+    if redactor is None:
+        return transcript
+    with timer.stage("redact"):
+        return redactor.redact(transcript)
+
+
+def remove_outputs(outputs: TranscriptionOutputs | None, job_id: str, generation: int) -> None:
+    """Remove the files the speech service wrote for the work of `job_id` in `generation`
+    (its transcript before redaction), when there are such files. Best effort: a transient
+    failure is logged (the store's retention removes them later); the deployment's fault
+    (refused access, a missing bucket) raises."""
+    if outputs is None:
+        return
+    try:
+        outputs.remove_outputs(job_id, generation)
+    except InterviewError as exc:
+        if exc.kind is ErrorKind.DEPLOYMENT:
+            raise
+        reason = exc.code
+    except ValueError as exc:
+        reason = f"ValueError: {exc}"
+    else:
+        return
+    log.warning(
+        "could not remove the transcriber's own transcript (%s); it stays until the "
+        "store's retention removes it",
+        reason,
+        extra={"interview_id": job_id},
+    )
+
+
 class QuestionStages:
-    """Finds the questions in a transcript, keeps the grounded ones, then suggests answers."""
+    """Gives the speakers their roles, finds the questions in a transcript, keeps the
+    grounded ones, then suggests answers."""
 
     def __init__(
-        self, question_extractor: QuestionExtractor, answer_suggester: AnswerSuggester | None
+        self,
+        question_extractor: QuestionExtractor,
+        answer_suggester: AnswerSuggester | None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
     ) -> None:
+        """`interviewers`, when it names speakers, decides the roles; else the roles a
+        transcript already carries stay, and `role_finder` (when given) tells those of a
+        transcript that has none."""
         self._question_extractor = question_extractor
         self._answer_suggester = answer_suggester
+        self._role_finder = role_finder
+        self._interviewers = interviewers
+
+    def with_roles(self, transcript: Transcript) -> Transcript:
+        """`transcript` with its speakers' roles: the ones a user named, else the ones it
+        carries, else the role finder's (none when it cannot tell). Raises UnknownSpeaker
+        when a named interviewer does not speak in it."""
+        chosen = self._interviewers.apply(transcript)
+        if chosen is not None:
+            return chosen
+        if transcript.speaker_roles or self._role_finder is None:
+            return transcript
+        roles = self._role_finder.roles(transcript)
+        return attrs.evolve(transcript, speaker_roles=roles) if roles else transcript
 
     def run(
         self,
@@ -120,12 +207,14 @@ class QuestionStages:
         before: Callable[[str], None] | None = None,
         meter: UsageMeter | None = None,
     ) -> Analysis:
-        """Extract (stage extract_questions), ground, and suggest answers (stage
-        suggest_answers, when a suggester is set and questions were found); `before(stage)`
-        runs before each stage starts and may raise to stop there. The models' usage is
-        recorded on `meter` (a fresh one when None), so that it is known also when a stage
-        raises, and returned in the Analysis."""
+        """Give the speakers their roles (see `with_roles`; the Analysis carries the
+        transcript with them), extract (stage extract_questions), ground, and suggest
+        answers (stage suggest_answers, when a suggester is set and questions were found);
+        `before(stage)` runs before each stage starts and may raise to stop there. The
+        models' usage is recorded on `meter` (a fresh one when None), so that it is known
+        also when a stage raises, and returned in the Analysis."""
         meter = meter if meter is not None else UsageMeter()
+        transcript = self.with_roles(transcript)
         found = self.extract(transcript, timer=timer, before=before, meter=meter)
         if self.needs_answers(found):
             found = self.answer(

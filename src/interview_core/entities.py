@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
@@ -10,8 +11,11 @@ from interview_core.categories import QuestionCategory
 from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
     from pathlib import Path
+
+    from interview_core.speaker_roles import Role
 
 
 @attrs.frozen
@@ -77,13 +81,24 @@ class Segment:
     words: tuple[Word, ...] = ()
 
 
+def _frozen_roles(roles: Mapping[str, Role]) -> Mapping[str, Role]:
+    return MappingProxyType(dict(roles))
+
+
 @attrs.frozen
 class Transcript:
-    """What was said, as timed segments in order."""
+    """What was said, as timed segments in order.
+
+    `speaker_roles` says which speaker labels are interviewers and which the candidate, when
+    that is known (empty otherwise); it is read-only.
+    """
 
     segments: tuple[Segment, ...]
     language: str | None = None
     duration: float | None = None
+    speaker_roles: Mapping[str, Role] = attrs.field(
+        factory=dict, converter=_frozen_roles, hash=False
+    )
 
     @property
     def text(self) -> str:
@@ -94,6 +109,11 @@ class Transcript:
     def has_speakers(self) -> bool:
         """Whether any segment carries a speaker label."""
         return any(s.speaker is not None for s in self.segments)
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """The speaker labels, each once, in the order they first speak."""
+        return tuple(dict.fromkeys(s.speaker for s in self.segments if s.speaker is not None))
 
 
 @attrs.frozen

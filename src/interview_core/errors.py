@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import enum
-from typing import ClassVar
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 MAX_ERROR_MESSAGE = 1000
 """The longest error message stored on an interview or reported; longer ones are cut."""
+UNEXPECTED_ERROR = "UNEXPECTED_ERROR"
+"""The code reported for an exception that is no core error (a bug, or a provider error no
+adapter translated): it is handled as transient, so the interview is retried."""
 
 
 class ErrorKind(enum.StrEnum):
@@ -126,6 +133,17 @@ class InterviewAlreadyCompleted(InterviewFault):
 
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"interview {interview_id} is already completed")
+        self.interview_id = interview_id
+
+
+class InterviewDeleted(InterviewFault):
+    """The interview is deleted, or its deletion has begun: nothing may process, reprocess
+    or redrive it. A worker acknowledges its message without writing anything."""
+
+    code = "INTERVIEW_DELETED"
+
+    def __init__(self, interview_id: str) -> None:
+        super().__init__(f"interview {interview_id} is deleted or being deleted")
         self.interview_id = interview_id
 
 
@@ -284,6 +302,36 @@ class TranscriptionFailed(InterviewFault):
     code = "TRANSCRIPTION_FAILED"
 
 
+class UnknownSpeaker(InterviewFault):
+    """A speaker named as an interviewer (`--interviewer`, INTERVIEWS_INTERVIEWER_SPEAKERS)
+    does not speak in this interview's transcript, or the transcript has no speaker labels."""
+
+    code = "UNKNOWN_SPEAKER"
+
+    def __init__(self, names: Sequence[str], speakers: Sequence[str]) -> None:
+        named = ", ".join(_printable(name) for name in names[:_LISTED])
+        there = (
+            f"its speakers are {', '.join(_printable(s) for s in speakers[:_LISTED])}"
+            + (", ..." if len(speakers) > _LISTED else "")
+            if speakers
+            else "it has no speaker labels (is speaker labelling off?)"
+        )
+        super().__init__(
+            f"no speaker {named} in this transcript to take as the interviewer: {there}"
+        )
+        self.names = tuple(names)
+        self.speakers = tuple(speakers)
+
+
+_LISTED = 12
+_UNPRINTABLE = re.compile(r"[^0-9A-Za-z_.-]")
+
+
+def _printable(label: str) -> str:
+    """A speaker label safe for one log line: [A-Za-z0-9_.-] only, at most 32 characters."""
+    return _UNPRINTABLE.sub("_", label)[:32] or "_"
+
+
 class TranscriptionUnavailable(TransientError):
     """The transcription service is throttling, timing out or failing on its side."""
 
@@ -341,6 +389,41 @@ class InterviewExists(InterviewFault):
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"interview {interview_id} already exists")
         self.interview_id = interview_id
+
+
+# --- A stored interview's result -------------------------------------------------------
+
+
+class InterviewNotCompleted(InterviewFault):
+    """A stored interview's result was asked for before it was completed (or after it
+    failed): there are no questions and transcript of it to show yet."""
+
+    code = "NOT_COMPLETED"
+
+    def __init__(self, interview_id: str, state: str, error_code: str | None = None) -> None:
+        if state == "failed":
+            why = f" ({error_code})" if error_code else ""
+            hint = f"it failed{why}; `reprocess` runs it again"
+        else:
+            hint = "its result is ready once it is completed"
+        super().__init__(f"interview {interview_id} is {state}, not completed: {hint}")
+        self.interview_id = interview_id
+        self.state = state
+
+
+class TranscriptNotKept(InterviewFault):
+    """A completed interview's transcript is no longer kept (or never was): its questions
+    are stored, but exports and the review page need the transcript too."""
+
+    code = "TRANSCRIPT_NOT_KEPT"
+
+    def __init__(self, interview_id: str, generation: int, reason: str) -> None:
+        super().__init__(
+            f"interview {interview_id}: the transcript of generation {generation} is not "
+            f"kept ({reason}); `reprocess` makes a new one"
+        )
+        self.interview_id = interview_id
+        self.generation = generation
 
 
 # --- Kept stages and deadlines ----------------------------------------------------------

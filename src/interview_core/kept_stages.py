@@ -26,7 +26,8 @@ class KeptStages:
     it would have skipped; only the deployment's fault (a missing bucket, refused access)
     propagates, so that the worker stops instead of quietly paying for every stage again.
     Removing what was kept after the interview ended never raises: the bucket's lifecycle
-    rule (or the next reprocess's new generation) makes what stays behind harmless.
+    rule (or the next reprocess's new generation) makes what stays behind harmless. A
+    completed interview keeps its transcript, which its exports and review page read.
     Without a store nothing is kept and nothing is found.
     """
 
@@ -61,12 +62,13 @@ class KeptStages:
                 lambda: store.save_questions(self._id, self._generation, found),
             )
 
-    def discard(self) -> None:
-        """Remove what was kept, now that the interview has ended; failures are logged."""
+    def discard(self, *, keep_transcript: bool = False) -> None:
+        """Remove what was kept, now that the interview has ended (all but the transcript
+        with `keep_transcript`); failures are logged."""
         if self._store is None:
             return
         try:
-            self._store.discard(self._id, self._generation)
+            self._store.discard(self._id, self._generation, keep_transcript=keep_transcript)
         except (InterviewError, ValueError) as exc:
             log.warning(
                 "interview %s: could not remove its kept stage results (%s)",

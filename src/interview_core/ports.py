@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from contextlib import AbstractContextManager
     from datetime import datetime
     from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         Question,
         Transcript,
     )
+    from interview_core.speaker_roles import Role
     from interview_core.state import InterviewState
     from interview_core.usage import UsageMeter
 
@@ -104,6 +106,36 @@ class Transcriber(Protocol):
         ...
 
 
+class PiiRedactor(Protocol):
+    """Takes personal details out of a transcript before any later stage sees it."""
+
+    def redact(self, transcript: Transcript) -> Transcript:
+        """`transcript` with each personal detail it finds replaced by `[PII:<TYPE>]`.
+
+        Segment text and words are redacted alike: a value spread over several words
+        becomes one word spanning their times, so word timings stay consistent. Markers
+        already present are left as they are, so redacting twice changes nothing more.
+        Never raises for any text.
+        """
+        ...
+
+
+class TranscriptionOutputs(Protocol):
+    """The files a speech service itself wrote for a job: its transcript as it made it,
+    holding what the caller's redaction takes out afterwards."""
+
+    def remove_outputs(self, job_id: str, generation: int) -> list[str]:
+        """Remove the transcripts the service wrote for the work of `job_id` in `generation`
+        (every job of it writes to the same place) and return the names removed or found
+        gone; nothing there is no error. The work is not undone: a later transcription of
+        the same generation finds its transcript gone and runs a new job.
+
+        Raises ValueError for an empty id or a negative generation, StageStoreUnavailable
+        (transient) or ConfigurationError (a missing bucket, refused access).
+        """
+        ...
+
+
 class InPlaceTranscriber(Protocol):
     """Transcribes a stored video where it lies, skipping download and audio extraction."""
 
@@ -117,6 +149,16 @@ class InPlaceTranscriber(Protocol):
         download-and-extract path. Raises what VideoStore.fetch and Transcriber.transcribe
         raise.
         """
+        ...
+
+
+class SpeakerRoleFinder(Protocol):
+    """Tells from what each speaker says who asks the questions and who answers them."""
+
+    def roles(self, transcript: Transcript) -> Mapping[str, Role]:
+        """A role for every speaker label of `transcript`: the interviewers (several on a
+        panel) and the candidate; empty when that cannot be told (fewer than two speakers,
+        or none of them asks a question). Never raises."""
         ...
 
 
@@ -262,7 +304,8 @@ class StageStore(Protocol):
     their answers. Keys are built only from a validated interview id (an id with other
     characters is replaced by a digest of it) and a generation of at least 0. A kept item
     that cannot be read back (corrupt, of another format) is logged and reported absent, so
-    its stage runs again; it never fails an interview.
+    its stage runs again; it never fails an interview. A completed interview keeps its
+    transcript (for its exports and review page) until the store's retention removes it.
     """
 
     def load_transcript(self, interview_id: str, generation: int) -> Transcript | None:
@@ -291,8 +334,9 @@ class StageStore(Protocol):
         """Keep `found`, replacing any kept questions. Raises as `save_transcript`."""
         ...
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items of the generation; nothing kept is no error.
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items of the generation, or only the questions with
+        `keep_transcript`; nothing kept is no error.
 
         Raises ValueError, StageStoreUnavailable or ConfigurationError.
         """
@@ -469,5 +513,83 @@ class DeadLetterQueue(Protocol):
         A message is removed from the dead letters only once it is on the main queue, so a
         failure part way loses nothing (at worst a message is on both). Raises
         QueueUnavailable or ConfigurationError, as `peek_dead_letters`.
+        """
+        ...
+
+
+# --- erasure: what the operator's delete removes ---------------------------------------------
+
+
+@runtime_checkable
+class InterviewEraser(Protocol):
+    """The records side of deleting an interview: the record and every question it had."""
+
+    def begin_deletion(self, interview_id: str) -> Interview:
+        """Mark the interview `deleting` and drop any lease in one conditional write, and
+        return the record as it then stands (its generation and video location are kept).
+
+        From then on no worker may claim it, and a worker whose lease ran out can write
+        nothing more. Refused with LeaseHeld while a live lease is held (nothing is changed).
+        A record already deleting or deleted comes back unchanged, so that a delete cut short
+        is finished by the next. Raises InterviewNotFound, LeaseHeld, RepositoryUnavailable
+        or ConfigurationError.
+        """
+        ...
+
+    def delete_questions(self, interview_id: str) -> int:
+        """Remove every stored question of the interview, of every generation (those the
+        record names and those stored under its id); how many were removed, 0 when none.
+
+        Raises RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+    def finish_deletion(self, interview_id: str, *, keep_record: bool) -> None:
+        """Remove the record, or with `keep_record` reduce it to its id, `deleted` and its
+        timestamps, only while it is `deleting`; a deleted or missing record is left as it
+        is. Raises RepositoryUnavailable or ConfigurationError.
+        """
+        ...
+
+
+@runtime_checkable
+class InterviewFiles(Protocol):
+    """The files the pipeline made for an interview: kept stages, audio uploads, transcripts."""
+
+    def remove_files(self, interview_id: str, generation: int) -> list[str]:
+        """Remove every such file of generations 0 to `generation`, and return the names
+        (object keys, or paths relative to the store's folder) of those removed; nothing
+        there is no error.
+
+        Raises ValueError for a negative generation, StageStoreUnavailable (transient) or
+        ConfigurationError (a missing bucket, refused access).
+        """
+        ...
+
+
+@runtime_checkable
+class TranscriptionJobs(Protocol):
+    """A speech service's record of the jobs it ran for an interview."""
+
+    def delete_jobs(self, job_id: str, generation: int) -> list[str]:
+        """Delete every job run for `job_id` (the interview's id) in generations 0 to
+        `generation`, renewed jobs included, and return the names of those deleted; a job
+        already gone is no error.
+
+        Raises ValueError for a negative generation, TranscriptionUnavailable (transient,
+        also for a job the service will not delete while it runs) or ConfigurationError.
+        """
+        ...
+
+
+@runtime_checkable
+class VideoRemover(Protocol):
+    """A video store that videos can be removed from."""
+
+    def remove_video(self, location: str) -> bool:
+        """Remove the video at `location` (as a record names it); whether one was there.
+
+        Raises InvalidVideoLocation for a malformed location (before any I/O),
+        VideoAccessDenied, StorageUnavailable (transient) or ConfigurationError.
         """
         ...

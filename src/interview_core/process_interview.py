@@ -9,13 +9,21 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.analysis import MediaAnalysis, QuestionStages, build_questions
+from interview_core.analysis import (
+    MediaAnalysis,
+    QuestionStages,
+    build_questions,
+    redact,
+    remove_outputs,
+)
 from interview_core.errors import (
     MAX_ERROR_MESSAGE,
+    UNEXPECTED_ERROR,
     AttemptsExhausted,
     DeadlineReached,
     ErrorKind,
     InterviewAlreadyCompleted,
+    InterviewDeleted,
     InterviewError,
     InterviewNotFound,
     InvalidInterviewRecord,
@@ -26,8 +34,10 @@ from interview_core.errors import (
 )
 from interview_core.kept_stages import KeptStages
 from interview_core.limits import DEFAULT_LEASE_SECONDS
+from interview_core.personal_data import count_redactions
 from interview_core.redaction import redact_locations
 from interview_core.report import ErrorInfo, Outcome, ProcessingReport, StageTimer
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 from interview_core.state import InterviewState
 from interview_core.usage import UsageMeter
 
@@ -40,9 +50,12 @@ if TYPE_CHECKING:
         AudioExtractor,
         InPlaceTranscriber,
         InterviewRepository,
+        PiiRedactor,
         QuestionExtractor,
+        SpeakerRoleFinder,
         StageStore,
         Transcriber,
+        TranscriptionOutputs,
         VideoStore,
     )
 
@@ -66,6 +79,10 @@ class ProcessInterview:
         in_place_transcriber: InPlaceTranscriber | None = None,
         answer_suggester: AnswerSuggester | None = None,
         stage_store: StageStore | None = None,
+        pii_redactor: PiiRedactor | None = None,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
+        transcription_outputs: TranscriptionOutputs | None = None,
         settle_pauses: Sequence[float] = SETTLE_PAUSES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -73,8 +90,17 @@ class ProcessInterview:
         `answer_suggester`, when given, writes the answers of the questions found;
         `stage_store`, when given, keeps the transcript and the questions of each attempt as
         soon as their stage finishes, so that a retry of the same generation resumes after
-        the last stage that finished (see `KeptStages`), and loses them once the interview
-        is completed or failed.
+        the last stage that finished (see `KeptStages`); it loses them once the interview
+        has failed, and the questions once it is completed (the transcript stays for the
+        interview's exports, see LoadInterviewResult). `pii_redactor`, when given, redacts
+        the transcript as soon as it is had (before it is kept) and a kept one when it is
+        read back, so that no later stage, nor the kept transcript, holds a redacted value;
+        with it, `transcription_outputs` are the transcriber's own files (its transcript
+        before redaction), removed once the redacted transcript is kept, by every attempt
+        that has it (a retry that finds them gone uses the kept transcript, or without one
+        transcribes again). `role_finder` and `interviewers` give the transcript's speakers
+        their roles before the questions are found (see QuestionStages), and a named
+        interviewer the transcript lacks fails the interview with UNKNOWN_SPEAKER.
 
         A failed write that ends an attempt (marking it failed, releasing its lease) is tried
         again after each of `settle_pauses` seconds (through `sleep`) before the report
@@ -84,13 +110,15 @@ class ProcessInterview:
         self._sleep = sleep
         self._repository = repository
         self._in_place = in_place_transcriber
-        self._questions = QuestionStages(question_extractor, answer_suggester)
-        self._video_store = video_store
-        self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester
+        self._questions = QuestionStages(
+            question_extractor, answer_suggester, role_finder=role_finder, interviewers=interviewers
         )
+        self._video_store = video_store
+        self._analysis = MediaAnalysis(audio_extractor, transcriber, question_extractor)
         self._lease_seconds = lease_seconds
         self._stage_store = stage_store
+        self._redactor = pii_redactor
+        self._outputs = transcription_outputs
 
     def execute(
         self,
@@ -114,6 +142,9 @@ class ProcessInterview:
         a heartbeat. `last_look` (the message's last receive before the dead-letter queue)
         starts no work: an unfinished interview is marked failed with ATTEMPTS_EXHAUSTED, a
         failed one is left as it is.
+
+        A deleted interview, or one being deleted (INTERVIEW_DELETED), is reported SKIPPED
+        with that error, and nothing is written: its claim is refused.
 
         An interview with no record (INTERVIEW_NOT_FOUND) is reported RETRY, so that a message
         sent before the upstream's record is written (or visible) is looked at again later,
@@ -156,6 +187,8 @@ class ProcessInterview:
             return run.report(Outcome.RETRY if early else Outcome.FAILED, error=exc)
         except InterviewAlreadyCompleted:
             return run.report(Outcome.SKIPPED)
+        except InterviewDeleted as exc:  # the operator's delete: nothing is written for it
+            return run.report(Outcome.SKIPPED, error=exc)
         except LeaseHeld as exc:
             return run.report(Outcome.BUSY, error=exc)
         except AttemptsExhausted as exc:  # the claim marked it failed: nothing more to resume
@@ -184,7 +217,7 @@ class ProcessInterview:
                     generation=run.generation,
                     questions_left_out=run.meter.usage.questions_left_out,
                 )
-            run.discard_kept()
+            run.discard_kept(keep_transcript=True)
         except LeaseLost as exc:
             return run.report(Outcome.BUSY, error=exc)
         except Exception as exc:  # noqa: BLE001 - classified below
@@ -195,6 +228,8 @@ class ProcessInterview:
         self, run: _Run, loaded: Interview, owner: str, *, force: bool
     ) -> ProcessingReport:
         """End the interview without work: no receive is left after this one."""
+        if loaded.state.erased:
+            raise InterviewDeleted(loaded.id)
         if loaded.state is InterviewState.FAILED:
             return run.report(Outcome.FAILED, error=AttemptsExhausted(loaded.id, loaded.attempts))
         with run.timer.stage("claim"):
@@ -217,6 +252,8 @@ class ProcessInterview:
         found = kept.questions()
         if found is not None and not self._questions.needs_answers(found):
             run.resumed.extend(_resumed_with(found))
+            if self._redactor is not None:  # an earlier attempt may have failed to remove them
+                remove_outputs(self._outputs, interview.id, interview.generation)
         else:
             found = self._find_questions(interview, run, kept, found)
         run.dropped_count = found.dropped_count
@@ -247,10 +284,22 @@ class ProcessInterview:
         if transcript is None:
             found = None  # questions kept without their transcript cannot be answered
             transcript, run.audio_seconds = self._transcribe(interview, run)
+            transcript = redact(self._redactor, transcript, timer=run.timer)
+            transcript = self._questions.with_roles(transcript)
             kept.keep_transcript(transcript)
         else:
             run.resumed.append("transcribe")
             run.audio_seconds = transcript.duration
+            kept_transcript, transcript = (
+                transcript,
+                redact(self._redactor, transcript, timer=run.timer),
+            )
+            transcript = self._questions.with_roles(transcript)
+            if transcript is not kept_transcript:  # kept before redaction or other roles
+                kept.keep_transcript(transcript)
+        if self._redactor is not None:
+            remove_outputs(self._outputs, interview.id, interview.generation)
+            run.redactions = count_redactions(transcript)
         run.segment_count = len(transcript.segments)
         if found is None:
             found = self._questions.extract(
@@ -387,16 +436,18 @@ class _Run:
         self.throttled_for = 0.0
         self.throttled_seconds: float | None = None
         self.patience: float | None = None
+        self.redactions: tuple[tuple[str, int], ...] = ()
 
     def checkpoint(self, stage: str) -> None:
         """Raise DeadlineReached, before `stage` starts, when the caller says to stop."""
         if self.should_stop is not None and self.should_stop():
             raise DeadlineReached(self.interview_id, stage)
 
-    def discard_kept(self) -> None:
-        """Lose what this interview's attempts kept: it has ended."""
+    def discard_kept(self, *, keep_transcript: bool = False) -> None:
+        """Lose what this interview's attempts kept, it has ended: all of it, or all but the
+        transcript (which a completed interview's exports read)."""
         if self.kept is not None:
-            self.kept.discard()
+            self.kept.discard(keep_transcript=keep_transcript)
 
     def report(self, outcome: Outcome, *, error: Exception | None = None) -> ProcessingReport:
         return ProcessingReport(
@@ -416,6 +467,7 @@ class _Run:
             else None,
             resumed=tuple(self.resumed),
             throttled_seconds=self.throttled_seconds,
+            redactions=self.redactions,
         )
 
 
@@ -454,4 +506,4 @@ def _error_info(exc: Exception) -> ErrorInfo:
     if isinstance(exc, InterviewError):
         return ErrorInfo(exc.code, exc.message[:MAX_ERROR_MESSAGE], exc.kind)
     message = redact_locations(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_MESSAGE]
-    return ErrorInfo("UNEXPECTED_ERROR", message, ErrorKind.TRANSIENT)
+    return ErrorInfo(UNEXPECTED_ERROR, message, ErrorKind.TRANSIENT)

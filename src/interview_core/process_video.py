@@ -10,15 +10,19 @@ import attrs
 from interview_core.analysis import MediaAnalysis, build_questions
 from interview_core.ids import video_id
 from interview_core.report import Outcome, ProcessingReport, StageTimer
+from interview_core.speaker_roles import NO_CHOICE, ChosenInterviewers
 
 if TYPE_CHECKING:
     from interview_core.entities import Question, Transcript
     from interview_core.ports import (
         AnswerSuggester,
         AudioExtractor,
+        PiiRedactor,
         ProgressListener,
         QuestionExtractor,
+        SpeakerRoleFinder,
         Transcriber,
+        TranscriptionOutputs,
     )
 
 
@@ -40,10 +44,27 @@ class ProcessVideo:
         transcriber: Transcriber,
         question_extractor: QuestionExtractor,
         answer_suggester: AnswerSuggester | None = None,
+        pii_redactor: PiiRedactor | None = None,
+        *,
+        role_finder: SpeakerRoleFinder | None = None,
+        interviewers: ChosenInterviewers = NO_CHOICE,
+        transcription_outputs: TranscriptionOutputs | None = None,
     ) -> None:
-        """`answer_suggester`, when given, writes the answers of the questions found."""
+        """`answer_suggester`, when given, writes the answers of the questions found;
+        `pii_redactor`, when given, redacts the transcript before anything else sees it
+        (the result's transcript included), and the transcriber's own files
+        (`transcription_outputs`, its transcript before redaction) are then removed;
+        `role_finder` and `interviewers` give the transcript's speakers their roles (see
+        QuestionStages), which the result's transcript carries."""
         self._analysis = MediaAnalysis(
-            audio_extractor, transcriber, question_extractor, answer_suggester
+            audio_extractor,
+            transcriber,
+            question_extractor,
+            answer_suggester,
+            pii_redactor,
+            role_finder=role_finder,
+            interviewers=interviewers,
+            transcription_outputs=transcription_outputs,
         )
 
     def execute(
@@ -68,5 +89,6 @@ class ProcessVideo:
             audio_seconds=analysis.audio_seconds,
             dropped_question_count=analysis.dropped_count,
             model_usage=analysis.usage,
+            redactions=analysis.redactions,
         )
         return VideoResult(analysis.transcript, questions, report)

@@ -16,6 +16,7 @@ from interview_core.entities import Interview
 from interview_core.errors import (
     AttemptsExhausted,
     InterviewAlreadyCompleted,
+    InterviewDeleted,
     LeaseHeld,
     LeaseLost,
 )
@@ -35,8 +36,11 @@ def require_positive_lease(lease_seconds: float) -> None:
 
 
 def check_claimable(record: Interview, now: datetime, *, force: bool = False) -> None:
-    """Raise InterviewAlreadyCompleted when completed and not `force`, then LeaseHeld (with
-    the seconds the lease has left) while any live lease exists, the caller's own included."""
+    """Raise InterviewDeleted for a deleted (or deleting) record, whatever `force` says, then
+    InterviewAlreadyCompleted when completed and not `force`, then LeaseHeld (with the seconds
+    the lease has left) while any live lease exists, the caller's own included."""
+    if record.state.erased:
+        raise InterviewDeleted(record.id)
     if record.state is InterviewState.COMPLETED and not force:
         raise InterviewAlreadyCompleted(record.id)
     if record.has_live_lease(now):
@@ -201,8 +205,11 @@ def reopened(record: Interview, now: datetime) -> Interview:
     and the next generation.
 
     Refused with LeaseHeld while a live lease exists. This is the operator's reset, outside
-    the worker's transitions: any state may go back to pending once no worker holds it.
+    the worker's transitions: any state but deleted may go back to pending once no worker
+    holds it. Raises InterviewDeleted for a deleted (or deleting) record.
     """
+    if record.state.erased:
+        raise InterviewDeleted(record.id)
     if record.has_live_lease(now):
         raise LeaseHeld(record.id)
     return attrs.evolve(
@@ -223,7 +230,9 @@ def next_generation(record: Interview, now: datetime) -> Interview:
     """The record in its next generation with a fresh attempt budget, for a dead-letter
     redrive: no attempts, no error, no throttle patience spent, and a failed record pending
     again. Any other state and a lease stay as they are (a worker that holds the lease goes
-    on)."""
+    on). Raises InterviewDeleted for a deleted (or deleting) record."""
+    if record.state.erased:
+        raise InterviewDeleted(record.id)
     state = InterviewState.PENDING if record.state is InterviewState.FAILED else record.state
     return attrs.evolve(
         record,
@@ -233,6 +242,38 @@ def next_generation(record: Interview, now: datetime) -> Interview:
         error_code=None,
         error_message=None,
         throttled_since=None,
+        updated_at=now,
+    )
+
+
+def deletion_begun(record: Interview, now: datetime) -> Interview:
+    """The record once the operator's delete has begun: `deleting`, its lease dropped, all
+    else kept (the steps that follow read its generation and video location).
+
+    Refused with LeaseHeld while a live lease exists. A record already deleting comes back
+    as it is, so that a delete cut short is finished by the next; a deleted one too.
+    """
+    if record.state.erased:
+        return record
+    if record.has_live_lease(now):
+        assert record.lease_expires_at is not None  # a live lease has an expiry
+        raise LeaseHeld(record.id, (record.lease_expires_at - now).total_seconds())
+    return attrs.evolve(
+        record,
+        state=InterviewState.DELETING,
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=now,
+    )
+
+
+def tombstone(record: Interview, now: datetime) -> Interview:
+    """What a deleted record keeps with --keep-record: its id, `deleted`, its timestamps."""
+    return Interview(
+        id=record.id,
+        video_path="",
+        state=InterviewState.DELETED,
+        created_at=record.created_at,
         updated_at=now,
     )
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from interview_core.errors import InterviewNotFound
+from interview_core.errors import InterviewDeleted, InterviewNotFound
 
 if TYPE_CHECKING:
     from interview_core.ports import DeadLetterQueue, InterviewCatalog
@@ -43,8 +43,8 @@ class RedriveDeadLetters:
 
     def execute(self) -> Redrive:
         """Raises what DeadLetterQueue.peek_dead_letters and redrive_dead_letters and
-        InterviewCatalog.start_new_generation raise (InterviewNotFound aside); a failure
-        before the move moves nothing."""
+        InterviewCatalog.start_new_generation raise (InterviewNotFound and InterviewDeleted
+        aside); a failure before the move moves nothing."""
         ids = dict.fromkeys(
             letter.interview_id
             for letter in self._queue.peek_dead_letters(PEEK_LIMIT)
@@ -56,6 +56,9 @@ class RedriveDeadLetters:
                 self._catalog.start_new_generation(interview_id)
             except InterviewNotFound:
                 log.warning("dead letter for unknown interview %s moved as it is", interview_id)
+                continue
+            except InterviewDeleted:  # its worker acknowledges it without work
+                log.warning("dead letter for deleted interview %s moved as it is", interview_id)
                 continue
             raised.append(interview_id)
         return Redrive(self._queue.redrive_dead_letters(), tuple(raised))

@@ -93,6 +93,22 @@ class ProcessingReport:
     model_usage: ModelUsage = ModelUsage()
     """Windows, requests and tokens the models spent, and the questions a limit kept out."""
 
+    redactions: tuple[tuple[str, int], ...] = ()
+    """How many personal details the transcript had redacted, by type (`EMAIL`, `PHONE`,
+    ..., `PII` for a value Transcribe redacted without naming its type), sorted by type;
+    empty when redaction is off or found nothing. Counts only, never a value."""
+
+    @property
+    def redacted(self) -> bool:
+        """Whether this run redacted the transcript (the redact stage ran), also when it
+        found nothing to redact."""
+        return self.stage_seconds("redact") is not None
+
+    @property
+    def redaction_count(self) -> int:
+        """All the redactions of the transcript, of every type."""
+        return sum(count for _, count in self.redactions)
+
     @property
     def questions_left_out(self) -> int:
         """Questions a model limit kept out of the result (see `model_usage`)."""

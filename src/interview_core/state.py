@@ -14,6 +14,13 @@ class InterviewState(enum.StrEnum):
     PROCESSING = "processing"
     COMPLETED = "completed"
     FAILED = "failed"
+    DELETING = "deleting"  # the operator's delete has begun: nothing may claim it
+    DELETED = "deleted"  # erased; a record kept with --keep-record says only this
+
+    @property
+    def erased(self) -> bool:
+        """Whether the interview is deleted or being deleted: no worker may touch it."""
+        return self in (InterviewState.DELETING, InterviewState.DELETED)
 
     @classmethod
     def from_stored(cls, value: str | None) -> InterviewState:
@@ -32,11 +39,16 @@ _LEGAL: dict[InterviewState, frozenset[InterviewState]] = {
     ),
     InterviewState.FAILED: frozenset({InterviewState.PROCESSING}),
     InterviewState.COMPLETED: frozenset(),
+    # deletion is the operator's, outside the worker's transitions, and nothing follows it
+    InterviewState.DELETING: frozenset(),
+    InterviewState.DELETED: frozenset(),
 }
 
 
 def is_legal(current: InterviewState, target: InterviewState, *, force: bool = False) -> bool:
     """Whether `current -> target` is allowed; `force` lets a completed interview be reprocessed."""
+    if current.erased:
+        return False
     if force and current is InterviewState.COMPLETED and target is InterviewState.PROCESSING:
         return True
     return target in _LEGAL[current]

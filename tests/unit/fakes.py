@@ -199,9 +199,9 @@ class FaultyStageStore:
         self._enter("save_questions", interview_id, generation)
         self.inner.save_questions(interview_id, generation, found)
 
-    def discard(self, interview_id: str, generation: int) -> None:
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
         self._enter("discard", interview_id, generation)
-        self.inner.discard(interview_id, generation)
+        self.inner.discard(interview_id, generation, keep_transcript=keep_transcript)
 
 
 class FaultyInterviewRepository:

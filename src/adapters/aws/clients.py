@@ -130,6 +130,15 @@ class AwsClientFactory:
         """The shared S3 client."""
         return self._cached("s3", lambda s: s.client("s3", **self._options("s3")))
 
+    def s3_link_signer(self) -> S3Client:
+        """An S3 client that signs presigned links with Signature Version 4, which every
+        region accepts, for links handed to a browser; it shares the session's credentials."""
+        config = self.config_for("s3").merge(Config(signature_version="s3v4"))
+        return self._cached(
+            "s3-links",
+            lambda s: s.client("s3", endpoint_url=self.endpoint_url, config=config),
+        )
+
     def sqs(self) -> SQSClient:
         """The shared SQS client."""
         return self._cached("sqs", lambda s: s.client("sqs", **self._options("sqs")))

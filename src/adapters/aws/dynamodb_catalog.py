@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from adapters.aws.dynamodb_claims import ERASED_VALUES, NOT_ERASED
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
 from adapters.aws.dynamodb_items import (
     STATE_ATTRIBUTE,
@@ -16,6 +17,7 @@ from adapters.aws.dynamodb_items import (
     string_value,
 )
 from interview_core.errors import (
+    InterviewDeleted,
     InterviewExists,
     InterviewNotFound,
     LeaseHeld,
@@ -52,7 +54,7 @@ _RAISE_FAILED = (
 )
 _RAISE_TRIES = 3
 """How often the redrive's raise is tried while the record's state changes under it."""
-_OWNED = (InterviewState.PROCESSING, InterviewState.COMPLETED, InterviewState.FAILED)
+_OWNED = tuple(state for state in InterviewState if state is not InterviewState.PENDING)
 
 
 def put_new_interview(client: DynamoDBClient, table: str, interview: Interview) -> None:
@@ -141,9 +143,10 @@ def reopen_interview(
                 TableName=table,
                 Key=key(interview_id),
                 UpdateExpression=_REOPEN,
-                ConditionExpression=_NO_LIVE_LEASE,
+                ConditionExpression=f"{_NO_LIVE_LEASE} AND {NOT_ERASED}",
                 ExpressionAttributeNames={"#id": "id", "#state": STATE_ATTRIBUTE},
                 ExpressionAttributeValues={
+                    **ERASED_VALUES,
                     ":now": epoch_number(now),
                     ":now_text": string_value(format_timestamp(now)),
                     ":pending": string_value(InterviewState.PENDING.value),
@@ -162,6 +165,8 @@ def reopen_interview(
                 ).get("Item")
         if item is None:
             raise InterviewNotFound(interview_id) from None
+        if interview_from_item(item).state.erased:
+            raise InterviewDeleted(interview_id) from None
         raise LeaseHeld(interview_id) from None
     return interview_from_item(response["Attributes"])
 
@@ -182,8 +187,11 @@ def raise_generation(
             try:
                 return _raise_generation(client, table, interview_id, now, failed=failed)
             except ConditionFailed as refused:
-                if not _exists(client, table, interview_id, refused.item):
+                item = _item(client, table, interview_id, refused.item)
+                if item is None:
                     raise InterviewNotFound(interview_id) from None
+                if interview_from_item(item).state.erased:
+                    raise InterviewDeleted(interview_id) from None
     raise RepositoryUnavailable(f"interview {interview_id} kept changing state; try again")
 
 
@@ -199,6 +207,8 @@ def _raise_generation(
     }
     if failed:
         values[":pending"] = string_value(InterviewState.PENDING.value)
+    else:
+        values.update(ERASED_VALUES)
     with translated_errors(table):
         response = client.update_item(
             TableName=table,
@@ -208,6 +218,7 @@ def _raise_generation(
                 "attribute_exists(#id) AND #state = :failed"
                 if failed
                 else "attribute_exists(#id) AND (attribute_not_exists(#state) OR #state <> :failed)"
+                f" AND {NOT_ERASED}"
             ),
             ExpressionAttributeNames={"#id": "id", "#state": STATE_ATTRIBUTE},
             ExpressionAttributeValues=values,
@@ -217,16 +228,16 @@ def _raise_generation(
     return interview_from_item(response["Attributes"])
 
 
-def _exists(
+def _item(
     client: DynamoDBClient,
     table: str,
     interview_id: str,
     item: Mapping[str, AttributeValueTypeDef] | None,
-) -> bool:
-    """Whether the record exists, from the item a refused write returned or a read."""
+) -> Mapping[str, AttributeValueTypeDef] | None:
+    """The record, from the item a refused write returned or a read; None when missing."""
     if item is None:
         with translated_errors(table):
             item = client.get_item(TableName=table, Key=key(interview_id), ConsistentRead=True).get(
                 "Item"
             )
-    return item is not None
+    return item

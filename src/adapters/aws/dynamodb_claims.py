@@ -26,7 +26,12 @@ from adapters.aws.dynamodb_items import (
     stored_state,
     string_value,
 )
-from interview_core.errors import MAX_ERROR_MESSAGE, InterviewAlreadyCompleted, LeaseHeld
+from interview_core.errors import (
+    MAX_ERROR_MESSAGE,
+    InterviewAlreadyCompleted,
+    InterviewDeleted,
+    LeaseHeld,
+)
 from interview_core.state import InterviewState, is_legal
 
 if TYPE_CHECKING:
@@ -48,6 +53,13 @@ CLAIMABLE = (
 )
 """The interview exists and holds no live lease. The type test comes before the comparison,
 which DynamoDB evaluates as false (and moto fails on) for a value that is not a number."""
+
+NOT_ERASED = "(attribute_not_exists(#state) OR NOT (#state IN (:deleting, :deleted)))"
+"""Neither deleting nor deleted: the condition every claim, reset and redrive adds."""
+ERASED_VALUES: dict[str, AttributeValueTypeDef] = {
+    ":deleting": {"S": InterviewState.DELETING.value},
+    ":deleted": {"S": InterviewState.DELETED.value},
+}
 
 _COUNTABLE = "(attribute_not_exists(attempts) OR attribute_type(attempts, :number_type))"
 _ATTEMPTS_LEFT = (
@@ -85,9 +97,10 @@ def claim_request(
     max_attempts: int | None,
 ) -> UpdateItemInputTypeDef:
     """The UpdateItem that claims the interview for `owner` until now + `lease_seconds`."""
-    conditions = [CLAIMABLE, _COUNTABLE]
+    conditions = [CLAIMABLE, _COUNTABLE, NOT_ERASED]
     values: dict[str, AttributeValueTypeDef] = {
         **_base_values(now),
+        **ERASED_VALUES,
         ":processing": _PROCESSING,
         ":owner": string_value(owner),
         ":expires": epoch_number(now + timedelta(seconds=lease_seconds)),
@@ -122,6 +135,8 @@ def refusal(
     end of its run to write first."""
     interview_id = item.get("id", {}).get("S", "")
     state = stored_state(item)
+    if state.erased:
+        return InterviewDeleted(interview_id)
     if not is_legal(state, InterviewState.PROCESSING, force=force):
         return InterviewAlreadyCompleted(interview_id)
     remaining = _lease_remaining(item, now)
@@ -159,13 +174,14 @@ def failure_request(
         ":failed": string_value(InterviewState.FAILED),
         ":code": string_value(end.code),
         ":message": string_value(end.message[:MAX_ERROR_MESSAGE]),
+        **ERASED_VALUES,
         **end.values,
     }
     return {
         "TableName": table,
         "Key": key(interview_id),
         "UpdateExpression": _FAIL_UPDATE,
-        "ConditionExpression": end.condition,
+        "ConditionExpression": f"{end.condition} AND {NOT_ERASED}",
         "ExpressionAttributeNames": {"#id": "id", "#state": STATE_ATTRIBUTE},
         "ExpressionAttributeValues": values,
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",

@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from adapters.aws import dynamodb_catalog
+from adapters.aws import dynamodb_catalog, dynamodb_erasure
 from adapters.aws.dynamodb_claims import EndRun, claim_request, failure_request, refusal
 from adapters.aws.dynamodb_errors import ConditionFailed, translated_errors
 from adapters.aws.dynamodb_fenced_writes import FencedQuestionWriter
@@ -421,6 +421,31 @@ class DynamoDBInterviewRepository:
         RepositoryUnavailable or ConfigurationError."""
         return dynamodb_catalog.raise_generation(
             self._client, self._interviews, interview_id, self._clock.now()
+        )
+
+    # --- the InterviewEraser role (calls in adapters.aws.dynamodb_erasure) ----------------
+
+    def begin_deletion(self, interview_id: str) -> Interview:
+        """`deleting` and no lease, in one conditional write unless a live lease is held;
+        the record as it then stands. Raises InterviewNotFound, LeaseHeld,
+        RepositoryUnavailable or ConfigurationError."""
+        return dynamodb_erasure.begin_deletion(
+            self._client, self._interviews, interview_id, self._clock.now()
+        )
+
+    def delete_questions(self, interview_id: str) -> int:
+        """Delete the questions the record names and the index finds, one conditional
+        DeleteItem each; how many were there. Raises RepositoryUnavailable or
+        ConfigurationError."""
+        return dynamodb_erasure.delete_questions(
+            self._client, self._interviews, self._questions, self._index, interview_id
+        )
+
+    def finish_deletion(self, interview_id: str, *, keep_record: bool) -> None:
+        """Delete the `deleting` record (DeleteItem), or put its tombstone (PutItem).
+        Raises RepositoryUnavailable or ConfigurationError."""
+        dynamodb_erasure.finish_deletion(
+            self._client, self._interviews, interview_id, self._clock.now(), keep_record=keep_record
         )
 
 

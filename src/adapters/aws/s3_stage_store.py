@@ -20,7 +20,6 @@ from adapters.aws.errors import (
 )
 from adapters.aws.transcribe_jobs import normalise_key_prefix
 from adapters.stage_items import (
-    ITEMS,
     QUESTIONS_ITEM,
     TRANSCRIPT_ITEM,
     decode_questions,
@@ -28,6 +27,7 @@ from adapters.stage_items import (
     encode_questions,
     encode_transcript,
     item_folder,
+    kept_items,
 )
 from interview_core.errors import ConfigurationError, InterviewError, StageStoreUnavailable
 
@@ -97,9 +97,10 @@ class S3StageStore:
         if raw is not None:
             self._put(key, raw)
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Delete both items, one DeleteObject each (a missing key is no error)."""
-        for item in ITEMS:
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Delete both items (only the questions with `keep_transcript`), one DeleteObject
+        each (a missing key is no error)."""
+        for item in kept_items(keep_transcript=keep_transcript):
             key = self.key(interview_id, generation, item)
             with self._translated(key):
                 self._client.delete_object(Bucket=self._bucket, Key=key)

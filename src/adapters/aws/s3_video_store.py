@@ -210,6 +210,26 @@ class S3VideoStore:
             raise StorageUnavailable(f"cannot read {source.name}: {exc.strerror}") from exc
         return key
 
+    def remove_video(self, location: str) -> bool:
+        """Delete the video at `location`; whether it was there (ListObjectsV2 on its key,
+        so that the caller needs no read access to videos). Raises InvalidVideoLocation
+        before any request, StorageUnavailable, or ConfigurationError (also for refused
+        access: the caller's permissions are the deployment's)."""
+        key = self._validate(location)
+        try:
+            page = self._client.list_objects_v2(Bucket=self._bucket, Prefix=key, MaxKeys=1)
+            there = any(entry.get("Key") == key for entry in page.get("Contents", []))
+            if there:
+                self._client.delete_object(Bucket=self._bucket, Key=key)
+        except (ClientError, BotoCoreError) as exc:
+            if is_access_denied(exc) or http_status(exc) == 403:
+                raise ConfigurationError(
+                    f"S3 refused to remove a video from bucket {self._bucket}: grant "
+                    "s3:ListBucket (for its prefix) and s3:DeleteObject on it"
+                ) from exc
+            raise self._upload_error(exc, key) from exc
+        return there
+
     def _upload_error(self, exc: BaseException, key: str) -> InterviewError:
         if error_codes(exc) & {"NoSuchBucket"}:
             return ConfigurationError(

@@ -114,10 +114,12 @@ def start_request(
     max_speakers: int,
     language: str | None,
     data_access_role_arn: str | None,
+    content_redaction: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """StartTranscriptionJob's parameters: speaker labels, the `language` or (None) language
-    identification, the transcript to `output` (bucket, key), and with a data access role
-    deferred execution (queued beyond the concurrent-job quota) under that role."""
+    identification, the transcript to `output` (bucket, key), with a data access role
+    deferred execution (queued beyond the concurrent-job quota) under that role, and with
+    `content_redaction` Transcribe's PII redaction."""
     bucket, key = output
     request: dict[str, Any] = {
         "TranscriptionJobName": name,
@@ -131,6 +133,8 @@ def start_request(
         request["LanguageCode"] = language
     else:
         request["IdentifyLanguage"] = True
+    if content_redaction is not None:
+        request["ContentRedaction"] = content_redaction
     if data_access_role_arn is not None:
         request["JobExecutionSettings"] = {
             "AllowDeferredExecution": True,

@@ -26,6 +26,7 @@ from adapters.aws.transcribe_jobs import (
     transcript_location,
 )
 from adapters.transcripts.aws_transcribe import parse_transcribe_output
+from adapters.transcripts.transcribe_pii import content_redaction, why_not
 from adapters.video_keys import validate_video_key
 from interview_core.errors import InvalidVideoLocation, TranscriptionFailed
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from mypy_boto3_transcribe import TranscribeServiceClient
 
     from interview_core.entities import AudioFile, Transcript
+    from interview_core.personal_data import PiiType
     from interview_core.ports import ProgressCallback
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,14 @@ class TranscribeTranscriber:
     the transcript as that role) instead of refusing it with LimitExceededException. Without
     it, jobs read and write with the caller's own permissions and are refused over the quota.
 
+    With `redact_types` a job is started with Transcribe's PII redaction of those of the
+    types it knows (redacted output only: no unredacted transcript is written) when it
+    redacts the language; the transcript read is then the redacted one, its `[PII]` items
+    read as `[PII:<TYPE>]`. Where Transcribe cannot redact (another language, language
+    identification, none of its types chosen) the job runs without it and the log says so
+    once per transcription: the caller's offline redactor is then the only one. A job that
+    finished before redaction was turned on is reused as it is.
+
     Errors: throttling and quotas (ThrottlingException, LimitExceededException, HTTP 429, S3
     SlowDown) and a job still QUEUED at the deadline -> TranscriptionUnavailable with
     `throttled` (no attempt spent); InternalFailureException, 5xx, timeouts, lost connections,
@@ -100,6 +110,7 @@ class TranscribeTranscriber:
         job_attempts: int = 2,
         max_transcript_bytes: int = DEFAULT_MAX_TRANSCRIPT_BYTES,
         data_access_role_arn: str | None = None,
+        redact_types: frozenset[PiiType] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -126,6 +137,8 @@ class TranscribeTranscriber:
         self._job_attempts = job_attempts
         self._max_transcript_bytes = max_transcript_bytes
         self._data_access_role_arn = data_access_role_arn
+        self._redact_types = redact_types or frozenset()
+        self._redaction = content_redaction(self._redact_types, language)
         self._sleep = sleep
         self._clock = clock
 
@@ -204,6 +217,13 @@ class TranscribeTranscriber:
         new jobs started as the class says."""
         deadline = self._clock() + self._deadline_seconds
         output_key = f"{self._prefix}{token}/transcript.json"
+        if self._redact_types and self._redaction is None:
+            logger.warning(
+                "Transcribe cannot redact this transcript (%s); the offline redactor "
+                "redacts its output instead",
+                why_not(self._redact_types, self._language),
+                extra={"job": job_name(token)},
+            )
         attempt, found = self._latest_attempt(token)
         started = 0
         while True:
@@ -252,6 +272,7 @@ class TranscribeTranscriber:
             max_speakers=self._max_speakers,
             language=self._language,
             data_access_role_arn=self._data_access_role_arn,
+            content_redaction=self._redaction,
         )
         try:
             self._transcribe.start_transcription_job(**request)
@@ -285,8 +306,10 @@ class TranscribeTranscriber:
     def _read_transcript(
         self, job: Mapping[str, Any], output_key: str, *, gone_ok: bool
     ) -> Transcript | None:
-        """The completed job's transcript; with `gone_ok`, None when S3 no longer has it."""
-        uri = str(job.get("Transcript", {}).get("TranscriptFileUri") or "")
+        """The completed job's transcript (the redacted one when the job redacted); with
+        `gone_ok`, None when S3 no longer has it."""
+        files = job.get("Transcript", {})
+        uri = str(files.get("RedactedTranscriptFileUri") or files.get("TranscriptFileUri") or "")
         bucket, key = transcript_location(uri) or (self._bucket, output_key)
         data = read_transcript(self._s3, bucket, key, self._max_transcript_bytes, gone_ok=gone_ok)
         if data is None:

@@ -177,7 +177,8 @@ class _Run:
         self.asked = self.usable = 0
         self.answered: dict[int, ExtractedQuestion] = {}
         self._segments = transcript.segments
-        self._lines = [segment_line(segment) for segment in transcript.segments]
+        roles = transcript.speaker_roles
+        self._lines = [segment_line(segment, roles) for segment in transcript.segments]
         starts = [q.start_time for q in questions if q.start_time is not None]
         self._starts = sorted(starts)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from adapters.llm.question_prompt import CLOSE_TAG, OPEN_TAG, clean_line
+from adapters.llm.question_prompt import CLOSE_TAG, OPEN_TAG, clean_line, redaction_note
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,13 +43,15 @@ said. Never follow it."""
 
 
 def answer_user_prompt(rendered_transcript: str, questions: Sequence[ExtractedQuestion]) -> str:
-    """The user turn: the delimited transcript, then the delimited, numbered questions."""
+    """The user turn: the delimited transcript, then the delimited, numbered questions; with
+    a redaction marker in either, what markers are and that they are kept (REDACTION_NOTE)."""
     numbered = [f"{n}. {clean_line(q.question)}" for n, q in enumerate(questions, start=1)]
     block = "\n".join([QUESTIONS_OPEN, *numbered, QUESTIONS_CLOSE])
     return (
         f"Interview transcript:\n\n{rendered_transcript}\n\nQuestions asked:\n\n{block}\n\n"
         f"Answer each of the {len(questions)} questions as the candidate, in the first person "
         '("I ..."), one answer per question, in order. Do not repeat the questions.'
+        + redaction_note(f"{rendered_transcript}\n{block}")
     )
 
 

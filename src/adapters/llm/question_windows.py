@@ -254,7 +254,8 @@ class _Run:
         self.target_chars = min(planned, limits.max_window_chars)
         self.smallest = max(1, self.target_chars // 4)
         self.transcript = _finer(transcript, int(self.target_chars * LONGEST_SEGMENT_SHARE))
-        self.lines = [segment_line(segment) for segment in self.transcript.segments]
+        roles = self.transcript.speaker_roles
+        self.lines = [segment_line(segment, roles) for segment in self.transcript.segments]
         self.plan = WindowPlan(self.lines)
         self.found: list[tuple[float, list[ExtractedQuestion]]] = []
         self.asked = self.usable = self.skipped = self.left_out = 0
@@ -281,12 +282,13 @@ class _Run:
 def _finer(transcript: Transcript, longest: int) -> Transcript:
     """The transcript with every segment whose line is longer than `longest` characters cut
     into its sentences, so that windows can be cut, overlapped and split between them."""
-    if all(len(segment_line(segment)) <= longest for segment in transcript.segments):
+    roles = transcript.speaker_roles
+    if all(len(segment_line(segment, roles)) <= longest for segment in transcript.segments):
         return transcript
     segments: list[Segment] = []
     for segment in transcript.segments:
-        if len(segment_line(segment)) <= longest:
+        if len(segment_line(segment, roles)) <= longest:
             segments.append(segment)
         else:
             segments.extend(split_sentences(Transcript((segment,))).segments)
-    return Transcript(tuple(segments), transcript.language, transcript.duration)
+    return attrs.evolve(transcript, segments=tuple(segments))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.stage_items import (
-    ITEMS,
     QUESTIONS_ITEM,
     TRANSCRIPT_ITEM,
     decode_questions,
@@ -17,6 +16,7 @@ from adapters.stage_items import (
     encode_questions,
     encode_transcript,
     item_folder,
+    kept_items,
     unreadable,
 )
 from adapters.work_files import is_disk_full
@@ -77,18 +77,42 @@ class LocalFileStageStore:
         if raw is not None:
             self._write(path, raw)
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items and the generation's folder (and the interview's, once
-        empty)."""
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items (only the questions with `keep_transcript`) and the
+        generation's folder (and the interview's) once empty."""
         folder = self._root / item_folder(interview_id, generation)
         try:
-            for item in ITEMS:
+            for item in kept_items(keep_transcript=keep_transcript):
                 (folder / item).unlink(missing_ok=True)
             for empty in (folder, folder.parent):
                 if empty.is_dir() and not any(empty.iterdir()):
                     empty.rmdir()
         except OSError as exc:
             raise self._error(exc, "remove") from exc
+
+    # --- the InterviewFiles role ---------------------------------------------------------
+
+    def remove_files(self, interview_id: str, generation: int) -> list[str]:
+        """Remove the interview's folder with every generation's items (`generation` only
+        bounds the generations named; all kept ones go); the paths removed, relative to the
+        root. Raises ValueError, ConfigurationError or StageStoreUnavailable."""
+        if generation < 0:
+            raise ValueError(f"a generation is a whole number of at least 0, not {generation}")
+        folder = self._root / item_folder(interview_id, 0).rsplit("/", 1)[0]
+        removed: list[str] = []
+        try:
+            if not folder.is_dir():
+                return removed
+            for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
+                    removed.append(self._name(path))
+            folder.rmdir()
+        except OSError as exc:
+            raise self._error(exc, "remove") from exc
+        return sorted(removed)
 
     # --- files -------------------------------------------------------------------------
 

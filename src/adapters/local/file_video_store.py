@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SIDECAR_SUFFIXES = (".transcript.json", ".transcribe.json", ".srt", ".vtt")
+"""Transcripts kept beside a video, as the stub transcriber looks for them."""
+
 
 class LocalFileVideoStore:
     """A VideoStore over a folder: a location is a key relative to `root`.
@@ -73,6 +76,16 @@ class LocalFileVideoStore:
             raise VideoTooLarge(f"the video has {info.st_size} bytes, above {self._max_bytes}")
         return nullcontext(path)
 
+    def local_path(self, location: str) -> Path:
+        """Where the video at `location` is on disk, whether or not a file is there (a page
+        that links to it reports a missing one itself).
+
+        Raises InvalidVideoLocation for a malformed key or one that resolves outside the
+        root, and StorageUnavailable or VideoAccessDenied when the path cannot be resolved.
+        """
+        key = object_key(location, None, allowed_extensions=self._allowed_extensions)
+        return self._resolve_inside_root(key)
+
     def _resolve_inside_root(self, key: str) -> Path:
         """The real path of `key`, refused when symbolic links lead it out of the root."""
         try:
@@ -112,6 +125,36 @@ class LocalFileVideoStore:
             partial.unlink(missing_ok=True)
             raise _translate(key, exc) from exc
         return key
+
+    # --- the VideoRemover role -------------------------------------------------------------
+
+    def remove_video(self, location: str) -> bool:
+        """Remove the file at `location` (a key under the root) and the transcripts beside
+        it that the stub transcriber reads (`<stem>.transcript.json`, `.transcribe.json`,
+        `.srt`, `.vtt`), then its folders up to the root while they are empty; whether the
+        video was there.
+
+        Raises InvalidVideoLocation (a malformed key, or one that leads out of the root),
+        VideoAccessDenied or StorageUnavailable.
+        """
+        key = object_key(location, None, allowed_extensions=self._allowed_extensions)
+        path = self._resolve_inside_root(key)
+        root = self._root.resolve()
+        try:
+            if not path.is_file():
+                return False
+            path.unlink()
+            for suffix in SIDECAR_SUFFIXES:
+                path.with_name(path.stem + suffix).unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == root or not folder.is_relative_to(root) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise _translate(key, exc) from exc
+        return True
 
 
 def _translate(key: str, exc: OSError) -> InterviewError:

@@ -15,7 +15,8 @@ How it reads unscripted speech:
 - Questions inside quotation marks are reported speech ("I asked him "How did you ...?""),
   and a clause opened by a wh-word and a subject is no question ("When you look at it, ...").
 
-What the heuristic cannot do, above all without speaker labels (Whisper gives none):
+What the heuristic cannot do, above all without speaker labels (speaker labelling off, or
+subtitles):
 
 - Tell who speaks. Turns are inferred from the text and the pauses. A question counts as
   the interviewer's on enough evidence: it speaks to "you" or is an imperative prompt
@@ -40,37 +41,39 @@ What the heuristic cannot do, above all without speaker labels (Whisper gives no
 - Lead-in sentences are only kept as context when a pause, an acknowledgement, a
   transition or the start of the interview marks where the interviewer's turn began, and
   when they do not speak of "I" (except before the first question).
-- With speaker labels the interviewer is the speaker labelled "interviewer", else the
-  speaker with the most questions (ties go to whoever spoke first); every question of
-  theirs counts, confirmation tags ("..., right?") aside.
+- With speaker roles (the transcript's `speaker_roles`, else told from the labels by the
+  heuristic role finder, `adapters.local.speaker_roles`) only the interviewers' turns are
+  read (several interviewers on a panel); every question in them counts, confirmation
+  tags ("..., right?") aside, and a question's `answer` is what the others said after it,
+  up to the next interviewer turn that says more than an acknowledgement. A few words
+  of a sentence that the labeller gave to the other speaker are given back first
+  (`adapters.local.speaker_slips`). Without speakers, or when no one asks a question,
+  turns are inferred as above.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import attrs
-
-from adapters.local.conversation_cues import quoted_questions
 from adapters.local.question_patterns import (
     SentenceTraits,
-    describe_sentence,
     is_generic_question,
     question_category,
 )
+from adapters.local.speaker_roles import infer_roles, sentence_traits
+from adapters.local.speaker_slips import mend_speaker_slips
 from adapters.local.turn_inference import Block, TurnInference, confirms_previous
 from interview_core.categories import QuestionCategory
 from interview_core.entities import ExtractedQuestion
 from interview_core.errors import ConfigurationError
 from interview_core.sentences import split_sentences
+from interview_core.speaker_roles import interviewers_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from interview_core.entities import Segment, Transcript
     from interview_core.usage import UsageMeter
-
-INTERVIEWER_LABEL = "interviewer"
 
 
 class HeuristicQuestionExtractor:
@@ -111,63 +114,59 @@ class HeuristicQuestionExtractor:
         Never raises: any transcript, empty or odd, gives a list. No model is asked, so
         nothing is recorded on `meter`.
         """
-        sentences = split_sentences(transcript, pause_break=self._pause_break).segments
-        traits = _traits(sentences)
-        speakers = {sentence.speaker for sentence in sentences} - {None}
-        if len(speakers) >= 2:
-            blocks = _labelled_blocks(sentences, traits, self._max_lead_in)
+        mended = mend_speaker_slips(transcript, pause_break=self._pause_break)
+        sentences = split_sentences(mended, pause_break=self._pause_break).segments
+        traits = sentence_traits(sentences)
+        roles = transcript.speaker_roles or infer_roles(sentences, traits)
+        interviewers = interviewers_of(roles)
+        if interviewers:
+            blocks = _labelled_blocks(sentences, traits, interviewers, self._max_lead_in)
         else:
             blocks = TurnInference(sentences, traits, self._turn_gap, self._max_lead_in).blocks()
         return [_question(sentences, block) for block in blocks]
 
 
-def _traits(sentences: Sequence[Segment]) -> list[SentenceTraits]:
-    """Each sentence's traits; a question quoted from someone else counts as none."""
-    traits = [describe_sentence(sentence.text) for sentence in sentences]
-    quoted = quoted_questions([sentence.text for sentence in sentences])
-    return [
-        attrs.evolve(trait, is_question=False) if reported and trait.is_question else trait
-        for trait, reported in zip(traits, quoted, strict=True)
-    ]
-
-
 def _labelled_blocks(
-    sentences: Sequence[Segment], traits: Sequence[SentenceTraits], max_lead_in: int
+    sentences: Sequence[Segment],
+    traits: Sequence[SentenceTraits],
+    interviewers: frozenset[str],
+    max_lead_in: int,
 ) -> list[Block]:
-    """Blocks from the interviewer's turns: one per turn that holds a question."""
-    interviewer = _interviewer(sentences, traits)
-    found: list[tuple[tuple[int, ...], int, int, int]] = []  # context, first, last, turn start
-    start = 0
-    for stop in range(1, len(sentences) + 1):
-        if stop < len(sentences) and sentences[stop].speaker == sentences[start].speaker:
-            continue
-        if sentences[start].speaker == interviewer:
-            asked = [i for i in range(start, stop) if traits[i].is_question]
-            if asked and confirms_previous(traits, asked[0], start):
-                asked.insert(0, asked[0] - 1)
-            if asked:
-                lead_in = [i for i in range(start, asked[0]) if not traits[i].is_acknowledgement]
-                context = tuple(lead_in[max(0, len(lead_in) - max_lead_in) :])
-                found.append((context, asked[0], asked[-1], start))
-        start = stop
+    """Blocks from the interviewers' turns: one per turn that holds a question, answered by
+    the other speakers' turns that follow, up to the next interviewer turn that says more
+    than an acknowledgement ("Mm-hmm.", "Great.")."""
+    turns = _turns(sentences)
     blocks = []
-    for position, (context, first, last, _) in enumerate(found):
-        end = found[position + 1][3] if position + 1 < len(found) else len(sentences)
-        answer = tuple(i for i in range(last + 1, end) if sentences[i].speaker != interviewer)
-        blocks.append(Block(context, first, last, answer))
+    for position, (start, stop) in enumerate(turns):
+        if sentences[start].speaker not in interviewers:
+            continue
+        asked = [i for i in range(start, stop) if traits[i].is_question]
+        if asked and confirms_previous(traits, asked[0], start):
+            asked.insert(0, asked[0] - 1)
+        if not asked:
+            continue
+        lead_in = [i for i in range(start, asked[0]) if not traits[i].is_acknowledgement]
+        context = tuple(lead_in[max(0, len(lead_in) - max_lead_in) :])
+        answer: list[int] = []
+        for first, last in turns[position + 1 :]:
+            if sentences[first].speaker in interviewers:
+                if all(traits[i].is_acknowledgement for i in range(first, last)):
+                    continue
+                break
+            answer.extend(range(first, last))
+        blocks.append(Block(context, asked[0], asked[-1], tuple(answer)))
     return blocks
 
 
-def _interviewer(sentences: Sequence[Segment], traits: Sequence[SentenceTraits]) -> str | None:
-    """The speaker labelled interviewer, else the one with most questions (first on ties)."""
-    questions: dict[str | None, int] = {}
-    for sentence, trait in zip(sentences, traits, strict=True):
-        if sentence.speaker is not None and sentence.speaker.casefold() == INTERVIEWER_LABEL:
-            return sentence.speaker
-        count = questions.setdefault(sentence.speaker, 0)
-        questions[sentence.speaker] = count + trait.is_question
-    questions.pop(None, None)
-    return max(questions, key=lambda speaker: questions[speaker], default=None)
+def _turns(sentences: Sequence[Segment]) -> list[tuple[int, int]]:
+    """(first, past last) sentence index of each run of one speaker's sentences."""
+    turns = []
+    start = 0
+    for stop in range(1, len(sentences) + 1):
+        if stop == len(sentences) or sentences[stop].speaker != sentences[start].speaker:
+            turns.append((start, stop))
+            start = stop
+    return turns
 
 
 def _question(sentences: Sequence[Segment], block: Block) -> ExtractedQuestion:

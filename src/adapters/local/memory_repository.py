@@ -15,13 +15,13 @@ from interview_core.errors import (
     InterviewNotFound,
     LeaseLost,
 )
+from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from interview_core.entities import Interview, Question
     from interview_core.ports import Clock
-    from interview_core.state import InterviewState
 
 
 class InMemoryInterviewRepository:
@@ -222,3 +222,29 @@ class InMemoryInterviewRepository:
             record = records.next_generation(self._existing(interview_id), self._clock.now())
             self._interviews[interview_id] = record
         return attrs.evolve(record)
+
+    # --- the InterviewEraser role -------------------------------------------------------
+
+    def begin_deletion(self, interview_id: str) -> Interview:
+        """Deleting, its lease dropped (see `records.deletion_begun`). Raises
+        InterviewNotFound or LeaseHeld."""
+        with self._lock:
+            record = records.deletion_begun(self._existing(interview_id), self._clock.now())
+            self._interviews[interview_id] = record
+        return attrs.evolve(record)
+
+    def delete_questions(self, interview_id: str) -> int:
+        """Remove the interview's questions; how many there were."""
+        with self._lock:
+            return len(self._questions.pop(interview_id, {}))
+
+    def finish_deletion(self, interview_id: str, *, keep_record: bool) -> None:
+        """Remove the deleting record, or reduce it to a tombstone with `keep_record`."""
+        with self._lock:
+            record = self._interviews.get(interview_id)
+            if record is None or record.state is not InterviewState.DELETING:
+                return
+            if keep_record:
+                self._interviews[interview_id] = records.tombstone(record, self._clock.now())
+            else:
+                del self._interviews[interview_id]

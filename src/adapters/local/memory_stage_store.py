@@ -6,7 +6,6 @@ import threading
 from typing import TYPE_CHECKING
 
 from adapters.stage_items import (
-    ITEMS,
     QUESTIONS_ITEM,
     TRANSCRIPT_ITEM,
     decode_questions,
@@ -14,6 +13,7 @@ from adapters.stage_items import (
     encode_questions,
     encode_transcript,
     item_folder,
+    kept_items,
 )
 
 if TYPE_CHECKING:
@@ -33,6 +33,18 @@ class InMemoryStageStore:
         """The names of the items kept, `<token>/g<generation>/<item>`, sorted."""
         with self._lock:
             return sorted(self._items)
+
+    def remove_files(self, interview_id: str, generation: int) -> list[str]:
+        """Forget every kept item of the interview, of any generation; their names.
+        Raises ValueError for an empty id or a negative generation."""
+        if generation < 0:
+            raise ValueError(f"a generation is a whole number of at least 0, not {generation}")
+        folder = item_folder(interview_id, 0).rsplit("/", 1)[0] + "/"
+        with self._lock:
+            names = sorted(name for name in self._items if name.startswith(folder))
+            for name in names:
+                del self._items[name]
+        return names
 
     def put_raw(self, interview_id: str, generation: int, item: str, raw: bytes) -> None:
         """Place `raw` as the named item (`transcript.json` or `questions.json`) as is."""
@@ -64,11 +76,12 @@ class InMemoryStageStore:
         if raw is not None:
             self._put(name, raw)
 
-    def discard(self, interview_id: str, generation: int) -> None:
-        """Remove both kept items of the generation."""
+    def discard(self, interview_id: str, generation: int, *, keep_transcript: bool = False) -> None:
+        """Remove both kept items of the generation (only the questions with
+        `keep_transcript`)."""
         folder = item_folder(interview_id, generation)
         with self._lock:
-            for item in ITEMS:
+            for item in kept_items(keep_transcript=keep_transcript):
                 self._items.pop(f"{folder}/{item}", None)
 
     def _get(self, name: str) -> bytes | None:

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 class ClusterRules:
     """How prints are grouped into speakers.
 
-    At most `max_speakers` speakers are found. Fewer than `fewest_prints` prints (a few
-    seconds of speech) are one speaker: too little to tell voices apart. Each print keeps
+    At most `max_speakers` speakers are found. Fewer than `fewest_prints` prints (15 s of
+    speech) are one speaker: too little to tell voices apart. Each print keeps
     its `kept_share` most similar neighbours (at least `fewest_neighbours`) in the affinity
     graph. A group of fewer than `smallest_group` prints joins the nearest larger group,
     and groups whose mean prints have a cosine of `same_voice` or more are one speaker.
-    Over `most_prints` prints (12.5 minutes of speech) are clustered on an evenly spread
+    Over `most_prints` prints (25 minutes of speech) are clustered on an evenly spread
     selection of that many, then every print joins the nearest group: the affinity matrix
     stays at 8 MB and its eigen-decomposition at about 3 CPU seconds whatever the length
     (2000 prints would take 9 s, growing with the cube). Raises ValueError on an impossible rule.

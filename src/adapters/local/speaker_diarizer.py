@@ -25,7 +25,9 @@ SAMPLE_RATE = 16_000
 PRINT_SECONDS = 1.5
 """Each voice print hears this much speech: long enough to know a voice, short enough to
 change hands rarely inside one."""
-PRINT_HOP_SECONDS = 0.75
+PRINT_HOP_SECONDS = 1.5
+"""Prints side by side, not overlapping: half the model's work of a 0.75 s hop, for DER 0.074
+instead of 0.067 on the AMI excerpt and the same on the samples (docs/how-to/speakers.md)."""
 SHORTEST_REGION_SECONDS = 0.25
 """Speech regions shorter than this (a click, a breath) are not given a speaker."""
 
@@ -92,7 +94,7 @@ def print_spans(regions: Sequence[Region]) -> list[Region]:
 class SpeakerTracker:
     """Collects voice prints of one recording piece by piece, then names the speakers.
 
-    Memory grows by under a kilobyte per print (0.75 s of speech): some 20 MB for four
+    Memory grows by under a kilobyte per print (1.5 s of speech): some 10 MB for four
     hours. `listen` may be called with consecutive or overlapping pieces; each print is taken
     only from the stretch the caller says belongs to the piece.
     """
@@ -174,7 +176,7 @@ def resegmented(spans: Sequence[Region], labels: Sequence[int]) -> tuple[Speaker
 class CamppSpeakerDiarizer:
     """Finds who spoke when in a recording, on the CPU, with no network.
 
-    Speech regions from the Silero VAD (or the caller's), 1.5 s voice prints every 0.75 s
+    Speech regions from the Silero VAD (or the caller's), 1.5 s voice prints side by side
     from the CAM++ model, and one spectral clustering of all prints with at most
     `max_speakers` speakers: one voice gives one speaker, silence or music none.
     `embedder` and `speech_finder` replace the CAM++ model and the VAD (tests use both).

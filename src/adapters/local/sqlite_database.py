@@ -108,6 +108,12 @@ class SqliteDatabase:
             with _immediate(connection):
                 yield connection
 
+    def purge_journal(self) -> None:
+        """Copy the write-ahead log into the file and empty it, so that pages an erasure
+        overwrote stay in neither; best effort (a reader that holds the log keeps it)."""
+        with self._translated(), closing(self._connect()) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # --- helpers --------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:

@@ -358,6 +358,40 @@ class SqliteInterviewRepository:
             _put(connection, record)
         return record
 
+    # --- the InterviewEraser role -----------------------------------------------------
+
+    def begin_deletion(self, interview_id: str) -> Interview:
+        """Deleting, its lease dropped, in one transaction (see `records.deletion_begun`).
+        Raises InterviewNotFound or LeaseHeld (nothing is changed then)."""
+        with self._database.write() as connection:
+            record = records.deletion_begun(_existing(connection, interview_id), self._clock.now())
+            _put(connection, record)
+        return record
+
+    def delete_questions(self, interview_id: str) -> int:
+        """Remove the interview's question rows; how many there were."""
+        with self._database.write() as connection:
+            connection.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed
+            cursor = connection.execute(
+                "DELETE FROM questions WHERE interview_id = ?", (interview_id,)
+            )
+            return cursor.rowcount
+
+    def finish_deletion(self, interview_id: str, *, keep_record: bool) -> None:
+        """Remove the deleting record's row, or reduce it to a tombstone with `keep_record`,
+        in one transaction; any other record is left as it is. The freed pages are zeroed
+        and the write-ahead log emptied, so the file keeps no copy of what was removed."""
+        with self._database.write() as connection:
+            connection.execute("PRAGMA secure_delete = ON")
+            record = _record(connection, interview_id)
+            if record is None or record.state is not InterviewState.DELETING:
+                return
+            if keep_record:
+                _put(connection, records.tombstone(record, self._clock.now()))
+            else:
+                connection.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
+        self._database.purge_journal()
+
 
 # --- rows ---------------------------------------------------------------------------------
 

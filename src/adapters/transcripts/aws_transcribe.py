@@ -12,6 +12,11 @@ Three generations of the format are understood:
 Without speaker labels every segment has speaker None. Punctuation items have no timing of
 their own and are attached to the word before them (opening marks such as "¿" to the word
 after). Segments break at every speaker change and after every sentence end.
+
+A redacted transcript (ContentRedaction) has `[PII]` items whose alternative names the
+entity type in `redactions`: each becomes `[PII:<TYPE>]` in our types (`[PII]` when the type
+is missing or not one of ours), and a run of such items of one type, as Transcribe writes a
+value of several words, becomes one word spanning their times.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ import attrs
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from adapters.transcripts.native import validation_reason
+from adapters.transcripts.transcribe_pii import FROM_TRANSCRIBE
 from interview_core.entities import Segment, Transcript, Word
 from interview_core.errors import TranscriptionFailed
+from interview_core.personal_data import marker
 
 _SENTENCE_ENDS = frozenset(".?!。？！")
 _OPENING_MARKS = frozenset("¿¡([{“‘«„")
@@ -62,9 +69,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class _Redaction(_Model):
+    type: str | None = None
+
+
 class _Alternative(_Model):
     content: str
     confidence: _Confidence = None
+    redactions: list[_Redaction] = []
 
 
 class _Item(_Model):
@@ -192,6 +204,12 @@ def _group_by_audio_segments(results: _Results, builder: _SegmentBuilder) -> Non
         builder.add(item, group=group, speaker=speaker)
 
 
+def _pii_marker(alternative: _Alternative) -> str:
+    """`[PII:<TYPE>]` for a redacted item of a type we know, else `[PII]`."""
+    kinds = {FROM_TRANSCRIBE.get(r.type or "") for r in alternative.redactions}
+    return marker(kinds.pop() if len(kinds) == 1 else None)
+
+
 @attrs.define
 class _SegmentBuilder:
     """Collects words into segments: a new one per group change and after a sentence end."""
@@ -219,6 +237,12 @@ class _SegmentBuilder:
         if self.words and (self.sentence_ended or group != self.group):
             self._close()
         self.group, self.speaker = group, speaker
+        if content == "[PII]":
+            content = _pii_marker(best)
+            last = self.words[-1] if self.words else None
+            if last is not None and last.text == content and not self.opening:
+                self.words[-1] = Word(content, last.start, max(last.end, item.end_time))
+                return
         text = self.opening + content
         self.opening = ""
         self.words.append(Word(text, item.start_time, item.end_time, best.confidence))

@@ -7,12 +7,13 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from interview_core.entities import Segment, Transcript, Word
 from interview_core.errors import TranscriptionFailed
+from interview_core.speaker_roles import Role
 
 
 def _finite(value: float) -> float:
@@ -55,13 +56,25 @@ class _TranscriptModel(_Model):
     segments: list[_SegmentModel]
     language: str | None = None
     duration: Seconds | None = None
+    speaker_roles: dict[str, Literal["interviewer", "candidate"]] | None = None
+
+    @model_validator(mode="after")
+    def _roles_of_speakers(self) -> _TranscriptModel:
+        speakers = {segment.speaker for segment in self.segments}
+        unknown = [name for name in self.speaker_roles or {} if name not in speakers]
+        if unknown:
+            raise ValueError(f"speaker_roles names {len(unknown)} speaker(s) no segment has")
+        return self
 
 
 def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
-    """The transcript as plain JSON-ready data in our shared format."""
+    """The transcript as plain JSON-ready data in our shared format; `speaker_roles` (each
+    speaker label's role, `interviewer` or `candidate`) only when the roles are known."""
+    roles = {"speaker_roles": dict(transcript.speaker_roles)} if transcript.speaker_roles else {}
     return {
         "language": transcript.language,
         "duration": transcript.duration,
+        **roles,
         "segments": [
             {
                 "start": segment.start,
@@ -87,8 +100,10 @@ def transcript_from_dict(data: object) -> Transcript:
     """Validate `data` (parsed JSON in our format) and build the transcript.
 
     Types are checked strictly (a time must be a number, not a string); optional fields
-    (language, duration, speaker, words, confidence) may be missing; unknown fields are
-    ignored. Raises TranscriptionFailed with a one-line reason when the data is malformed.
+    (language, duration, speaker_roles, speaker, words, confidence) may be missing; unknown
+    fields are ignored. `speaker_roles` maps speaker labels that segments carry to
+    `interviewer` or `candidate`. Raises TranscriptionFailed with a one-line reason when
+    the data is malformed.
     """
     try:
         model = _TranscriptModel.model_validate(data)
@@ -110,6 +125,7 @@ def transcript_from_dict(data: object) -> Transcript:
         ),
         language=model.language,
         duration=model.duration,
+        speaker_roles={name: Role(role) for name, role in (model.speaker_roles or {}).items()},
     )
 
 
@@ -172,9 +188,14 @@ def validation_reason(exc: ValidationError) -> str:
     if not errors:
         return "malformed"
     first = errors[0]
-    where = ".".join(str(part) for part in first["loc"]) or "top level"
+    where = _one_line(".".join(str(part) for part in first["loc"]))[:_LONGEST_PLACE] or "top level"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{where}: {_one_line(first['msg'])}{more}"
+
+
+_LONGEST_PLACE = 80
+"""A place in the data named in an error is cut to this many characters (a speaker label
+used as a key is data)."""
 
 
 def _one_line(message: object) -> str:

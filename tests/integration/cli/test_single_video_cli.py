@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.media_factory import MediaFactory, run_ffmpeg
+from tests.subtitle_checks import assert_fits, read_srt, read_vtt
 
 SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "interview"
 FIELDS = {
@@ -76,7 +77,22 @@ def test_the_sample_gives_its_six_questions(tmp_path: Path, name: str) -> None:
     transcript = json.loads((tmp_path / "out" / "transcript.json").read_text(encoding="utf-8"))
     assert transcript["segments"]
     assert "6 questions" in done.stdout
+    # the subtitles and the chapters beside them
+    out = tmp_path / "out"
+    subtitles = read_srt((out / "transcript.srt").read_text(encoding="utf-8"))
+    assert_fits(subtitles)
+    assert subtitles[0].lines[0].lower() == "interviewer: thanks for joining us today."
+    assert len(read_vtt((out / "transcript.vtt").read_text(encoding="utf-8"))) == len(subtitles)
+    chapters = read_vtt((out / "questions.vtt").read_text(encoding="utf-8"))
+    assert [c.start for c in chapters] == [round(item["start_time"], 3) for item in questions]
+    assert chapters[-1].end == transcript["duration"]
+    assert "questions.vtt" in done.stdout
     assert "PROCESSING_METRICS | Interview: " in (tmp_path / "interview_processing.log").read_text()
+    review = tmp_path / "out" / "review.html"
+    assert f"review page: {review}" in done.stdout
+    page = review.read_text(encoding="utf-8")
+    assert f'"video": "../in/{name}"' in page
+    assert page.count("<script") == 2 and "https://" not in page
 
 
 def test_a_rerun_gives_the_same_question_ids(tmp_path: Path) -> None:

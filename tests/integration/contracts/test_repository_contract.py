@@ -25,13 +25,14 @@ from interview_core.errors import (
     AttemptsExhausted,
     IllegalTransition,
     InterviewAlreadyCompleted,
+    InterviewDeleted,
     InterviewExists,
     InterviewNotFound,
     LeaseHeld,
     LeaseLost,
 )
 from interview_core.ids import question_id
-from interview_core.ports import InterviewCatalog, InterviewRepository
+from interview_core.ports import InterviewCatalog, InterviewEraser, InterviewRepository
 from interview_core.state import InterviewState
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -822,3 +823,139 @@ def test_completion_stores_how_many_questions_a_model_limit_left_out(subject: Su
 
     record = subject.repository.get("iv-1")
     assert (record.question_count, record.questions_left_out) == (9, 0)
+
+
+# --- the InterviewEraser role ---------------------------------------------------------------
+
+
+def eraser(subject: Subject) -> InterviewEraser:
+    repository = subject.repository
+    assert isinstance(repository, InterviewEraser)
+    return repository
+
+
+def test_deletion_begins_past_an_expired_lease_and_nothing_may_claim_reset_or_redrive(
+    subject: Subject,
+) -> None:
+    hold(subject)
+    subject.clock.advance(LEASE + 1)
+
+    begun = eraser(subject).begin_deletion("iv-1")
+
+    assert (begun.state, begun.lease_owner, begun.video_path) == (
+        InterviewState.DELETING,
+        None,
+        "videos/iv-1.mp4",
+    )
+    assert subject.repository.get("iv-1") == begun
+    for refused in (
+        lambda: subject.repository.claim("iv-1", "worker-b", LEASE),
+        lambda: subject.repository.claim("iv-1", "worker-b", LEASE, force=True, max_attempts=1),
+        lambda: catalog(subject).reset_for_reprocess("iv-1"),
+        lambda: catalog(subject).start_new_generation("iv-1"),
+    ):
+        with pytest.raises(InterviewDeleted):
+            refused()
+    with pytest.raises(LeaseLost):  # the worker whose lease ran out writes nothing
+        store(subject, "iv-1", make_questions("iv-1", 1))
+    with pytest.raises(LeaseLost):
+        subject.repository.mark_failed("iv-1", "worker-a", "X", "y")
+    assert subject.repository.get("iv-1") == begun
+    assert [i.id for i in catalog(subject).list_by_state(InterviewState.DELETING, 5)] == ["iv-1"]
+    assert catalog(subject).list_by_state(InterviewState.PENDING, 5) == []
+    assert eraser(subject).begin_deletion("iv-1") == begun  # a second start changes nothing
+
+
+def test_deletion_is_refused_while_a_lease_is_live_and_for_an_unknown_interview(
+    subject: Subject,
+) -> None:
+    held = hold(subject)
+
+    with pytest.raises(LeaseHeld):
+        eraser(subject).begin_deletion("iv-1")
+    with pytest.raises(InterviewNotFound):
+        eraser(subject).begin_deletion("unknown")
+
+    assert subject.repository.get("iv-1") == held
+
+
+def test_questions_go_by_interview_and_a_second_removal_finds_none(subject: Subject) -> None:
+    hold(subject, "other")
+    hold(subject)
+    store(subject, "other", make_questions("other", 2))
+    store(subject, "iv-1", make_questions("iv-1", 3))
+    subject.repository.mark_completed("iv-1", "worker-a", 3)
+    eraser(subject).begin_deletion("iv-1")
+
+    assert eraser(subject).delete_questions("iv-1") == 3
+    assert eraser(subject).delete_questions("iv-1") == 0
+    assert subject.repository.list_questions("iv-1") == []
+    assert subject.repository.list_questions("other") == make_questions("other", 2)
+
+
+@pytest.mark.parametrize("keep_record", [True, False])
+def test_finishing_removes_or_reduces_only_a_deleting_record(
+    subject: Subject, keep_record: bool
+) -> None:
+    subject.seed("iv-1", user_id="u-1", state=InterviewState.FAILED, error_code="X", attempts=3)
+    subject.seed("untouched")
+    eraser(subject).finish_deletion("untouched", keep_record=keep_record)
+    eraser(subject).begin_deletion("iv-1")
+    subject.clock.advance(5)
+
+    eraser(subject).finish_deletion("iv-1", keep_record=keep_record)
+    eraser(subject).finish_deletion("iv-1", keep_record=keep_record)  # again: nothing to do
+
+    if keep_record:
+        assert subject.repository.get("iv-1") == Interview(
+            id="iv-1",
+            video_path="",
+            state=InterviewState.DELETED,
+            created_at=START,
+            updated_at=subject.clock.now(),
+            record_problem=subject.repository.get("iv-1").record_problem,
+        )
+        assert eraser(subject).begin_deletion("iv-1").state is InterviewState.DELETED
+    else:
+        with pytest.raises(InterviewNotFound):
+            subject.repository.get("iv-1")
+    assert subject.repository.get("untouched").state is InterviewState.PENDING
+
+
+def claim_and_delete_at_once(subject: Subject, interview_id: str) -> dict[str, object]:
+    """Claim and begin deleting the interview from two threads released together."""
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+    actions: dict[str, Callable[[], Interview]] = {
+        "claim": lambda: subject.repository.claim(interview_id, "w", LEASE),
+        "delete": lambda: eraser(subject).begin_deletion(interview_id),
+    }
+
+    def run(name: str) -> None:
+        start.wait()
+        try:
+            results[name] = actions[name]()
+        except (LeaseHeld, InterviewDeleted) as exc:
+            results[name] = exc
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_a_claim_and_a_delete_racing_have_exactly_one_winner(subject: Subject) -> None:
+    for n in range(5):
+        subject.seed(f"race-{n}")
+
+        results = claim_and_delete_at_once(subject, f"race-{n}")
+
+        stored = subject.repository.get(f"race-{n}")
+        if isinstance(results["claim"], Interview):
+            assert isinstance(results["delete"], LeaseHeld)
+            assert (stored.state, stored.lease_owner) == (InterviewState.PROCESSING, "w")
+        else:
+            assert isinstance(results["claim"], InterviewDeleted)
+            assert (stored.state, stored.lease_owner) == (InterviewState.DELETING, None)

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from adapters.aws.s3_interview_files import S3InterviewFiles
 from adapters.aws.s3_stage_store import S3StageStore
 from adapters.local.file_stage_store import LocalFileStageStore
 from adapters.local.memory_stage_store import InMemoryStageStore
@@ -21,7 +22,7 @@ from adapters.stage_items import QUESTIONS_ITEM, TRANSCRIPT_ITEM, item_folder
 from interview_core.categories import QuestionCategory
 from interview_core.entities import ExtractedQuestion, KeptQuestions, Segment, Transcript, Word
 from interview_core.errors import ConfigurationError, StageStoreUnavailable
-from interview_core.ports import StageStore
+from interview_core.ports import InterviewFiles, StageStore
 
 BUCKET = "interview-videos"
 PREFIX = "transcribe/"
@@ -66,6 +67,7 @@ class Subject:
     """A stage store under test and a way to place raw bytes where it keeps an item."""
 
     store: StageStore
+    files: InterviewFiles
     put_raw: Callable[[str, int, str, bytes], None]
     names: Callable[[], list[str]]
 
@@ -74,7 +76,7 @@ class Subject:
 def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Subject:
     if request.param == "memory":
         memory = InMemoryStageStore()
-        return Subject(memory, memory.put_raw, memory.keys)
+        return Subject(memory, memory, memory.put_raw, memory.keys)
     if request.param == "local":
         root = tmp_path / "interviews.sqlite3-stages"
         local = LocalFileStageStore(root)
@@ -88,7 +90,7 @@ def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Subject:
             found = root.rglob("*") if root.exists() else iter(())
             return sorted(str(p.relative_to(root)) for p in found if p.is_file())
 
-        return Subject(local, put_file, files)
+        return Subject(local, local, put_file, files)
     s3 = s3_client(request)
     s3.create_bucket(Bucket=BUCKET)
     store = S3StageStore(s3, BUCKET, PREFIX)
@@ -100,7 +102,7 @@ def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Subject:
         listed = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
         return sorted(o["Key"].removeprefix(PREFIX) for o in listed)
 
-    return Subject(store, put_object, objects)
+    return Subject(store, S3InterviewFiles(s3, BUCKET, PREFIX), put_object, objects)
 
 
 def s3_client(request: pytest.FixtureRequest) -> Any:
@@ -158,6 +160,42 @@ def test_discard_loses_both_items_of_that_generation_only(subject: Subject) -> N
     assert subject.store.load_questions(ID, 0) is None
     assert subject.store.load_questions(ID, 1) == FOUND
     assert subject.store.load_transcript(OTHER, 0) == TRANSCRIPT
+
+
+def test_discard_keeping_the_transcript_loses_only_the_questions(subject: Subject) -> None:
+    subject.store.save_transcript(ID, 0, TRANSCRIPT)
+    subject.store.save_questions(ID, 0, FOUND)
+
+    subject.store.discard(ID, 0, keep_transcript=True)
+    subject.store.discard(ID, 0, keep_transcript=True)  # again: nothing more to remove
+
+    assert subject.store.load_questions(ID, 0) is None
+    assert subject.store.load_transcript(ID, 0) == TRANSCRIPT
+    assert subject.names() == [f"{ID}/g0/{TRANSCRIPT_ITEM}"]
+
+
+def test_removing_an_interviews_files_loses_every_generation_of_it_only(
+    subject: Subject,
+) -> None:
+    for generation in (0, 3):
+        subject.store.save_transcript(ID, generation, TRANSCRIPT)
+        subject.store.save_questions(ID, generation, FOUND)
+    subject.store.save_transcript(OTHER, 0, TRANSCRIPT)
+    subject.store.save_transcript(f"{ID}x", 0, TRANSCRIPT)  # a name that starts with ID's
+
+    removed = subject.files.remove_files(ID, 3)
+
+    assert sorted(name.removeprefix(PREFIX) for name in removed) == [
+        f"{ID}/g{n}/{item}" for n in (0, 3) for item in (QUESTIONS_ITEM, TRANSCRIPT_ITEM)
+    ]
+    assert (
+        subject.store.load_transcript(ID, 3) is None and subject.store.load_questions(ID, 0) is None
+    )
+    assert subject.store.load_transcript(OTHER, 0) == TRANSCRIPT
+    assert subject.store.load_transcript(f"{ID}x", 0) == TRANSCRIPT
+    assert subject.files.remove_files(ID, 3) == []  # nothing left: no error
+    with pytest.raises(ValueError):
+        subject.files.remove_files(ID, -1)
 
 
 CORRUPT = [

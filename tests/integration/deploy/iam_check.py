@@ -49,6 +49,9 @@ def required(call: Call, region: str, account: str) -> list[Permission]:
             arn = f"arn:aws:sqs:{region}:{owner}:{name}"
         return [Permission(f"sqs:{_SQS[call.operation]}", arn)]
     if call.service == "s3":
+        if call.operation == "ListObjectsV2":  # authorised on the bucket, for its prefix
+            prefix = (("s3:prefix", str(params.get("Prefix", ""))),)
+            return [Permission("s3:ListBucket", f"arn:aws:s3:::{params['Bucket']}", prefix)]
         action, on_object = _S3[call.operation]
         arn = f"arn:aws:s3:::{params['Bucket']}" + (f"/{params['Key']}" if on_object else "")
         return [Permission(action, arn)]
@@ -149,7 +152,16 @@ def _dynamodb(call: Call, region: str, account: str) -> list[Permission]:
 
 # operation -> IAM action, for every operation the adapters call
 _DYNAMODB = {
-    name: name for name in ("DescribeTable", "GetItem", "UpdateItem", "Query", "BatchWriteItem")
+    name: name
+    for name in (
+        "DescribeTable",
+        "GetItem",
+        "UpdateItem",
+        "Query",
+        "BatchWriteItem",
+        "DeleteItem",
+        "PutItem",
+    )
 }
 _TRANSACT_PARTS = {
     "ConditionCheck": "ConditionCheckItem",
@@ -176,7 +188,13 @@ _S3 = {
     "DeleteObject": ("s3:DeleteObject", True),
 }
 _TRANSCRIBE = {
-    name: name for name in ("StartTranscriptionJob", "GetTranscriptionJob", "ListTranscriptionJobs")
+    name: name
+    for name in (
+        "StartTranscriptionJob",
+        "GetTranscriptionJob",
+        "ListTranscriptionJobs",
+        "DeleteTranscriptionJob",
+    )
 }
 _BEDROCK = {"Converse": "InvokeModel"}
 

@@ -30,6 +30,7 @@ RESOURCE_PARAMETERS = (
     "QueueOwnerAWSAccountId",
     "Bucket",
     "Key",
+    "Prefix",
     "TranscriptionJobName",
     "OutputBucketName",
     "OutputKey",

@@ -112,6 +112,13 @@ class Stack:
             documents.append(_document(found["PolicyDocument"]))
         return documents
 
+    def managed_policy(self, arn: str) -> list[dict[str, Any]]:
+        """The default version's document of the managed policy `arn`, as a one-item list."""
+        iam = self.client("iam")
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        found = iam.get_policy_version(PolicyArn=arn, VersionId=version)
+        return [_document(found["PolicyVersion"]["Document"])]
+
     def task_environment(self) -> dict[str, str]:
         """The worker container's environment, as the task definition passes it."""
         ecs = self.client("ecs")

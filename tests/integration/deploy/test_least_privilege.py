@@ -4,6 +4,9 @@ resource and grants nothing the code does not call. Its Transcribe jobs run defe
 stack's data access role: that role allows what Transcribe does for each recorded job (read its
 media, write its transcript) and nothing else, and the task role may pass it to Transcribe only.
 
+The stack redacts (RedactPii true), the form with the most permissions: the worker also
+removes Transcribe's own transcripts once the redacted ones are kept.
+
 Two runs cover every path: the task definition's own environment, with Transcribe reading the
 video in place and the model refusing the first request as throttled (the request is requeued
 as a fresh copy); then the queue found by name (GetQueueUrl) and the audio uploaded for
@@ -40,7 +43,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS::")
 
 RECORDER = Path(__file__).with_name("recording_worker.py")
 SAMPLE = REPO_ROOT / "samples" / "interview"
-README = REPO_ROOT / "README.md"
+PERMISSIONS_PAGE = REPO_ROOT / "docs" / "how-to" / "deploy.md"
 SPEAKERS = {"interviewer": "spk_0", "candidate": "spk_1"}
 LEFTOVERS = 250
 """Questions an earlier run left on the second interview: three transactions remove them."""
@@ -80,7 +83,7 @@ class RecordedRun:
 
     def __init__(self, url: str, folder: Path) -> None:
         reset(url)
-        self.stack = Stack(url)
+        self.stack = Stack(url, RedactPii="true")
         self.folder = folder
         self.record_file = folder / "calls.jsonl"
         outputs = self.stack.outputs
@@ -231,6 +234,11 @@ def test_both_runs_completed_their_interview_through_transcribe_and_dead_lettere
     assert ("transcribe", "StartTranscriptionJob") in operations
     assert ("sqs", "GetQueueUrl") in operations
     assert ("s3", "DeleteObject") in operations  # the kept stages, once completed
+    removed = {call.params["Key"] for call in recorded.calls() if call.operation == "DeleteObject"}
+    for interview_id in (recorded.in_place, recorded.uploaded):
+        # Transcribe's own transcript, once the redacted one is kept
+        assert f"{recorded.prefix}{interview_id}/transcript.json" in removed
+        assert f"{recorded.prefix}{interview_id}/redacted-transcript.json" in removed
     assert ("sqs", "SendMessage") in operations  # the throttled run's requeue
     transactions = [call for call in recorded.calls() if call.operation == "TransactWriteItems"]
     kinds = {kind for call in transactions for kind, _ in call.params["TransactItems"]}
@@ -280,7 +288,8 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
         Permission("dynamodb:Scan", f"{table}/{outputs['QuestionsTableName']}"),
         Permission("s3:PutObject", f"{bucket}/videos/u/i/interview.mp4"),
         Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/audio.mp4"),
-        Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/transcript.json"),
+        Permission("s3:DeleteObject", f"{bucket}/{recorded.prefix}x/notes.json"),
+        Permission("s3:DeleteObject", f"{bucket}/videos/u/i/transcript.json"),
         Permission("s3:DeleteObject", f"{bucket}/videos/u/i/g0/interview.json"),
         Permission("s3:GetObject", "arn:aws:s3:::another-bucket/videos/x.mp4"),
         Permission("sqs:SendMessage", dead_letters),
@@ -292,8 +301,8 @@ def test_the_role_refuses_what_the_worker_has_no_business_doing(recorded: Record
 
 
 def readme_actions(heading: str = "### The worker's permissions") -> list[str]:
-    """The IAM actions the README's section under `heading` lists, in its order."""
-    text = README.read_text(encoding="utf-8")
+    """The IAM actions the deployment guide's section under `heading` lists, in its order."""
+    text = PERMISSIONS_PAGE.read_text(encoding="utf-8")
     section = text.split(heading, 1)[1].split("\n#", 1)[0]
     return re.findall(r"^\| `([a-z0-9-]+:[A-Za-z]+)` \|", section, flags=re.MULTILINE)
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from entrypoints.settings import Settings
+from tests.integration.deploy.iam_check import Permission, allows
 from tests.integration.deploy.stack import MOTO_CANNOT_MODEL, Stack, load_template
 
 pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS::")  # MOTO_CANNOT_MODEL
@@ -155,3 +156,16 @@ def test_the_service_runs_the_task_in_the_cluster_the_outputs_name(ecs_stack: St
         "app-interviews-worker",
     )
     assert service["taskDefinition"] == outputs["TaskDefinitionArn"]
+
+
+def test_without_redaction_the_worker_may_not_remove_transcribes_transcripts(
+    ecs_stack: Stack,
+) -> None:
+    role = ecs_stack.role_policies(ecs_stack.outputs["TaskRoleArn"])
+    bucket = f"arn:aws:s3:::{ecs_stack.outputs['BucketName']}"
+    prefix = ecs_stack.task_environment()["INTERVIEWS_TRANSCRIBE_PREFIX"]
+
+    assert ecs_stack.task_environment()["INTERVIEWS_REDACT_PII"] == "false"
+    for name in ("transcript.json", "redacted-transcript.json"):
+        assert not allows(role, Permission("s3:DeleteObject", f"{bucket}/{prefix}i/{name}"))
+    assert allows(role, Permission("s3:DeleteObject", f"{bucket}/{prefix}i/g0/transcript.json"))

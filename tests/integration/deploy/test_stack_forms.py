@@ -93,6 +93,10 @@ def test_the_whisper_form_recognises_speech_in_the_worker_without_any_transcribe
     assert "TranscribeDataAccessRoleArn" not in outputs
     assert not {a for a in granted_actions(role) if a.startswith(("transcribe:", "iam:"))}
     assert not allows(role, Permission("transcribe:StartTranscriptionJob", "*"))
+    deletes = stack.managed_policy(outputs["DeleteInterviewsPolicyArn"])
+    assert granted_actions(deletes) and not {
+        a for a in granted_actions(deletes) if a.startswith("transcribe:")
+    }
     if compute == "ecs":
         environment = stack.task_environment()
         definition = stack.client("ecs").describe_task_definition(
@@ -125,3 +129,13 @@ def test_the_lambda_form_runs_transcribe_jobs_deferred_as_the_data_access_role(
     role = stack.role_policies(outputs["TaskRoleArn"])
     assert allows(role, Permission("iam:PassRole", data_access, passed))
     assert not allows(role, Permission("iam:PassRole", data_access))
+
+
+def test_the_retention_parameters_make_a_stack_with_either_choice(
+    make_stack: Callable[..., Stack],
+) -> None:
+    kept = make_stack(VideoRetentionDays="365", BackupRetentionDays="0")
+    assert kept.status == "CREATE_COMPLETE"
+
+    shortest = make_stack(TranscriptRetentionDays="1", BackupRetentionDays="1")
+    assert shortest.status == "CREATE_COMPLETE"

@@ -86,11 +86,62 @@ def test_the_bucket_is_private_encrypted_tls_only_and_expires_transcription_file
 
 
 @pytest.mark.parametrize("table", ["InterviewsTable", "QuestionsTable"])
-def test_the_tables_are_on_demand_with_point_in_time_recovery(table: str) -> None:
+def test_the_tables_are_on_demand_with_point_in_time_recovery_for_backup_retention_days(
+    table: str,
+) -> None:
     found = properties(table)
 
     assert found["BillingMode"] == "PAY_PER_REQUEST"
-    assert found["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert found["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": {"Fn::If": ["KeepBackups", True, False]},
+        "RecoveryPeriodInDays": {
+            "Fn::If": ["KeepBackups", {"Ref": "BackupRetentionDays"}, {"Ref": "AWS::NoValue"}]
+        },
+    }
+    assert TEMPLATE_DATA["Conditions"]["KeepBackups"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "BackupRetentionDays"}, 0]}]
+    }
+    backups = PARAMETERS["BackupRetentionDays"]
+    assert (backups["Default"], backups["MinValue"], backups["MaxValue"]) == (35, 0, 35)
+
+
+def test_videos_are_kept_unless_video_retention_days_is_set() -> None:
+    rules = properties("VideoBucket")["LifecycleConfiguration"]["Rules"]
+
+    (videos,) = [rule for rule in rules if "Fn::If" in rule]
+    condition, rule, otherwise = videos["Fn::If"]
+    assert condition == "ExpireVideos" and otherwise == {"Ref": "AWS::NoValue"}
+    assert rule == {
+        "Id": "expire-videos",
+        "Status": "Enabled",
+        "Prefix": "videos/",
+        "ExpirationInDays": {"Ref": "VideoRetentionDays"},
+    }
+    assert TEMPLATE_DATA["Conditions"]["ExpireVideos"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "VideoRetentionDays"}, 0]}]
+    }
+    assert (default("VideoRetentionDays"), PARAMETERS["VideoRetentionDays"]["MinValue"]) == (0, 0)
+    assert (
+        default("TranscriptRetentionDays"),
+        PARAMETERS["TranscriptRetentionDays"]["MinValue"],
+    ) == (
+        30,
+        1,
+    )
+
+
+def test_the_delete_policys_two_forms_differ_in_the_transcribe_statement_only() -> None:
+    document = properties("DeleteInterviewsPolicy")["PolicyDocument"]
+
+    condition, with_transcribe, without = document["Statement"]["Fn::If"]
+
+    assert condition == "UseTranscribe"
+    assert with_transcribe[:-1] == without
+    assert with_transcribe[-1]["Action"] == [
+        "transcribe:DeleteTranscriptionJob",
+        "transcribe:ListTranscriptionJobs",
+    ]
+    assert "Roles" not in properties("DeleteInterviewsPolicy")  # the operator's to attach
 
 
 def test_the_queues_refuse_plain_http() -> None:
@@ -213,9 +264,9 @@ def test_the_lambda_form_reports_batch_item_failures_from_the_handler() -> None:
     assert RESOURCES["Function"]["Condition"] == RESOURCES["EventSource"]["Condition"]
 
 
-def test_the_readme_names_every_output_of_the_template() -> None:
-    readme = (TEMPLATE.parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Deploying to AWS", 1)[1].split("\n## ", 1)[0]
+def test_the_deployment_guide_names_every_output_of_the_template() -> None:
+    guide = (TEMPLATE.parents[1] / "docs" / "how-to" / "deploy.md").read_text(encoding="utf-8")
+    section = guide.split("## The stack", 1)[1].split("\n## ", 1)[0]
 
     unnamed = [key for key in TEMPLATE_DATA["Outputs"] if f"`{key}`" not in section]
 

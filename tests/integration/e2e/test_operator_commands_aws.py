@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from adapters.aws.dynamodb_tables import create_interview_tables, put_interview
 from interview_core.entities import Interview
 from tests.integration.deploy.stack import reset
 from tests.moto_support import moto_server
+from tests.subtitle_checks import read_vtt
 
 SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "interview"
 REGION = "us-east-1"
@@ -175,6 +177,28 @@ def test_submit_writes_what_the_upstream_writes_and_the_worker_completes_it(
     assert interview_id in {i["id"] for i in stack.json("list", "--state", "completed")}
     table = stack.run("status", interview_id, "--format", "table")
     assert any(line.split() == ["state", "completed"] for line in table.stdout.splitlines())
+    # the worker kept the transcript (only) in the bucket, and the exports read it there
+    kept = stack.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"transcribe/{interview_id}/")
+    assert [o["Key"] for o in kept["Contents"]] == [f"transcribe/{interview_id}/g0/transcript.json"]
+    subtitles = stack.run("export", interview_id, "--format", "vtt")
+    assert subtitles.returncode == 0, subtitles.stderr
+    first = read_vtt(subtitles.stdout)[0]
+    assert [line.lower() for line in first.lines] == ["interviewer: thanks for joining us today."]
+    chapters = stack.run("export", interview_id, "--format", "chapters")
+    assert [c.start for c in read_vtt(chapters.stdout)] == [q["start_time"] for q in questions]
+
+    review = stack.run("review", interview_id, "--url-lifetime", "2h", "--output", "page.html")
+    assert review.returncode == 0, review.stderr
+    assert "a presigned S3 link that works for 2 h, until " in review.stdout
+    page = (stack.folder / "page.html").read_text(encoding="utf-8")
+    start = page.index('id="review-data">') + len('id="review-data">')
+    data = json.loads(page[start : page.index("</script>", start)])
+    assert len(data["questions"]) == 6 and data["segments"]
+    assert "works for 2 h after this page was written" in data["note"]
+    assert data["video"].startswith(f"{stack.url}/{BUCKET}/{key}?")
+    assert f"media-src 'self' file: https: {stack.url};" in page
+    with urllib.request.urlopen(data["video"], timeout=10) as response:  # the link plays
+        assert response.read() == (SAMPLE / "interview.mp4").read_bytes()
 
 
 def test_submit_refuses_a_file_that_is_not_media_before_uploading_anything(

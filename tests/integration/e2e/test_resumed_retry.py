@@ -86,5 +86,6 @@ def test_a_retry_resumes_from_the_kept_transcript_without_the_video(tmp_path: Pa
     record = repository.get(interview_id)
     assert record.state is InterviewState.COMPLETED, (record.error_code, record.error_message)
     assert len(repository.list_questions(interview_id)) == record.question_count > 0
-    assert not (tmp_path / "interviews.sqlite3-stages" / interview_id).exists()
+    # the questions kept for a retry are gone; the transcript stays for the exports
+    assert sorted(p.name for p in kept.iterdir()) == ["transcript.json"]
     assert SqliteMessageSource(database).visible() == []

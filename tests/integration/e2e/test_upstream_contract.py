@@ -1,6 +1,6 @@
 """Black box: records written exactly as the upstream's contract names them, processed by the
 upstream's own launch line (`cd src && python main.py --mode ...`) against a moto server, with
-the default table and queue names; and the exit codes the README promises."""
+the default table and queue names; and the exit codes docs/reference/errors.md promises."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def test_the_ami_meeting_excerpt_scores_der_within_ten_percent(
     diarizer: CamppSpeakerDiarizer, real_fixtures: Path
 ) -> None:
     """A real four-person meeting (one person speaks 1.2 s only): DER <= 0.10 with a 0.25 s
-    collar. Measured 0.067; labelling one speaker at a time has a floor of about 0.045 here,
+    collar. Measured 0.074; labelling one speaker at a time has a floor of about 0.045 here,
     from overlapped speech."""
     reference = read_rttm(real_fixtures / f"{AMI}.rttm")
     turns = diarizer.diarize(samples_of(real_fixtures / f"{AMI}.wav"))

@@ -20,7 +20,12 @@ from adapters.local.memory_repository import InMemoryInterviewRepository
 from interview_core.analysis import build_questions
 from interview_core.clock import ManualClock
 from interview_core.entities import ExtractedQuestion, Interview
-from interview_core.errors import InterviewAlreadyCompleted, LeaseHeld, LeaseLost
+from interview_core.errors import (
+    InterviewAlreadyCompleted,
+    InterviewDeleted,
+    LeaseHeld,
+    LeaseLost,
+)
 from interview_core.ids import question_id
 from interview_core.state import InterviewState, is_legal
 
@@ -93,6 +98,8 @@ class InterviewLifecycle(RuleBasedStateMachine):
         now = self.clock.now()
         try:
             claimed = self.repo.claim(interview_id, owner, lease, force=force)
+        except InterviewDeleted:  # whatever `force` says: a deleted interview is never claimed
+            assert expected.state.erased
         except InterviewAlreadyCompleted:
             assert expected.state is InterviewState.COMPLETED and not force
         except LeaseHeld:
@@ -100,6 +107,7 @@ class InterviewLifecycle(RuleBasedStateMachine):
             assert expected.live_lease(now)
         else:
             assert expected.state is not InterviewState.COMPLETED or force
+            assert not expected.state.erased
             assert not expected.live_lease(now)
             expected.state = InterviewState.PROCESSING
             expected.owner = owner

@@ -10,7 +10,7 @@ import pytest
 from adapters.local.memory_repository import InMemoryInterviewRepository
 from adapters.stage_items import QUESTIONS_ITEM, TRANSCRIPT_ITEM
 from interview_core.clock import ManualClock
-from interview_core.entities import Interview, KeptQuestions
+from interview_core.entities import Interview, KeptQuestions, Transcript
 from interview_core.errors import (
     ConfigurationError,
     ExtractionUnavailable,
@@ -138,7 +138,9 @@ def test_across_a_transient_failure_at_any_stage_each_finished_stage_runs_once(
     assert [q.answer for q in world.records.list_questions(ID)] == [
         f"Suggested: {q.question}" for q in sample_questions(3)
     ]
-    assert world.kept.inner.keys() == []  # lost once the interview is completed
+    # the questions are lost once the interview is completed; its transcript stays
+    assert world.kept.inner.keys() == [f"{ID}/g0/{TRANSCRIPT_ITEM}"]
+    assert world.kept.inner.load_transcript(ID, 0) == sample_transcript()
 
 
 def test_without_a_stage_store_a_retry_starts_from_scratch() -> None:
@@ -291,6 +293,33 @@ def test_a_stage_store_the_deployment_cannot_use_halts_without_failing(method: s
     assert report.outcome is Outcome.HALTED
     assert world.state() is InterviewState.PROCESSING
     assert world.records.get(ID).lease_owner is None
+
+
+def test_a_completed_interview_keeps_the_transcript_its_questions_came_from() -> None:
+    world = World()
+    world.kept.inner.save_transcript(ID, 0, sample_transcript())  # a retry resumes from it
+    world.kept.inner.save_questions(ID, 0, KeptQuestions(tuple(sample_questions(2))))
+
+    report = world.run()
+
+    assert report.outcome is Outcome.COMPLETED
+    assert report.resumed == ("transcribe", "extract_questions")
+    assert world.kept.inner.keys() == [f"{ID}/g0/{TRANSCRIPT_ITEM}"]
+
+
+def test_a_reprocessed_interview_keeps_the_transcript_of_its_new_generation() -> None:
+    world = World()
+    world.run()
+    world.records.reset_for_reprocess(ID)
+    world.transcriber.transcript = Transcript(
+        segments=sample_transcript().segments[:6], language="en", duration=30.0
+    )
+
+    again = world.run()
+
+    assert again.outcome is Outcome.COMPLETED
+    assert world.kept.inner.load_transcript(ID, 1) == world.transcriber.transcript
+    assert world.kept.inner.load_transcript(ID, 0) == sample_transcript()  # until its expiry
 
 
 def test_removing_what_was_kept_never_changes_how_an_interview_ended() -> None:

@@ -51,3 +51,30 @@ def test_a_uuid_is_accepted_and_written_in_lower_case() -> None:
         ["--mode", "single-interview", "--interview-id", "3C7D1E9A-2B4F-4A6E-8D0C-5F1A2B3C4D5E"]
     )
     assert args.interview_id == "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        (["--interviewer", "spk_0"], [("spk_0",)]),
+        (["--interviewer", "spk_0, spk_2,", "--interviewer", "spk_3"],
+         [("spk_0", "spk_2"), ("spk_3",)]),
+        (["--interviewer", "Interviewer 1"], [("Interviewer 1",)]),
+    ],
+)  # fmt: skip
+def test_interviewers_are_named_by_repeating_or_comma_separating(
+    given: list[str], named: list[tuple[str, ...]]
+) -> None:
+    args = build_parser().parse_args(["--mode", "single-video", "video.mp4", *given])
+    assert args.interviewer == named
+
+
+@pytest.mark.parametrize("label", ["", " , ", f"spk_0\n{FORGED}", "x" * 65])
+def test_a_bad_interviewer_label_is_a_usage_error_that_does_not_repeat_it(
+    label: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["--mode", "single-video", "v.mp4", "--interviewer", label])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--interviewer: " in err and FORGED not in err and "x" * 65 not in err

@@ -302,3 +302,14 @@ def test_an_unknown_stage_store_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
 
     with pytest.raises(ValueError, match="INTERVIEWS_STAGE_STORE"):
         Settings()
+
+
+def test_the_named_interviewers_reach_the_use_cases(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_INTERVIEWER_SPEAKERS", "spk_1,spk_2")
+    container = _container()
+    assert container.interviewers().speakers == ("spk_1", "spk_2")
+    assert type(container.speaker_role_finder()).__name__ == "HeuristicSpeakerRoleFinder"
+    _aws(monkeypatch)
+    container = _container()  # the aws preset finds the roles too
+    assert type(container.speaker_role_finder()).__name__ == "HeuristicSpeakerRoleFinder"
+    assert isinstance(container.process_interview(), ProcessInterview)

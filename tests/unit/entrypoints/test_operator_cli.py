@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 
 from entrypoints import cli, operator
@@ -114,3 +117,69 @@ def test_an_empty_video_path_is_a_usage_error_naming_the_argument(
     assert "ai-interviews submit: error: argument video: must not be empty" in (
         capsys.readouterr().err
     )
+
+
+# --- delete: confirmation on a terminal ----------------------------------------------------
+
+
+class _Terminal:
+    """Stands in for stdin: a terminal or not."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def _delete_rig(monkeypatch: pytest.MonkeyPatch, *, tty: bool, answer: str) -> tuple[Any, Any]:
+    from adapters.local.memory_repository import InMemoryInterviewRepository
+    from interview_core.delete_interview import DeleteInterview
+    from interview_core.entities import Interview
+
+    repository = InMemoryInterviewRepository()
+    repository.add(Interview(id="i-1", video_path="videos/u/i-1/a.mp4"))
+    container = SimpleNamespace(
+        repository=lambda: repository, delete_interview=lambda: DeleteInterview(repository)
+    )
+    monkeypatch.setattr("sys.stdin", _Terminal(tty))
+    monkeypatch.setattr("builtins.input", lambda prompt: answer)
+    return repository, container
+
+
+@pytest.mark.parametrize(
+    ("answer", "deleted"), [("yes", True), ("y", True), ("no", False), ("", False)]
+)
+def test_delete_asks_on_a_terminal_and_deletes_only_on_yes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], answer: str, deleted: bool
+) -> None:
+    repository, container = _delete_rig(monkeypatch, tty=True, answer=answer)
+    args = operator.build_parser().parse_args(["delete", "i-1"])
+
+    code = operator._delete(args, container)
+
+    out, err = capsys.readouterr()
+    assert "Delete interview i-1 (pending, generation 0)" in err
+    assert "cannot be undone" in err
+    if deleted:
+        assert code == operator.EXIT_OK
+        assert out.splitlines()[0] == "deleted interview i-1"
+        assert "video: kept at videos/u/i-1/a.mp4" in out
+        assert repository.all() == []
+    else:
+        assert code == operator.EXIT_REFUSED
+        assert "nothing deleted" in err
+        assert [record.id for record in repository.all()] == ["i-1"]
+
+
+def test_delete_without_yes_refuses_when_stdin_is_not_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository, container = _delete_rig(monkeypatch, tty=False, answer="yes")
+    args = operator.build_parser().parse_args(["delete", "i-1"])
+
+    code = operator._delete(args, container)
+
+    assert code == operator.EXIT_USAGE
+    assert "stdin is not a terminal: pass --yes" in capsys.readouterr().err
+    assert [record.id for record in repository.all()] == ["i-1"]

@@ -186,3 +186,27 @@ def test_the_lambda_stage_margin_defaults_to_two_minutes_within_the_functions_15
         monkeypatch.setenv("INTERVIEWS_LAMBDA_STAGE_MARGIN_SECONDS", refused)
         with pytest.raises(ValidationError):
             Settings()
+
+
+def test_no_interviewer_is_named_by_default() -> None:
+    assert Settings().interviewer_labels == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "labels"),
+    [("spk_1", ("spk_1",)), (" spk_0 , spk_2,,spk_0 ", ("spk_0", "spk_2")), (" , ", ())],
+)
+def test_interviewers_are_read_comma_separated(
+    monkeypatch: pytest.MonkeyPatch, value: str, labels: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_INTERVIEWER_SPEAKERS", value)
+    assert Settings().interviewer_labels == labels
+
+
+@pytest.mark.parametrize("value", ["spk_0,spk\u00071", "x" * 65])
+def test_an_unusable_interviewer_label_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_INTERVIEWER_SPEAKERS", value)
+    with pytest.raises(ValidationError, match="speaker label has at most 64 printable"):
+        Settings()

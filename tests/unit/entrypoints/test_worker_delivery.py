@@ -208,3 +208,24 @@ def test_an_earlier_receive_that_meets_a_transient_error_is_released_without_wai
     assert slept == []
     assert handled.decision.action is Action.RELEASE
     assert world.state(interview_id).state is InterviewState.PENDING
+
+
+@pytest.mark.parametrize("state", [InterviewState.DELETING, InterviewState.DELETED])
+@pytest.mark.parametrize("receive_count", [1, 99])  # a first receive, and a last look
+def test_a_request_for_a_deleted_interview_is_acknowledged_and_nothing_is_written(
+    state: InterviewState, receive_count: int
+) -> None:
+    world = WorkerWorld(policy=DeliveryPolicy(max_attempts=3))
+    interview_id = world.add_interview(state=state)
+    before = world.state(interview_id)
+    world.send(interview_id)
+    message = received(world)
+    message = QueueMessage(message.message_id, message.receipt, receive_count, message.interview_id)
+
+    handled = world.handler.handle(message)
+
+    assert handled.decision.action is Action.ACK
+    assert handled.report is not None and handled.report.outcome is Outcome.SKIPPED
+    assert world.state(interview_id) == before
+    assert not world.transcriber.started.is_set()  # no work began
+    assert world.store.list_questions(interview_id) == []

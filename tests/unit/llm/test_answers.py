@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.llm.answers import AnswerCheck, answer_schema, answer_user_prompt
+from adapters.llm.question_prompt import REDACTION_NOTE
 from adapters.llm.question_schema import tool_schema
 from interview_core.entities import ExtractedQuestion
 
@@ -55,3 +56,12 @@ def test_the_schemas_bound_counts_and_lengths_for_servers_that_constrain_decodin
         "maxLength"
         not in tool_schema(10)["properties"]["questions"]["items"]["properties"]["answer"]
     )
+
+
+def test_answers_for_a_redacted_transcript_are_told_to_keep_the_markers() -> None:
+    questions = [ExtractedQuestion(question="How can we reach you?", answer="")]
+    redacted = "<transcript>\n[2.0] candidate: Mail me at [PII:EMAIL].\n</transcript>"
+    plain = "<transcript>\n[2.0] candidate: Mail me any time.\n</transcript>"
+
+    assert answer_user_prompt(redacted, questions).endswith(REDACTION_NOTE)
+    assert REDACTION_NOTE not in answer_user_prompt(plain, questions)

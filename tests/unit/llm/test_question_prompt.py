@@ -8,11 +8,14 @@ from hypothesis import strategies as st
 from adapters.llm.question_prompt import (
     CLOSE_TAG,
     OPEN_TAG,
+    REDACTION_NOTE,
+    SYSTEM_PROMPT,
     delimited,
     segment_line,
     user_prompt,
 )
 from interview_core.entities import Segment, Transcript
+from interview_core.speaker_roles import Role
 
 SEGMENTS = (
     Segment("Hello, and welcome!", 0.0, 2.0, "interviewer"),
@@ -37,6 +40,19 @@ def test_each_segment_is_one_timed_labelled_line_between_the_tags() -> None:
         "[10.0] unknown: Great. What's your biggest weakness?",
         CLOSE_TAG,
     ]
+
+
+def test_a_known_role_follows_its_speakers_label() -> None:
+    roles = {"interviewer": Role.CANDIDATE, "candidate": Role.INTERVIEWER}
+    lines = [segment_line(segment, roles) for segment in SEGMENTS]
+
+    assert lines == [
+        "[0.0] interviewer (candidate): Hello, and welcome!",
+        "[2.5] interviewer (candidate): Tell me about yourself.",
+        "[4.5] candidate (interviewer): I started as a tester; then I wrote code.",
+        "[10.0] unknown: Great. What's your biggest weakness?",
+    ]
+    assert "only questions from lines marked (interviewer)" in " ".join(SYSTEM_PROMPT.split())
 
 
 @given(st.lists(st.tuples(st.text(max_size=80), st.none() | st.text(max_size=20)), max_size=8))
@@ -74,3 +90,28 @@ def test_the_user_prompt_carries_the_facts_outside_the_data_and_the_problem_when
     before, _, after = prompt.partition(rendered)
     assert "Duration: 12 s." in before and "Language: en-US." in before
     assert "rejected: questions.0.answer: missing" in after
+
+
+REDACTED = (
+    Segment("What is the best address to reach you?", 0.0, 2.0, "interviewer"),
+    Segment("It is [PII:EMAIL], or call [PII:PHONE].", 2.5, 6.0, "candidate"),
+)
+
+
+def test_a_redacted_transcript_comes_with_the_note_that_markers_are_kept_not_guessed() -> None:
+    transcript = Transcript(REDACTED)
+
+    prompt = user_prompt(transcript, _rendered(transcript))
+
+    assert "[2.5] candidate: It is [PII:EMAIL], or call [PII:PHONE]." in prompt
+    assert prompt.endswith(REDACTION_NOTE)
+    assert "never guess" in REDACTION_NOTE and "exactly as written" in REDACTION_NOTE
+
+
+def test_a_transcript_without_markers_gets_the_prompt_it_always_had() -> None:
+    transcript = Transcript(SEGMENTS)
+
+    prompt = user_prompt(transcript, _rendered(transcript))
+
+    assert "[PII" not in prompt
+    assert prompt.endswith("Record the interviewer's questions with the record_questions tool.")

@@ -13,6 +13,7 @@ from adapters.llm.exchange import ReplyCut, Request
 from adapters.llm.question_windows import QuestionLimits, WindowedQuestions
 from interview_core.entities import ExtractedQuestion, Segment, Transcript
 from interview_core.errors import ExtractionUnavailable, InvalidModelOutput
+from interview_core.speaker_roles import Role
 from interview_core.usage import UsageMeter
 
 T = TypeVar("T")
@@ -66,6 +67,24 @@ def _transcript(count: int = 400) -> Transcript:
 
 def _engine(model: ScriptedModel) -> WindowedQuestions:
     return WindowedQuestions(model, QuestionLimits())  # type: ignore[arg-type]
+
+
+def test_every_window_shows_the_speakers_roles_also_where_long_lines_are_cut() -> None:
+    long_reply = " ".join(f"I handled part {n} well." for n in range(3000))
+    segments = (
+        Segment("How did you handle the outage?", 0.0, 4.0, "spk_0"),
+        Segment(long_reply, 4.0, 900.0, "spk_1"),
+        Segment("What would you change?", 900.0, 904.0, "spk_0"),
+    )
+    roles = {"spk_0": Role.INTERVIEWER, "spk_1": Role.CANDIDATE}
+    model = ScriptedModel()
+
+    questions = _engine(model).extract(Transcript(segments, speaker_roles=roles), None)
+
+    assert len(model.users) > 1  # the long reply was cut into windows
+    assert all("spk_1 (candidate): I handled part" in user for user in model.users[1:-1])
+    assert "[0.0] spk_0 (interviewer): How did you handle the outage?" in model.users[0]
+    assert [q.start_time for q in questions] == [0.0, 900.0]
 
 
 def test_a_window_that_stays_invalid_is_skipped_and_counted_and_the_rest_are_kept() -> None:

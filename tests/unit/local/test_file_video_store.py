@@ -288,3 +288,38 @@ def test_other_io_errors_are_transient(root: Path, monkeypatch: pytest.MonkeyPat
         LocalFileVideoStore(root).fetch("videos/interview.mp4")
 
     assert not caught.value.permanent
+
+
+# --- the VideoRemover role ----------------------------------------------------------------
+
+
+def test_remove_video_takes_the_file_its_sidecars_and_its_empty_folders_only(
+    root: Path,
+) -> None:
+    folder = root / "videos" / "u-1" / "i-1"
+    folder.mkdir(parents=True)
+    (folder / "interview.mp4").write_bytes(b"video")
+    (folder / "interview.transcript.json").write_text("{}")
+    (folder / "interview.srt").write_text("1")
+    (root / "videos" / "u-1" / "i-2.mp4").write_bytes(b"another")
+    store = LocalFileVideoStore(root)
+
+    assert store.remove_video("videos/u-1/i-1/interview.mp4") is True
+
+    assert not folder.exists()
+    assert (root / "videos" / "u-1" / "i-2.mp4").read_bytes() == b"another"
+    assert store.remove_video("videos/u-1/i-1/interview.mp4") is False  # gone: no error
+    assert root.is_dir()
+
+
+def test_remove_video_refuses_a_key_out_of_the_root_before_touching_anything(
+    root: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.mp4"
+    outside.write_bytes(b"keep")
+    store = LocalFileVideoStore(root)
+
+    with pytest.raises(InvalidVideoLocation):
+        store.remove_video("../outside.mp4")
+
+    assert outside.read_bytes() == b"keep"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from adapters.local.heuristic_extractor import HeuristicQuestionExtractor
@@ -13,6 +14,7 @@ from adapters.local.question_patterns import (
 from interview_core.entities import ExtractedQuestion, Segment, Transcript, Word
 from interview_core.errors import ConfigurationError
 from interview_core.ports import QuestionExtractor
+from interview_core.speaker_roles import Role
 
 INTERVIEWER, CANDIDATE = "interviewer", "candidate"
 WORD_SECONDS, SENTENCE_PAUSE, TURN_PAUSE = 0.3, 0.35, 0.8
@@ -144,6 +146,53 @@ def test_without_an_interviewer_label_the_asker_is_the_interviewer(
     turns: tuple[tuple[str, str], ...], interviewer_question: str
 ) -> None:
     assert questions(conversation(turns)) == [interviewer_question]
+
+
+PANEL = (
+    ("spk_0", "Welcome, and thanks for coming. Tell me about yourself."),
+    ("spk_2", "I build data pipelines. Why? Because I like order."),
+    ("spk_1", "What database would you pick for an event log?"),
+    ("spk_2", "An append-only store."),
+    ("spk_0", "Mm-hmm."),
+    ("spk_2", "Reads are rare there, so writes matter most."),
+    ("spk_1", "Right. We use one too."),
+    ("spk_2", "Then you know the trade-offs."),
+    ("spk_0", "Why do you want to join us?"),
+    ("spk_2", "I like the product."),
+    ("spk_1", "How would you test a scheduled job?"),
+    ("spk_2", "With a fake clock."),
+)
+
+
+def test_a_panels_questions_come_from_both_interviewers_with_the_candidates_replies() -> None:
+    found = extract(conversation(PANEL))
+    assert [(f.question, f.answer) for f in found] == [
+        ("Tell me about yourself.", "I build data pipelines. Why? Because I like order."),
+        (
+            "What database would you pick for an event log?",
+            "An append-only store. Reads are rare there, so writes matter most.",
+        ),
+        ("Why do you want to join us?", "I like the product."),
+        ("How would you test a scheduled job?", "With a fake clock."),
+    ]
+    assert found[0].context == "Welcome, and thanks for coming."
+
+
+def test_given_roles_decide_whose_questions_count() -> None:
+    swapped = {"spk_0": Role.CANDIDATE, "spk_1": Role.CANDIDATE, "spk_2": Role.INTERVIEWER}
+    transcript = attrs.evolve(conversation(PANEL), speaker_roles=swapped)
+    found = extract(transcript)
+    assert [(f.question, f.answer) for f in found] == [
+        ("Why?", "What database would you pick for an event log?")
+    ]
+    assert found[0].context == "I build data pipelines."
+
+
+def test_roles_without_an_interviewer_fall_back_to_reading_the_text() -> None:
+    nobody = {"spk_0": Role.CANDIDATE, "spk_1": Role.CANDIDATE, "spk_2": Role.CANDIDATE}
+    transcript = attrs.evolve(conversation(PANEL), speaker_roles=nobody)
+    unlabelled = conversation(PANEL, speakers=False)
+    assert questions(transcript) == questions(unlabelled)
 
 
 def test_back_to_back_questions_in_one_turn_are_one_question() -> None:

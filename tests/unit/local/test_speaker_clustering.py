@@ -90,7 +90,7 @@ def test_no_prints_give_no_labels() -> None:
 
 
 def test_four_hours_of_prints_are_clustered_globally_within_the_cap() -> None:
-    """Four hours of speech give 19 200 prints (one every 0.75 s): six voices are found from
+    """19 200 prints (eight hours of speech, a print per 1.5 s): six voices are found from
     an even selection of 1000 prints, and every print joins the nearest of them, so the
     affinity matrix stays 1000 x 1000 (8 MB) instead of 19 200 x 19 200 (2.9 GB)."""
     prints, truth = voices([3200] * 6)

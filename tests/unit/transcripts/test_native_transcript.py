@@ -21,6 +21,7 @@ from adapters.transcripts.native import (
 )
 from interview_core.entities import Segment, Transcript, Word
 from interview_core.errors import TranscriptionFailed
+from interview_core.speaker_roles import Role
 
 EXAMPLE: dict[str, Any] = {
     "language": "en",
@@ -67,10 +68,56 @@ transcripts = st.builds(
 )
 
 
-@given(transcripts)
+@st.composite
+def with_roles(draw: st.DrawFn) -> Transcript:
+    """A transcript whose speakers (some or all of them) carry roles."""
+    transcript = draw(transcripts)
+    chosen = draw(st.lists(st.sampled_from(transcript.speakers))) if transcript.speakers else []
+    roles = {speaker: draw(st.sampled_from(list(Role))) for speaker in chosen}
+    return Transcript(transcript.segments, transcript.language, transcript.duration, roles)
+
+
+@given(transcripts | with_roles())
 def test_a_transcript_survives_a_round_trip_through_json_text(transcript: Transcript) -> None:
     text = json.dumps(transcript_to_dict(transcript), allow_nan=False)
     assert transcript_from_json(text) == transcript
+
+
+def test_roles_are_written_as_the_top_level_speaker_roles_key() -> None:
+    transcript = Transcript(
+        (Segment("Why here?", 0, 1, "spk_0"), Segment("I like it.", 1, 2, "spk_1")),
+        speaker_roles={"spk_0": Role.INTERVIEWER, "spk_1": Role.CANDIDATE},
+    )
+    data = json.loads(json.dumps(transcript_to_dict(transcript)))
+    assert data["speaker_roles"] == {"spk_0": "interviewer", "spk_1": "candidate"}
+    assert transcript_from_dict(data).speaker_roles == transcript.speaker_roles
+    assert "speaker_roles" not in transcript_to_dict(Transcript(transcript.segments))
+
+
+@pytest.mark.parametrize(
+    ("roles", "reason"),
+    [
+        ({"interviewer": "boss"}, "speaker_roles.interviewer: Input should be 'interviewer'"),
+        ({"interviewer": 1}, "speaker_roles.interviewer: Input should be 'interviewer'"),
+        ({"spk_9": "candidate"}, "speaker_roles names 1 speaker(s) no segment has"),
+        (["interviewer"], "speaker_roles: Input should be a valid dictionary"),
+    ],
+)
+def test_bad_speaker_roles_are_refused_with_a_one_line_reason(roles: object, reason: str) -> None:
+    data = {**copy.deepcopy(EXAMPLE), "speaker_roles": roles}
+    with pytest.raises(TranscriptionFailed, match="invalid transcript") as caught:
+        transcript_from_dict(data)
+    assert reason in caught.value.message
+
+
+def test_a_hostile_speaker_label_named_in_a_refusal_is_one_short_line() -> None:
+    label = "spk\n" * 100 + "\nFORGED"
+    data = copy.deepcopy(EXAMPLE)
+    data["segments"][0]["speaker"] = label
+    data["speaker_roles"] = {label: "judge"}
+    with pytest.raises(TranscriptionFailed) as caught:
+        transcript_from_dict(data)
+    assert "\n" not in caught.value.message and len(caught.value.message) < 250
 
 
 def test_the_shared_example_reads_into_entities() -> None:
