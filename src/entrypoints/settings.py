@@ -375,7 +375,7 @@ class Settings(BaseSettings):
         le=10,
         description=(
             "Hypotheses the offline recogniser keeps while decoding: 5 hears best; 1 (greedy) "
-            "takes about a sixth less CPU time for about a tenth more word errors (see "
+            "takes about a quarter less CPU time for about a fifth more word errors (see "
             "BENCHMARKS.md)."
         ),
         validation_alias=_env("INTERVIEWS_WHISPER_BEAM_SIZE"),
