@@ -20,7 +20,9 @@ MODULES = (
     "bench.single_video",
     "bench.media",
     "bench.whisper",
+    "bench.beam",
     "bench.long_recording",
+    "bench.long_interview",
     "bench.speakers",
     "bench.chain",
     "bench.aws",
@@ -67,15 +69,35 @@ def main(argv: list[str] | None = None) -> int:
     table = _table(rows)
     print(table)
     if args.write:
-        command = "make bench" if not args.quick else "python -m bench --quick"
-        header = (
-            "# Benchmarks\n\n"
-            f"Produced by `{command}` on {platform.machine()} with {_cores()} cores, "
-            f"Python {platform.python_version()}, in {time.perf_counter() - started:.0f} s. "
-            "Ratios are measured side by side in one run.\n\n"
-        )
-        args.write.write_text(header + table + "\n", encoding="utf-8")
+        if args.only and args.write.is_file():
+            text = _merged(args.write.read_text(encoding="utf-8"), rows, args.only)
+        else:
+            command = "make bench" if not args.quick else "python -m bench --quick"
+            text = (
+                "# Benchmarks\n\n"
+                f"Produced by `{command}` on {platform.machine()} with {_cores()} cores, "
+                f"Python {platform.python_version()}, in {time.perf_counter() - started:.0f} s. "
+                "Ratios are measured side by side in one run.\n\n" + table + "\n"
+            )
+        args.write.write_text(text, encoding="utf-8")
     return 0 if all(row.met for row in rows) else 1
+
+
+def _merged(existing: str, rows: list[BenchRow], only: list[str]) -> str:
+    """`existing` (a written table) with `rows` in place of the rows of the same benchmark,
+    new ones at the end, and a note of the modules measured apart."""
+    lines = existing.rstrip("\n").split("\n")
+    fresh = {row.benchmark: _table([row]).split("\n")[-1] for row in rows}
+    kept = []
+    for line in lines:
+        name = line.split(" | ")[0].removeprefix("| ") if line.startswith("| ") else None
+        kept.append(fresh.pop(name) if name in fresh else line)
+    kept.extend(fresh.values())
+    note = f"Rows of `python -m bench --only {' --only '.join(only)}` were measured apart, later."
+    text = "\n".join(kept) + "\n"
+    if note not in text:
+        text = text.replace("\n\n| benchmark |", f" {note}\n\n| benchmark |", 1)
+    return text
 
 
 def _cores() -> int:

@@ -56,10 +56,25 @@ def build_recording(destination: Path, seconds: int) -> list[str]:
     return [name for _ in range(repeats) for name in names]
 
 
-def measured_run(recording: Path, output_dir: Path) -> tuple[float, float, float]:
+def measured_run(
+    recording: Path, output_dir: Path, settings: dict[str, str] | None = None
+) -> tuple[float, float, float]:
     """Peak RSS (MB), wall seconds and CPU seconds of `ai-interviews --mode single-video`
-    with default settings."""
-    env = {**os.environ, "INTERVIEWS_LOG_FILE": str(output_dir.with_suffix(".log"))}
+    with default settings, or with `settings` (environment variables) on top."""
+    peak, wall, cpu, _ = measured_cli_run(recording, output_dir, settings)
+    return peak, wall, cpu
+
+
+def measured_cli_run(
+    recording: Path, output_dir: Path, settings: dict[str, str] | None = None
+) -> tuple[float, float, float, str]:
+    """As `measured_run`, and the CLI's first line of output (its summary, with the time of
+    each stage)."""
+    env = {
+        **os.environ,
+        "INTERVIEWS_LOG_FILE": str(output_dir.with_suffix(".log")),
+        **(settings or {}),
+    }
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, "--mode", "single-video", str(recording),
@@ -70,7 +85,8 @@ def measured_run(recording: Path, output_dir: Path) -> tuple[float, float, float
     if done.returncode != 0:
         raise RuntimeError(f"single-video failed: {done.stderr.strip()[-500:]}")
     line = next(x for x in done.stderr.splitlines() if x.startswith("PEAK_RSS_KB")).split()
-    return int(line[1]) / 1024, wall, float(line[3])
+    summary = next(iter(done.stdout.splitlines()), "")
+    return int(line[1]) / 1024, wall, float(line[3]), summary
 
 
 def word_error_rate(output_dir: Path, names: list[str], seconds: float) -> float:

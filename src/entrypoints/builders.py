@@ -193,6 +193,7 @@ def whisper_transcriber(settings: Settings) -> Transcriber:
         language=settings.language,
         cpu_threads=settings.whisper_threads,
         compute_type=settings.whisper_compute_type,
+        beam_size=settings.whisper_beam_size,
         vad_filter=settings.whisper_vad,
         decoder=settings.whisper_decoder,
         batch_size=settings.whisper_batch_size,

@@ -369,6 +369,17 @@ class Settings(BaseSettings):
         description="The spoken language for offline recognition; empty to detect it.",
         validation_alias=_env("INTERVIEWS_LANGUAGE"),
     )
+    whisper_beam_size: int = Field(
+        5,
+        ge=1,
+        le=10,
+        description=(
+            "Hypotheses the offline recogniser keeps while decoding: 5 hears best; 1 (greedy) "
+            "takes about a quarter less CPU time for about a fifth more word errors (see "
+            "BENCHMARKS.md)."
+        ),
+        validation_alias=_env("INTERVIEWS_WHISPER_BEAM_SIZE"),
+    )
     diarization: bool = Field(
         True,
         description=(

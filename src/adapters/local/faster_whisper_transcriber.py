@@ -16,8 +16,11 @@ from adapters.local.audio_windows import (
     read_blocks,
     windows,
 )
-from adapters.local.process_memory import return_freed_memory
+from adapters.local.process_memory import return_freed_memory, reuse_freed_memory
+from adapters.local.speaker_diarizer import speaker_vad_options
 from adapters.local.speaker_labels import labelled
+from adapters.local.speech_activity import SpeechActivity, recogniser_vad_options, speech_only
+from adapters.local.stopwatch import Stopwatch
 from adapters.local.whisper_models import (
     MODEL_SETTING,
     bundled_model_folder,
@@ -178,71 +181,112 @@ class FasterWhisperTranscriber:
         heard = 0.0
         started = time.perf_counter()
         pieces = 0
-        for window in windows(read_blocks(audio.path), self._window):
-            info = self._recognise(
-                model, window, collector, name=audio.path.name, batched=batched, language=language
-            )
+        stopwatch = Stopwatch()
+        for window in stopwatch.through(
+            "reading audio", windows(read_blocks(audio.path), self._window)
+        ):
+            with stopwatch.timing("speech detection"):
+                activity = self._speech_activity(window, name=audio.path.name)
+            with stopwatch.timing("recognition"):
+                info = self._recognise(
+                    model,
+                    window,
+                    activity,
+                    collector,
+                    name=audio.path.name,
+                    batched=batched,
+                    language=language,
+                )
             language = language or str(info.language)
             if speakers is not None:
-                speakers.listen(
-                    window.samples,
-                    window.offset,
-                    keep_from=window.keep_from,
-                    keep_until=window.keep_until,
-                )
+                with stopwatch.timing("speakers"):
+                    speakers.listen(
+                        window.samples,
+                        window.offset,
+                        keep_from=window.keep_from,
+                        keep_until=window.keep_until,
+                        speech=None
+                        if activity is None
+                        else activity.regions(speaker_vad_options(), window.offset),
+                    )
             heard = window.end
             pieces += 1
         segments = collector.segments
         if speakers is not None:
-            segments = labelled(segments, speakers.turns())
+            with stopwatch.timing("speakers"):
+                segments = labelled(segments, speakers.turns())
         if progress is not None:
             progress(heard, heard)
         logger.info(
-            "transcribed job %s (generation %d): %.1f s of audio in %.1f s, %d segments in %d "
-            "windows, %s decoder",
+            "transcribed job %s (generation %d): %.1f s of audio in %.1f s (%s), %d segments "
+            "in %d windows, %s decoder",
             job_id,
             generation,
             heard,
             time.perf_counter() - started,
+            stopwatch.summary(),
             len(segments),
             pieces,
             "batched" if batched else "sequential",
         )
         return Transcript(segments=segments, language=language, duration=heard)
 
+    def _speech_activity(self, window: AudioWindow, *, name: str) -> SpeechActivity | None:
+        """One VAD pass over the window, when the VAD is on. Raises TranscriptionFailed."""
+        if not self._vad_filter:
+            return None
+        try:
+            return SpeechActivity.heard(window.samples)
+        except (RuntimeError, ValueError) as exc:
+            raise TranscriptionFailed(
+                f"speech detection failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
+            ) from exc
+
     def _recognise(
         self,
         model: Any,
         window: AudioWindow,
+        activity: SpeechActivity | None,
         collector: SegmentCollector,
         *,
         name: str,
         batched: bool,
         language: str | None,
     ) -> Any:
-        """Recognise one window into `collector`; the recogniser's info. Raises
-        TranscriptionFailed."""
+        """Recognise one window into `collector`; the recogniser's info. With `activity`,
+        only the speech it found is decoded, as faster-whisper's own VAD filter would hand
+        it on. Raises TranscriptionFailed."""
         try:
-            if batched:
+            speech = (
+                None
+                if activity is None
+                else speech_only(
+                    window.samples, activity.chunks(recogniser_vad_options(batched=batched))
+                )
+            )
+            if batched and speech is not None:
                 from faster_whisper import BatchedInferencePipeline
 
                 raw_segments, info = BatchedInferencePipeline(model).transcribe(
-                    window.samples,
+                    speech.samples,
                     language=language,
                     word_timestamps=True,
                     beam_size=self._beam_size,
                     batch_size=self._batch_size,
+                    clip_timestamps=speech.clips,
                 )
             else:
                 raw_segments, info = model.transcribe(
-                    window.samples,
+                    window.samples if speech is None else speech.samples,
                     language=language,
                     word_timestamps=True,
                     beam_size=self._beam_size,
-                    vad_filter=self._vad_filter,
+                    vad_filter=False,
                     condition_on_previous_text=self._condition_on_previous_text,
                 )
-            collector.collect(raw_segments, window)
+            collector.collect(
+                raw_segments if speech is None else speech.restored(raw_segments), window
+            )
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionFailed(
                 f"speech recognition failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
@@ -282,6 +326,7 @@ class FasterWhisperTranscriber:
                 "to a complete faster-whisper model folder"
             )
         self._check_compute_type()
+        reuse_freed_memory()  # before the model's threads start: see its docstring
         started = time.perf_counter()
         try:
             model = WhisperModel(

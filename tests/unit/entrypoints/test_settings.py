@@ -113,18 +113,26 @@ def test_a_worker_needs_storage_other_processes_share(
 def test_the_recogniser_decodes_long_audio_in_batches_by_default() -> None:
     settings = Settings()
     assert (settings.whisper_decoder, settings.whisper_batch_size) == ("auto", 4)
+    assert settings.whisper_beam_size == 5
 
 
 def test_the_recogniser_decoder_and_batch_size_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTERVIEWS_WHISPER_DECODER", "sequential")
     monkeypatch.setenv("INTERVIEWS_WHISPER_BATCH_SIZE", "2")
+    monkeypatch.setenv("INTERVIEWS_WHISPER_BEAM_SIZE", "1")
     settings = Settings()
     assert (settings.whisper_decoder, settings.whisper_batch_size) == ("sequential", 2)
+    assert settings.whisper_beam_size == 1
 
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("INTERVIEWS_WHISPER_DECODER", "parallel"), ("INTERVIEWS_WHISPER_BATCH_SIZE", "0")],
+    [
+        ("INTERVIEWS_WHISPER_DECODER", "parallel"),
+        ("INTERVIEWS_WHISPER_BATCH_SIZE", "0"),
+        ("INTERVIEWS_WHISPER_BEAM_SIZE", "0"),
+        ("INTERVIEWS_WHISPER_BEAM_SIZE", "11"),
+    ],
 )
 def test_bad_recogniser_settings_are_refused(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str

@@ -40,3 +40,14 @@ def test_a_chosen_decoder_holds_for_any_length(decoder: str, batches: bool) -> N
 def test_impossible_decoder_settings_are_refused(arguments: dict[str, object], named: str) -> None:
     with pytest.raises(ConfigurationError, match=named):
         FasterWhisperTranscriber(**arguments)  # type: ignore[arg-type]
+
+
+def test_the_beam_size_setting_reaches_the_recogniser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from entrypoints.builders import whisper_transcriber
+    from entrypoints.settings import Settings
+
+    monkeypatch.setenv("INTERVIEWS_WHISPER_BEAM_SIZE", "1")
+    transcriber = whisper_transcriber(Settings())
+
+    assert isinstance(transcriber, FasterWhisperTranscriber)
+    assert transcriber._beam_size == 1
