@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 import uuid
@@ -29,6 +30,7 @@ EXIT_FAILED = 1  # the interview failed for good
 EXIT_USAGE = 2  # usage, settings or configuration: a missing bucket, table, queue, tool...
 EXIT_RETRY_LATER = 75  # EX_TEMPFAIL: a transient error; running again later may succeed
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # the reader of the output stopped early (`| head`): 128 + SIGPIPE
 
 EXIT_CODES = {
     EXIT_OK: "done; also an already completed interview skipped (`--force` reprocesses it), "
@@ -42,6 +44,8 @@ EXIT_CODES = {
     "disk for this job's video or audio, ffmpeg that cannot start for want of memory): try "
     "again later",
     EXIT_INTERRUPTED: "interrupted by Ctrl-C (the worker stops gracefully on SIGINT and exits 0)",
+    EXIT_BROKEN_PIPE: "the program reading the output closed it early (`| head`); nothing is "
+    "printed about it",
 }
 """Every exit code of `ai-interviews --mode ...` and what it means."""
 
@@ -166,6 +170,24 @@ def _interview_id(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command and return its exit code; output piped into a reader that stops
+    early (`| head`) ends it quietly."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's final flush of what is
+    left for a closed pipe raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     """Run the command and return its exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] == "dev-stack":
