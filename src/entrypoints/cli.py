@@ -44,7 +44,7 @@ EXIT_CODES = {
     "disk for this job's video or audio, ffmpeg that cannot start for want of memory): try "
     "again later",
     EXIT_INTERRUPTED: "interrupted by Ctrl-C (the worker stops gracefully on SIGINT and exits 0)",
-    EXIT_BROKEN_PIPE: "the program reading the output closed it early (`| head`); nothing is "
+    EXIT_BROKEN_PIPE: "the program reading the output closed it early (as `head` does); nothing is "
     "printed about it",
 }
 """Every exit code of `ai-interviews --mode ...` and what it means."""

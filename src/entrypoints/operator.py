@@ -38,6 +38,7 @@ EXIT_OK = 0
 EXIT_REFUSED = 1  # an unknown interview, a file that is not media, an interview being processed
 EXIT_USAGE = 2  # usage, settings or configuration
 EXIT_RETRY_LATER = 75  # a transient failure
+EXIT_BROKEN_PIPE = 141  # the reader of the output stopped early: ai-interviews' main ends quietly
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
 
 EXIT_CODES = {
@@ -48,6 +49,8 @@ EXIT_CODES = {
     "path; a missing table, bucket, queue or redrive policy, in-memory storage, no credentials",
     EXIT_RETRY_LATER: "a transient failure: try again later",
     EXIT_INTERRUPTED: "interrupted by Ctrl-C",
+    EXIT_BROKEN_PIPE: "the program reading the output closed it early (as `head` does); "
+    "nothing is printed about it",
 }
 """Every exit code of the operator's commands and what it means."""
 
