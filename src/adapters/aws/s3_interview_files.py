@@ -7,24 +7,16 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import (
-    NO_CREDENTIALS,
-    describe_safely,
-    error_codes,
-    http_status,
-    is_access_denied,
-    is_missing_credentials,
-    is_throttling,
-    is_transient,
-)
+from adapters.aws.s3_removal_errors import removal_error
 from adapters.aws.transcribe_jobs import generation_token, job_token, normalise_key_prefix
 from adapters.stage_items import item_folder
-from interview_core.errors import ConfigurationError, InterviewError, StageStoreUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from mypy_boto3_s3 import S3Client
+
+    from interview_core.errors import InterviewError
 
 
 class S3InterviewFiles:
@@ -96,22 +88,14 @@ class S3InterviewFiles:
             raise self._translate(exc, key) from exc
 
     def _translate(self, exc: BaseException, key: str) -> InterviewError:
-        if is_missing_credentials(exc):
-            return ConfigurationError(NO_CREDENTIALS)
-        reason = describe_safely(exc, self._bucket, key)
-        if is_transient(exc):
-            return StageStoreUnavailable(
-                f"S3 could not remove the interview's files now: {reason}",
-                throttled=is_throttling(exc),
-            )
-        if "NoSuchBucket" in error_codes(exc):
-            return ConfigurationError(
-                f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
-            )
-        if is_access_denied(exc) or http_status(exc) == 403:
-            return ConfigurationError(
+        return removal_error(
+            exc,
+            self._bucket,
+            key,
+            what="the interview's files",
+            when_refused=(
                 f"S3 refused to list or remove the files under {self._prefix} in bucket "
                 f"{self._bucket}: grant s3:ListBucket (prefix {self._prefix}) and "
                 "s3:DeleteObject there"
-            )
-        return StageStoreUnavailable(f"S3 failed to remove the interview's files: {reason}")
+            ),
+        )

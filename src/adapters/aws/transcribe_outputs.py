@@ -6,21 +6,13 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.aws.errors import (
-    NO_CREDENTIALS,
-    describe_safely,
-    error_codes,
-    http_status,
-    is_access_denied,
-    is_missing_credentials,
-    is_throttling,
-    is_transient,
-)
+from adapters.aws.s3_removal_errors import removal_error
 from adapters.aws.transcribe_jobs import generation_token, job_token, normalise_key_prefix
-from interview_core.errors import ConfigurationError, InterviewError, StageStoreUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+
+    from interview_core.errors import InterviewError
 
 OUTPUT_NAMES = ("transcript.json", "redacted-transcript.json")
 """What a job writes in its folder: the transcript at its OutputKey, and the redacted one,
@@ -66,22 +58,14 @@ class S3TranscribeOutputs:
         return keys
 
     def _translate(self, exc: BaseException, key: str) -> InterviewError:
-        if is_missing_credentials(exc):
-            return ConfigurationError(NO_CREDENTIALS)
-        reason = describe_safely(exc, self._bucket, key)
-        if is_transient(exc):
-            return StageStoreUnavailable(
-                f"S3 could not remove Transcribe's transcript now: {reason}",
-                throttled=is_throttling(exc),
-            )
-        if "NoSuchBucket" in error_codes(exc):
-            return ConfigurationError(
-                f"bucket {self._bucket} does not exist: create it or set AWS_S3_BUCKET"
-            )
-        if is_access_denied(exc) or http_status(exc) == 403:
-            return ConfigurationError(
+        return removal_error(
+            exc,
+            self._bucket,
+            key,
+            what="Transcribe's transcript",
+            when_refused=(
                 f"S3 refused to remove Transcribe's transcripts in bucket {self._bucket}: with "
                 f"INTERVIEWS_REDACT_PII grant s3:DeleteObject on {self._prefix}*/transcript.json "
                 f"and {self._prefix}*/redacted-transcript.json"
-            )
-        return StageStoreUnavailable(f"S3 failed to remove Transcribe's transcript: {reason}")
+            ),
+        )
