@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from interview_core.entities import Segment, Transcript
 
@@ -96,8 +95,7 @@ def speaker_names(transcript: Transcript, roles: Mapping[str, str] | None = None
 def speaker_roles(transcript: Transcript) -> Mapping[str, str] | None:
     """The roles the transcript gives its speaker labels (`{label: interviewer|candidate}`,
     `speaker_roles` in transcript.json) when it carries them."""
-    roles = getattr(transcript, "speaker_roles", None)
-    return roles if isinstance(roles, Mapping) else None
+    return transcript.speaker_roles or None
 
 
 def transcript_cues(transcript: Transcript, roles: Mapping[str, str] | None = None) -> list[Cue]:

@@ -92,7 +92,7 @@ def _page_data(page: ReviewPage) -> dict[str, Any]:
         "note": page.note,
         "duration": _time(transcript.duration),
         "language": transcript.language,
-        "speakerRoles": _roles(page.speaker_roles or getattr(transcript, "speaker_roles", None)),
+        "speakerRoles": _roles(page.speaker_roles or transcript.speaker_roles),
         "questions": [
             {
                 "question": question.question,
