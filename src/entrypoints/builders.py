@@ -178,13 +178,17 @@ def cancellable_media_work(extractor: AudioExtractor) -> CancellableMediaWork | 
 
 def whisper_transcriber(settings: Settings) -> Transcriber:
     """Offline speech recognition with faster-whisper."""
-    from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+    from adapters.local.faster_whisper_transcriber import (
+        FasterWhisperTranscriber,
+        worker_threads,
+    )
     from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
 
+    workers, threads_each = worker_threads(
+        settings.whisper_threads, settings.whisper_workers or None
+    )
     diarizer = (
-        CamppSpeakerDiarizer(
-            max_speakers=settings.max_speakers, cpu_threads=settings.whisper_threads
-        )
+        CamppSpeakerDiarizer(max_speakers=settings.max_speakers, cpu_threads=threads_each)
         if settings.diarization
         else None
     )
@@ -192,6 +196,7 @@ def whisper_transcriber(settings: Settings) -> Transcriber:
         model=settings.whisper_model,
         language=settings.language,
         cpu_threads=settings.whisper_threads,
+        workers=workers,
         compute_type=settings.whisper_compute_type,
         beam_size=settings.whisper_beam_size,
         vad_filter=settings.whisper_vad,

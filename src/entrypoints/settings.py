@@ -330,8 +330,19 @@ class Settings(BaseSettings):
     whisper_threads: int = Field(
         2,
         ge=1,
-        description="CPU threads for speech recognition.",
+        description="CPU threads for offline speech recognition and speaker labels, in all.",
         validation_alias=_env("INTERVIEWS_WHISPER_THREADS"),
+    )
+    whisper_workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description=(
+            "Pieces of audio recognised at once, each on INTERVIEWS_WHISPER_THREADS / this many "
+            "threads; 0 means one per thread, which uses the cores best. The batched decoder's "
+            "chunks (INTERVIEWS_WHISPER_BATCH_SIZE) are shared among them."
+        ),
+        validation_alias=_env("INTERVIEWS_WHISPER_WORKERS"),
     )
     whisper_vad: bool = Field(
         True,
@@ -354,8 +365,8 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description=(
-            "Speech chunks the batched decoder decodes at once; each adds 75 to 100 MB to the peak"
-            " memory."
+            "Speech chunks the batched decoder decodes at once, shared among the workers "
+            "(INTERVIEWS_WHISPER_WORKERS); each adds 75 to 100 MB to the peak memory."
         ),
         validation_alias=_env("INTERVIEWS_WHISPER_BATCH_SIZE"),
     )

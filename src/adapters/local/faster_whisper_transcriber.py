@@ -6,8 +6,11 @@ import importlib
 import logging
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from adapters.local.audio_windows import (
     WindowShape,
@@ -17,9 +20,9 @@ from adapters.local.audio_windows import (
     windows,
 )
 from adapters.local.process_memory import return_freed_memory, reuse_freed_memory
-from adapters.local.speaker_diarizer import speaker_vad_options
+from adapters.local.recognition_pool import DecodeOptions, PendingWindow, RecognitionPool
 from adapters.local.speaker_labels import labelled
-from adapters.local.speech_activity import SpeechActivity, recogniser_vad_options, speech_only
+from adapters.local.speech_activity import SpeechActivity
 from adapters.local.stopwatch import Stopwatch
 from adapters.local.whisper_models import (
     MODEL_SETTING,
@@ -34,7 +37,7 @@ from interview_core.errors import ConfigurationError, ToolMissing, Transcription
 
 if TYPE_CHECKING:
     from adapters.local.audio_windows import AudioWindow
-    from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
+    from adapters.local.speaker_diarizer import CamppSpeakerDiarizer, SpeakerTracker
     from interview_core.entities import AudioFile
     from interview_core.ports import ProgressCallback
 
@@ -48,6 +51,16 @@ BATCHED_FROM_SECONDS = 120.0
 """Shortest audio that `auto` decodes in batches: shorter audio has too few speech chunks to
 fill a batch, and the sequential decoder is as fast there and hears it better."""
 REQUIRED_MODEL_FILES = ("model.bin", "config.json", "tokenizer.json")
+
+
+def worker_threads(cpu_threads: int, workers: int | None = None) -> tuple[int, int]:
+    """(workers, threads each) for `cpu_threads` threads in all: by default one worker per
+    thread, since one thread each uses the CPU better than threads sharing a piece; 0
+    threads (the libraries' own choice) is one worker."""
+    if cpu_threads == 0:
+        return workers or 1, 0
+    chosen = min(workers or cpu_threads, cpu_threads)
+    return chosen, cpu_threads // chosen
 
 
 class FasterWhisperTranscriber:
@@ -64,8 +77,8 @@ class FasterWhisperTranscriber:
     the CPU supports (int8, int8_float32 or float32).
 
     `decoder` chooses how the audio is decoded: "batched" cuts the speech found by the VAD
-    into chunks of up to 30 s and decodes `batch_size` of them at once (faster-whisper's
-    BatchedInferencePipeline; no conditioning on earlier text, progress once per batch),
+    into chunks of up to 30 s and decodes `batch_size` of them at once, shared among the
+    workers (faster-whisper's BatchedInferencePipeline; no conditioning on earlier text),
     "sequential" decodes one 30 s window after another, and "auto" (the default) batches
     audio of `batched_from_seconds` or more and decodes shorter audio sequentially. Batching
     needs the VAD, so "auto" without it decodes sequentially.
@@ -80,6 +93,12 @@ class FasterWhisperTranscriber:
     With a `diarizer`, every segment gets its speaker (spk_0, spk_1... in order of first
     appearance): voice prints are taken window by window and clustered once for the whole
     recording, and a segment whose words change speaker is split at the word boundary.
+
+    The work runs on `workers` threads, by default one per CPU thread (`cpu_threads`), each
+    running the models on `cpu_threads // workers` threads: a window's pieces (a batch of
+    speech chunks, or the whole window for the sequential decoder) and its voice prints
+    queue in recording order and come back in order, so the transcript does not depend on
+    the number of workers. Progress is heard window by window.
     """
 
     def __init__(
@@ -97,6 +116,7 @@ class FasterWhisperTranscriber:
         batched_from_seconds: float = BATCHED_FROM_SECONDS,
         window: WindowShape | None = None,
         diarizer: CamppSpeakerDiarizer | None = None,
+        workers: int | None = None,
     ) -> None:
         if decoder not in DECODERS:
             raise ConfigurationError(
@@ -116,6 +136,8 @@ class FasterWhisperTranscriber:
             )
         if beam_size < 1:
             raise ConfigurationError(f"beam_size must be at least 1, not {beam_size}")
+        if workers is not None and workers < 1:
+            raise ConfigurationError(f"workers must be at least 1, not {workers}")
         self._model_setting = model
         self._language = language
         self._cpu_threads = cpu_threads
@@ -128,6 +150,7 @@ class FasterWhisperTranscriber:
         self._batched_from_seconds = batched_from_seconds
         self._window = window or WindowShape()
         self._diarizer = diarizer
+        self._workers, self._worker_threads = worker_threads(cpu_threads, workers)
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -177,40 +200,36 @@ class FasterWhisperTranscriber:
         expected = audio_seconds(audio.path, audio.duration)
         batched = self.decodes_in_batches(expected)
         collector = SegmentCollector(expected, progress)
-        language = self._language
+        options = DecodeOptions(
+            beam_size=self._beam_size,
+            batch_size=max(1, self._batch_size // self._workers),
+            batched=batched,
+            condition_on_previous_text=self._condition_on_previous_text,
+            language=self._language,
+        )
         heard = 0.0
         started = time.perf_counter()
         pieces = 0
         stopwatch = Stopwatch()
-        for window in stopwatch.through(
-            "reading audio", windows(read_blocks(audio.path), self._window)
-        ):
-            with stopwatch.timing("speech detection"):
-                activity = self._speech_activity(window, name=audio.path.name)
-            with stopwatch.timing("recognition"):
-                info = self._recognise(
-                    model,
-                    window,
-                    activity,
-                    collector,
-                    name=audio.path.name,
-                    batched=batched,
-                    language=language,
+        pending: deque[PendingWindow] = deque()
+        with RecognitionPool(model, self._workers, stopwatch) as pool:
+            for window in stopwatch.through(
+                "reading audio", windows(read_blocks(audio.path), self._window)
+            ):
+                with stopwatch.timing("speech detection"):
+                    activity = self._speech_activity(window, name=audio.path.name)
+                work = pool.start(
+                    window, activity, options, speakers=speakers, name=audio.path.name
                 )
-            language = language or str(info.language)
-            if speakers is not None:
-                with stopwatch.timing("speakers"):
-                    speakers.listen(
-                        window.samples,
-                        window.offset,
-                        keep_from=window.keep_from,
-                        keep_until=window.keep_until,
-                        speech=None
-                        if activity is None
-                        else activity.regions(speaker_vad_options(), window.offset),
-                    )
-            heard = window.end
-            pieces += 1
+                options = attrs.evolve(options, language=work.language)
+                pending.append(work)
+                # One window queued behind the one being finished keeps every worker busy
+                # while the next window is read, with two windows' audio in memory at most.
+                while len(pending) > 1:
+                    heard = self._finish(pending.popleft(), collector, speakers)
+                pieces += 1
+            while pending:
+                heard = self._finish(pending.popleft(), collector, speakers)
         segments = collector.segments
         if speakers is not None:
             with stopwatch.timing("speakers"):
@@ -218,18 +237,19 @@ class FasterWhisperTranscriber:
         if progress is not None:
             progress(heard, heard)
         logger.info(
-            "transcribed job %s (generation %d): %.1f s of audio in %.1f s (%s), %d segments "
-            "in %d windows, %s decoder",
+            "transcribed job %s (generation %d): %.1f s of audio in %.1f s (%s; on %d "
+            "workers), %d segments in %d windows, %s decoder",
             job_id,
             generation,
             heard,
             time.perf_counter() - started,
             stopwatch.summary(),
+            self._workers,
             len(segments),
             pieces,
             "batched" if batched else "sequential",
         )
-        return Transcript(segments=segments, language=language, duration=heard)
+        return Transcript(segments=segments, language=options.language, duration=heard)
 
     def _speech_activity(self, window: AudioWindow, *, name: str) -> SpeechActivity | None:
         """One VAD pass over the window, when the VAD is on. Raises TranscriptionFailed."""
@@ -242,58 +262,20 @@ class FasterWhisperTranscriber:
                 f"speech detection failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
             ) from exc
 
-    def _recognise(
-        self,
-        model: Any,
-        window: AudioWindow,
-        activity: SpeechActivity | None,
-        collector: SegmentCollector,
-        *,
-        name: str,
-        batched: bool,
-        language: str | None,
-    ) -> Any:
-        """Recognise one window into `collector`; the recogniser's info. With `activity`,
-        only the speech it found is decoded, as faster-whisper's own VAD filter would hand
-        it on. Raises TranscriptionFailed."""
-        try:
-            speech = (
-                None
-                if activity is None
-                else speech_only(
-                    window.samples, activity.chunks(recogniser_vad_options(batched=batched))
-                )
-            )
-            if batched and speech is not None:
-                from faster_whisper import BatchedInferencePipeline
-
-                raw_segments, info = BatchedInferencePipeline(model).transcribe(
-                    speech.samples,
-                    language=language,
-                    word_timestamps=True,
-                    beam_size=self._beam_size,
-                    batch_size=self._batch_size,
-                    clip_timestamps=speech.clips,
-                )
-            else:
-                raw_segments, info = model.transcribe(
-                    window.samples if speech is None else speech.samples,
-                    language=language,
-                    word_timestamps=True,
-                    beam_size=self._beam_size,
-                    vad_filter=False,
-                    condition_on_previous_text=self._condition_on_previous_text,
-                )
-            collector.collect(
-                raw_segments if speech is None else speech.restored(raw_segments), window
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise TranscriptionFailed(
-                f"speech recognition failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
-            ) from exc
+    @staticmethod
+    def _finish(
+        work: PendingWindow, collector: SegmentCollector, speakers: SpeakerTracker | None
+    ) -> float:
+        """Take one window's results in order: its segments, then its voice prints; where
+        the window ends. Raises TranscriptionFailed when a piece of it failed."""
+        window = work.window
+        collector.collect(work.segments(), window)
         collector.finish_window(window)
+        prints = work.voice_prints()
+        if speakers is not None and prints is not None:
+            speakers.add(prints)
         return_freed_memory()
-        return info
+        return window.end
 
     def decodes_in_batches(self, seconds: float) -> bool:
         """Whether audio of `seconds` is decoded by the batched pipeline."""
@@ -333,7 +315,8 @@ class FasterWhisperTranscriber:
                 str(folder),
                 device="cpu",
                 compute_type=self._compute_type,
-                cpu_threads=self._cpu_threads,
+                cpu_threads=self._worker_threads,
+                num_workers=self._workers,
                 local_files_only=True,
             )
             if self._vad_filter:

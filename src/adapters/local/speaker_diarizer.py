@@ -91,6 +91,14 @@ def print_spans(regions: Sequence[Region]) -> list[Region]:
     return spans
 
 
+@attrs.frozen(eq=False)
+class VoicePrints:
+    """The voice prints of one piece of a recording: one print per span (recording seconds)."""
+
+    spans: tuple[Region, ...]
+    prints: npt.NDArray[np.float32]
+
+
 class SpeakerTracker:
     """Collects voice prints of one recording piece by piece, then names the speakers.
 
@@ -121,6 +129,21 @@ class SpeakerTracker:
         into the recording) that lies in [`keep_from`, `keep_until`). `speech` gives the
         speech regions in recording seconds when the caller has them (one VAD pass shared
         with the recogniser); otherwise the VAD runs here."""
+        self.add(
+            self.prints(samples, offset, keep_from=keep_from, keep_until=keep_until, speech=speech)
+        )
+
+    def prints(
+        self,
+        samples: Samples,
+        offset: float,
+        *,
+        keep_from: float = 0.0,
+        keep_until: float = float("inf"),
+        speech: Sequence[Region] | None = None,
+    ) -> VoicePrints:
+        """The voice prints `listen` would take, without keeping them: safe to call from
+        several threads at once, for pieces handed to `add` later in recording order."""
         end = offset + len(samples) / SAMPLE_RATE
         if speech is None:
             speech = self._finder(samples, offset)
@@ -131,12 +154,17 @@ class SpeakerTracker:
         ]
         spans = print_spans([(s, e) for s, e in regions if e > s])
         if not spans:
-            return
+            return VoicePrints((), np.zeros((0, EMBEDDING_SIZE), dtype=np.float32))
         cuts = [
             (round((s - offset) * SAMPLE_RATE), round((e - offset) * SAMPLE_RATE)) for s, e in spans
         ]
-        self._prints.append(self._embedder.embed(samples, cuts))
-        self._spans.extend(spans)
+        return VoicePrints(tuple(spans), self._embedder.embed(samples, cuts))
+
+    def add(self, prints: VoicePrints) -> None:
+        """Keep voice prints taken by `prints`; pieces must come in recording order."""
+        if prints.spans:
+            self._prints.append(prints.prints)
+            self._spans.extend(prints.spans)
 
     def turns(self) -> tuple[SpeakerTurn, ...]:
         """The speakers' turns in order, labelled spk_0, spk_1... by first appearance: one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
@@ -13,10 +14,15 @@ Item = TypeVar("Item")
 
 
 class Stopwatch:
-    """Adds up the seconds spent in each named part, in the order the parts first ran."""
+    """Adds up the seconds spent in each named part, in the order the parts first ran.
+
+    Parts may be timed from several threads at once: a part's seconds are then the sum of
+    its threads' seconds, which may exceed the wall time of the whole.
+    """
 
     def __init__(self) -> None:
         self._spent: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     @contextmanager
     def timing(self, part: str) -> Iterator[None]:
@@ -25,7 +31,9 @@ class Stopwatch:
         try:
             yield
         finally:
-            self._spent[part] = self._spent.get(part, 0.0) + time.perf_counter() - started
+            spent = time.perf_counter() - started
+            with self._lock:
+                self._spent[part] = self._spent.get(part, 0.0) + spent
 
     def through(self, part: str, items: Iterable[Item]) -> Iterator[Item]:
         """`items`, counting the time spent producing each one to `part`."""

@@ -75,3 +75,22 @@ def test_auto_batches_long_audio_and_decodes_short_audio_in_sequence(
     caplog.clear()
     whisper.transcribe(audio, job_id="default")  # the default threshold is above 70 s
     assert "sequential decoder" in caplog.text
+
+
+def test_two_workers_hear_what_one_hears_in_batches_of_the_same_size(
+    sample_audio: Callable[[str], AudioFile],
+) -> None:
+    # Two workers share four chunks at a time, two each; one worker decodes two at a time.
+    audio = sample_audio("technical")
+    alone = FasterWhisperTranscriber(decoder="batched", workers=1, batch_size=2)
+    pair = FasterWhisperTranscriber(decoder="batched", workers=2, batch_size=4)
+
+    one = alone.transcribe(audio, job_id="one-worker")
+    two = pair.transcribe(audio, job_id="two-workers")
+
+    def words(transcript: Transcript) -> list[tuple[str, float, float]]:
+        return [(w.text, w.start, w.end) for s in transcript.segments for w in s.words]
+
+    assert len(words(one)) > 100
+    assert words(two) == words(one)
+    assert [s.text for s in two.segments] == [s.text for s in one.segments]

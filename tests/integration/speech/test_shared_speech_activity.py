@@ -48,6 +48,22 @@ def test_regions_from_one_pass_equal_faster_whispers_own_vad(
     assert activity.chunks(options)
 
 
+@pytest.mark.parametrize("extra", [0, 1, 300, 511])
+def test_probabilities_in_runs_of_32_s_are_faster_whispers_single_run(
+    extra: int, sample_audio: Callable[[str], AudioFile]
+) -> None:
+    from faster_whisper.vad import get_vad_model
+
+    samples = _samples(sample_audio("technical"))[: 1_000 * 512 * 3 + extra]
+    padded = np.pad(samples, (0, 512 - len(samples) % 512))
+    own = np.asarray(get_vad_model()(padded.copy())).reshape(-1)  # it writes to its input
+
+    heard = SpeechActivity.heard(samples).probabilities
+
+    assert len(heard) == len(own) > 3_000  # four runs of the model
+    np.testing.assert_allclose(heard, own, rtol=0, atol=1e-5)
+
+
 def test_silence_and_a_partial_frame_give_no_speech() -> None:
     silence = np.zeros(SAMPLE_RATE * 5 + 100, dtype=np.float32)
     activity = SpeechActivity.heard(silence)
@@ -90,7 +106,8 @@ def test_batched_words_with_the_shared_pass_are_faster_whispers_own(
     sample_audio: Callable[[str], AudioFile],
 ) -> None:
     audio = sample_audio("technical")
-    transcriber = FasterWhisperTranscriber(decoder="batched")
+    # One worker decodes the chunks in batches of four, as faster-whisper does.
+    transcriber = FasterWhisperTranscriber(decoder="batched", workers=1)
     transcript = transcriber.transcribe(audio, job_id="shared-vad")
     raw, _ = BatchedInferencePipeline(transcriber._loaded_model()).transcribe(
         _samples(audio), language="en", word_timestamps=True, beam_size=5, batch_size=4
