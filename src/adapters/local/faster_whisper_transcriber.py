@@ -22,7 +22,6 @@ from adapters.local.audio_windows import (
 from adapters.local.process_memory import return_freed_memory, reuse_freed_memory
 from adapters.local.recognition_pool import DecodeOptions, PendingWindow, RecognitionPool
 from adapters.local.speaker_labels import labelled
-from adapters.local.speech_activity import SpeechActivity
 from adapters.local.stopwatch import Stopwatch
 from adapters.local.whisper_models import (
     MODEL_SETTING,
@@ -33,10 +32,9 @@ from adapters.local.whisper_models import (
 )
 from adapters.local.whisper_segments import SegmentCollector
 from interview_core.entities import Transcript
-from interview_core.errors import ConfigurationError, ToolMissing, TranscriptionFailed
+from interview_core.errors import ConfigurationError, ToolMissing
 
 if TYPE_CHECKING:
-    from adapters.local.audio_windows import AudioWindow
     from adapters.local.speaker_diarizer import CamppSpeakerDiarizer, SpeakerTracker
     from interview_core.entities import AudioFile
     from interview_core.ports import ProgressCallback
@@ -216,10 +214,12 @@ class FasterWhisperTranscriber:
             for window in stopwatch.through(
                 "reading audio", windows(read_blocks(audio.path), self._window)
             ):
-                with stopwatch.timing("speech detection"):
-                    activity = self._speech_activity(window, name=audio.path.name)
                 work = pool.start(
-                    window, activity, options, speakers=speakers, name=audio.path.name
+                    window,
+                    options,
+                    vad=self._vad_filter,
+                    speakers=speakers,
+                    name=audio.path.name,
                 )
                 options = attrs.evolve(options, language=work.language)
                 pending.append(work)
@@ -250,17 +250,6 @@ class FasterWhisperTranscriber:
             "batched" if batched else "sequential",
         )
         return Transcript(segments=segments, language=options.language, duration=heard)
-
-    def _speech_activity(self, window: AudioWindow, *, name: str) -> SpeechActivity | None:
-        """One VAD pass over the window, when the VAD is on. Raises TranscriptionFailed."""
-        if not self._vad_filter:
-            return None
-        try:
-            return SpeechActivity.heard(window.samples)
-        except (RuntimeError, ValueError) as exc:
-            raise TranscriptionFailed(
-                f"speech detection failed on {name} at {window.offset:.0f} s: {first_line(exc)}"
-            ) from exc
 
     @staticmethod
     def _finish(

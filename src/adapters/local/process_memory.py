@@ -42,8 +42,8 @@ def reuse_freed_memory() -> bool:
     afresh and unmapped when freed, so every batch faults in its pages again, a quarter of
     the recogniser's CPU time spent in the kernel. From here on every block comes from
     the heap of one arena (so the recogniser's threads share the blocks they free) and
-    freed memory stays for reuse until `return_freed_memory` hands it back, once per
-    window. Call it before the threads that allocate start (before the model loads).
+    freed memory stays for reuse until `return_freed_memory` hands it back, after each
+    piece of recognition. Call it before the threads that allocate start (before the model loads).
     Does nothing, once, and returns False where the C library has no `mallopt` (not glibc).
     """
     mallopt = getattr(_libc(), "mallopt", None)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from adapters.local.audio_windows import first_line
+from adapters.local.process_memory import return_freed_memory
 from adapters.local.speaker_diarizer import speaker_vad_options
-from adapters.local.speech_activity import recogniser_vad_options, speech_only
+from adapters.local.speech_activity import SpeechActivity, recogniser_vad_options, speech_only
 from interview_core.errors import TranscriptionFailed
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from adapters.local.audio_windows import AudioWindow
     from adapters.local.speaker_diarizer import SpeakerTracker, VoicePrints
-    from adapters.local.speech_activity import SpeechActivity, SpeechOnly
+    from adapters.local.speech_activity import SpeechOnly
     from adapters.local.stopwatch import Stopwatch
 
 Heard = tuple[list[Any], Any]
@@ -38,37 +39,47 @@ class DecodeOptions:
 
 
 @attrs.frozen(eq=False)
-class PendingWindow:
-    """One window at work in the pool: its pieces of speech, and its voice prints."""
+class QueuedWindow:
+    """A window's speech, cut into pieces queued for the recogniser, and its voice prints."""
 
-    window: AudioWindow
     speech: SpeechOnly | None
     pieces: tuple[Future[Heard], ...]
     prints: Future[VoicePrints] | None
+
+
+@attrs.frozen(eq=False)
+class PendingWindow:
+    """One window at work in the pool: its VAD pass, then its pieces and voice prints."""
+
+    window: AudioWindow
+    queued: Future[QueuedWindow]
     language: str | None
     """The window's language: the one asked for, or the one its first piece was heard in."""
-    name: str
 
     def segments(self) -> Iterable[Any]:
         """The recogniser's segments of the whole window, in order, times in the window.
         Waits for every piece; raises TranscriptionFailed when one failed."""
-        heard = [piece.result()[0] for piece in self.pieces]
+        queued = self.queued.result()
+        heard = [piece.result()[0] for piece in queued.pieces]
         segments = itertools.chain.from_iterable(heard)
-        return segments if self.speech is None else self.speech.restored(segments)
+        return segments if queued.speech is None else queued.speech.restored(segments)
 
     def voice_prints(self) -> VoicePrints | None:
         """The window's voice prints, when speakers are labelled. Waits for them; raises
         TranscriptionFailed when the speaker model failed."""
-        return None if self.prints is None else self.prints.result()
+        prints = self.queued.result().prints
+        return None if prints is None else prints.result()
 
 
 class RecognitionPool:
     """Runs the recogniser and the speaker model over windows on `workers` threads.
 
-    Each window's speech is cut into pieces (one batch of speech chunks for the batched
-    decoder, the whole window for the sequential one) and its voice prints are a piece of
-    their own; pieces of every window queue in recording order, so two workers keep both
-    cores busy even on one window, and the caller takes windows back in order. Every piece
+    Each window's VAD pass is a piece of work; it cuts the window's speech into pieces (one
+    batch of speech chunks for the batched decoder, the whole window for the sequential one)
+    and queues them, with the window's voice prints as a piece of their own. Pieces of every
+    window queue in recording order, so two workers keep both cores busy even on one window,
+    no more pieces than workers are ever in memory at once, and the caller takes windows
+    back in order. Every piece
     is computed whole in its worker, so what the model is given and returns is the same as
     when one thread decodes the window. Leaving the `with` block drops queued pieces and
     waits for the running ones.
@@ -95,14 +106,36 @@ class RecognitionPool:
     def start(
         self,
         window: AudioWindow,
-        activity: SpeechActivity | None,
         options: DecodeOptions,
         *,
+        vad: bool,
         speakers: SpeakerTracker | None,
         name: str,
     ) -> PendingWindow:
-        """Queue the window's pieces; its language is known on return (a window heard in an
-        unknown language waits for its first piece to tell). Raises TranscriptionFailed."""
+        """Queue the window's work: its VAD pass (when `vad`), which queues its pieces and
+        its voice prints. A window heard in an unknown language is worked on here until its
+        first piece tells the language, which every later piece is given. Raises
+        TranscriptionFailed."""
+        if options.language is None:
+            queued = self._queued(window, options, vad, speakers, name, wait_for_language=True)
+            done: Future[QueuedWindow] = Future()
+            done.set_result(queued)
+            language = str(queued.pieces[0].result()[1].language) if queued.pieces else None
+            return PendingWindow(window, done, language)
+        future = self._submit(self._queued, window, options, vad, speakers, name, False)
+        return PendingWindow(window, future, options.language)
+
+    def _queued(
+        self,
+        window: AudioWindow,
+        options: DecodeOptions,
+        vad: bool,
+        speakers: SpeakerTracker | None,
+        name: str,
+        wait_for_language: bool,
+    ) -> QueuedWindow:
+        """Run the window's VAD pass, then queue its pieces and its voice prints."""
+        activity = self._activity(window, name) if vad else None
         try:
             speech = (
                 None
@@ -120,19 +153,26 @@ class RecognitionPool:
             groups = [clips[at : at + size] for at in range(0, len(clips), size)]
         samples = window.samples if speech is None else speech.samples
         pieces: list[Future[Heard]] = []
-        language = options.language
         for group in groups:
-            chosen = attrs.evolve(options, language=language)
-            pieces.append(self._submit(self._decoded, samples, group, chosen, window, name))
-            if language is None:
-                language = str(pieces[0].result()[1].language)
+            pieces.append(self._submit(self._decoded, samples, group, options, window, name))
+            if wait_for_language and options.language is None:
+                found = str(pieces[0].result()[1].language)
+                options = attrs.evolve(options, language=found)
         prints = None
         if speakers is not None:
             regions = (
                 None if activity is None else activity.regions(speaker_vad_options(), window.offset)
             )
             prints = self._submit(self._printed, speakers, window, regions, name)
-        return PendingWindow(window, speech, tuple(pieces), prints, language, name)
+        return QueuedWindow(speech, tuple(pieces), prints)
+
+    def _activity(self, window: AudioWindow, name: str) -> SpeechActivity:
+        """One VAD pass over the window, shared by the recogniser and the speaker model."""
+        with self._stopwatch.timing("speech detection"):
+            try:
+                return SpeechActivity.heard(window.samples)
+            except (RuntimeError, ValueError) as exc:
+                raise _failed("speech detection", name, window, exc) from exc
 
     def _submit(self, work: Any, *arguments: Any) -> Future[Any]:
         future: Future[Any] = self._executor.submit(work, *arguments)
@@ -171,7 +211,11 @@ class RecognitionPool:
                         vad_filter=False,
                         condition_on_previous_text=options.condition_on_previous_text,
                     )
-                return list(segments), info
+                heard = list(segments)
+                # The piece's scratch memory goes back now, not at the window's end: with
+                # two workers, what one keeps would add to the other's peak.
+                return_freed_memory()
+                return heard, info
             except (RuntimeError, ValueError) as exc:
                 raise _failed("speech recognition", name, window, exc) from exc
 
