@@ -224,3 +224,46 @@ def test_the_workers_setting_reaches_the_recogniser_and_the_speaker_model(
     assert (transcriber._workers, transcriber._worker_threads) == (2, 2)
     assert transcriber._diarizer is not None
     assert transcriber._diarizer._embedder._cpu_threads == 2
+
+
+def test_a_failing_vad_pass_fails_the_transcription_with_its_window(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from adapters.local import recognition_pool
+
+    def broken(samples: np.ndarray) -> Any:
+        raise RuntimeError("onnxruntime is missing")
+
+    monkeypatch.setattr(recognition_pool.SpeechActivity, "heard", staticmethod(broken))
+    monkeypatch.setattr(FasterWhisperTranscriber, "_load_model", lambda self: CountingModel())
+    transcriber = FasterWhisperTranscriber(decoder="sequential", window=SHAPE)
+    audio = _wav(tmp_path / "long.wav", _spoken(250))
+
+    with pytest.raises(TranscriptionFailed, match=r"speech detection failed on long\.wav at 0 s"):
+        transcriber.transcribe(audio, job_id="workers")
+
+
+def test_a_failing_speaker_model_fails_the_transcription_with_its_window(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
+
+    class BrokenEmbedder:
+        def load(self) -> None:
+            pass
+
+        def embed(self, samples: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+            raise ValueError("bad input shape")
+
+    def regions(samples: np.ndarray, offset: float) -> list[tuple[float, float]]:
+        return [(offset, offset + len(samples) / SAMPLE_RATE)]
+
+    monkeypatch.setattr(FasterWhisperTranscriber, "_load_model", lambda self: CountingModel())
+    diarizer = CamppSpeakerDiarizer(embedder=BrokenEmbedder(), speech_finder=regions)  # type: ignore[arg-type]
+    transcriber = FasterWhisperTranscriber(
+        decoder="sequential", window=SHAPE, vad_filter=False, diarizer=diarizer
+    )
+    audio = _wav(tmp_path / "long.wav", _spoken(250))
+
+    with pytest.raises(TranscriptionFailed, match=r"speaker labelling failed on long\.wav at 0 s"):
+        transcriber.transcribe(audio, job_id="workers")
