@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import wave
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,30 +11,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fake_recogniser import SHAPE, FakeSegment, FakeWord, wav_file
 
-from adapters.local.audio_windows import SAMPLE_RATE, WindowShape
+from adapters.local.audio_windows import SAMPLE_RATE
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber, worker_threads
 from interview_core.entities import AudioFile, Transcript
 from interview_core.errors import ConfigurationError, TranscriptionFailed
 
-SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0, lead_seconds=0.1)
 WORD_SECONDS = 0.4
-
-
-@dataclass(frozen=True)
-class FakeWord:
-    word: str
-    start: float
-    end: float
-    probability: float = 0.9
-
-
-@dataclass(frozen=True)
-class FakeSegment:
-    text: str
-    start: float
-    end: float
-    words: list[FakeWord]
 
 
 @dataclass(frozen=True)
@@ -101,15 +84,6 @@ class CountingModel:
         return iter(segments), FakeInfo(self.detected)
 
 
-def _wav(path: Path, audio: np.ndarray) -> AudioFile:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes((audio * 32768.0).astype("<i2").tobytes())
-    return AudioFile(path=path, duration=len(audio) / SAMPLE_RATE)
-
-
 def _transcribe(
     model: CountingModel,
     monkeypatch: pytest.MonkeyPatch,
@@ -139,7 +113,7 @@ def _words(transcript: Transcript) -> list[tuple[str, float, float]]:
 def test_two_workers_hear_the_same_transcript_as_one_working_at_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    audio = _wav(tmp_path / "long.wav", _spoken(250))
+    audio = wav_file(tmp_path / "long.wav", _spoken(250))
     alone, pair = CountingModel(), CountingModel()
 
     one = _transcribe(alone, monkeypatch, audio, workers=1)
@@ -158,7 +132,7 @@ def test_two_workers_hear_the_same_transcript_as_one_working_at_once(
 def test_progress_is_heard_window_by_window_in_order_with_two_workers(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    audio = _wav(tmp_path / "long.wav", _spoken(250))
+    audio = wav_file(tmp_path / "long.wav", _spoken(250))
     calls: list[tuple[float, float]] = []
 
     transcript = _transcribe(CountingModel(), monkeypatch, audio, workers=2, progress=calls)
@@ -171,7 +145,7 @@ def test_progress_is_heard_window_by_window_in_order_with_two_workers(
 def test_a_failing_piece_fails_the_transcription_and_stops_the_workers(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    audio = _wav(tmp_path / "long.wav", _spoken(250))
+    audio = wav_file(tmp_path / "long.wav", _spoken(250))
     model = CountingModel(fail_on=3)
     before = threading.active_count()
 
@@ -185,7 +159,7 @@ def test_a_failing_piece_fails_the_transcription_and_stops_the_workers(
 def test_an_unknown_language_is_found_by_the_first_piece_and_given_to_the_rest(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    audio = _wav(tmp_path / "long.wav", _spoken(250))
+    audio = wav_file(tmp_path / "long.wav", _spoken(250))
     model = CountingModel(detected="de")
 
     transcript = _transcribe(model, monkeypatch, audio, workers=2, language=None)
@@ -237,7 +211,7 @@ def test_a_failing_vad_pass_fails_the_transcription_with_its_window(
     monkeypatch.setattr(recognition_pool.SpeechActivity, "heard", staticmethod(broken))
     monkeypatch.setattr(FasterWhisperTranscriber, "_load_model", lambda self: CountingModel())
     transcriber = FasterWhisperTranscriber(decoder="sequential", window=SHAPE)
-    audio = _wav(tmp_path / "long.wav", _spoken(250))
+    audio = wav_file(tmp_path / "long.wav", _spoken(250))
 
     with pytest.raises(TranscriptionFailed, match=r"speech detection failed on long\.wav at 0 s"):
         transcriber.transcribe(audio, job_id="workers")
@@ -263,7 +237,7 @@ def test_a_failing_speaker_model_fails_the_transcription_with_its_window(
     transcriber = FasterWhisperTranscriber(
         decoder="sequential", window=SHAPE, vad_filter=False, diarizer=diarizer
     )
-    audio = _wav(tmp_path / "long.wav", _spoken(250))
+    audio = wav_file(tmp_path / "long.wav", _spoken(250))
 
     with pytest.raises(TranscriptionFailed, match=r"speaker labelling failed on long\.wav at 0 s"):
         transcriber.transcribe(audio, job_id="workers")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,31 +9,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fake_recogniser import SHAPE, FakeSegment, FakeWord, wav_file
 
-from adapters.local.audio_windows import SAMPLE_RATE, WindowShape
+from adapters.local.audio_windows import SAMPLE_RATE
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
 from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
-from interview_core.entities import AudioFile
 
-SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0, lead_seconds=0.1)
 WORD = 0.5
 VOICE_LEVELS = {"a": 0.1, "b": 0.5}
-
-
-@dataclass(frozen=True)
-class FakeWord:
-    word: str
-    start: float
-    end: float
-    probability: float = 0.9
-
-
-@dataclass(frozen=True)
-class FakeSegment:
-    text: str
-    start: float
-    end: float
-    words: list[FakeWord]
 
 
 @dataclass
@@ -118,15 +100,6 @@ def _speech(samples: np.ndarray, offset: float) -> list[tuple[float, float]]:
     return [(offset + s, offset + e) for s, e in regions]
 
 
-def _wav(path: Path, audio: np.ndarray) -> AudioFile:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes((audio * 32768.0).astype("<i2").tobytes())
-    return AudioFile(path=path, duration=len(audio) / SAMPLE_RATE)
-
-
 @pytest.fixture
 def embedder(monkeypatch: pytest.MonkeyPatch) -> LoudnessEmbedder:
     monkeypatch.setattr(FasterWhisperTranscriber, "_load_model", lambda self: FakeWhisperModel())
@@ -143,7 +116,7 @@ def test_every_word_gets_its_voice_consistently_across_windows(
         decoder="sequential", window=SHAPE, diarizer=diarizer, vad_filter=False
     )
 
-    transcript = transcriber.transcribe(_wav(tmp_path / "talk.wav", audio), job_id="fake")
+    transcript = transcriber.transcribe(wav_file(tmp_path / "talk.wav", audio), job_id="fake")
 
     assert len(embedder.calls) >= 5  # one batch of prints per window, about 190 s of audio
     heard = [(w.text, s.speaker) for s in transcript.segments for w in s.words]
@@ -162,7 +135,7 @@ def test_without_a_diarizer_segments_have_no_speaker(
     audio, _ = _conversation(6)
     transcriber = FasterWhisperTranscriber(decoder="sequential", window=SHAPE, vad_filter=False)
 
-    transcript = transcriber.transcribe(_wav(tmp_path / "talk.wav", audio), job_id="fake")
+    transcript = transcriber.transcribe(wav_file(tmp_path / "talk.wav", audio), job_id="fake")
 
     assert transcript.segments and not transcript.has_speakers
     assert embedder.calls == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,30 +9,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fake_recogniser import SHAPE, FakeSegment, FakeWord, wav_file
 
-from adapters.local.audio_windows import SAMPLE_RATE, WindowShape, windows
+from adapters.local.audio_windows import SAMPLE_RATE, windows
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
 from adapters.local.whisper_segments import SegmentCollector
 from interview_core.entities import AudioFile, Transcript
 
-SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0, lead_seconds=0.1)
 WORD_SECONDS = 0.4
-
-
-@dataclass(frozen=True)
-class FakeWord:
-    word: str
-    start: float
-    end: float
-    probability: float = 0.9
-
-
-@dataclass(frozen=True)
-class FakeSegment:
-    text: str
-    start: float
-    end: float
-    words: list[FakeWord]
 
 
 @dataclass
@@ -148,15 +131,6 @@ def test_progress_rises_in_recording_seconds_to_the_whole_audio() -> None:
     assert any(40.0 < seconds < 100.0 for seconds in done)
 
 
-def _wav(path: Path, audio: np.ndarray) -> AudioFile:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes((audio * 32768.0).astype("<i2").tobytes())
-    return AudioFile(path=path, duration=len(audio) / SAMPLE_RATE)
-
-
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeWhisperModel:
     model = FakeWhisperModel()
@@ -178,7 +152,7 @@ def test_the_transcriber_reads_the_file_in_windows_with_the_same_options(
     audio, said = _spoken(250, 0.25)
     calls: list[tuple[float, float]] = []
 
-    transcript = _transcribe(_wav(tmp_path / "long.wav", audio), calls)
+    transcript = _transcribe(wav_file(tmp_path / "long.wav", audio), calls)
 
     assert [text for text, _, _ in _words(transcript.segments)] == [t for t, _, _ in said]
     assert len(fake_model.calls) == 6  # 164 s in windows of 26 to 30 s
@@ -197,7 +171,7 @@ def test_a_file_that_stops_decoding_midway_fails_transcription(
     from interview_core.errors import TranscriptionFailed
 
     audio, _ = _spoken(250, 0.25)
-    whole = _wav(tmp_path / "whole.wav", audio)
+    whole = wav_file(tmp_path / "whole.wav", audio)
     cut = tmp_path / "cut.wav"
     data = whole.path.read_bytes()
     cut.write_bytes(data[:44] + b"\xff" * 7 + data[44 : len(data) // 2])

@@ -1,0 +1,41 @@
+"""What faster-whisper hands back, faked for windowed recognition tests, and a WAV writer."""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from adapters.local.audio_windows import SAMPLE_RATE, WindowShape
+from interview_core.entities import AudioFile
+
+SHAPE = WindowShape(seconds=30.0, search_seconds=5.0, overlap_seconds=1.0, lead_seconds=0.1)
+"""Windows of about 30 s, so a few minutes of audio make several."""
+
+
+@dataclass(frozen=True)
+class FakeWord:
+    word: str
+    start: float
+    end: float
+    probability: float = 0.9
+
+
+@dataclass(frozen=True)
+class FakeSegment:
+    text: str
+    start: float
+    end: float
+    words: list[FakeWord]
+
+
+def wav_file(path: Path, audio: np.ndarray) -> AudioFile:
+    """`audio` (16 kHz mono floats) written as 16-bit PCM WAV at `path`."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes((audio * 32768.0).astype("<i2").tobytes())
+    return AudioFile(path=path, duration=len(audio) / SAMPLE_RATE)
