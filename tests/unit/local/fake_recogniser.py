@@ -31,6 +31,32 @@ class FakeSegment:
     words: list[FakeWord]
 
 
+def heard_by_loudness(samples: np.ndarray) -> list[FakeSegment]:
+    """What a perfect recogniser hears when a word's loudness names it (0.1 + 0.001 * n is
+    "wN"): each stretch of one loudness is a word (cut or whole), three words to a segment,
+    times in the samples to 10 ms like Whisper's."""
+    changes = np.flatnonzero(np.diff(samples) != 0) + 1
+    bounds = [0, *changes.tolist(), len(samples)]
+    words = [
+        FakeWord(
+            f" w{round((samples[a] - 0.1) / 0.001)}",
+            round(a / SAMPLE_RATE, 2),
+            round(b / SAMPLE_RATE, 2),
+        )
+        for a, b in zip(bounds, bounds[1:], strict=False)
+        if samples[a] != 0
+    ]
+    return [
+        FakeSegment(
+            "".join(w.word for w in words[at : at + 3]).strip(),
+            words[at].start,
+            words[min(at + 3, len(words)) - 1].end,
+            words[at : at + 3],
+        )
+        for at in range(0, len(words), 3)
+    ]
+
+
 def wav_file(path: Path, audio: np.ndarray) -> AudioFile:
     """`audio` (16 kHz mono floats) written as 16-bit PCM WAV at `path`."""
     with wave.open(str(path), "wb") as wav:

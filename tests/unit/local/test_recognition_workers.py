@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fake_recogniser import SHAPE, FakeSegment, FakeWord, wav_file
+from fake_recogniser import SHAPE, heard_by_loudness, wav_file
 
 from adapters.local.audio_windows import SAMPLE_RATE
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber, worker_threads
@@ -61,27 +61,7 @@ class CountingModel:
             self._at_once -= 1
         if number == self.fail_on:
             raise RuntimeError("decoder blew up\nsecond line")
-        changes = np.flatnonzero(np.diff(samples) != 0) + 1
-        bounds = [0, *changes.tolist(), len(samples)]
-        words = [
-            FakeWord(
-                f" w{round((samples[a] - 0.1) / 0.001)}",
-                round(a / SAMPLE_RATE, 2),
-                round(b / SAMPLE_RATE, 2),
-            )
-            for a, b in zip(bounds, bounds[1:], strict=False)
-            if samples[a] != 0
-        ]
-        segments = [
-            FakeSegment(
-                "".join(w.word for w in words[at : at + 3]).strip(),
-                words[at].start,
-                words[min(at + 3, len(words)) - 1].end,
-                words[at : at + 3],
-            )
-            for at in range(0, len(words), 3)
-        ]
-        return iter(segments), FakeInfo(self.detected)
+        return iter(heard_by_loudness(samples)), FakeInfo(self.detected)
 
 
 def _transcribe(

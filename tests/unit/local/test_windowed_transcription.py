@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fake_recogniser import SHAPE, FakeSegment, FakeWord, wav_file
+from fake_recogniser import SHAPE, heard_by_loudness, wav_file
 
 from adapters.local.audio_windows import SAMPLE_RATE, windows
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
@@ -43,31 +43,6 @@ def _spoken(count: int, gap: float) -> tuple[np.ndarray, list[tuple[str, float, 
     return np.concatenate(pieces).astype(np.float32), said
 
 
-def _hear(samples: np.ndarray) -> list[FakeSegment]:
-    """What a perfect recogniser hears: each stretch of one loudness is a word (cut or whole),
-    three words to a segment, times in the window to 10 ms like Whisper's."""
-    changes = np.flatnonzero(np.diff(samples) != 0) + 1
-    bounds = [0, *changes.tolist(), len(samples)]
-    words = [
-        FakeWord(
-            f" w{round((samples[a] - 0.1) / 0.001)}",
-            round(a / SAMPLE_RATE, 2),
-            round(b / SAMPLE_RATE, 2),
-        )
-        for a, b in zip(bounds, bounds[1:], strict=False)
-        if samples[a] != 0
-    ]
-    return [
-        FakeSegment(
-            "".join(w.word for w in words[at : at + 3]).strip(),
-            words[at].start,
-            words[min(at + 3, len(words)) - 1].end,
-            words[at : at + 3],
-        )
-        for at in range(0, len(words), 3)
-    ]
-
-
 @dataclass
 class FakeWhisperModel:
     """Records each call, then hears the window as `_hear` does, lazily like faster-whisper."""
@@ -76,14 +51,14 @@ class FakeWhisperModel:
 
     def transcribe(self, samples: np.ndarray, **options: Any) -> tuple[Iterator[Any], FakeInfo]:
         self.calls.append({"seconds": len(samples) / SAMPLE_RATE, **options})
-        return iter(_hear(samples)), FakeInfo("en", len(samples) / SAMPLE_RATE)
+        return iter(heard_by_loudness(samples)), FakeInfo("en", len(samples) / SAMPLE_RATE)
 
 
 def _collected(audio: np.ndarray, progress: list[tuple[float, float]]) -> SegmentCollector:
     collector = SegmentCollector(len(audio) / SAMPLE_RATE, lambda *call: progress.append(call))
     blocks = [audio[at : at + 40_000] for at in range(0, len(audio), 40_000)]
     for window in windows(blocks, SHAPE):
-        collector.collect(iter(_hear(window.samples)), window)
+        collector.collect(iter(heard_by_loudness(window.samples)), window)
         collector.finish_window(window)
     return collector
 
