@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from adapters.local.audio_windows import first_line
+from adapters.local.chunkwise_encoding import ChunkwiseEncoding
 from adapters.local.process_memory import return_freed_memory
 from adapters.local.speaker_diarizer import speaker_vad_options
 from adapters.local.speech_activity import SpeechActivity, recogniser_vad_options, speech_only
@@ -194,7 +195,8 @@ class RecognitionPool:
                 if clips is not None:
                     from faster_whisper import BatchedInferencePipeline
 
-                    segments, info = BatchedInferencePipeline(self._model).transcribe(
+                    pipeline = BatchedInferencePipeline(ChunkwiseEncoding(self._model))
+                    segments, info = pipeline.transcribe(
                         samples,
                         language=options.language,
                         word_timestamps=True,

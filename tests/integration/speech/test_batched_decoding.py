@@ -7,9 +7,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import jiwer
+import numpy as np
 import pytest
+from faster_whisper.audio import decode_audio
+from faster_whisper.transcribe import pad_or_trim
 from speech_audio import normalise, script_text
 
+from adapters.local.chunkwise_encoding import ChunkwiseEncoding
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
 from interview_core.entities import AudioFile, Transcript
 
@@ -94,3 +98,19 @@ def test_two_workers_hear_what_one_hears_in_batches_of_the_same_size(
     assert len(words(one)) > 100
     assert words(two) == words(one)
     assert [s.text for s in two.segments] == [s.text for s in one.segments]
+
+
+def test_chunk_by_chunk_encoding_gives_the_batchs_own_encoder_output(
+    batched: FasterWhisperTranscriber, sample_audio: Callable[[str], AudioFile]
+) -> None:
+    model = batched._loaded_model()
+    samples = decode_audio(str(sample_audio("technical").path))
+    chunks = [samples[at : at + 30 * 16_000] for at in (0, 20 * 16_000, 45 * 16_000)]
+    features = np.stack([pad_or_trim(model.feature_extractor(c)[..., :-1]) for c in chunks])
+
+    whole = np.asarray(model.encode(features))
+    chunkwise = np.asarray(ChunkwiseEncoding(model).encode(features))
+
+    assert whole.shape[:2] == (3, 1500)
+    assert np.abs(whole).max() > 0
+    np.testing.assert_array_equal(chunkwise, whole)
