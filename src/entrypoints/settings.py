@@ -861,9 +861,10 @@ class Settings(BaseSettings):
 
     @property
     def audio_target(self) -> str:
-        """What audio extraction produces: a copy of the source's codec for Amazon Transcribe,
-        16 kHz mono PCM for local speech recognition."""
-        return "transcribe_upload" if self.transcriber == "transcribe" else "pcm_16k_mono_wav"
+        """What audio extraction produces: a copy of the source's AAC, Opus, MP3 or FLAC when
+        it has one, else 16 kHz FLAC for Amazon Transcribe or 16 kHz PCM WAV for local
+        speech recognition."""
+        return "transcribe_upload" if self.transcriber == "transcribe" else "local_recognition"
 
     @property
     def in_place_transcription(self) -> str:

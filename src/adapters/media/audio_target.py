@@ -63,20 +63,34 @@ PCM_16K_MONO_WAV = AudioTarget(
 )
 """16 kHz mono 16-bit PCM WAV, always re-encoded: what local speech recognition reads."""
 
+COMPRESSED_COPIES = (
+    StreamCopy(codec="aac", container="ipod", suffix=".m4a"),
+    StreamCopy(codec="opus", container="ogg", suffix=".ogg"),
+    StreamCopy(codec="mp3", container="mp3", suffix=".mp3"),
+    StreamCopy(codec="flac", container="flac", suffix=".flac"),
+)
+"""The compressed codecs copied as they are: AAC, Opus, MP3 and FLAC, into M4A, Ogg, MP3 and
+FLAC files that both Amazon Transcribe and local recognition read."""
+
 TRANSCRIBE_UPLOAD = AudioTarget(
     name="transcribe_upload",
     encoding=AudioEncoding(codec="flac", container="flac", suffix=".flac"),
-    copies=(
-        StreamCopy(codec="aac", container="ipod", suffix=".m4a"),
-        StreamCopy(codec="opus", container="ogg", suffix=".ogg"),
-        StreamCopy(codec="mp3", container="mp3", suffix=".mp3"),
-        StreamCopy(codec="flac", container="flac", suffix=".flac"),
-    ),
+    copies=COMPRESSED_COPIES,
 )
 """A small file a speech service accepts: the source's AAC, Opus, MP3 or FLAC copied
 into M4A, Ogg, MP3 or FLAC; any other codec (or a failed copy) encoded to 16 kHz mono FLAC."""
 
+LOCAL_RECOGNITION = AudioTarget(
+    name="local_recognition",
+    encoding=PCM_16K_MONO_WAV.encoding,
+    copies=COMPRESSED_COPIES,
+)
+"""What local speech recognition reads: the source's AAC, Opus, MP3 or FLAC copied as it is,
+which takes a fraction of a second and little disk (the recogniser decodes it to 16 kHz mono
+as it reads, while it recognises); any other codec (or a failed copy) encoded to 16 kHz mono
+PCM WAV."""
+
 AUDIO_TARGETS: dict[str, AudioTarget] = {
-    target.name: target for target in (PCM_16K_MONO_WAV, TRANSCRIBE_UPLOAD)
+    target.name: target for target in (PCM_16K_MONO_WAV, TRANSCRIBE_UPLOAD, LOCAL_RECOGNITION)
 }
 """The presets by name, for a setting to choose from."""

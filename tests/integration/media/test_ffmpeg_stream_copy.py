@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from adapters.media.audio_target import (
+    LOCAL_RECOGNITION,
     PCM_16K_MONO_WAV,
     TRANSCRIBE_UPLOAD,
     AudioEncoding,
@@ -99,3 +101,33 @@ def test_bad_inputs_raise_the_same_errors_on_the_copy_path(media, uploader, tmp_
     with pytest.raises(InvalidMedia, match="truncated"), uploader.extract(cut):
         pass
     assert list(workdir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("clip", "suffix", "codec"), [("speech_mp4", ".m4a", "aac"), ("speech_mkv", ".ogg", "opus")]
+)
+def test_local_recognition_reads_a_copy_that_sounds_as_the_source(
+    media, workdir, codec_of, clip, suffix, codec
+):
+    from adapters.local.audio_windows import read_blocks
+
+    extractor = FfmpegAudioExtractor(temp_dir=workdir, target=LOCAL_RECOGNITION)
+    source = getattr(media, clip)
+    with extractor.extract(source) as audio:
+        assert (audio.path.suffix, codec_of(audio.path), audio.codec) == (suffix, codec, codec)
+        heard = np.concatenate(list(read_blocks(audio.path)))
+    assert len(heard) == pytest.approx(5.0 * 16_000, abs=0.05 * 16_000)
+    assert np.abs(heard).max() > 0.01
+    direct = np.concatenate(list(read_blocks(source)))
+    # Containers may trim the codec's last frame differently: a few samples at the end.
+    assert abs(len(heard) - len(direct)) <= 0.01 * 16_000
+    body = min(len(heard), len(direct)) - 320
+    np.testing.assert_array_equal(heard[:body], direct[:body])
+
+
+def test_local_recognition_encodes_other_codecs_to_16k_mono_wav(media, workdir, codec_of):
+    extractor = FfmpegAudioExtractor(temp_dir=workdir, target=LOCAL_RECOGNITION)
+    with extractor.extract(media.pcm_mkv) as audio:
+        assert audio.path.suffix == ".wav"
+        assert codec_of(audio.path) == "pcm_s16le"
+        assert (audio.sample_rate, audio.channels) == (16_000, 1)

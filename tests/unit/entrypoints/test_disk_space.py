@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from adapters.media.audio_target import PCM_16K_MONO_WAV, TRANSCRIBE_UPLOAD
+from adapters.media.audio_target import LOCAL_RECOGNITION, PCM_16K_MONO_WAV, TRANSCRIBE_UPLOAD
 from entrypoints import disk_space
 from entrypoints.disk_space import GIB, space_needed, space_per_job, warn_when_short
 from entrypoints.settings import Settings
@@ -35,6 +35,7 @@ def free_space(monkeypatch: pytest.MonkeyPatch, free: int) -> list[Path]:
 def test_the_audio_targets_budget_16_bit_pcm_or_a_copied_stream() -> None:
     assert PCM_16K_MONO_WAV.bytes_per_second() == 16_000 * 2
     assert TRANSCRIBE_UPLOAD.bytes_per_second() == 40_000  # a copy at up to 320 kbit/s
+    assert LOCAL_RECOGNITION.bytes_per_second() == 40_000  # a copy, or PCM at 32,000
 
 
 def test_an_s3_job_holds_its_video_and_its_audio_a_local_job_only_its_audio() -> None:
@@ -47,7 +48,7 @@ def test_an_s3_job_holds_its_video_and_its_audio_a_local_job_only_its_audio() ->
 
     assert space_per_job(aws) == 10 * GIB + 4 * 3600 * 40_000
     assert space_needed(aws, 4) == 4 * (10 * GIB + 576_000_000)
-    assert space_per_job(local) == 3600 * 32_000
+    assert space_per_job(local) == 3600 * 40_000
 
 
 def test_a_disk_too_small_for_the_jobs_is_a_warning_naming_the_settings(
