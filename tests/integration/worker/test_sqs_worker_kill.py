@@ -97,7 +97,7 @@ def test_a_restarted_worker_removes_what_a_killed_one_left_and_keeps_a_live_neig
     neighbour = None
     try:
         assert any(path.suffix == ".mp4" for path in killed_files)  # the downloaded video
-        assert any(path.suffix == ".wav" for path in killed_files)  # the extracted audio
+        assert any(path.stem == "audio" for path in killed_files)  # the extracted audio
         neighbour, neighbour_files = start_transcribing("neighbour")
         assert neighbour_files and not neighbour_files & killed_files
         killed.send_signal(signal.SIGKILL)
