@@ -61,7 +61,7 @@ class Verdict:
 
     def slowest_recovery(self, signal: str) -> float | None:
         """The longest wait, after an interruption by `signal`, for an interview the
-        interrupted worker held to end (completed or failed) on another worker."""
+        interrupted worker held to be taken up by another worker (or to end)."""
         seconds = self.recoveries.get(signal, [])
         return max(seconds)[0] if seconds else None
 
@@ -92,7 +92,7 @@ class Verdict:
             slowest, interview_id = max(recoveries)
             lines.append(
                 f"  recovery after {signal}: {len(recoveries)} interviews held by the interrupted "
-                f"worker, slowest ended {slowest:.1f} s later ({interview_id})"
+                f"worker, slowest taken up again {slowest:.1f} s later ({interview_id})"
             )
         if self.recoveries_unmeasured:
             lines.append(f"  recoveries not measured: {self.recoveries_unmeasured[:10]}")
@@ -167,8 +167,11 @@ def check_recoveries(
     poison: frozenset[str] = frozenset(),
 ) -> None:
     """For each interruption, the interviews its worker held then (claimed by it, not yet
-    released or ended) and how long each took to end on another worker. `poison` interviews
-    are left out: they crash every worker that takes them until their attempts run out."""
+    released or ended) and how long each waited to be claimed by another worker or to end,
+    whichever came first: a lease the interrupted worker left behind delays exactly that. An
+    interview interrupted again on its next worker counts again, from that interruption.
+    `poison` interviews are left out: they crash every worker that takes them until their
+    attempts run out."""
     by_interview: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in sorted(events, key=lambda event: float(event["t"])):
         if event["event"] in ("claim", "release", "end"):
@@ -178,11 +181,22 @@ def check_recoveries(
         for interview_id, history in by_interview.items():
             if interview_id in poison or _holder_at(history, interruption.at) != interruption.pid:
                 continue
-            ended = [e["t"] for e in history if e["event"] == "end" and e["t"] > interruption.at]
-            if ended:
-                recoveries.append((min(ended) - interruption.at, interview_id))
+            resumed = [
+                e["t"]
+                for e in history
+                if e["t"] > interruption.at and _resumes(e, interruption.pid)
+            ]
+            if resumed:
+                recoveries.append((min(resumed) - interruption.at, interview_id))
             else:
                 verdict.recoveries_unmeasured.append(f"{interview_id}:{interruption.signal}")
+
+
+def _resumes(event: dict[str, Any], interrupted: int) -> bool:
+    """Whether `event` ends the interview or hands it to a worker other than `interrupted`."""
+    return bool(
+        event["event"] == "end" or (event["event"] == "claim" and event["pid"] != interrupted)
+    )
 
 
 def _holder_at(history: list[dict[str, Any]], moment: float) -> int | None:

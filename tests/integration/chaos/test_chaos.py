@@ -13,9 +13,10 @@ sent (10 interviews twice). The fake stages take random time (transcription 0.5 
 the fake extractor is throttled on 3% of calls (a transient error). Poison interviews must
 end failed with ATTEMPTS_EXHAUSTED, never left processing nor in the dead-letter queue, and
 no other interview may fail. The verdict counts every interview, message and recorded
-transcription, and how long the interviews an interrupted worker held took to end elsewhere
-(the slowest recovery after a kill); it is printed (`pytest -s`) and repeated in the
-assertion message. CHAOS_SEED=<n> replays a run's seeding, interruptions and throttles.
+transcription, and how long the interviews an interrupted worker held waited for another
+worker to take them up (the slowest recovery after a kill); it is printed (`pytest -s`) and
+repeated in the assertion message. CHAOS_SEED=<n> replays a run's seeding, interruptions
+and throttles.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The chaos verdict's recovery count: which interviews an interrupted worker held, and when
-they ended elsewhere."""
+another worker took them up."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def event(kind: str, interview: str, pid: int, t: float) -> dict[str, Any]:
     return {"event": kind, "interview": interview, "owner": f"vm:{pid}/x", "pid": pid, "t": t}
 
 
-def test_an_interview_held_at_a_kill_counts_until_another_worker_ends_it() -> None:
+def test_an_interview_held_at_a_kill_counts_until_another_worker_claims_it() -> None:
     events = [
         event("claim", "a", 1, 10.0),
         event("claim", "a", 2, 17.0),
@@ -23,8 +23,33 @@ def test_an_interview_held_at_a_kill_counts_until_another_worker_ends_it() -> No
 
     check_recoveries(verdict, events, [Interruption(1, 12.0, "SIGKILL")])
 
-    assert verdict.recoveries == {"SIGKILL": [(7.5, "a")]}
-    assert verdict.slowest_recovery("SIGKILL") == 7.5
+    assert verdict.recoveries == {"SIGKILL": [(5.0, "a")]}
+    assert verdict.slowest_recovery("SIGKILL") == 5.0
+
+
+def test_each_kill_of_an_interview_counts_from_itself_to_its_next_claim() -> None:
+    events = [
+        event("claim", "a", 1, 10.0),
+        event("claim", "a", 2, 17.0),
+        event("claim", "a", 3, 26.0),
+        event("end", "a", 3, 27.0),
+    ]
+    verdict = Verdict()
+
+    kills = [Interruption(1, 12.0, "SIGKILL"), Interruption(2, 18.0, "SIGKILL")]
+    check_recoveries(verdict, events, kills)
+
+    assert verdict.recoveries == {"SIGKILL": [(5.0, "a"), (8.0, "a")]}
+    assert verdict.slowest_recovery("SIGKILL") == 8.0
+
+
+def test_an_interview_its_own_worker_ends_after_a_sigterm_counts_until_its_end() -> None:
+    events = [event("claim", "a", 1, 10.0), event("end", "a", 1, 12.5)]
+    verdict = Verdict()
+
+    check_recoveries(verdict, events, [Interruption(1, 11.0, "SIGTERM")])
+
+    assert verdict.recoveries == {"SIGTERM": [(1.5, "a")]}
 
 
 def test_interviews_released_ended_or_held_by_another_worker_are_not_counted() -> None:
