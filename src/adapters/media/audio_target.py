@@ -61,7 +61,8 @@ PCM_16K_MONO_WAV = AudioTarget(
     name="pcm_16k_mono_wav",
     encoding=AudioEncoding(codec="pcm_s16le", container="wav", suffix=".wav"),
 )
-"""16 kHz mono 16-bit PCM WAV, always re-encoded: what local speech recognition reads."""
+"""16 kHz mono 16-bit PCM WAV, always re-encoded: the extractor's default, and what local
+speech recognition gets when the source's codec is not copied."""
 
 COMPRESSED_COPIES = (
     StreamCopy(codec="aac", container="ipod", suffix=".m4a"),
