@@ -46,14 +46,19 @@ def heard_by_loudness(samples: np.ndarray) -> list[FakeSegment]:
         for a, b in zip(bounds, bounds[1:], strict=False)
         if samples[a] != 0
     ]
+    return segments_of(words, 3)
+
+
+def segments_of(words: list[FakeWord], size: int) -> list[FakeSegment]:
+    """`words` in segments of `size` words (the last may be shorter), as Whisper gives them."""
     return [
         FakeSegment(
-            "".join(w.word for w in words[at : at + 3]).strip(),
+            "".join(w.word for w in words[at : at + size]).strip(),
             words[at].start,
-            words[min(at + 3, len(words)) - 1].end,
-            words[at : at + 3],
+            words[min(at + size, len(words)) - 1].end,
+            words[at : at + size],
         )
-        for at in range(0, len(words), 3)
+        for at in range(0, len(words), size)
     ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fake_recogniser import SHAPE, FakeSegment, FakeWord, wav_file
+from fake_recogniser import SHAPE, FakeSegment, FakeWord, segments_of, wav_file
 
 from adapters.local.audio_windows import SAMPLE_RATE
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
@@ -50,15 +50,7 @@ def _hear(samples: np.ndarray) -> list[FakeSegment]:
             base = 0.1 if level < 0.4 else 0.5
             name = f" w{round((level - base) / 0.0005)}"
             words.append(FakeWord(name, round(a / SAMPLE_RATE, 2), round(b / SAMPLE_RATE, 2)))
-    return [
-        FakeSegment(
-            "".join(w.word for w in words[at : at + 5]).strip(),
-            words[at].start,
-            words[min(at + 5, len(words)) - 1].end,
-            words[at : at + 5],
-        )
-        for at in range(0, len(words), 5)
-    ]
+    return segments_of(words, 5)
 
 
 @dataclass
