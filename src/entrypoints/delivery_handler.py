@@ -18,6 +18,7 @@ from interview_core.report import Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
 
     from interview_core.delivery import Decision, DeliveryPolicy
     from interview_core.entities import Interview
@@ -83,11 +84,13 @@ class DeliveryHandler:
         *,
         on_claimed: Callable[[str, str], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        admit: Callable[[Interview], AbstractContextManager[bool]] | None = None,
     ) -> HandledMessage:
         """Process the message's interview and decide; `on_claimed(interview_id, owner)` runs
         once the lease is held (to start extending it); `should_stop`, asked before each
-        stage, hands the work back between stages (ProcessInterview.execute). Returns without
-        raising a core error.
+        stage, hands the work back between stages, and `admit` lets a run start after its
+        record is loaded (both as ProcessInterview.execute has them). Returns without raising
+        a core error.
         """
         interview_id = message.interview_id
         if interview_id is None:
@@ -108,6 +111,7 @@ class DeliveryHandler:
                 on_claimed=claimed,
                 should_stop=should_stop,
                 throttle_patience_seconds=self._policy.throttle_patience_seconds,
+                admit=admit,
             )
 
         report = attempt()

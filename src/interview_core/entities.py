@@ -59,6 +59,16 @@ class Interview:
             and self.lease_expires_at > now
         )
 
+    def last_run_vanished(self, now: datetime) -> bool:
+        """Whether the last run ended without a word: still processing under a lease that was
+        never given back and has lapsed at `now` (its worker was killed or crashed, perhaps by
+        this very interview). A run that ends in any other way releases its lease."""
+        return (
+            self.state is InterviewState.PROCESSING
+            and self.lease_owner is not None
+            and not self.has_live_lease(now)
+        )
+
 
 @attrs.frozen
 class Word:

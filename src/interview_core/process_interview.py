@@ -43,6 +43,7 @@ from interview_core.usage import UsageMeter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from contextlib import AbstractContextManager
 
     from interview_core.entities import Interview, KeptQuestions, Transcript
     from interview_core.ports import (
@@ -132,6 +133,7 @@ class ProcessInterview:
         on_claimed: Callable[[Interview], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         throttle_patience_seconds: float | None = None,
+        admit: Callable[[Interview], AbstractContextManager[bool]] | None = None,
     ) -> ProcessingReport:
         """Process one interview and report how it ended; never raises a core error.
 
@@ -166,14 +168,50 @@ class ProcessInterview:
         repository's clock). Once the interview has been throttled for
         `throttle_patience_seconds` or longer (no limit when None), such a run marks it failed
         with THROTTLE_PATIENCE_EXHAUSTED instead.
+
+        `admit(loaded)`, when given, is entered once the record is loaded and before the
+        claim, and left when the run has ended: a worker uses it to run an interview whose
+        last run vanished (`Interview.last_run_vanished`) alone. When it yields False (the
+        worker is stopping) nothing is claimed and the outcome is RETRY with
+        DEADLINE_REACHED.
         """
-        lease_owner = owner or uuid.uuid4().hex
+        with ExitStack() as admission:
+            return self._execute(
+                interview_id,
+                lease_owner=owner or uuid.uuid4().hex,
+                final_attempt=final_attempt,
+                force=force,
+                max_attempts=max_attempts,
+                last_look=last_look,
+                on_claimed=on_claimed,
+                should_stop=should_stop,
+                throttle_patience_seconds=throttle_patience_seconds,
+                admitted=lambda loaded: admit is None or admission.enter_context(admit(loaded)),
+            )
+
+    def _execute(
+        self,
+        interview_id: str,
+        *,
+        lease_owner: str,
+        final_attempt: bool,
+        force: bool,
+        max_attempts: int | None,
+        last_look: bool,
+        on_claimed: Callable[[Interview], None] | None,
+        should_stop: Callable[[], bool] | None,
+        throttle_patience_seconds: float | None,
+        admitted: Callable[[Interview], bool],
+    ) -> ProcessingReport:
+        """`execute` inside the admission `admitted` enters."""
         run = _Run(interview_id, StageTimer(), should_stop)
         try:
             with run.timer.stage("load"):
                 loaded = self._repository.get(interview_id)
             if last_look:
                 return self._last_look(run, loaded, lease_owner, force=force)
+            if not admitted(loaded):
+                return run.report(Outcome.RETRY, error=DeadlineReached(interview_id, "claim"))
             with run.timer.stage("claim"):
                 interview = self._repository.claim(
                     interview_id,

@@ -7,8 +7,12 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
     from entrypoints.delivery_handler import DeliveryHandler, HandledMessage
     from entrypoints.worker.heartbeat import DeliveryHeartbeat
+    from interview_core.entities import Interview
     from interview_core.ports import QueueMessage
 
 log = logging.getLogger("ai_interviews.worker")
@@ -65,16 +69,20 @@ class InFlight:
 
 
 def run_delivery(
-    entry: InFlight, heartbeat: DeliveryHeartbeat, handler: DeliveryHandler
+    entry: InFlight,
+    heartbeat: DeliveryHeartbeat,
+    handler: DeliveryHandler,
+    admit: Callable[[Interview], AbstractContextManager[bool]] | None = None,
 ) -> HandledMessage | None:
-    """Process the entry's message under its heartbeat; None when handling failed unexpectedly.
+    """Process the entry's message under its heartbeat, through `admit` (see
+    DeliveryHandler.handle); None when handling failed unexpectedly.
 
     The heartbeat runs from before the claim until the decision is made, and has stopped when
     this returns, so no late beat can undo the ack or release that follows.
     """
     try:
         heartbeat.start()
-        return handler.handle(entry.message, on_claimed=entry.lease_claimed)
+        return handler.handle(entry.message, on_claimed=entry.lease_claimed, admit=admit)
     except Exception:
         log.exception(
             "processing message %s failed unexpectedly",

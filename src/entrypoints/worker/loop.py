@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from entrypoints.metrics import emit_report_metrics
 from entrypoints.worker.delivery import InFlight, run_delivery
 from entrypoints.worker.heartbeat import DeliveryHeartbeat
+from entrypoints.worker.isolation import CrashIsolation
 from entrypoints.worker.job_timeout import give_up
 from entrypoints.worker.liveness import LivenessFile
 from entrypoints.worker.options import WorkerOptions, WorkerSummary
@@ -57,7 +58,8 @@ class Worker:
     worker: both are reported in the summary after the same graceful stop. A delivery still
     in work after `job_timeout_seconds` is given up (see `job_timeout`) but keeps its slot
     until its thread ends; while every slot is so taken, the liveness file is no longer
-    touched.
+    touched. An interview whose last run vanished (its worker died) runs alone, and nothing
+    is received meanwhile (see CrashIsolation).
     """
 
     def __init__(
@@ -93,6 +95,7 @@ class Worker:
         self._fatal: BaseException | None = None
         self._halted_by: ErrorInfo | None = None
         self._liveness = LivenessFile(options.heartbeat_file)
+        self._isolation = CrashIsolation(self._stopping)
 
     def request_stop(self) -> None:
         """Ask the worker to stop; safe to call from a signal handler (sets a flag only)."""
@@ -183,11 +186,14 @@ class Worker:
         return max(self._options.max_messages - self._received, 0)
 
     def _wait_for_capacity(self) -> int:
+        """Free slots, after waiting a while for one; none while an interview runs alone."""
         with self._cond:
             concurrency = self._options.concurrency
-            if len(self._in_flight) >= concurrency and not self._stop_requested:
+            isolated = self._isolation.holds_receiving
+            if (isolated or len(self._in_flight) >= concurrency) and not self._stop_requested:
                 self._cond.wait(CAPACITY_WAIT_SECONDS)
-            return max(concurrency - len(self._in_flight), 0)
+                isolated = self._isolation.holds_receiving
+            return 0 if isolated else max(concurrency - len(self._in_flight), 0)
 
     def _idle_for(self) -> float:
         with self._cond:
@@ -263,7 +269,7 @@ class Worker:
         return len(works) >= self._options.concurrency and all(e.timed_out for e, _ in works)
 
     def _deliver(self, key: int, entry: InFlight, heartbeat: DeliveryHeartbeat) -> None:
-        handled = run_delivery(entry, heartbeat, self._handler)
+        handled = run_delivery(entry, heartbeat, self._handler, self._isolation.admit)
         with self._cond:
             entry.settling = not entry.abandoned
         if handled is not None and handled.report is not None:

@@ -118,3 +118,15 @@ def test_a_question_write_is_fenced_by_owner_state_and_generation() -> None:
     ]:
         with pytest.raises(LeaseLost):
             records.fenced(record, "i-1", owner, generation)
+
+
+def test_only_a_lapsed_lease_never_given_back_marks_a_vanished_run() -> None:
+    held = records.claimed(PENDING, "w1", 60, NOW)
+    lapsed = NOW + timedelta(seconds=61)
+    assert held.last_run_vanished(lapsed)  # its worker died: nobody gave the lease back
+    assert not held.last_run_vanished(NOW + timedelta(seconds=59))  # still running somewhere
+    assert not records.released(held, NOW).last_run_vanished(lapsed)  # handed back
+    assert not records.released(held, NOW, throttled=True).last_run_vanished(lapsed)
+    assert not PENDING.last_run_vanished(lapsed)
+    for state in (InterviewState.COMPLETED, InterviewState.FAILED):
+        assert not attrs.evolve(held, state=state).last_run_vanished(lapsed)

@@ -1,0 +1,113 @@
+"""Runs an interview whose last run vanished alone, so that a crash is charged to its cause."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from interview_core.entities import Interview
+
+log = logging.getLogger("ai_interviews.worker")
+
+_POLL_SECONDS = 0.1
+"""How often a waiting delivery looks whether the worker is stopping."""
+
+
+class CrashIsolation:
+    """A gate every delivery passes between loading its record and claiming it.
+
+    A worker works on several interviews at once, so one that crashes its worker (a corrupt
+    video that kills the process, say) takes the others in work with it: each of them loses
+    an attempt, and after the crash they come back together and are likely taken up together
+    again, until the neighbours' attempts run out before the culprit's. Every interview in
+    work when a worker died is found with a vanished run (`Interview.last_run_vanished`), so
+    such an interview runs alone: it waits until the deliveries already running have ended,
+    and no other starts (nor is another message received, see `holds_receiving`) until it has
+    ended. A crash of a suspect run then costs only the suspects waiting behind it a receive,
+    never a claim; others run side by side as before. Suspects run one after another.
+
+    `admit` yields False, without waiting any longer, once `stopping()` answers true: the
+    delivery then claims nothing and gives its message back. Time spent waiting counts
+    towards the delivery's job timeout. Safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        stopping: Callable[[], bool],
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._stopping = stopping
+        self._now = now
+        self._cond = threading.Condition()
+        self._running = 0  # admitted deliveries that run side by side
+        self._alone = False  # an admitted suspect runs
+        self._waiting_alone = 0  # suspects waiting to run alone
+
+    @property
+    def holds_receiving(self) -> bool:
+        """Whether a suspect waits or runs: the worker receives nothing until it has ended."""
+        with self._cond:
+            return self._alone or self._waiting_alone > 0
+
+    @contextmanager
+    def admit(self, loaded: Interview) -> Iterator[bool]:
+        """Wait until `loaded` may run (alone, when its last run vanished); yields whether it
+        may, False once the worker is stopping."""
+        if loaded.last_run_vanished(self._now()):
+            with self._alone_run(loaded) as admitted:
+                yield admitted
+        else:
+            with self._shared_run() as admitted:
+                yield admitted
+
+    @contextmanager
+    def _shared_run(self) -> Iterator[bool]:
+        with self._cond:
+            admitted = self._wait_until(lambda: not (self._alone or self._waiting_alone))
+            if admitted:
+                self._running += 1
+        try:
+            yield admitted
+        finally:
+            if admitted:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()
+
+    @contextmanager
+    def _alone_run(self, loaded: Interview) -> Iterator[bool]:
+        log.info(
+            "interview %s: its last run vanished (its worker died); running it alone",
+            loaded.id,
+            extra={"interview_id": loaded.id},
+        )
+        with self._cond:
+            self._waiting_alone += 1
+            try:
+                admitted = self._wait_until(lambda: not (self._alone or self._running))
+            finally:
+                self._waiting_alone -= 1
+                self._cond.notify_all()
+            if admitted:
+                self._alone = True
+        try:
+            yield admitted
+        finally:
+            if admitted:
+                with self._cond:
+                    self._alone = False
+                    self._cond.notify_all()
+
+    def _wait_until(self, ready: Callable[[], bool]) -> bool:
+        """Wait, the lock held between polls, until `ready()`; False if stopping first."""
+        while not ready():
+            if self._stopping():
+                return False
+            self._cond.wait(_POLL_SECONDS)
+        return True
