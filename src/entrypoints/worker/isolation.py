@@ -28,13 +28,14 @@ class CrashIsolation:
     again, until the neighbours' attempts run out before the culprit's. Every interview in
     work when a worker died is found with a vanished run (`Interview.last_run_vanished`), so
     such an interview runs alone: it waits until the deliveries already running have ended,
-    and no other starts (nor is another message received, see `holds_receiving`) until it has
-    ended. A crash of a suspect run then costs only the suspects waiting behind it a receive,
+    and no other starts (nor does a new receive begin, see `holds_receiving`) until it has
+    ended. A crash of a suspect run then costs the deliveries waiting behind it a receive,
     never a claim; others run side by side as before. Suspects run one after another.
 
-    `admit` yields False, without waiting any longer, once `stopping()` answers true: the
-    delivery then claims nothing and gives its message back. Time spent waiting counts
-    towards the delivery's job timeout. Safe to share between threads.
+    `admit` yields False, without waiting any longer, once `stopping()` answers true or the
+    delivery has been given up (its job timeout passed while it waited): it then claims
+    nothing. Time spent waiting counts towards the delivery's job timeout. Safe to share
+    between threads.
     """
 
     def __init__(
@@ -56,20 +57,22 @@ class CrashIsolation:
             return self._alone or self._waiting_alone > 0
 
     @contextmanager
-    def admit(self, loaded: Interview) -> Iterator[bool]:
+    def admit(
+        self, loaded: Interview, given_up: Callable[[], bool] = lambda: False
+    ) -> Iterator[bool]:
         """Wait until `loaded` may run (alone, when its last run vanished); yields whether it
-        may, False once the worker is stopping."""
+        may, False once the worker is stopping or `given_up()` answers true."""
         if loaded.last_run_vanished(self._now()):
-            with self._alone_run(loaded) as admitted:
+            with self._alone_run(loaded, given_up) as admitted:
                 yield admitted
         else:
-            with self._shared_run() as admitted:
+            with self._shared_run(given_up) as admitted:
                 yield admitted
 
     @contextmanager
-    def _shared_run(self) -> Iterator[bool]:
+    def _shared_run(self, given_up: Callable[[], bool]) -> Iterator[bool]:
         with self._cond:
-            admitted = self._wait_until(lambda: not (self._alone or self._waiting_alone))
+            admitted = self._wait_until(lambda: not (self._alone or self._waiting_alone), given_up)
             if admitted:
                 self._running += 1
         try:
@@ -81,7 +84,7 @@ class CrashIsolation:
                     self._cond.notify_all()
 
     @contextmanager
-    def _alone_run(self, loaded: Interview) -> Iterator[bool]:
+    def _alone_run(self, loaded: Interview, given_up: Callable[[], bool]) -> Iterator[bool]:
         log.info(
             "interview %s: its last run vanished (its worker died); running it alone",
             loaded.id,
@@ -90,7 +93,7 @@ class CrashIsolation:
         with self._cond:
             self._waiting_alone += 1
             try:
-                admitted = self._wait_until(lambda: not (self._alone or self._running))
+                admitted = self._wait_until(lambda: not (self._alone or self._running), given_up)
             finally:
                 self._waiting_alone -= 1
                 self._cond.notify_all()
@@ -104,10 +107,13 @@ class CrashIsolation:
                     self._alone = False
                     self._cond.notify_all()
 
-    def _wait_until(self, ready: Callable[[], bool]) -> bool:
-        """Wait, the lock held between polls, until `ready()`; False if stopping first."""
-        while not ready():
+    def _wait_until(self, ready: Callable[[], bool], given_up: Callable[[], bool]) -> bool:
+        """Wait, the lock held between polls, until `ready()`; False once given up, or once
+        stopping while not ready (a run that need not wait may start while stopping)."""
+        while not given_up():
+            if ready():
+                return True
             if self._stopping():
                 return False
             self._cond.wait(_POLL_SECONDS)
-        return True
+        return False

@@ -269,7 +269,12 @@ class Worker:
         return len(works) >= self._options.concurrency and all(e.timed_out for e, _ in works)
 
     def _deliver(self, key: int, entry: InFlight, heartbeat: DeliveryHeartbeat) -> None:
-        handled = run_delivery(entry, heartbeat, self._handler, self._isolation.admit)
+        handled = run_delivery(
+            entry,
+            heartbeat,
+            self._handler,
+            lambda loaded: self._isolation.admit(loaded, given_up=lambda: entry.abandoned),
+        )
         with self._cond:
             entry.settling = not entry.abandoned
         if handled is not None and handled.report is not None:

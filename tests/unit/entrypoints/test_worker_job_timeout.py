@@ -8,12 +8,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from entrypoints.worker.loop import Worker
+from interview_core.ports import QueueMessage
 from interview_core.state import InterviewState
 from tests.unit.entrypoints.worker_fakes import WorkerWorld
 
@@ -107,3 +109,33 @@ def test_work_that_ends_in_time_is_not_timed_out(tmp_path: Path) -> None:
     assert summary.handled == 1
     assert world.state(interview_id).state is InterviewState.COMPLETED
     assert world.source.releases == []
+
+
+def test_an_interview_given_up_while_it_waited_to_run_alone_is_never_claimed(
+    hung: WorkerWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [busy] = hung.send_new(1)
+    suspect = hung.add_interview(
+        state=InterviewState.PROCESSING,
+        attempts=1,
+        lease_owner="dead-worker/1",
+        lease_expires_at=datetime.now(UTC) - timedelta(seconds=1),
+    )
+    released: list[str] = []
+
+    def taken_elsewhere(message: QueueMessage, delay_seconds: float) -> None:
+        released.append(message.interview_id or "")
+        hung.queue.ack(message)  # another worker took it: it does not come back here
+
+    monkeypatch.setattr(hung.source, "release", taken_elsewhere)
+    with running(hung, concurrency=2):
+        wait_until(hung.transcriber.started.is_set)  # the first run hangs in its slot
+        hung.send(suspect)  # waits behind it to run alone, past its job timeout
+        wait_until(lambda: suspect in released)
+        assert hung.transcriber.gate is not None
+        hung.transcriber.gate.set()  # the hung run ends: the gate would let the suspect in
+        wait_until(lambda: hung.transcriber.running == 0)
+        time.sleep(0.3)
+        record = hung.state(suspect)
+        assert (record.lease_owner, record.attempts) == ("dead-worker/1", 1)  # never claimed
+    assert hung.state(busy).attempts == 1
