@@ -3,10 +3,12 @@ unreadable records: every interview ends completed or failed, soon, and no messa
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
 from adapters.aws.dynamodb_tables import DEFAULT_INTERVIEWS_TABLE
 from interview_core.state import InterviewState
@@ -177,3 +179,40 @@ def test_a_queue_that_would_dead_letter_the_last_look_is_refused_at_start(
     assert "WORKER_MAX_ATTEMPTS" in process.stderr
     assert stack.queue_counts() == (1, 0)  # nothing received
     assert stack.record(interview_id).state is InterviewState.PENDING
+
+
+def test_the_interviews_a_killed_worker_held_run_alone_on_the_next_worker(
+    make_stack: Callable[..., AwsStack], media: MediaFactory
+) -> None:
+    stack = make_stack()
+    ids = [requested_interview(stack, media) for _ in range(2)]
+    env = stack.env(INTERVIEWS_LEASE_SECONDS="2", WORKER_VISIBILITY_TIMEOUT_SECONDS="3")
+    doomed = stack.start(env={**env, "TEST_TRANSCRIBE_SECONDS": "120"}, sleepy=True)
+    try:
+        wait_for(lambda: all(stack.record(i).attempts == 1 for i in ids), 30, "both to be claimed")
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=10)
+    finally:
+        stop(doomed)
+
+    # each takes a second on the next worker, which has room for both at once
+    process = stack.start(
+        "--idle-exit", "6", env={**env, "TEST_TRANSCRIBE_SECONDS": "1"}, sleepy=True
+    )
+    try:
+        process.wait(timeout=60)
+    finally:
+        code, err = stop(process)
+
+    assert code == 0, err
+    assert all(stack.record(i).state is InterviewState.COMPLETED for i in ids)
+    lines = [json.loads(line) for line in stack.logs().splitlines() if line.startswith("{")]
+    alone = {line.get("interview_id") for line in lines if "running it alone" in line["message"]}
+    assert alone == set(ids)
+    ended = sorted(
+        datetime.fromisoformat(line["time"])
+        for line in lines
+        if line["message"].startswith("PROCESSING_METRICS") and "SUCCESS" in line["message"]
+    )
+    assert len(ended) == 2
+    assert (ended[1] - ended[0]).total_seconds() >= 0.9  # one after the other
