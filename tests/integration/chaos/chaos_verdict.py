@@ -42,6 +42,10 @@ class Verdict:
     # held when interrupted, no end recorded after: the store took the final write but the
     # worker was killed before it heard so (the final states are checked all the same)
     recoveries_unmeasured: list[str] = field(default_factory=list)
+    # workers that died while a poison interview was transcribing, and the good interviews
+    # they held then (claimed, neither released nor ended): what a poison crash took with it
+    poison_deaths: int = 0
+    beside_poison: list[str] = field(default_factory=list)
     run: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -94,6 +98,10 @@ class Verdict:
                 f"  recovery after {signal}: {len(recoveries)} interviews held by the interrupted "
                 f"worker, slowest taken up again {slowest:.1f} s later ({interview_id})"
             )
+        lines.append(
+            f"  workers that died transcribing a poison interview {self.poison_deaths}, good "
+            f"interviews they held {len(self.beside_poison)}"
+        )
         if self.recoveries_unmeasured:
             lines.append(f"  recoveries not measured: {self.recoveries_unmeasured[:10]}")
         for name in ("failed_unexpected", "seeded_not_failed", "lost", "questions_wrong"):
@@ -210,3 +218,30 @@ def _holder_at(history: list[dict[str, Any]], moment: float) -> int | None:
         elif event["pid"] == holder:
             holder = None
     return holder
+
+
+def check_poison_neighbours(
+    verdict: Verdict, events: list[dict[str, Any]], poison: frozenset[str]
+) -> None:
+    """The workers that died while a `poison` interview was transcribing (its transcription
+    started and never returned there), and the good interviews each held then: claimed by
+    it and neither released nor ended."""
+    by_pid: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for event in sorted(events, key=lambda event: float(event["t"])):
+        by_pid[event["pid"]].append(event)
+    for history in by_pid.values():
+        held: set[str] = set()
+        transcribing: set[str] = set()
+        for event in history:
+            interview_id, kind = event["interview"], event["event"]
+            if kind == "claim":
+                held.add(interview_id)
+            elif kind in ("release", "end"):
+                held.discard(interview_id)
+            if kind == "transcribe":
+                transcribing.add(interview_id)
+            elif kind in ("transcribed", "release", "end"):
+                transcribing.discard(interview_id)
+        if transcribing & poison:
+            verdict.poison_deaths += 1
+            verdict.beside_poison.extend(sorted(held - poison))

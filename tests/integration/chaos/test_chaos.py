@@ -55,6 +55,7 @@ from tests.integration.chaos.chaos_verdict import (
     Verdict,
     check_events,
     check_interviews,
+    check_poison_neighbours,
     check_recoveries,
 )
 from tests.throttling_proxy import ThrottlingProxy
@@ -275,6 +276,7 @@ def test_killed_workers_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> No
     events = read_events(events_dir)
     check_events(verdict, events)
     check_recoveries(verdict, events, pool.interruptions, poison)
+    check_poison_neighbours(verdict, events, poison)
 
     print("\n" + verdict.summary())
     assert run.drained, verdict.summary()

@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.chaos.chaos_controller import Interruption
-from tests.integration.chaos.chaos_verdict import Verdict, check_recoveries
+from tests.integration.chaos.chaos_verdict import (
+    Verdict,
+    check_poison_neighbours,
+    check_recoveries,
+)
 
 
 def event(kind: str, interview: str, pid: int, t: float) -> dict[str, Any]:
@@ -84,3 +88,26 @@ def test_poison_interviews_are_left_out_and_unended_ones_are_listed() -> None:
 
     assert verdict.recoveries == {"SIGKILL": []}
     assert verdict.recoveries_unmeasured == ["quiet:SIGKILL"]
+
+
+def test_a_worker_that_died_transcribing_poison_counts_the_good_interviews_it_held() -> None:
+    events = [
+        event("claim", "done", 1, 1.0),
+        event("end", "done", 1, 2.0),  # ended before the crash: not taken down
+        event("claim", "good", 1, 3.0),
+        event("claim", "bad", 1, 3.1),
+        event("transcribe", "bad", 1, 3.2),  # never returned: the worker died here
+        event("claim", "bad", 2, 9.0),
+        event("transcribe", "bad", 2, 9.1),
+        event("transcribed", "bad", 2, 9.5),  # returned: pid 2 did not die of it
+        event("claim", "good", 2, 9.6),
+    ]
+    verdict = Verdict()
+
+    check_poison_neighbours(verdict, events, frozenset({"bad"}))
+
+    assert verdict.poison_deaths == 1
+    assert verdict.beside_poison == ["good"]
+    assert "died transcribing a poison interview 1, good interviews they held 1" in (
+        verdict.summary()
+    )
