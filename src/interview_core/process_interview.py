@@ -172,95 +172,70 @@ class ProcessInterview:
         `admit(loaded)`, when given, is entered once the record is loaded and before the
         claim, and left when the run has ended: a worker uses it to run an interview whose
         last run vanished (`Interview.last_run_vanished`) alone. When it yields False (the
-        worker is stopping) nothing is claimed and the outcome is RETRY with
-        DEADLINE_REACHED.
+        worker is stopping, or gave the delivery up) nothing is claimed and the outcome is
+        RETRY with DEADLINE_REACHED.
         """
+        lease_owner = owner or uuid.uuid4().hex
         with ExitStack() as admission:
-            return self._execute(
-                interview_id,
-                lease_owner=owner or uuid.uuid4().hex,
-                final_attempt=final_attempt,
-                force=force,
-                max_attempts=max_attempts,
-                last_look=last_look,
-                on_claimed=on_claimed,
-                should_stop=should_stop,
-                throttle_patience_seconds=throttle_patience_seconds,
-                admitted=lambda loaded: admit is None or admission.enter_context(admit(loaded)),
-            )
-
-    def _execute(
-        self,
-        interview_id: str,
-        *,
-        lease_owner: str,
-        final_attempt: bool,
-        force: bool,
-        max_attempts: int | None,
-        last_look: bool,
-        on_claimed: Callable[[Interview], None] | None,
-        should_stop: Callable[[], bool] | None,
-        throttle_patience_seconds: float | None,
-        admitted: Callable[[Interview], bool],
-    ) -> ProcessingReport:
-        """`execute` inside the admission `admitted` enters."""
-        run = _Run(interview_id, StageTimer(), should_stop)
-        try:
-            with run.timer.stage("load"):
-                loaded = self._repository.get(interview_id)
-            if last_look:
-                return self._last_look(run, loaded, lease_owner, force=force)
-            if not admitted(loaded):
-                return run.report(Outcome.RETRY, error=DeadlineReached(interview_id, "claim"))
-            with run.timer.stage("claim"):
-                interview = self._repository.claim(
-                    interview_id,
-                    lease_owner,
-                    self._lease_seconds,
-                    force=force,
-                    max_attempts=max_attempts,
-                )
-        except InterviewNotFound as exc:  # perhaps not written yet: wait, up to the last attempt
-            early = not (final_attempt or last_look)
-            return run.report(Outcome.RETRY if early else Outcome.FAILED, error=exc)
-        except InterviewAlreadyCompleted:
-            return run.report(Outcome.SKIPPED)
-        except InterviewDeleted as exc:  # the operator's delete: nothing is written for it
-            return run.report(Outcome.SKIPPED, error=exc)
-        except LeaseHeld as exc:
-            return run.report(Outcome.BUSY, error=exc)
-        except AttemptsExhausted as exc:  # the claim marked it failed: nothing more to resume
-            KeptStages(self._stage_store, loaded).discard()
-            return run.report(Outcome.FAILED, error=exc)
-        except Exception as exc:  # noqa: BLE001 - classified by its kind
-            return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
-        run.attempts = interview.attempts
-        run.throttled_for = _throttled_for(interview)
-        run.patience = throttle_patience_seconds
-        if max_attempts is not None and interview.attempts >= max_attempts:
-            final_attempt = True
-        if interview.record_problem is None and loaded.record_problem is not None:
-            # the claim rewrote what made the record unreadable (a lease expiry of the wrong
-            # type): the record as the upstream left it still decides
-            interview = attrs.evolve(interview, record_problem=loaded.record_problem)
-        try:
-            if on_claimed is not None:
-                on_claimed(interview)
-            self._process(interview, lease_owner, run)
-            with run.timer.stage("complete"):
-                self._repository.mark_completed(
-                    interview_id,
-                    lease_owner,
-                    run.question_count,
-                    generation=run.generation,
-                    questions_left_out=run.meter.usage.questions_left_out,
-                )
-            run.discard_kept(keep_transcript=True)
-        except LeaseLost as exc:
-            return run.report(Outcome.BUSY, error=exc)
-        except Exception as exc:  # noqa: BLE001 - classified below
-            return self._settle_failure(run, lease_owner, exc, final_attempt=final_attempt)
-        return run.report(Outcome.COMPLETED)
+            run = _Run(interview_id, StageTimer(), should_stop)
+            try:
+                with run.timer.stage("load"):
+                    loaded = self._repository.get(interview_id)
+                if last_look:
+                    return self._last_look(run, loaded, lease_owner, force=force)
+                if admit is not None and not admission.enter_context(admit(loaded)):
+                    return run.report(Outcome.RETRY, error=DeadlineReached(interview_id, "claim"))
+                with run.timer.stage("claim"):
+                    interview = self._repository.claim(
+                        interview_id,
+                        lease_owner,
+                        self._lease_seconds,
+                        force=force,
+                        max_attempts=max_attempts,
+                    )
+            except (
+                InterviewNotFound
+            ) as exc:  # perhaps not written yet: wait, up to the last attempt
+                early = not (final_attempt or last_look)
+                return run.report(Outcome.RETRY if early else Outcome.FAILED, error=exc)
+            except InterviewAlreadyCompleted:
+                return run.report(Outcome.SKIPPED)
+            except InterviewDeleted as exc:  # the operator's delete: nothing is written for it
+                return run.report(Outcome.SKIPPED, error=exc)
+            except LeaseHeld as exc:
+                return run.report(Outcome.BUSY, error=exc)
+            except AttemptsExhausted as exc:  # the claim marked it failed: nothing more to resume
+                KeptStages(self._stage_store, loaded).discard()
+                return run.report(Outcome.FAILED, error=exc)
+            except Exception as exc:  # noqa: BLE001 - classified by its kind
+                return run.report(_UNCLAIMED_OUTCOMES[_kind(exc)], error=exc)
+            run.attempts = interview.attempts
+            run.throttled_for = _throttled_for(interview)
+            run.patience = throttle_patience_seconds
+            if max_attempts is not None and interview.attempts >= max_attempts:
+                final_attempt = True
+            if interview.record_problem is None and loaded.record_problem is not None:
+                # the claim rewrote what made the record unreadable (a lease expiry of the wrong
+                # type): the record as the upstream left it still decides
+                interview = attrs.evolve(interview, record_problem=loaded.record_problem)
+            try:
+                if on_claimed is not None:
+                    on_claimed(interview)
+                self._process(interview, lease_owner, run)
+                with run.timer.stage("complete"):
+                    self._repository.mark_completed(
+                        interview_id,
+                        lease_owner,
+                        run.question_count,
+                        generation=run.generation,
+                        questions_left_out=run.meter.usage.questions_left_out,
+                    )
+                run.discard_kept(keep_transcript=True)
+            except LeaseLost as exc:
+                return run.report(Outcome.BUSY, error=exc)
+            except Exception as exc:  # noqa: BLE001 - classified below
+                return self._settle_failure(run, lease_owner, exc, final_attempt=final_attempt)
+            return run.report(Outcome.COMPLETED)
 
     def _last_look(
         self, run: _Run, loaded: Interview, owner: str, *, force: bool

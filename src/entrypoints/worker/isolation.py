@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("ai_interviews.worker")
 
 _POLL_SECONDS = 0.1
-"""How often a waiting delivery looks whether the worker is stopping."""
+"""How often a waiting delivery looks whether the worker is stopping or gave it up."""
 
 
 class CrashIsolation:
@@ -52,7 +52,7 @@ class CrashIsolation:
 
     @property
     def holds_receiving(self) -> bool:
-        """Whether a suspect waits or runs: the worker receives nothing until it has ended."""
+        """Whether a suspect waits or runs: the worker begins no receive until it has ended."""
         with self._cond:
             return self._alone or self._waiting_alone > 0
 

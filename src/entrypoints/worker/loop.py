@@ -58,8 +58,8 @@ class Worker:
     worker: both are reported in the summary after the same graceful stop. A delivery still
     in work after `job_timeout_seconds` is given up (see `job_timeout`) but keeps its slot
     until its thread ends; while every slot is so taken, the liveness file is no longer
-    touched. An interview whose last run vanished (its worker died) runs alone, and nothing
-    is received meanwhile (see CrashIsolation).
+    touched. An interview whose last run vanished (its worker died) runs alone, and no new
+    receive begins meanwhile (see CrashIsolation).
     """
 
     def __init__(
