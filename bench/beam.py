@@ -1,4 +1,4 @@
-"""Beams of 5 (the default) down to 1 (greedy decoding): word error rate and CPU, side by side."""
+"""Beams of 5 down to 1 (greedy), the default among them: word error rate and CPU, side by side."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from pathlib import Path
 
 import jiwer
 
-from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+from adapters.local.faster_whisper_transcriber import DEFAULT_BEAM_SIZE, FasterWhisperTranscriber
 from bench.rows import BenchRow
 from bench.whisper import CPU_THREADS, SAMPLE_NAMES, _joined_audio, _normalise, _script_text
 from interview_core.entities import AudioFile
 from tests.real_interviews import SPOKEN, spoken_names, spoken_turns
 
 BEAMS = (5, 4, 3, 2, 1)
-"""The default first, greedy last."""
+"""The widest first, greedy last; the default (DEFAULT_BEAM_SIZE) is one of them."""
+WIDEST = 5
 QUICK_NAMES = ("nara_nprc_seibert_2023",)
 
 
@@ -49,19 +50,24 @@ def run(quick: bool) -> list[BenchRow]:
                 cpu[beam] += time.process_time() - started
     load_after = os.getloadavg()[0]
     rates = {beam: _rates(said, heard[beam]) for beam in BEAMS}
-    default, greedy = rates[5], rates[1]
+    chosen, widest, greedy = rates[DEFAULT_BEAM_SIZE], rates[WIDEST], rates[1]
+    default = f"beam {DEFAULT_BEAM_SIZE} (default)"
     return [
         BenchRow(
-            "whisper tiny.en WER, beam 5 (default) vs greedy decoding",
-            f"samples {default['samples']:.3f} vs {greedy['samples']:.3f} · spoken interviews "
-            f"{default['spoken']:.3f} vs {greedy['spoken']:.3f}",
-            "beam 5 kept while greedy is worse on either set",
-            greedy["samples"] > default["samples"] or greedy["spoken"] > default["spoken"],
-            f"greedy takes {cpu[1] / cpu[5]:.2f}x the CPU time of beam 5 ({cpu[1]:.0f} s vs "
-            f"{cpu[5]:.0f} s, both decoders as `auto` picks them, 2 threads); WER over all the "
-            "words of each set; per recording, beam 5 vs greedy: "
+            f"whisper tiny.en WER, {default} vs beam {WIDEST} vs greedy decoding",
+            f"samples {chosen['samples']:.3f} vs {widest['samples']:.3f} vs "
+            f"{greedy['samples']:.3f} · spoken interviews {chosen['spoken']:.3f} vs "
+            f"{widest['spoken']:.3f} vs {greedy['spoken']:.3f}",
+            f"the default no worse than beam {WIDEST} on either set (+0.005), for less CPU",
+            chosen["samples"] <= widest["samples"] + 0.005
+            and chosen["spoken"] <= widest["spoken"] + 0.005
+            and cpu[DEFAULT_BEAM_SIZE] <= cpu[WIDEST],
+            f"CPU {cpu[DEFAULT_BEAM_SIZE]:.0f} s vs {cpu[WIDEST]:.0f} s vs {cpu[1]:.0f} s "
+            "(both decoders as `auto` picks them, 2 threads); WER over all the words of each "
+            f"set; per recording, {default} vs beam {WIDEST} vs greedy: "
             + ", ".join(
-                f"{name} {_wer(said[name], heard[5][name]):.3f} vs "
+                f"{name} {_wer(said[name], heard[DEFAULT_BEAM_SIZE][name]):.3f} vs "
+                f"{_wer(said[name], heard[WIDEST][name]):.3f} vs "
                 f"{_wer(said[name], heard[1][name]):.3f}"
                 for name in said
             )
@@ -71,13 +77,13 @@ def run(quick: bool) -> list[BenchRow]:
             "whisper tiny.en, every beam from 5 to 1: WER (samples / spoken interviews) and CPU",
             " · ".join(
                 f"beam {beam} {rates[beam]['samples']:.3f} / {rates[beam]['spoken']:.3f}, "
-                f"{cpu[beam] / cpu[5]:.2f}x CPU"
+                f"{cpu[beam] / cpu[DEFAULT_BEAM_SIZE]:.2f}x CPU"
                 for beam in BEAMS
             ),
             "for choosing INTERVIEWS_WHISPER_BEAM_SIZE",
             True,
             "the same recordings, each decoded by every beam one after the other; CPU relative "
-            f"to beam 5 ({cpu[5]:.0f} s)",
+            f"to the default, beam {DEFAULT_BEAM_SIZE} ({cpu[DEFAULT_BEAM_SIZE]:.0f} s)",
         ),
     ]
 

@@ -381,13 +381,13 @@ class Settings(BaseSettings):
         validation_alias=_env("INTERVIEWS_LANGUAGE"),
     )
     whisper_beam_size: int = Field(
-        5,
+        3,
         ge=1,
         le=10,
         description=(
-            "Hypotheses the offline recogniser keeps while decoding: 5 hears best; 1 (greedy) "
-            "takes about a quarter less CPU time for about a fifth more word errors (see "
-            "BENCHMARKS.md)."
+            "Hypotheses the offline recogniser keeps while decoding: 3 hears as well as 5 for "
+            "less CPU time; 1 (greedy) takes less again for about a fifth more word errors "
+            "(see BENCHMARKS.md)."
         ),
         validation_alias=_env("INTERVIEWS_WHISPER_BEAM_SIZE"),
     )

@@ -12,7 +12,7 @@ from faster_whisper import BatchedInferencePipeline
 from faster_whisper.audio import decode_audio
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
+from adapters.local.faster_whisper_transcriber import DEFAULT_BEAM_SIZE, FasterWhisperTranscriber
 from adapters.local.speaker_diarizer import CamppSpeakerDiarizer
 from adapters.local.speech_activity import (
     SAMPLE_RATE,
@@ -110,7 +110,11 @@ def test_batched_words_with_the_shared_pass_are_faster_whispers_own(
     transcriber = FasterWhisperTranscriber(decoder="batched", workers=1)
     transcript = transcriber.transcribe(audio, job_id="shared-vad")
     raw, _ = BatchedInferencePipeline(transcriber._loaded_model()).transcribe(
-        _samples(audio), language="en", word_timestamps=True, beam_size=5, batch_size=4
+        _samples(audio),
+        language="en",
+        word_timestamps=True,
+        beam_size=DEFAULT_BEAM_SIZE,
+        batch_size=4,
     )  # faster-whisper's own VAD filter
 
     own = [(w.word.strip(), round(w.start, 3), round(w.end, 3)) for s in raw for w in s.words]

@@ -113,7 +113,7 @@ def test_a_worker_needs_storage_other_processes_share(
 def test_the_recogniser_decodes_long_audio_in_batches_by_default() -> None:
     settings = Settings()
     assert (settings.whisper_decoder, settings.whisper_batch_size) == ("auto", 4)
-    assert settings.whisper_beam_size == 5
+    assert settings.whisper_beam_size == 3
 
 
 def test_the_recogniser_decoder_and_batch_size_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

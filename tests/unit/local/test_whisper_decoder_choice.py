@@ -51,3 +51,14 @@ def test_the_beam_size_setting_reaches_the_recogniser(monkeypatch: pytest.Monkey
 
     assert isinstance(transcriber, FasterWhisperTranscriber)
     assert transcriber._beam_size == 1
+
+
+def test_the_library_and_the_settings_default_to_the_same_beam() -> None:
+    from adapters.local.faster_whisper_transcriber import DEFAULT_BEAM_SIZE
+    from entrypoints.builders import whisper_transcriber
+    from entrypoints.settings import Settings
+
+    built = whisper_transcriber(Settings())
+
+    assert isinstance(built, FasterWhisperTranscriber)
+    assert built._beam_size == FasterWhisperTranscriber()._beam_size == DEFAULT_BEAM_SIZE == 3
