@@ -386,7 +386,7 @@ class Settings(BaseSettings):
         le=10,
         description=(
             "Hypotheses the offline recogniser keeps while decoding: 3 hears as well as 5 for "
-            "less CPU time; 1 (greedy) takes less again for about a fifth more word errors "
+            "less CPU time; 1 (greedy) takes less again for about a quarter more word errors "
             "(see BENCHMARKS.md)."
         ),
         validation_alias=_env("INTERVIEWS_WHISPER_BEAM_SIZE"),
