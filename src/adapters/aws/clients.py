@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
 import boto3.session
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
 from adapters.aws.errors import NO_CREDENTIALS
 from interview_core.errors import ConfigurationError
@@ -187,6 +188,30 @@ class AwsClientFactory:
         with self._lock:
             client = self._clients.get(service_name)
             if client is None:
-                client = create(self._shared_session())
+                try:
+                    client = create(self._shared_session())
+                except (BotoCoreError, ValueError) as exc:
+                    # A malformed region or endpoint (from the settings, AWS_ENDPOINT_URL or
+                    # the profile) is refused here, before any call: no retry can mend it.
+                    raise ConfigurationError(_unusable_client(service_name, exc)) from exc
+                _check_endpoint_scheme(service_name, client)
                 self._clients[service_name] = client
             return cast("_Client", client)
+
+
+def _unusable_client(service_name: str, exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())
+    return (
+        f"the {service_name} client cannot be made: {detail}; check AWS_REGION and "
+        "AWS_ENDPOINT_URL (or the profile's endpoint_url)"
+    )
+
+
+def _check_endpoint_scheme(service_name: str, client: object) -> None:
+    """Raise ConfigurationError when the client's endpoint is neither http nor https."""
+    endpoint = str(getattr(getattr(client, "meta", None), "endpoint_url", "") or "")
+    scheme = endpoint.partition("://")[0].lower() if "://" in endpoint else ""
+    if scheme not in {"http", "https"}:
+        raise ConfigurationError(
+            _unusable_client(service_name, ValueError(f"{endpoint!r} is not an http(s) URL"))
+        )

@@ -117,11 +117,19 @@ def http_status(exc: BaseException) -> int | None:
     return int(status) if status is not None else None
 
 
+_LONGEST_MESSAGE = 300
+"""A service's message is cut to this many characters in a description: a proxy or a
+stand-in server may answer with a whole HTML page."""
+
+
 def describe(exc: BaseException) -> str:
-    """A short description for error messages: the code, the HTTP status and the message."""
+    """A short description for error messages, on one line: the code, the HTTP status and
+    the service's message (cut to a few hundred characters)."""
     status = http_status(exc)
     status_text = f" (HTTP {status})" if status is not None else ""
-    message = error_message(exc)
+    message = " ".join(error_message(exc).split())
+    if len(message) > _LONGEST_MESSAGE:
+        message = message[: _LONGEST_MESSAGE - 1].rstrip() + "…"
     return f"{error_code(exc)}{status_text}" + (f": {message}" if message else "")
 
 

@@ -233,6 +233,35 @@ def test_bad_settings_are_refused(arguments: dict[str, object]) -> None:
         AwsClientFactory(**arguments)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("region", "endpoint", "named"),
+    [
+        ("us east", None, "us east"),
+        (REGION, "notaurl", "notaurl"),
+        (REGION, "ftp://127.0.0.1:4566", "ftp://127.0.0.1:4566"),
+    ],
+)
+def test_a_malformed_region_or_endpoint_is_a_configuration_error_at_first_use(
+    region: str, endpoint: str | None, named: str
+) -> None:
+    factory = AwsClientFactory(region, endpoint)
+
+    with pytest.raises(ConfigurationError) as refused:
+        factory.dynamodb()
+
+    assert named in str(refused.value)
+    assert "AWS_ENDPOINT_URL" in str(refused.value)
+
+
+def test_a_malformed_endpoint_from_the_environment_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "notaurl")
+
+    with pytest.raises(ConfigurationError, match="notaurl"):
+        AwsClientFactory(REGION).sqs()
+
+
 # --- Error classification -----------------------------------------------------------------
 
 
@@ -334,6 +363,18 @@ def test_description_carries_code_status_and_message() -> None:
     assert http_status(error) == 503
     assert describe(ValueError("plain")) == "ValueError: plain"
     assert error_codes(ValueError("plain")) == frozenset()
+
+
+def test_a_description_is_one_line_and_cut_when_the_service_answers_a_whole_page() -> None:
+    page = "<!doctype html>\n<html>\n  <body>\n" + "Internal error. " * 100 + "</body></html>"
+    error = client_error("500", 500, page)
+
+    described = describe(error)
+
+    assert "\n" not in described
+    assert described.startswith("500 (HTTP 500): <!doctype html> <html> <body> Internal error.")
+    assert described.endswith("…")
+    assert len(described) < 330
 
 
 # --- boto3's own endpoint configuration ------------------------------------------------------
