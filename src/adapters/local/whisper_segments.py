@@ -55,20 +55,26 @@ class SegmentCollector:
     def _segment(self, raw: Any, window: AudioWindow) -> Segment | None:
         """The part of one recognised segment that belongs to `window`, if any."""
         offset = window.offset
-        heard = [
-            (text, _moved(raw_word.start, offset), _moved(raw_word.end, offset), raw_word)
-            for raw_word in raw.words or ()
-            if (text := str(raw_word.word).strip())
-        ]
+        heard: list[tuple[str, float, float, float]] = []
+        for raw_word in raw.words or ():
+            if not (text := str(raw_word.word).strip()):
+                continue
+            start, end = _moved(raw_word.start, offset), _moved(raw_word.end, offset)
+            probability = float(raw_word.probability)
+            if heard and _continues_word(str(raw_word.word)):
+                before, first_start, _, first_probability = heard[-1]
+                heard[-1] = (before + text, first_start, end, min(first_probability, probability))
+            else:
+                heard.append((text, start, end, probability))
         kept = [
             word
             for word in heard
             if window.keeps(word[1], word[2]) and word[2] > self._earlier_end + REHEARD_SECONDS
         ]
         words = []
-        for text, start, end, raw_word in kept:
+        for text, start, end, probability in kept:
             start, self._last_end = self._ordered(start, end, window.end)
-            words.append(Word(text, start, self._last_end, float(raw_word.probability)))
+            words.append(Word(text, start, self._last_end, probability))
         text = str(raw.text).strip()
         if words:
             if len(kept) < len(heard):
@@ -91,6 +97,20 @@ class SegmentCollector:
         """A (start, end) pair kept after the last word, within the window, not reversed."""
         start = min(max(float(start), self._last_end), limit)
         return start, min(max(float(end), start), limit)
+
+
+def _continues_word(raw_text: str) -> bool:
+    """Whether a recognised word is the hyphenated rest of the word before it.
+
+    Whisper gives "check-out" as " check" and "-out": a word with no space before it that
+    begins with a hyphen belongs to the previous one. Words of languages written without
+    spaces also come without one, so nothing else is joined.
+    """
+    return raw_text[:1] in _HYPHENS
+
+
+_HYPHENS = frozenset("-\u2010\u2011")
+"""A hyphen, and Unicode's hyphen and non-breaking hyphen."""
 
 
 def _moved(seconds: Any, offset: float) -> float:

@@ -157,3 +157,52 @@ def test_a_file_that_stops_decoding_midway_fails_transcription(
         assert "cut.wav" in str(failure)
     else:
         assert transcript.duration < whole.duration
+
+
+@dataclass
+class RawWord:
+    word: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass
+class RawSegment:
+    text: str
+    start: float
+    end: float
+    words: list[RawWord]
+
+
+def test_a_hyphenated_word_the_recogniser_splits_is_one_word() -> None:
+    # Whisper gives "check-out" as " check" and "-out"; words of languages without spaces
+    # come without a space too, and stay apart.
+    raw = RawSegment(
+        " The check-out page 漢字",
+        0.0,
+        3.0,
+        [
+            RawWord(" The", 0.0, 0.4, 0.9),
+            RawWord(" check", 0.4, 0.8, 0.8),
+            RawWord("-out", 0.8, 1.2, 0.6),
+            RawWord(" page", 1.2, 1.6, 0.9),
+            RawWord(" 漢", 1.6, 2.0, 0.9),
+            RawWord("字", 2.0, 2.4, 0.9),
+        ],
+    )
+    audio = np.zeros(4 * SAMPLE_RATE, dtype=np.float32)
+    window = next(iter(windows([audio], SHAPE)))
+    collector = SegmentCollector(4.0, None)
+
+    collector.collect(iter([raw]), window)
+
+    (segment,) = collector.segments
+    assert [(w.text, w.start, w.end, w.confidence) for w in segment.words] == [
+        ("The", 0.0, 0.4, 0.9),
+        ("check-out", 0.4, 1.2, 0.6),
+        ("page", 1.2, 1.6, 0.9),
+        ("漢", 1.6, 2.0, 0.9),
+        ("字", 2.0, 2.4, 0.9),
+    ]
+    assert segment.text == "The check-out page 漢字"
