@@ -84,10 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="single-video: a file on disk; single-interview: a stored interview by id; "
         "sqs: the queue worker",
     )
-    parser.add_argument("path", nargs="?", type=Path, help="the video file (single-video)")
+    parser.add_argument("path", nargs="?", type=_path, help="the video file (single-video)")
     parser.add_argument(
         "--output-dir",
-        type=Path,
+        type=_path,
         help="where single-video writes its JSON, subtitles (SRT, WebVTT) and chapters",
     )
     parser.add_argument(
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the candidate; repeat it or separate labels by commas for a panel; overrides "
         "INTERVIEWS_INTERVIEWER_SPEAKERS",
     )
-    parser.add_argument("--log-file", type=Path, help="overrides INTERVIEWS_LOG_FILE")
+    parser.add_argument("--log-file", type=_path, help="overrides INTERVIEWS_LOG_FILE")
     parser.add_argument(
         "--max-messages",
         type=_positive(int),
@@ -130,6 +130,13 @@ def _version() -> str:
         return version("ai-interviews")
     except PackageNotFoundError:
         return "unknown (not installed)"
+
+
+def _path(text: str) -> Path:
+    """A path that names something: an empty one would quietly mean the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(text)
 
 
 def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
@@ -208,13 +215,11 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.interviewer:
         named = ",".join(dict.fromkeys(label for group in args.interviewer for label in group))
         settings = settings.model_copy(update={"interviewer_speakers": named})
-    configure_logging(
-        level=settings.log_level,
-        log_file=args.log_file or settings.log_file,
-        log_format=settings.log_format,
-        max_bytes=settings.log_max_bytes,
-        backups=settings.log_backups,
-    )
+    try:
+        _configure_logging(args, settings)
+    except OSError as exc:
+        print(f"error: cannot write the log file: {_reason(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     configure_metrics(enabled=settings.emf_metrics, namespace=settings.metrics_namespace)
     try:
         from entrypoints.container import Container
@@ -240,13 +245,57 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_INTERRUPTED
 
 
+def _configure_logging(args: argparse.Namespace, settings: Settings) -> None:
+    """Log to stderr and the log file. The default file, in the current folder, is left out
+    with a warning when that folder cannot be written; a file the user named must be
+    writable (OSError)."""
+    log_file = args.log_file or settings.log_file
+    named = args.log_file is not None or "log_file" in settings.model_fields_set
+
+    def configure(file: Path | None) -> None:
+        configure_logging(
+            level=settings.log_level,
+            log_file=file,
+            log_format=settings.log_format,
+            max_bytes=settings.log_max_bytes,
+            backups=settings.log_backups,
+        )
+
+    try:
+        configure(log_file)
+    except OSError as exc:
+        if named or log_file is None:
+            raise
+        configure(None)
+        log.warning(
+            "logging to standard error only: cannot write %s (%s); set INTERVIEWS_LOG_FILE "
+            "or --log-file to a writable path, or INTERVIEWS_LOG_FILE= for none",
+            log_file,
+            _reason(exc),
+        )
+
+
+def _reason(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{exc.strerror}{where}" if exc.strerror else str(exc)
+
+
 def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: Container) -> int:
-    from adapters.exports import write_exports
-    from entrypoints.output import summary, write_result, write_review_page
+    from adapters.output_files import check_writable_folder
+    from adapters.work_files import is_disk_full
+    from entrypoints.output import summary, write_outputs
     from entrypoints.progress import TerminalProgress
 
     if args.path is None or args.output_dir is None:
         parser.error("single-video needs a video PATH and --output-dir")
+    try:
+        check_writable_folder(args.output_dir)
+    except OSError as exc:
+        print(
+            f"error: cannot write in --output-dir {args.output_dir}: {_reason(exc)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     progress = TerminalProgress()
     try:
         result = c.process_video().execute(
@@ -254,15 +303,21 @@ def _single_video(parser: argparse.ArgumentParser, args: argparse.Namespace, c: 
         )
     finally:
         progress.finish()
-    questions_path, transcript_path = write_result(result, args.output_dir)
-    review_path = write_review_page(result, args.path, args.output_dir)
-    exports = write_exports(result.transcript, result.questions, args.output_dir)
+    try:
+        written = write_outputs(result, args.path, args.output_dir)
+    except OSError as exc:
+        print(
+            f"error: cannot write the results in {args.output_dir}: {_reason(exc)}; "
+            "no earlier result there was replaced",
+            file=sys.stderr,
+        )
+        return EXIT_RETRY_LATER if is_disk_full(exc) else EXIT_USAGE
     log_report(result.report)
     emit_report_metrics(result.report)
     print(summary(result, args.path))
-    print(f"\nwrote {questions_path} and {transcript_path}")
-    print(f"subtitles and chapters: {', '.join(str(path) for path in exports)}")
-    print(f"review page: {review_path}")
+    print(f"\nwrote {written.questions} and {written.transcript}")
+    print(f"subtitles and chapters: {', '.join(str(path) for path in written.exports)}")
+    print(f"review page: {written.review_page}")
     return EXIT_OK
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from adapters.exports.formats import render_export, write_text
+from adapters.exports.formats import render_export
+from adapters.output_files import write_text
 from entrypoints import operator_output as show
 from entrypoints import review_command
 from entrypoints.log_config import configure_logging

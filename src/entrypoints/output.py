@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from adapters.output_files import write_all
 from adapters.transcripts.native import transcript_to_dict
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from interview_core.entities import Question
     from interview_core.process_video import VideoResult
     from interview_core.report import ProcessingReport
@@ -30,31 +32,46 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     }
 
 
-def write_result(result: VideoResult, output_dir: Path) -> tuple[Path, Path]:
-    """Write questions.json and transcript.json into `output_dir`, each atomically."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    questions_path = output_dir / "questions.json"
-    transcript_path = output_dir / "transcript.json"
-    _write_json(questions_path, [question_to_dict(q) for q in result.questions])
-    _write_json(transcript_path, transcript_to_dict(result.transcript))
-    return questions_path, transcript_path
+@attrs.frozen
+class WrittenOutputs:
+    """The files a single-video run wrote."""
+
+    questions: Path
+    transcript: Path
+    review_page: Path
+    exports: tuple[Path, ...]
 
 
-def write_review_page(result: VideoResult, video: Path, output_dir: Path) -> Path:
-    """Write review.html into `output_dir`, atomically: the questions and transcript of
-    `result`, and `video` by its path relative to that folder (never embedded)."""
+def write_outputs(result: VideoResult, video: Path, output_dir: Path) -> WrittenOutputs:
+    """Write questions.json, transcript.json, review.html and the subtitles and chapters
+    into `output_dir` as one set: none is replaced unless all can be written. The review
+    page links `video` by its path relative to that folder (never embedded). Raises
+    OSError."""
+    from adapters.exports.formats import FILE_NAMES, render_export
     from adapters.review_page import ReviewPage, render_review_page, video_url_from
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    path = output_dir / "review.html"
+    written = WrittenOutputs(
+        questions=output_dir / "questions.json",
+        transcript=output_dir / "transcript.json",
+        review_page=output_dir / "review.html",
+        exports=tuple(output_dir / name for name in FILE_NAMES.values()),
+    )
     page = ReviewPage(
         questions=result.questions,
         transcript=result.transcript,
         video_url=video_url_from(video, output_dir),
         title=f"{video.name}: interview review",
     )
-    write_text_atomically(path, render_review_page(page))
-    return path
+    files = {
+        written.questions: _json_text([question_to_dict(q) for q in result.questions]),
+        written.transcript: _json_text(transcript_to_dict(result.transcript)),
+        written.review_page: render_review_page(page),
+    }
+    for kind, name in FILE_NAMES.items():
+        files[output_dir / name] = render_export(kind, result.transcript, result.questions)
+    write_all(files)
+    return written
 
 
 def summary(result: VideoResult, video: Path) -> str:
@@ -85,20 +102,8 @@ def summary(result: VideoResult, video: Path) -> str:
     return "\n".join(lines)
 
 
-def _write_json(path: Path, data: Any) -> None:
-    write_text_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader never sees half a file. Raises OSError."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _json_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _seconds(value: float | None) -> float | None:

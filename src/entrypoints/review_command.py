@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from adapters.output_files import write_text
 from entrypoints import builders
-from entrypoints.output import write_text_atomically
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,7 +82,7 @@ def review(args: argparse.Namespace, c: Container) -> int:
     )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomically(output, render_review_page(page))
+        write_text(output, render_review_page(page))
     except OSError as exc:
         print(f"error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -25,6 +25,7 @@ DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
 """The size past which the log file is rotated."""
 DEFAULT_LOG_BACKUPS = 5
 """How many rotated log files are kept beside the current one."""
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Backend(enum.StrEnum):
@@ -753,7 +754,9 @@ class Settings(BaseSettings):
         validation_alias=_env("INTERVIEWS_LOG_BACKUPS"),
     )
     log_level: str = Field(
-        "INFO", description="The log level.", validation_alias=_env("INTERVIEWS_LOG_LEVEL")
+        "INFO",
+        description="The log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.",
+        validation_alias=_env("INTERVIEWS_LOG_LEVEL"),
     )
     log_format: LogFormat = Field(
         LogFormat.TEXT,
@@ -778,6 +781,15 @@ class Settings(BaseSettings):
     def _blank_log_file_means_none(cls, value: object) -> object:
         """An empty INTERVIEWS_LOG_FILE turns the log file off (standard error only)."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        """One of the standard level names, in any case."""
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}, not {value!r}")
+        return level
 
     @field_validator("interviewer_speakers")
     @classmethod

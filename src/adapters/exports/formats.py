@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.exports.subtitle_files import question_chapters, transcript_srt, transcript_vtt
+from adapters.output_files import write_all
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from interview_core.entities import Question, Transcript
 
@@ -38,24 +37,11 @@ def render_export(kind: str, transcript: Transcript, questions: Sequence[Questio
 def write_exports(
     transcript: Transcript, questions: Sequence[Question], output_dir: Path
 ) -> list[Path]:
-    """Write every export into `output_dir` under its file name, each atomically (UTF-8),
-    and return their paths. Raises OSError when a file cannot be written."""
-    written = []
-    for kind, name in FILE_NAMES.items():
-        path = output_dir / name
-        write_text(path, render_export(kind, transcript, questions))
-        written.append(path)
-    return written
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` as UTF-8 through a temporary file renamed over it, so that a
-    reader never sees half of it. Raises OSError."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write every export into `output_dir` under its file name (UTF-8), as one set: none
+    is replaced unless all can be written. Returns their paths; raises OSError."""
+    files = {
+        output_dir / name: render_export(kind, transcript, questions)
+        for kind, name in FILE_NAMES.items()
+    }
+    write_all(files)
+    return list(files)
