@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from interview_core.entities import Interview
+from interview_core.errors import InterviewError
 from interview_core.state import InterviewState
 
 if TYPE_CHECKING:
@@ -63,22 +64,44 @@ class SubmitInterview:
         """Submit the file `video` for `user_id` (a new UUID when None).
 
         Raises what MediaProbe.probe raises before anything is stored, then what
-        VideoUploader.upload, InterviewCatalog.create and RequestSender.send_request raise.
+        VideoUploader.upload, InterviewCatalog.create and RequestSender.send_request raise;
+        an error after the upload says what was stored (the video's key, the pending
+        interview's id), so that nothing stored is left unnamed.
         """
         duration = self._probe.probe(video)
         interview_id = str(uuid.uuid4())
         owner = user_id or str(uuid.uuid4())
         location = self._uploader.upload(video, video_key(owner, interview_id, video.name))
         now = self._clock.now()
-        self._catalog.create(
-            Interview(
-                id=interview_id,
-                video_path=location,
-                user_id=owner,
-                state=InterviewState.PENDING,
-                created_at=now,
-                updated_at=now,
+        try:
+            self._catalog.create(
+                Interview(
+                    id=interview_id,
+                    video_path=location,
+                    user_id=owner,
+                    state=InterviewState.PENDING,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
-        )
-        message_id = self._requests.send_request(interview_id)
+        except InterviewError as exc:
+            _tell_what_was_stored(
+                exc, f"the video was stored as {location}, but no record of {interview_id}"
+            )
+            raise
+        try:
+            message_id = self._requests.send_request(interview_id)
+        except InterviewError as exc:
+            _tell_what_was_stored(
+                exc,
+                f"interview {interview_id} is stored as pending, with no request on the "
+                f"queue: `ai-interviews reprocess {interview_id}` sends it once the queue "
+                "answers",
+            )
+            raise
         return Submission(interview_id, owner, location, message_id, duration)
+
+
+def _tell_what_was_stored(exc: InterviewError, stored: str) -> None:
+    """Add to a submission's error what had been stored before it, so that none is lost."""
+    exc.message = f"{exc.message}; {stored}"

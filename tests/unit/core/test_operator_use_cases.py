@@ -239,3 +239,49 @@ def test_a_reprocess_starts_the_next_generation() -> None:
 
     assert reset.generation == 6
     assert repository.get("iv-1").generation == 6
+
+
+@attrs.define
+class RefusingRequests:
+    """A request sender whose queue does not answer."""
+
+    def send_request(self, interview_id: str) -> str:
+        raise RepositoryUnavailable("SQS SendMessage: the queue did not answer")
+
+
+@attrs.define
+class RefusingCatalog:
+    """An interview catalog whose table does not answer."""
+
+    def create(self, interview: Interview) -> None:
+        raise RepositoryUnavailable("DynamoDB PutItem: the table did not answer")
+
+
+def test_a_send_that_fails_after_the_record_names_the_pending_interview(stack: Stack) -> None:
+    submit = SubmitInterview(
+        stack.probe, stack.uploader, stack.repository, RefusingRequests(), stack.clock
+    )
+
+    with pytest.raises(RepositoryUnavailable) as refused:
+        submit.execute(Path("final.mp4"))
+
+    (stored,) = stack.repository.all()
+    assert stored.state is InterviewState.PENDING
+    assert str(refused.value).startswith(
+        "REPOSITORY_UNAVAILABLE: SQS SendMessage: the queue did not answer; "
+        f"interview {stored.id} is stored as pending, with no request on the queue: "
+        f"`ai-interviews reprocess {stored.id}` sends it"
+    )
+
+
+def test_a_record_that_fails_after_the_upload_names_the_stored_video(stack: Stack) -> None:
+    submit = SubmitInterview(
+        stack.probe, stack.uploader, RefusingCatalog(), stack.queue, stack.clock
+    )
+
+    with pytest.raises(RepositoryUnavailable) as refused:
+        submit.execute(Path("final.mp4"))
+
+    ((_, key),) = stack.uploader.uploads
+    assert f"; the video was stored as {key}, but no record of " in str(refused.value)
+    assert stack.sent() == []
