@@ -122,10 +122,18 @@ def as_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def _cell(value: Any) -> str:
+    """A value on one line of a table: line breaks as spaces, other control characters
+    escaped (a stored record could move the terminal's cursor), cut to 100 characters."""
     if value is None:
         return "-"
-    text = str(value).replace("\n", " ")
+    text = "".join(_shown(char) for char in str(value).replace("\n", " "))
     return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _shown(char: str) -> str:
+    if char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def _moment(moment: datetime | None) -> str | None:

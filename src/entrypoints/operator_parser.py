@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import uuid
 from pathlib import Path
 
@@ -121,7 +122,14 @@ def _interview_id(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"must be printable text of at most {MAX_ID_LENGTH} characters"
         )
+    if _HYPHENATED_UUID.fullmatch(text):
+        return str(uuid.UUID(text))  # lower case, as the worker reads a request's id
     return text
+
+
+_HYPHENATED_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
 
 
 def _video_path(text: str) -> Path:

@@ -183,3 +183,28 @@ def test_delete_without_yes_refuses_when_stdin_is_not_a_terminal(
     assert code == operator.EXIT_USAGE
     assert "stdin is not a terminal: pass --yes" in capsys.readouterr().err
     assert [record.id for record in repository.all()] == ["i-1"]
+
+
+# --- ids and table cells ---------------------------------------------------------------------
+
+
+def test_an_upper_case_uuid_is_read_as_the_worker_reads_it() -> None:
+    parsed = operator_parser.build_parser().parse_args(
+        ["status", "24051934-4C5C-4AA1-9825-E7544871EBE8"]
+    )
+    other = operator_parser.build_parser().parse_args(["status", "interview-7"])
+
+    assert parsed.interview_id == "24051934-4c5c-4aa1-9825-e7544871ebe8"
+    assert other.interview_id == "interview-7"
+
+
+def test_table_cells_escape_control_characters_from_stored_records() -> None:
+    from entrypoints.operator_output import as_record_table, as_table
+
+    row = {"video_path": "videos/a\x1b[2Jb\r.mp4", "error_message": "one\ntwo\u2028three"}
+
+    shown = as_record_table(row) + "\n" + as_table([row], ["video_path", "error_message"])
+
+    assert "\x1b" not in shown and "\r" not in shown and "\u2028" not in shown
+    assert "videos/a\\x1b[2Jb\\r.mp4" in shown
+    assert "one two\\u2028three" in shown
