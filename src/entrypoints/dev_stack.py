@@ -97,15 +97,17 @@ def _check_free(port: int) -> None:
 
 
 def _quiet_moto() -> None:
-    """Keep moto's request log and its notes on unsupported resources off the terminal."""
-    for name in ("werkzeug", "moto"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    """Keep moto's request log and its notes on unsupported resources off the terminal, and
+    the server's trace of a request moto failed on: the client's error says what failed."""
+    logging.getLogger("moto").setLevel(logging.ERROR)
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", module=r"moto(\.|$)")
 
 
 def _create_stack(url: str, template: Path) -> tuple[dict[str, str], list[str]]:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     session = boto3.Session(
         region_name=REGION,
@@ -132,8 +134,12 @@ def _create_stack(url: str, template: Path) -> tuple[dict[str, str], list[str]]:
         )
         stack: Any = cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
         created = {summary["LogicalResourceId"] for summary in _resources(cloudformation)}
-    except (BotoCoreError, ClientError) as exc:
-        raise ConfigurationError(f"the stack could not be created in moto: {exc}") from exc
+    except (BotoCoreError, ClientError, ResponseParserError) as exc:
+        detail = " ".join(str(exc).split())
+        detail = detail if len(detail) <= 300 else detail[:299] + "…"
+        raise ConfigurationError(
+            f"the stack could not be created in moto from {template}: {detail}"
+        ) from exc
     if not str(stack["StackStatus"]).endswith("_COMPLETE"):
         raise ConfigurationError(f"the stack ended {stack['StackStatus']} in moto")
     outputs = {item["OutputKey"]: item["OutputValue"] for item in stack.get("Outputs", [])}
@@ -173,13 +179,26 @@ def exports(environment: dict[str, str]) -> str:
     return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in environment.items())
 
 
+def _port(text: str) -> int:
+    """A TCP port number, 0 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a port number, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535, not {port}")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `dev-stack` command line."""
     parser = argparse.ArgumentParser(
         prog="ai-interviews dev-stack",
         description="The production template in a local moto server, for trying the AWS path.",
     )
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1")
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help="port on 127.0.0.1 (0: any free one)"
+    )
     parser.add_argument(
         "--template", type=Path, default=DEFAULT_TEMPLATE, help="the CloudFormation template"
     )

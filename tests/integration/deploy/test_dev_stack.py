@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import boto3
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 COMMAND = str(Path(sys.executable).with_name("ai-interviews"))
@@ -95,6 +96,45 @@ def test_dev_stack_on_a_taken_port_exits_2_with_one_line() -> None:
     assert [line for line in done.stderr.splitlines() if line.startswith("error:")] == [
         f"error: CONFIGURATION_ERROR: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_dev_stack_refuses_a_port_out_of_range_as_a_usage_error(port: str) -> None:
+    done = subprocess.run(
+        [COMMAND, "dev-stack", "--port", port],
+        cwd=REPO_ROOT, env=_clean_environment(), capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("ai-interviews dev-stack: error: argument --port: must be")
+    )
+
+
+def test_dev_stack_with_a_template_moto_cannot_read_exits_2_with_one_line(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "bad.yaml"
+    template.write_text("garbage: [\n", encoding="utf-8")
+
+    done = subprocess.run(
+        [COMMAND, "dev-stack", "--port", str(_free_port()), "--template", str(template)],
+        cwd=REPO_ROOT, env=_clean_environment(), capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    (error,) = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    opening = (
+        f"error: CONFIGURATION_ERROR: the stack could not be created in moto from {template}: "
+    )
+    assert error.startswith(opening)
+    assert len(error) <= len(opening) + 300
 
 
 def test_demo_aws_stores_and_lists_the_sample_questions() -> None:
