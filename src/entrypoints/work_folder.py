@@ -77,9 +77,10 @@ class WorkFolder:
         try:
             self.path.mkdir(mode=0o700, parents=False)
         except OSError as exc:
+            setting = "INTERVIEWS_TEMP_DIR" if root is not None else "INTERVIEWS_TEMP_DIR or TMPDIR"
             raise ConfigurationError(
                 f"cannot create a temporary folder in {self.root}: {exc.strerror}; "
-                "set TMPDIR to a writable folder"
+                f"set {setting} to a writable folder"
             ) from exc
 
     def remove(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,6 +96,22 @@ def test_a_new_work_folder_is_private_named_for_this_process_and_sweeps_first(
     assert not work.path.exists()
 
 
-def test_an_unwritable_root_is_a_configuration_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="TMPDIR"):
-        WorkFolder(tmp_path / "missing" / "deeper")
+def test_an_unwritable_system_folder_is_a_configuration_error_naming_both_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing" / "deeper"))
+
+    with pytest.raises(ConfigurationError) as refused:
+        WorkFolder()
+
+    assert str(refused.value).endswith("set INTERVIEWS_TEMP_DIR or TMPDIR to a writable folder")
+
+
+def test_a_folder_that_cannot_be_made_names_the_setting_that_chose_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+
+    with pytest.raises(ConfigurationError) as refused:
+        WorkFolder(blocker / "x")
+
+    assert str(refused.value).endswith("set INTERVIEWS_TEMP_DIR to a writable folder")
