@@ -124,8 +124,18 @@ def _shorten(text: str, width: int) -> str:
 def _roles_line(result: VideoResult) -> str:
     """Who asked and who answered, and how to change it."""
     roles = result.transcript.speaker_roles
-    named = ", ".join(f"{_printable(label)} {roles[label]}" for label in sorted(roles))
+    named = ", ".join(_speaker_and_role(label, roles[label]) for label in sorted(roles))
+    if all(role == "interviewer" for role in roles.values()):
+        return (
+            f"speakers: {named}; none is the candidate, so no question has an answer "
+            "(--interviewer SPEAKER changes who asked)"
+        )
     return f"speakers: {named} (--interviewer SPEAKER changes who asked)"
+
+
+def _speaker_and_role(label: str, role: str) -> str:
+    """"spk_0 interviewer"; a label that is its role already ("candidate") once."""
+    return _printable(label) if label == role else f"{_printable(label)} {role}"
 
 
 def _printable(label: str) -> str:

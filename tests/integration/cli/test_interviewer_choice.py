@@ -23,7 +23,7 @@ def test_roles_are_written_and_a_rerun_on_the_transcript_can_swap_them(tmp_path:
     written = read(tmp_path / "first" / "transcript.json")
     assert written["speaker_roles"] == {"interviewer": "interviewer", "candidate": "candidate"}
     assert len(read(tmp_path / "first" / "questions.json")) == 6
-    assert "speakers: candidate candidate, interviewer interviewer (--interviewer" in first.stdout
+    assert "speakers: candidate, interviewer (--interviewer" in first.stdout
 
     swapped = run_cli(
         "--mode", "single-video", video, "--output-dir", tmp_path / "swapped",
@@ -52,3 +52,19 @@ def test_an_unknown_speaker_fails_naming_the_speakers_there_are(tmp_path: Path) 
         "interviewer: its speakers are interviewer, candidate"
     )
     assert not (tmp_path / "out" / "questions.json").exists()
+
+
+def test_naming_every_speaker_an_interviewer_says_that_no_one_answers(tmp_path: Path) -> None:
+    video = with_sidecar(SAMPLE / "interview.mp4", tmp_path / "in", "interview.mp4")
+
+    done = run_cli(
+        "--mode", "single-video", video, "--output-dir", tmp_path / "out",
+        "--interviewer", "interviewer,candidate", tmp_path=tmp_path, INTERVIEWS_TRANSCRIBER="stub",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert (
+        "speakers: candidate interviewer, interviewer; none is the candidate, so no question "
+        "has an answer (--interviewer SPEAKER changes who asked)"
+    ) in done.stdout
+    assert all(not item["answer"] for item in read(tmp_path / "out" / "questions.json"))
