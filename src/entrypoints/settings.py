@@ -285,7 +285,11 @@ class Settings(BaseSettings):
     max_video_bytes: int = Field(
         10 * 1024**3,
         gt=0,
-        description="The largest video accepted, in bytes (10 GiB by default).",
+        description=(
+            "The largest stored video accepted (from S3 or INTERVIEWS_LOCAL_VIDEO_ROOT, by the "
+            "worker and single-interview), in bytes (10 GiB by default); a file given to "
+            "single-video is read where it is, and INTERVIEWS_MAX_MEDIA_SECONDS bounds it."
+        ),
         validation_alias=_env("INTERVIEWS_MAX_VIDEO_BYTES"),
     )
 
