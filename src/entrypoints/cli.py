@@ -205,6 +205,9 @@ def _run(argv: Sequence[str] | None) -> int:
         from entrypoints.operator import main as operate
 
         return operate(arguments)
+    if arguments and _looks_like_a_command(arguments[0]) and "--mode" not in arguments:
+        print(_unknown_command(arguments[0]), file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(arguments)
     try:
@@ -352,6 +355,23 @@ def _single_interview(
     if _is_deployment_error(report.error):
         return EXIT_USAGE
     return EXIT_RETRY_LATER if report.outcome in (Outcome.RETRY, Outcome.BUSY) else EXIT_FAILED
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A first word that is no option and no file: a command name, perhaps mistyped."""
+    return bool(re.fullmatch(r"[a-z][a-z-]*", word)) and not Path(word).exists()
+
+
+def _unknown_command(word: str) -> str:
+    import difflib
+
+    commands = (*_operator_commands(), "dev-stack")
+    close = difflib.get_close_matches(word, commands, n=1)
+    hint = f"; did you mean {close[0]}?" if close else "."
+    return (
+        f"ai-interviews: error: unknown command {word!r}{hint} The commands are "
+        f"{', '.join(commands)}, and --mode for processing (ai-interviews --help)"
+    )
 
 
 def _operator_commands() -> tuple[str, ...]:

@@ -25,7 +25,7 @@ def interview_to_dict(interview: Interview) -> dict[str, Any]:
     """The record under the upstream's names, then the attributes this project adds."""
     return {
         "id": interview.id,
-        "video_path": interview.video_path,
+        "video_path": interview.video_path or None,  # null when the record has none
         "user_id": interview.user_id,
         "state": interview.state.value,
         "created_at": _moment(interview.created_at),

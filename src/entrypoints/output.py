@@ -134,7 +134,7 @@ def _roles_line(result: VideoResult) -> str:
 
 
 def _speaker_and_role(label: str, role: str) -> str:
-    """"spk_0 interviewer"; a label that is its role already ("candidate") once."""
+    """ "spk_0 interviewer"; a label that is its role already ("candidate") once."""
     return _printable(label) if label == role else f"{_printable(label)} {role}"
 
 

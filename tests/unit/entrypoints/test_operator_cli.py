@@ -208,3 +208,18 @@ def test_table_cells_escape_control_characters_from_stored_records() -> None:
     assert "\x1b" not in shown and "\r" not in shown and "\u2028" not in shown
     assert "videos/a\\x1b[2Jb\\r.mp4" in shown
     assert "one two\\u2028three" in shown
+
+
+def test_a_mistyped_command_is_named_with_the_nearest_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["stauts", "interview-7"]) == 2
+    assert cli.main(["frobnicate"]) == 2
+
+    mistyped, unknown = capsys.readouterr().err.strip().splitlines()
+    assert mistyped.startswith(
+        "ai-interviews: error: unknown command 'stauts'; did you mean status? The commands are "
+        "submit, status,"
+    )
+    assert unknown.startswith("ai-interviews: error: unknown command 'frobnicate'. The commands")
+    assert "--mode for processing" in unknown
