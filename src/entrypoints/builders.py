@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from entrypoints.settings import AnswerSuggesterKind
 from interview_core.delivery import DeliveryPolicy
-from interview_core.errors import ConfigurationError
+from interview_core.errors import ConfigurationError, TranscriptionFailed
 from interview_core.limits import SPARE_RECEIVES
 from interview_core.ports import (
     CancellableMediaWork,
@@ -209,7 +209,7 @@ def whisper_transcriber(settings: Settings) -> Transcriber:
 def stub_transcriber(settings: Settings) -> Transcriber:
     """The INTERVIEWS_STUB_TRANSCRIPT transcript for every video, else sidecar transcripts.
 
-    Raises TranscriptionFailed when the named file cannot be read or parsed.
+    Raises ConfigurationError, naming the setting, when that file cannot be read or parsed.
     """
     from adapters.local.stub_transcriber import StubTranscriber
 
@@ -221,7 +221,10 @@ def _stub_transcript(settings: Settings) -> Transcript | None:
         return None
     from adapters.transcripts.native import read_transcript
 
-    return read_transcript(settings.stub_transcript)
+    try:
+        return read_transcript(settings.stub_transcript)
+    except TranscriptionFailed as exc:
+        raise ConfigurationError(f"INTERVIEWS_STUB_TRANSCRIPT: {exc.message}") from exc
 
 
 def transcribe_transcriber(settings: Settings, aws: AwsClientFactory) -> Transcriber:

@@ -160,6 +160,24 @@ def test_a_stub_transcript_setting_makes_the_stub_return_it(
     assert transcript.text == "Why us?"
 
 
+@pytest.mark.parametrize("content", [None, "{not json", '{"segments": "none"}'])
+def test_a_stub_transcript_setting_that_cannot_be_read_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: str | None
+) -> None:
+    path = tmp_path / "fixed.transcript.json"
+    if content is not None:
+        path.write_text(content)
+    monkeypatch.setenv("INTERVIEWS_TRANSCRIBER", "stub")
+    monkeypatch.setenv("INTERVIEWS_STUB_TRANSCRIPT", str(path))
+
+    with pytest.raises(ConfigurationError) as refused:
+        Container().transcriber()
+
+    message = str(refused.value)
+    assert message.startswith("CONFIGURATION_ERROR: INTERVIEWS_STUB_TRANSCRIPT: ")
+    assert "fixed.transcript.json" in message
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
