@@ -21,6 +21,7 @@ MODULES = (
     "bench.media",
     "bench.whisper",
     "bench.beam",
+    "bench.quiet",
     "bench.decoding",
     "bench.long_recording",
     "bench.long_interview",

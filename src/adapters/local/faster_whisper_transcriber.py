@@ -19,6 +19,7 @@ from adapters.local.audio_windows import (
     read_blocks,
     windows,
 )
+from adapters.local.loudness import raised
 from adapters.local.process_memory import return_freed_memory, reuse_freed_memory
 from adapters.local.recognition_pool import DecodeOptions, PendingWindow, RecognitionPool
 from adapters.local.speaker_labels import labelled
@@ -35,6 +36,7 @@ from interview_core.entities import Transcript
 from interview_core.errors import ConfigurationError, ToolMissing
 
 if TYPE_CHECKING:
+    from adapters.local.audio_windows import AudioWindow
     from adapters.local.speaker_diarizer import CamppSpeakerDiarizer, SpeakerTracker
     from interview_core.entities import AudioFile
     from interview_core.ports import ProgressCallback
@@ -100,6 +102,11 @@ class FasterWhisperTranscriber:
     speech chunks, or the whole window for the sequential decoder) and its voice prints
     queue in recording order and come back in order, so the transcript does not depend on
     the number of workers. Progress is heard window by window.
+
+    With `raise_quiet_speech` (the default), a window whose speech is quieter than the
+    recordings the model hears best is raised to their level first (see `loudness`): tiny.en
+    misses about half again as many words 10 dB below that level. Loud audio, and audio
+    with no speech level to speak of, is given as it is.
     """
 
     def __init__(
@@ -118,6 +125,7 @@ class FasterWhisperTranscriber:
         window: WindowShape | None = None,
         diarizer: CamppSpeakerDiarizer | None = None,
         workers: int | None = None,
+        raise_quiet_speech: bool = True,
     ) -> None:
         if decoder not in DECODERS:
             raise ConfigurationError(
@@ -152,6 +160,7 @@ class FasterWhisperTranscriber:
         self._window = window or WindowShape()
         self._diarizer = diarizer
         self._workers, self._worker_threads = worker_threads(cpu_threads, workers)
+        self._raise_quiet_speech = raise_quiet_speech
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -214,9 +223,10 @@ class FasterWhisperTranscriber:
         stopwatch = Stopwatch()
         pending: deque[PendingWindow] = deque()
         with RecognitionPool(model, self._workers, stopwatch) as pool:
-            for window in stopwatch.through(
+            for read in stopwatch.through(
                 "reading audio", windows(read_blocks(audio.path), self._window)
             ):
+                window = self._levelled(read)
                 work = pool.start(
                     window,
                     options,
@@ -268,6 +278,16 @@ class FasterWhisperTranscriber:
             speakers.add(prints)
         return_freed_memory()
         return window.end
+
+    def _levelled(self, window: AudioWindow) -> AudioWindow:
+        """The window with quiet speech raised, when that is asked for."""
+        if not self._raise_quiet_speech:
+            return window
+        samples, gain_db = raised(window.samples)
+        if not gain_db:
+            return window
+        logger.debug("raised the window at %.0f s by %.1f dB", window.offset, gain_db)
+        return attrs.evolve(window, samples=samples)
 
     def decodes_in_batches(self, seconds: float) -> bool:
         """Whether audio of `seconds` is decoded by the batched pipeline."""
