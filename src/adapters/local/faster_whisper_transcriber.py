@@ -105,7 +105,7 @@ class FasterWhisperTranscriber:
 
     With `raise_quiet_speech` (the default), a window whose speech is quieter than the
     recordings the model hears best is raised to their level first (see `loudness`): tiny.en
-    misses about half again as many words 10 dB below that level. Loud audio, and audio
+    misses about 1.8 times as many words 10 dB below that level. Loud audio, and audio
     with no speech level to speak of, is given as it is.
     """
 
