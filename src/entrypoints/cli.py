@@ -132,6 +132,18 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+_MODES_OF_OPTIONS = {
+    "path": ("a video PATH", ("single-video",)),
+    "output_dir": ("--output-dir", ("single-video",)),
+    "interview_id": ("--interview-id", ("single-video", "single-interview")),
+    "force": ("--force", ("single-interview",)),
+    "max_messages": ("--max-messages", ("sqs",)),
+    "idle_exit": ("--idle-exit", ("sqs",)),
+}
+"""The options that mean something in some modes only, and those modes: given elsewhere,
+they would be ignored without a word."""
+
+
 def _path(text: str) -> Path:
     """A path that names something: an empty one would quietly mean the current folder."""
     if not text.strip():
@@ -210,6 +222,9 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(arguments)
+    for option, (flag, modes) in _MODES_OF_OPTIONS.items():
+        if getattr(args, option) not in (None, False) and args.mode not in modes:
+            parser.error(f"{flag} is for --mode {' or '.join(modes)}, not {args.mode}")
     try:
         settings = Settings()
     except ValidationError as exc:

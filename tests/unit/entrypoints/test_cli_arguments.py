@@ -78,3 +78,41 @@ def test_a_bad_interviewer_label_is_a_usage_error_that_does_not_repeat_it(
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert "--interviewer: " in err and FORGED not in err and "x" * 65 not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "refusal"),
+    [
+        (["--mode", "sqs", "video.mp4"], "a video PATH is for --mode single-video, not sqs"),
+        (["--mode", "sqs", "--output-dir", "out"], "--output-dir is for --mode single-video"),
+        (["--mode", "sqs", "--force"], "--force is for --mode single-interview, not sqs"),
+        (
+            ["--mode", "sqs", "--interview-id", "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e"],
+            "--interview-id is for --mode single-video or single-interview, not sqs",
+        ),
+        (
+            ["--mode", "single-video", "v.mp4", "--output-dir", "o", "--idle-exit", "5"],
+            "--idle-exit is for --mode sqs, not single-video",
+        ),
+        (
+            [
+                "--mode",
+                "single-interview",
+                "--interview-id",
+                "3c7d1e9a-2b4f-4a6e-8d0c-5f1a2b3c4d5e",
+                "--max-messages",
+                "1",
+            ],
+            "--max-messages is for --mode sqs, not single-interview",
+        ),  # fmt: skip
+    ],
+)
+def test_an_option_of_another_mode_is_a_usage_error_not_ignored(
+    argv: list[str], refusal: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+
+    assert exited.value.code == 2
+    assert f"ai-interviews: error: {refusal}" in capsys.readouterr().err
+    assert not (tmp_path / "interviews.log").exists()
