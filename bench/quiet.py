@@ -4,20 +4,18 @@ quiet speech raised (the default) and as given, side by side."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import imageio_ffmpeg
 import jiwer
 
 from adapters.local.faster_whisper_transcriber import FasterWhisperTranscriber
 from bench.rows import BenchRow
 from bench.whisper import CPU_THREADS, _normalise
 from interview_core.entities import AudioFile
-from tests.real_interviews import SPOKEN, spoken_names, spoken_turns
+from tests.real_interviews import SPOKEN, quieter_copy, spoken_names, spoken_turns
 
 QUIETER_DB = (0.0, 10.0, 20.0)
 """The levels each recording is heard at, in dB below the committed recording."""
@@ -43,7 +41,8 @@ def run(quick: bool) -> list[BenchRow]:
         for name in names:
             for quieter in QUIETER_DB:
                 print(f"  {name} {quieter:.0f} dB quieter ...", file=sys.stderr, flush=True)
-                audio = _quieter(SPOKEN / f"{name}.opus", quieter, Path(folder) / f"{name}.wav")
+                wav = quieter_copy(SPOKEN / f"{name}.opus", quieter, Path(folder) / f"{name}.wav")
+                audio = AudioFile(path=wav, duration=0.0)
                 for kind, transcriber in transcribers.items():  # side by side
                     started = time.process_time()
                     text = transcriber.transcribe(audio, job_id="quiet").text
@@ -68,16 +67,6 @@ def run(quick: bool) -> list[BenchRow]:
             f"{cpu['as given']:.0f} s; load average {load_before:.1f} -> {load_after:.1f}",
         )
     ]
-
-
-def _quieter(source: Path, decibels: float, destination: Path) -> AudioFile:
-    command = [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y",
-        "-i", str(source), "-af", f"volume=-{decibels}dB", "-ac", "1", "-ar", "16000",
-        "-c:a", "pcm_s16le", str(destination),
-    ]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
-    return AudioFile(path=destination, duration=0.0)
 
 
 def _pooled(said: dict[str, str], heard: dict[str, str]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import subprocess
 from collections import Counter
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -377,3 +378,16 @@ def speaker_readings(recognised: dict[str, Transcript]) -> dict[str, SpeakerRead
         for how, reading in readings.items():
             pooled[how] = pooled[how] + reading if how in pooled else reading
     return pooled
+
+
+def quieter_copy(source: Path, decibels: float, destination: Path) -> Path:
+    """`source` as a 16-bit 16 kHz mono WAV `decibels` quieter, made by the bundled ffmpeg."""
+    import imageio_ffmpeg
+
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y",
+        "-i", str(source), "-af", f"volume=-{decibels}dB", "-ac", "1", "-ar", "16000",
+        "-c:a", "pcm_s16le", str(destination),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return destination
