@@ -15,9 +15,10 @@ from interview_core.ports import DeadLetter, QueueMessage
 MAX_BODY_BYTES = 4096
 """Our bodies are a few dozen bytes; anything this large is not a request of ours."""
 
-_CANONICAL_UUID = re.compile(
+CANONICAL_UUID = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
+"""A UUID in its usual hyphenated form, in either case (UUID() also takes other forms)."""
 
 
 class InterviewRequest(BaseModel):
@@ -31,7 +32,7 @@ class InterviewRequest(BaseModel):
     @classmethod
     def _hyphenated(cls, value: Any) -> Any:
         """Refuse the braced, URN and unhyphenated spellings that UUID() would also accept."""
-        if isinstance(value, str) and not _CANONICAL_UUID.fullmatch(value):
+        if isinstance(value, str) and not CANONICAL_UUID.fullmatch(value):
             raise ValueError("not a hyphenated UUID")
         return value
 

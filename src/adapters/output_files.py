@@ -25,19 +25,17 @@ def write_all(files: Mapping[Path, str]) -> None:
     The files are created with the permissions the process's umask allows, like any file
     a command writes. Raises OSError.
     """
-    written: dict[Path, Path] = {}
+    temporaries: dict[Path, Path] = {}
     try:
         for path, text in files.items():
             if path.is_dir():
                 raise IsADirectoryError(f"{path} is a folder")
-            written[path] = _written_beside(path, text)
-        for path, temporary in written.items():
+            temporaries[path] = _written_beside(path, text)
+        for path, temporary in temporaries.items():
             temporary.replace(path)
-            written[path] = path
     finally:
-        for path, temporary in written.items():
-            if temporary != path:
-                temporary.unlink(missing_ok=True)
+        for temporary in temporaries.values():  # gone already once renamed
+            temporary.unlink(missing_ok=True)
 
 
 def check_writable_folder(folder: Path) -> None:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from adapters.messages import CANONICAL_UUID
 from entrypoints.log_config import FILE_ONLY, configure_logging, log_report
 from entrypoints.metrics import configure_metrics, emit_report_metrics
+from entrypoints.operator_parser import nonempty_path
 from entrypoints.preflight import check_deployment
 from entrypoints.settings import Settings, speaker_labels
 from interview_core.errors import ConfigurationError, ErrorKind, InterviewError
@@ -84,10 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="single-video: a file on disk; single-interview: a stored interview by id; "
         "sqs: the queue worker",
     )
-    parser.add_argument("path", nargs="?", type=_path, help="the video file (single-video)")
+    parser.add_argument("path", nargs="?", type=nonempty_path, help="the video file (single-video)")
     parser.add_argument(
         "--output-dir",
-        type=_path,
+        type=nonempty_path,
         help="where single-video writes its JSON, subtitles (SRT, WebVTT) and chapters",
     )
     parser.add_argument(
@@ -107,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the candidate; repeat it or separate labels by commas for a panel; overrides "
         "INTERVIEWS_INTERVIEWER_SPEAKERS",
     )
-    parser.add_argument("--log-file", type=_path, help="overrides INTERVIEWS_LOG_FILE")
+    parser.add_argument("--log-file", type=nonempty_path, help="overrides INTERVIEWS_LOG_FILE")
     parser.add_argument(
         "--max-messages",
         type=_positive(int),
@@ -144,13 +146,6 @@ _MODES_OF_OPTIONS = {
 they would be ignored without a word."""
 
 
-def _path(text: str) -> Path:
-    """A path that names something: an empty one would quietly mean the current folder."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
-    return Path(text)
-
-
 def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     def parse(text: str) -> float:
         value = kind(text)
@@ -173,15 +168,10 @@ def _speakers(text: str) -> tuple[str, ...]:
     return labels
 
 
-_HYPHENATED_UUID = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-)
-
-
 def _interview_id(text: str) -> str:
     """The id as a lower-case hyphenated UUID; the refusal never repeats the text, which
     could carry a newline that forges a log line."""
-    if not _HYPHENATED_UUID.fullmatch(text):
+    if not CANONICAL_UUID.fullmatch(text):
         raise argparse.ArgumentTypeError(
             "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000"
         )

@@ -109,6 +109,8 @@ def _create_stack(url: str, template: Path) -> tuple[dict[str, str], list[str]]:
     from botocore.exceptions import BotoCoreError, ClientError
     from botocore.parsers import ResponseParserError
 
+    from adapters.aws.errors import describe
+
     session = boto3.Session(
         region_name=REGION,
         aws_access_key_id=TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
@@ -135,10 +137,8 @@ def _create_stack(url: str, template: Path) -> tuple[dict[str, str], list[str]]:
         stack: Any = cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
         created = {summary["LogicalResourceId"] for summary in _resources(cloudformation)}
     except (BotoCoreError, ClientError, ResponseParserError) as exc:
-        detail = " ".join(str(exc).split())
-        detail = detail if len(detail) <= 300 else detail[:299] + "…"
         raise ConfigurationError(
-            f"the stack could not be created in moto from {template}: {detail}"
+            f"the stack could not be created in moto from {template}: {describe(exc)}"
         ) from exc
     if not str(stack["StackStatus"]).endswith("_COMPLETE"):
         raise ConfigurationError(f"the stack ended {stack['StackStatus']} in moto")

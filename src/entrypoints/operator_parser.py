@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
 import uuid
 from pathlib import Path
 
 from adapters.exports.formats import EXPORT_FORMATS
+from adapters.messages import CANONICAL_UUID
 from entrypoints import review_command
 from interview_core.state import InterviewState
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     submit = commands.add_parser("submit", help="upload a video, record it and request it")
-    submit.add_argument("video", type=_video_path, help="the video file")
+    submit.add_argument("video", type=nonempty_path, help="the video file")
     submit.add_argument("--user-id", type=_uuid, help="the user's UUID (a new one when left out)")
 
     for name, summary in (("status", "an interview's record"), ("questions", "its questions")):
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="srt or vtt: the transcript as subtitles; chapters: one WebVTT chapter per question",
     )
     export.add_argument(
-        "--output", type=_video_path, metavar="FILE", help="write FILE instead of standard output"
+        "--output", type=nonempty_path, metavar="FILE", help="write FILE instead of standard output"
     )
 
     review_command.add_parser(commands, _interview_id)
@@ -122,18 +122,13 @@ def _interview_id(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"must be printable text of at most {MAX_ID_LENGTH} characters"
         )
-    if _HYPHENATED_UUID.fullmatch(text):
+    if CANONICAL_UUID.fullmatch(text):
         return str(uuid.UUID(text))  # lower case, as the worker reads a request's id
     return text
 
 
-_HYPHENATED_UUID = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-)
-
-
-def _video_path(text: str) -> Path:
-    """A video path as given: an empty one would name the current folder."""
+def nonempty_path(text: str) -> Path:
+    """A path as given: an empty one would quietly name the current folder."""
     if not text.strip():
         raise argparse.ArgumentTypeError("must not be empty")
     return Path(text)

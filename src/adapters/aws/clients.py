@@ -9,7 +9,7 @@ import boto3.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from adapters.aws.errors import NO_CREDENTIALS
+from adapters.aws.errors import NO_CREDENTIALS, describe
 from interview_core.errors import ConfigurationError
 from interview_core.limits import MAX_WAIT_SECONDS
 
@@ -200,9 +200,8 @@ class AwsClientFactory:
 
 
 def _unusable_client(service_name: str, exc: BaseException) -> str:
-    detail = " ".join(str(exc).split())
     return (
-        f"the {service_name} client cannot be made: {detail}; check AWS_REGION and "
+        f"the {service_name} client cannot be made: {describe(exc)}; check AWS_REGION and "
         "AWS_ENDPOINT_URL (or the profile's endpoint_url)"
     )
 

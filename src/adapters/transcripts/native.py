@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from adapters.output_files import write_text
 from interview_core.entities import Segment, Transcript, Word
 from interview_core.errors import TranscriptionFailed
 from interview_core.speaker_roles import Role
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _finite(value: float) -> float:
@@ -168,15 +169,7 @@ def write_transcript(transcript: Transcript, path: Path) -> None:
         )
     except ValueError as exc:
         raise TranscriptionFailed("transcript holds a time that is not a finite number") from exc
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.write("\n")
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text(path, text + "\n")
 
 
 def validation_reason(exc: ValidationError) -> str:

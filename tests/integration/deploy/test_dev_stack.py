@@ -133,8 +133,8 @@ def test_dev_stack_with_a_template_moto_cannot_read_exits_2_with_one_line(
     opening = (
         f"error: CONFIGURATION_ERROR: the stack could not be created in moto from {template}: "
     )
-    assert error.startswith(opening)
-    assert len(error) <= len(opening) + 300
+    assert error.startswith(opening + "ResponseParserError: ")
+    assert len(error) <= len(opening + "ResponseParserError: ") + 300
 
 
 def test_demo_aws_stores_and_lists_the_sample_questions() -> None:
